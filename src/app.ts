@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto'
+import AjvCompiler from '@fastify/ajv-compiler'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
+import type { Config } from './config.ts'
+import type { DatabaseHandle } from './db/client.ts'
+import healthRoutes from './modules/health/health.routes.ts'
+import problemsRoutes from './modules/problems/problems.routes.ts'
+import referenceRoutes from './modules/reference/reference.routes.ts'
+import dbPlugin from './plugins/db.ts'
+import openapiPlugin from './plugins/openapi.ts'
+import problemDetails from './plugins/problem-details.ts'
+
+export interface BuildOptions {
+  /** An already opened database (tests and tools); by default the app opens one from `config`. */
+  database?: DatabaseHandle
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+// Bodies are validated strictly: unknown properties are errors (never stripped) and values are
+// never coerced. Query strings and path parameters arrive as text, so they are converted.
+const strictAjv = { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true } as const
+const textAjv = { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } as const
+
+function strictBodyValidator(): NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator'] {
+  const pool = AjvCompiler()
+  return (externalSchemas, options) => {
+    const withAjv = (ajv: object) => ({ ...options, customOptions: { ...options?.customOptions, ...ajv } }) as Parameters<typeof pool>[1]
+    const body = pool(externalSchemas, withAjv(strictAjv))
+    const text = pool(externalSchemas, withAjv(textAjv))
+    return (route) => (route.httpPart === 'body' ? body(route) : text(route))
+  }
+}
+
+/** Builds the whole application; `server.ts`, the tests and the tools all call this. */
+export function buildApp(config: Config, options: BuildOptions = {}) {
+  const app = Fastify({
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' }
+    },
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    genReqId: (request) => {
+      const supplied = request.headers['x-request-id']
+      return typeof supplied === 'string' && REQUEST_ID.test(supplied) ? supplied : randomUUID()
+    },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    pluginTimeout: 120_000,
+    requestTimeout: 120_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    schemaController: { compilersFactory: { buildValidator: strictBodyValidator() } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  app.register(problemDetails)
+  app.register(openapiPlugin)
+  app.register(dbPlugin, { config, ...(options.database ? { database: options.database } : {}) })
+
+  app.register(healthRoutes)
+  app.register(problemsRoutes)
+  app.register(referenceRoutes, { prefix: '/v1/reference' })
+
+  return app
+}
+
+export type App = ReturnType<typeof buildApp>

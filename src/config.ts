@@ -1,0 +1,58 @@
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+
+const optionalString = (description: string, options: object = {}) =>
+  Type.Optional(Type.String({ minLength: 1, description, ...options }))
+
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Enum(['development', 'test', 'production'], { default: 'development' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port to listen on.' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Address to listen on.' }),
+  DATABASE_URL: optionalString('PostgreSQL connection string; unset means embedded PGlite in DATA_DIR.', {
+    pattern: '^postgres(ql)?://'
+  }),
+  DATA_DIR: Type.String({
+    minLength: 1,
+    default: './data',
+    description: 'Folder of the embedded database (and development key); `memory://` keeps it in memory.'
+  }),
+  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'PostgreSQL pool size.' }),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000, description: 'Give up opening a connection after this long.' }),
+  DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 15000, description: 'Give up waiting for a query after this long.' }),
+  JWT_SECRET: optionalString('HS256 shared secret, at least 32 bytes.', { minLength: 32 }),
+  JWT_PUBLIC_KEY: optionalString('PEM public key (RS256, ES256 or EdDSA).'),
+  JWT_JWKS_URL: optionalString('JWKS endpoint of an identity provider.', { format: 'uri', pattern: '^https?://' }),
+  JWT_ISSUER: optionalString('Required `iss` claim when set.'),
+  JWT_AUDIENCE: optionalString('Required `aud` claim when set.'),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest accepted request body.' })
+})
+
+export type Config = Static<typeof EnvSchema>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const knownKeys = Object.keys(EnvSchema.properties)
+
+/** Reads the environment variables this service knows, converts them to their types and validates them. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input = Object.fromEntries(knownKeys.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]))
+  const value = Value.Convert(EnvSchema, Value.Default(EnvSchema, input))
+  const problems = [...Value.Errors(EnvSchema, value)].map((error) => {
+    const variable = error.instancePath.replace(/^\//, '') || missingProperty(error.params)
+    return `${variable}: ${error.message}${variable in input ? ` (got ${JSON.stringify(redact(variable, input[variable]))})` : ''}`
+  })
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+  return value as Config
+}
+
+function missingProperty(params: unknown): string {
+  const required = (params as { requiredProperties?: string[] }).requiredProperties
+  return required?.join(', ') ?? '(environment)'
+}
+
+function redact(variable: string, value: unknown): unknown {
+  return /SECRET|KEY|URL/.test(variable) ? '…' : value
+}

@@ -1,0 +1,113 @@
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import { sql } from 'drizzle-orm'
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres'
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import pg from 'pg'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../config.ts'
+import { lockDataDir } from './data-dir-lock.ts'
+import * as schema from './schema/index.ts'
+
+/** The one drizzle type both drivers satisfy; repositories are written against it. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
+
+export interface DatabaseHandle {
+  readonly kind: 'postgres' | 'pglite'
+  readonly db: Database
+  /** Applies pending migrations; on PostgreSQL under an advisory lock so instances starting together do not race. */
+  migrate(): Promise<void>
+  /** Resolves when the database answers a trivial query within `timeoutMs`. */
+  ping(timeoutMs: number): Promise<void>
+  close(): Promise<void>
+}
+
+export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url))
+const MEMORY = 'memory://'
+
+export async function openDatabase(config: Config, log: FastifyBaseLogger): Promise<DatabaseHandle> {
+  return config.DATABASE_URL ? openPostgres(config, config.DATABASE_URL, log) : openPglite(config.DATA_DIR)
+}
+
+function openPostgres(config: Config, connectionString: string, log: FastifyBaseLogger): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString,
+    max: config.DB_POOL_MAX,
+    connectionTimeoutMillis: config.DB_CONNECT_TIMEOUT_MS,
+    query_timeout: config.DB_QUERY_TIMEOUT_MS,
+    statement_timeout: config.DB_QUERY_TIMEOUT_MS,
+    idleTimeoutMillis: 10_000,
+    keepAlive: true,
+    application_name: 'ropa-api'
+  })
+  // Without these listeners a backend that dies (restart, pg_terminate_backend, network cut)
+  // emits an unhandled 'error' event and takes the whole process down.
+  pool.on('error', (error) => log.warn({ err: error }, 'idle PostgreSQL client failed'))
+  pool.on('connect', (client) => client.on('error', (error) => log.warn({ err: error }, 'PostgreSQL client failed')))
+  const db = drizzleNodePg(pool, { schema, casing: 'snake_case' }) as unknown as Database
+  return {
+    kind: 'postgres',
+    db,
+    async migrate() {
+      const client = await pool.connect()
+      try {
+        await client.query(`select pg_advisory_lock(hashtext('ropa-api:migrations'))`)
+        try {
+          await migrateNodePg(drizzleNodePg(client), { migrationsFolder })
+        } finally {
+          await client.query(`select pg_advisory_unlock(hashtext('ropa-api:migrations'))`)
+        }
+      } finally {
+        client.release()
+      }
+    },
+    ping: (timeoutMs) => withTimeout(db.execute(sql`select 1`), timeoutMs),
+    close: () => pool.end()
+  }
+}
+
+async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const inMemory = dataDir === MEMORY
+  const unlock = inMemory ? () => {} : lockDataDir(dataDir)
+  let client: PGlite
+  try {
+    client = await PGlite.create(inMemory ? undefined : join(dataDir, 'pglite'))
+  } catch (error) {
+    unlock()
+    throw error
+  }
+  const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Database
+  return {
+    kind: 'pglite',
+    db,
+    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    ping: (timeoutMs) => withTimeout(db.execute(sql`select 1`), timeoutMs),
+    async close() {
+      try {
+        await client.close()
+      } finally {
+        unlock()
+      }
+    }
+  }
+}
+
+export class DatabaseTimeoutError extends Error {
+  override name = 'DatabaseTimeoutError'
+}
+
+async function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseTimeoutError(`database did not answer within ${timeoutMs} ms`)), timeoutMs)
+  })
+  try {
+    await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}

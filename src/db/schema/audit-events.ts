@@ -1,0 +1,26 @@
+import { sql } from 'drizzle-orm'
+import { check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+
+/**
+ * One row per write of any entity, written in the same transaction as the write.
+ * `organisation_id` has no foreign key on purpose: deleting an organisation keeps its history.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id'),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    action: text('action', { enum: ['create', 'update', 'delete'] }).notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    snapshot: jsonb('snapshot'),
+    requestId: text('request_id')
+  },
+  (table) => [
+    check('audit_events_action_check', sql`${table.action} in ('create', 'update', 'delete')`),
+    index('audit_events_organisation_at_idx').on(table.organisationId, table.at.desc(), table.id.desc()),
+    index('audit_events_entity_idx').on(table.organisationId, table.entityType, table.entityId, table.at)
+  ]
+)

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { ApiProblem, problemResponses } from '../../shared/problems.ts'
+
+const READY_TIMEOUT_MS = 2000
+
+const HealthSchema = Type.Object(
+  {
+    status: Type.Literal('ok'),
+    database: Type.Optional(Type.Enum(['postgres', 'pglite'], { description: 'Which database answered.' }))
+  },
+  { additionalProperties: false }
+)
+
+const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/health/live',
+    {
+      schema: {
+        tags: ['Health'],
+        operationId: 'getLiveness',
+        summary: 'Liveness: the process is up',
+        description: 'Answers 200 while the process serves HTTP. It does not touch the database, so a database outage never gets the process restarted.',
+        response: { 200: HealthSchema }
+      }
+    },
+    async () => ({ status: 'ok' as const })
+  )
+
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        tags: ['Health'],
+        operationId: 'getReadiness',
+        summary: 'Readiness: the database answers',
+        description: `Answers 200 when the database answers a trivial query within ${READY_TIMEOUT_MS} ms, otherwise 503 problem+json with Retry-After. Route traffic away while it is 503; it turns 200 again by itself when the database is back.`,
+        response: { 200: HealthSchema, ...problemResponses(503) }
+      }
+    },
+    async () => {
+      try {
+        await app.database.ping(READY_TIMEOUT_MS)
+      } catch (error) {
+        throw new ApiProblem('database_unavailable', `The database did not answer: ${(error as Error).message}`, undefined, { 'retry-after': '5' })
+      }
+      return { status: 'ok' as const, database: app.database.kind }
+    }
+  )
+}
+
+export default healthRoutes

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+const description = readFileSync(new URL('./openapi.md', import.meta.url), 'utf8')
+
+export const tags = [
+  { name: 'Health', description: 'Liveness and readiness for orchestrators and load balancers.' },
+  { name: 'Reference', description: 'GDPR reference data: the codes every record uses, each with its article. No token needed.' },
+  { name: 'Problems', description: 'Descriptions of the problem types errors refer to.' }
+]
+
+/** The OpenAPI 3.1 document (from the route schemas), served at /openapi.json and rendered at /docs. */
+export default fp(
+  async function openapi(app: FastifyInstance) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: { title: 'ROPA API', version: '1', description, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
+        tags,
+        components: {
+          securitySchemes: {
+            bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with `sub`, `scope` and `orgs` claims.' }
+          }
+        }
+      },
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
+      }
+    })
+    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, defaultModelsExpandDepth: 0 } })
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  },
+  { name: 'openapi' }
+)

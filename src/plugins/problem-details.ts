@@ -1,0 +1,106 @@
+import { STATUS_CODES } from 'node:http'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { isDatabaseUnavailable } from '../db/unavailable.ts'
+import { ApiProblem, type FieldError, type Problem, ProblemSchema, problemCode, problemTypeUri, problemTypes, type ProblemKind } from '../shared/problems.ts'
+
+interface AjvError {
+  instancePath: string
+  keyword: string
+  message?: string
+  params: Record<string, unknown>
+}
+
+const partPrefix: Record<string, string> = { body: '/body', querystring: '/query', params: '/params', headers: '/headers' }
+
+/** Turns Ajv's errors into `{ path, message }` pairs that name the offending field itself. */
+export function fieldErrors(validation: AjvError[], context = 'body'): FieldError[] {
+  const prefix = partPrefix[context] ?? `/${context}`
+  return validation.map((error) => {
+    switch (error.keyword) {
+      case 'required':
+        return { path: `${prefix}${error.instancePath}/${escapePointer(String(error.params.missingProperty))}`, message: 'is required' }
+      case 'additionalProperties':
+        return { path: `${prefix}${error.instancePath}/${escapePointer(String(error.params.additionalProperty))}`, message: 'is not a known property' }
+      case 'enum':
+        return { path: `${prefix}${error.instancePath}`, message: `must be one of: ${(error.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}` }
+      default:
+        return { path: `${prefix}${error.instancePath}`, message: error.message ?? error.keyword }
+    }
+  })
+}
+
+const escapePointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1')
+
+const fastifyErrorKinds: Record<string, ProblemKind> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed_body',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_body'
+}
+
+const RETRY_AFTER_SECONDS = '5'
+
+export function problemFor(request: FastifyRequest, kind: ProblemKind, detail: string, errors?: FieldError[]): Problem {
+  return {
+    type: problemTypeUri(kind),
+    title: problemTypes[kind].title,
+    status: problemTypes[kind].status,
+    detail,
+    instance: request.url.split('?')[0] ?? request.url,
+    code: problemCode(kind),
+    requestId: request.id,
+    ...(errors ? { errors } : {})
+  }
+}
+
+function toProblem(error: FastifyError, request: FastifyRequest): { problem: Problem; headers: Record<string, string> } {
+  const make = (kind: ProblemKind, detail: string, errors?: FieldError[]) => problemFor(request, kind, detail, errors)
+
+  if (error instanceof ApiProblem) return { problem: make(error.kind, error.message, error.errors), headers: error.headers }
+  if (error.validation) {
+    const errors = fieldErrors(error.validation as AjvError[], error.validationContext)
+    const detail = errors.map((field) => `${field.path} ${field.message}`).join('; ')
+    return { problem: make('validation_failed', detail, errors), headers: {} }
+  }
+  const kind = error.code ? fastifyErrorKinds[error.code] : undefined
+  if (kind) return { problem: make(kind, error.message), headers: {} }
+  if (error instanceof SyntaxError && error.statusCode === 400) return { problem: make('malformed_body', error.message), headers: {} }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable')
+    return { problem: make('database_unavailable', 'The database cannot be reached right now.'), headers: { 'retry-after': RETRY_AFTER_SECONDS } }
+  }
+  const status = error.statusCode ?? 500
+  if (status >= 400 && status < 500) {
+    const problem = make('validation_failed', error.message)
+    return { problem: { ...problem, type: 'about:blank', title: STATUS_CODES[status] ?? 'Client error', status, code: 'ROPA_CLIENT_ERROR' }, headers: {} }
+  }
+  if (status === 503) return { problem: make('service_unavailable', 'The service is unavailable.'), headers: { 'retry-after': RETRY_AFTER_SECONDS } }
+  request.log.error({ err: error }, 'unhandled error')
+  return { problem: make('internal', 'An unexpected error occurred. Quote the requestId when reporting it.'), headers: {} }
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem, headers: Record<string, string> = {}) {
+  return reply
+    .code(problem.status)
+    .headers(headers)
+    .type('application/problem+json; charset=utf-8')
+    .serializer(JSON.stringify)
+    .send(problem)
+}
+
+/** RFC 9457 problem details for every error the API answers, from one place. */
+export default fp(
+  async function problemDetails(app: FastifyInstance) {
+    app.addSchema(ProblemSchema)
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const { problem, headers } = toProblem(error, request)
+      return sendProblem(reply, problem, headers)
+    })
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, problemFor(request, 'route_not_found', `No operation answers ${request.method} ${request.url.split('?')[0]}.`))
+    )
+  },
+  { name: 'problem-details' }
+)

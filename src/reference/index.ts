@@ -1,0 +1,7 @@
+export * from './reference.schemas.ts'
+export * from './legal-bases.ts'
+export * from './special-categories.ts'
+export * from './countries.ts'
+export * from './transfer-mechanisms.ts'
+export * from './security-measures.ts'
+export * from './dpia-criteria.ts'

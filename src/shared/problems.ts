@@ -1,0 +1,86 @@
+import { Type, type Static } from 'typebox'
+
+/**
+ * Every problem type the API answers with. `type` URIs are relative references to
+ * `GET /problems/{slug}`, which describes each one, so they stay stable and resolvable.
+ */
+export const problemTypes = {
+  validation_failed: { slug: 'validation-failed', status: 400, title: 'The request is invalid', description: 'A parameter or body field breaks its schema. `errors[]` lists each offending field as a JSON pointer into the request (`/body/...`, `/query/...`, `/params/...`).' },
+  malformed_body: { slug: 'malformed-body', status: 400, title: 'The request body could not be read', description: 'The body is not well-formed JSON, is empty where one is required, or its Content-Length is wrong.' },
+  unauthenticated: { slug: 'unauthenticated', status: 401, title: 'Authentication required', description: 'No bearer token, or one that is malformed, expired or wrongly signed.' },
+  forbidden: { slug: 'forbidden', status: 403, title: 'Missing scope', description: 'The token is valid but lacks the scope the operation needs.' },
+  not_found: { slug: 'not-found', status: 404, title: 'Not found', description: 'The resource does not exist, or belongs to an organisation the token may not see.' },
+  route_not_found: { slug: 'route-not-found', status: 404, title: 'No such route', description: 'No operation answers this method and path; see /openapi.json.' },
+  conflict: { slug: 'conflict', status: 409, title: 'Conflict', description: 'The change conflicts with stored data: a duplicate name, or an entry still referenced elsewhere.' },
+  precondition_failed: { slug: 'precondition-failed', status: 412, title: 'The resource has changed', description: 'The If-Match header names a version that is no longer current. Read the resource again and reapply the change.' },
+  payload_too_large: { slug: 'payload-too-large', status: 413, title: 'Request body too large', description: 'The body exceeds the configured limit (BODY_LIMIT_BYTES, 1 MiB by default).' },
+  unsupported_media_type: { slug: 'unsupported-media-type', status: 415, title: 'Unsupported media type', description: 'Request bodies must be sent as application/json.' },
+  unprocessable: { slug: 'unprocessable', status: 422, title: 'The request is inconsistent with stored data', description: 'The body is well-formed but refers to something that does not exist in this organisation; `errors[]` names each offending path.' },
+  rate_limited: { slug: 'rate-limited', status: 429, title: 'Too many requests', description: 'Slow down and retry after the number of seconds in Retry-After.' },
+  internal: { slug: 'internal-error', status: 500, title: 'Internal server error', description: 'An unexpected error. Nothing about it is disclosed; quote `requestId` when reporting it.' },
+  database_unavailable: { slug: 'database-unavailable', status: 503, title: 'Database unavailable', description: 'The database cannot be reached right now. Retry after the number of seconds in Retry-After; the service recovers by itself.' },
+  service_unavailable: { slug: 'service-unavailable', status: 503, title: 'Service unavailable', description: 'The service is shutting down or overloaded. Retry after the number of seconds in Retry-After.' }
+} as const satisfies Record<string, { slug: string; status: number; title: string; description: string }>
+
+export type ProblemKind = keyof typeof problemTypes
+
+export const problemCode = (kind: ProblemKind) => `ROPA_${kind.toUpperCase()}`
+export const problemTypeUri = (kind: ProblemKind) => `/problems/${problemTypes[kind].slug}`
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'URI reference identifying the problem type; resolve it against the API base URL for a description.', examples: ['/problems/validation-failed'] }),
+    title: Type.String({ description: 'Short summary of the problem type.' }),
+    status: Type.Integer({ description: 'The HTTP status code.' }),
+    detail: Type.String({ description: 'What went wrong in this occurrence, in plain language.' }),
+    instance: Type.String({ description: 'The request path the problem occurred on.' }),
+    code: Type.String({ description: 'Stable machine-readable code, e.g. `ROPA_NOT_FOUND`.', examples: ['ROPA_VALIDATION_FAILED'] }),
+    requestId: Type.String({ description: 'Correlates this answer with the server log (also in the `x-request-id` header).' }),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            path: Type.String({ description: 'JSON pointer to the offending value, prefixed by the request part: `/body/...`, `/query/...`, `/params/...`, `/headers/...`.', examples: ['/body/name'] }),
+            message: Type.String()
+          },
+          { additionalProperties: false }
+        ),
+        { description: 'One entry per offending field (validation and 422 problems).' }
+      )
+    )
+  },
+  { $id: 'Problem', additionalProperties: false, description: 'An RFC 9457 problem details object.' }
+)
+export type Problem = Static<typeof ProblemSchema>
+export type FieldError = NonNullable<Problem['errors']>[number]
+
+/** Thrown by handlers and repositories; the problem-details plugin turns it into the response. */
+export class ApiProblem extends Error {
+  override name = 'ApiProblem'
+  constructor(
+    readonly kind: ProblemKind,
+    detail: string,
+    readonly errors?: FieldError[],
+    readonly headers: Record<string, string> = {}
+  ) {
+    super(detail)
+  }
+  get status(): number {
+    return problemTypes[this.kind].status
+  }
+}
+
+const problemRef = { $ref: 'Problem#' }
+
+/** Response schemas for the problems an operation can answer, keyed by status, for route `response` blocks. */
+export function problemResponses(...statuses: number[]): Record<number, unknown> {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: Object.values(problemTypes).find((problem) => problem.status === status)?.title ?? 'Problem',
+        content: { 'application/problem+json': { schema: problemRef } }
+      }
+    ])
+  )
+}
