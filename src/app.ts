@@ -54,6 +54,9 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     schemaController: { compilersFactory: { buildValidator: strictBodyValidator() } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // JSON is the only request body this API reads; anything else answers 415.
+  app.removeContentTypeParser('text/plain')
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
