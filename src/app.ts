@@ -60,6 +60,15 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  // While shutting down, answers still in flight close their keep-alive connection, so
+  // app.close() does not wait for idle clients (keepAliveTimeout) before it can finish.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
 
   app.register(problemDetails)
   app.register(openapiPlugin)

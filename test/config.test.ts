@@ -1,0 +1,47 @@
+import t from 'tap'
+import { ConfigError, loadConfig } from '../src/config.ts'
+
+t.test('defaults describe the zero-configuration start', async (t) => {
+  t.same(loadConfig({}), {
+    NODE_ENV: 'development',
+    PORT: 3000,
+    HOST: '127.0.0.1',
+    DATA_DIR: './data',
+    DB_POOL_MAX: 10,
+    DB_CONNECT_TIMEOUT_MS: 5000,
+    DB_QUERY_TIMEOUT_MS: 15000,
+    LOG_LEVEL: 'info',
+    BODY_LIMIT_BYTES: 1048576
+  })
+})
+
+t.test('values are converted from their text form; unrelated variables are ignored', async (t) => {
+  const config = loadConfig({
+    PORT: '8080',
+    DATABASE_URL: 'postgres://app@db:5432/ropa',
+    JWT_SECRET: 'x'.repeat(32),
+    LOG_LEVEL: 'debug',
+    NODE_ENV: 'production',
+    PATH: '/usr/bin',
+    DB_POOL_MAX: ''
+  })
+  t.equal(config.PORT, 8080)
+  t.equal(config.DATABASE_URL, 'postgres://app@db:5432/ropa')
+  t.equal(config.LOG_LEVEL, 'debug')
+  t.equal(config.DB_POOL_MAX, 10, 'an empty variable counts as unset')
+  t.notOk('PATH' in config)
+})
+
+t.test('a bad value stops start-up with a message naming each variable, secrets not echoed', async (t) => {
+  const error = t.throws(() =>
+    loadConfig({ PORT: 'http', LOG_LEVEL: 'loud', JWT_SECRET: 'too-short-secret', DATABASE_URL: 'mysql://root@db/x', JWT_JWKS_URL: 'ftp://idp/keys' })
+  ) as ConfigError
+  t.type(error, ConfigError)
+  t.match(error.message, /PORT: must be integer \(got "http"\)/)
+  t.match(error.message, /LOG_LEVEL: .*\(got "loud"\)/)
+  t.match(error.message, /JWT_SECRET: must not have fewer than 32 characters/)
+  t.match(error.message, /DATABASE_URL: must match pattern/)
+  t.match(error.message, /JWT_JWKS_URL: /)
+  t.notMatch(error.message, /too-short-secret|mysql:\/\/root/)
+  t.throws(() => loadConfig({ PORT: '70000' }), /PORT: must be <= 65535 \(got 70000\)/)
+})

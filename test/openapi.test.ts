@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs'
+import { Validator } from '@seriousme/openapi-schema-validator'
+import t from 'tap'
+import { openapiPath, renderOpenApi } from '../scripts/generate-openapi.ts'
+import type { App } from '../src/app.ts'
+import { buildTestApp } from './helper.ts'
+
+interface RouteSeen {
+  method: string | string[]
+  url: string
+  schema?: Record<string, unknown>
+}
+
+const routes: RouteSeen[] = []
+const app: App = await buildTestApp(t, {
+  extend: (app) => app.addHook('onRoute', (route) => void routes.push({ method: route.method, url: route.url, schema: route.schema as Record<string, unknown> | undefined }))
+})
+
+t.test('the committed openapi/openapi.json is current (run `npm run openapi` after changing routes)', async (t) => {
+  const committed = readFileSync(openapiPath, 'utf8')
+  const fresh = await renderOpenApi()
+  t.equal(committed, fresh)
+})
+
+t.test('the document is valid OpenAPI 3.1', async (t) => {
+  const validator = new Validator()
+  const result = await validator.validate(JSON.parse(readFileSync(openapiPath, 'utf8')))
+  t.same(result.errors, undefined)
+  t.equal(result.valid, true)
+  t.equal(validator.version, '3.1')
+})
+
+t.test('the served document is the committed one, and /docs renders it', async (t) => {
+  const served = await app.inject('/openapi.json')
+  t.equal(served.statusCode, 200)
+  t.same(served.json(), JSON.parse(readFileSync(openapiPath, 'utf8')))
+  const docs = await app.inject('/docs/')
+  t.equal(docs.statusCode, 200)
+  t.match(docs.headers['content-type'], /text\/html/)
+  t.match(docs.body, /swagger-ui/i)
+})
+
+t.test('every documented operation has tags, a summary, a unique operationId and problem responses', async (t) => {
+  const spec = JSON.parse(readFileSync(openapiPath, 'utf8'))
+  const ids = new Set<string>()
+  let operations = 0
+  for (const [path, item] of Object.entries<Record<string, Record<string, unknown>>>(spec.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      operations++
+      const where = `${method.toUpperCase()} ${path}`
+      t.ok(Array.isArray(operation.tags) && (operation.tags as unknown[]).length > 0, `${where} has tags`)
+      t.type(operation.summary, 'string', `${where} has a summary`)
+      t.type(operation.operationId, 'string', `${where} has an operationId`)
+      t.notOk(ids.has(operation.operationId as string), `${where} operationId is unique`)
+      ids.add(operation.operationId as string)
+      const responses = operation.responses as Record<string, { content?: Record<string, unknown> }>
+      for (const [status, response] of Object.entries(responses)) {
+        if (Number(status) >= 400) t.ok(response.content?.['application/problem+json'], `${where} ${status} is documented as problem+json`)
+      }
+    }
+  }
+  t.ok(operations >= 16, `${operations} operations checked`)
+})
+
+t.test('every route rejects unknown properties: object schemas of bodies, queries and params are closed', async (t) => {
+  const open: string[] = []
+  const visit = (schema: unknown, where: string) => {
+    if (!schema || typeof schema !== 'object') return
+    const node = schema as Record<string, unknown>
+    if (node.type === 'object' && node.additionalProperties !== false) open.push(where)
+    for (const [key, value] of Object.entries(node)) {
+      if (Array.isArray(value)) value.forEach((entry, i) => visit(entry, `${where}/${key}/${i}`))
+      else if (typeof value === 'object') visit(value, `${where}/${key}`)
+    }
+  }
+  let checked = 0
+  for (const route of routes) {
+    for (const part of ['body', 'querystring', 'params']) {
+      if (route.schema?.[part]) {
+        checked++
+        visit(route.schema[part], `${route.method} ${route.url} ${part}`)
+      }
+    }
+  }
+  t.ok(checked >= 12, `${checked} request schemas checked`)
+  t.same(open, [], 'no open object schema')
+})
