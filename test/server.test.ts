@@ -6,6 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { buildTestApp, createTestDatabase } from './helper.ts'
 
+// The server runs through tsx as `npm start` does; its coverage would not merge with the
+// in-process coverage of the same files, so the child opts out of tap's collection.
+const childEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0', ...env })
+
 t.test('closing lets in-flight requests finish and refuses new ones', async (t) => {
   const app = await buildTestApp(t, {
     extend: (app) =>
@@ -30,9 +34,8 @@ t.test('closing lets in-flight requests finish and refuses new ones', async (t) 
 t.test('npm start: the server starts with no configuration, then SIGTERM closes it cleanly', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ropa-server-'))
   const databaseUrl = await createTestDatabase(t)
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' }
-  if (databaseUrl) env.DATABASE_URL = databaseUrl
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const env = childEnv({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: databaseUrl ? { ...env, DATABASE_URL: databaseUrl } : env, stdio: ['ignore', 'pipe', 'pipe'] })
   t.teardown(() => void child.kill('SIGKILL'))
   let output = ''
   child.stderr.on('data', (chunk) => (output += chunk))
@@ -62,7 +65,7 @@ t.test('npm start: the server starts with no configuration, then SIGTERM closes 
 
 t.test('a bad configuration stops the process with a message naming the variable', async (t) => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { PATH: process.env.PATH ?? '', PORT: 'eighty', DATA_DIR: 'memory://' },
+    env: childEnv({ PORT: 'eighty', DATA_DIR: 'memory://' }),
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let stderr = ''
