@@ -13,8 +13,13 @@ import type { Config } from '../config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import * as schema from './schema/index.ts'
 
+/** What `db.execute` returns on both drivers: node-postgres' QueryResult and PGlite's Results both carry `rows`. */
+export interface RowsQueryResultHKT extends PgQueryResultHKT {
+  type: { rows: Record<string, unknown>[] }
+}
+
 /** The one drizzle type both drivers satisfy; repositories are written against it. */
-export type Database = PgDatabase<PgQueryResultHKT, typeof schema>
+export type Database = PgDatabase<RowsQueryResultHKT, typeof schema>
 
 export interface DatabaseHandle {
   readonly kind: 'postgres' | 'pglite'

@@ -9,7 +9,7 @@ const HealthSchema = Type.Object(
     status: Type.Literal('ok'),
     database: Type.Optional(Type.Enum(['postgres', 'pglite'], { description: 'Which database answered.' }))
   },
-  { additionalProperties: false }
+  { additionalProperties: false, description: 'The service is healthy.' }
 )
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {

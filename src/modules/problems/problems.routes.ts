@@ -30,7 +30,7 @@ const problemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Problems'],
         operationId: 'listProblemTypes',
         summary: 'List the problem types',
-        response: { 200: Type.Object({ items: Type.Array(ProblemTypeSchema) }, { additionalProperties: false }) }
+        response: { 200: Type.Object({ items: Type.Array(ProblemTypeSchema) }, { additionalProperties: false, description: 'Every problem type.' }) }
       }
     },
     async () => ({ items: kinds.map(describe) })
@@ -45,7 +45,7 @@ const problemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Describe one problem type',
         description: 'The `type` of every problem answer resolves here.',
         params: Type.Object({ slug: Type.String({ maxLength: 64, examples: ['validation-failed'] }) }, { additionalProperties: false }),
-        response: { 200: ProblemTypeSchema, ...problemResponses(400, 404) }
+        response: { 200: { ...ProblemTypeSchema, description: 'The problem type.' }, ...problemResponses(400, 404) }
       }
     },
     async (request) => {

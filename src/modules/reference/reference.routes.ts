@@ -43,7 +43,7 @@ function registerList<Item extends { code: string }>(app: FastifyInstance, list:
         summary: list.summary,
         description: list.description,
         querystring: list.query ?? Type.Object({}, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(list.schema) }, { additionalProperties: false }), ...problemResponses(400) }
+        response: { 200: Type.Object({ items: Type.Array(list.schema) }, { additionalProperties: false, description: `Every ${list.noun.one.replace(/-/g, ' ')} matching the filters, in a stable order.` }), ...problemResponses(400) }
       }
     },
     async (request, reply) => {
@@ -61,7 +61,7 @@ function registerList<Item extends { code: string }>(app: FastifyInstance, list:
         operationId: `get${pascal(list.noun.one)}`,
         summary: `Get one ${list.noun.one.replace(/-/g, ' ')} by code`,
         params: Type.Object({ code: list.codeSchema ?? Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
-        response: { 200: list.schema, ...problemResponses(400, 404) }
+        response: { 200: { ...list.schema, description: `The ${list.noun.one.replace(/-/g, ' ')}.` }, ...problemResponses(400, 404) }
       }
     },
     async (request, reply) => {
