@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto'
 import AjvCompiler from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
+import { resolveVerificationKey } from './auth/keys.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/client.ts'
+import auditEventRoutes from './modules/audit-events/audit-events.routes.ts'
 import healthRoutes from './modules/health/health.routes.ts'
+import organisationsRoutes from './modules/organisations/organisations.routes.ts'
 import problemsRoutes from './modules/problems/problems.routes.ts'
 import referenceRoutes from './modules/reference/reference.routes.ts'
+import authPlugin from './plugins/auth.ts'
 import dbPlugin from './plugins/db.ts'
 import openapiPlugin from './plugins/openapi.ts'
 import problemDetails from './plugins/problem-details.ts'
@@ -54,8 +58,12 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     schemaController: { compilersFactory: { buildValidator: strictBodyValidator() } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  // JSON is the only request body this API reads; anything else answers 415.
+  // JSON is the only request body this API reads (PATCH also as merge-patch); anything else answers 415.
   app.removeContentTypeParser('text/plain')
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+
+  const verificationKey = resolveVerificationKey(config)
+  app.decorate('verificationKey', { getter: () => verificationKey })
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -74,9 +82,17 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   app.register(openapiPlugin)
   app.register(dbPlugin, { config, ...(options.database ? { database: options.database } : {}) })
 
+  // Public: no token. Registered outside the authenticated scope, not exempted by URL.
   app.register(healthRoutes)
   app.register(problemsRoutes)
   app.register(referenceRoutes, { prefix: '/v1/reference' })
+
+  // Authenticated: every route in here must declare its scope (config.scope) or start-up fails.
+  app.register(async (api) => {
+    await api.register(authPlugin, { config, key: verificationKey })
+    api.register(organisationsRoutes, { prefix: '/v1/organisations' })
+    api.register(auditEventRoutes, { prefix: '/v1/organisations' })
+  })
 
   return app
 }

@@ -44,8 +44,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const variable = error.instancePath.replace(/^\//, '') || missingProperty(error.params)
     return `${variable}: ${error.message}${variable in input ? ` (got ${JSON.stringify(redact(variable, input[variable]))})` : ''}`
   })
+  if (problems.length === 0) problems.push(...keyProblems(value as Config))
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
   return value as Config
+}
+
+export const keyVariables = ['JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_JWKS_URL'] as const
+
+function keyProblems(config: Config): string[] {
+  const configured = keyVariables.filter((name) => config[name] !== undefined)
+  if (configured.length > 1) return [`${configured.join(', ')}: configure exactly one way to verify tokens, not ${configured.length}`]
+  if (configured.length === 0 && config.NODE_ENV === 'production') {
+    return ['JWT_SECRET: NODE_ENV=production needs a token key: set JWT_SECRET (HS256, at least 32 bytes), JWT_PUBLIC_KEY (PEM) or JWT_JWKS_URL']
+  }
+  return []
 }
 
 function missingProperty(params: unknown): string {

@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
+import { developmentAccess, firstRunBanner } from './auth/first-run.ts'
 import { ConfigError, loadConfig } from './config.ts'
 
 async function main() {
@@ -13,7 +14,13 @@ async function main() {
   })
 
   await app.listen({ port: config.PORT, host: config.HOST })
-  app.log.info(`API docs at http://${config.HOST}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : config.PORT}/docs`)
+  const baseUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${(app.server.address() as { port: number }).port}`
+  app.log.info(`API docs at ${baseUrl}/docs`)
+  const access = await developmentAccess(app)
+  if (access) {
+    const keyFile = app.verificationKey.source === 'development' ? app.verificationKey.file : undefined
+    console.log(firstRunBanner(baseUrl, access, keyFile))
+  }
 }
 
 main().catch((error: unknown) => {

@@ -9,7 +9,9 @@ const description = readFileSync(new URL('./openapi.md', import.meta.url), 'utf8
 export const tags = [
   { name: 'Health', description: 'Liveness and readiness for orchestrators and load balancers.' },
   { name: 'Reference', description: 'GDPR reference data: the codes every record uses, each with its article. No token needed.' },
-  { name: 'Problems', description: 'Descriptions of the problem types errors refer to.' }
+  { name: 'Problems', description: 'Descriptions of the problem types errors refer to.' },
+  { name: 'Organisations', description: 'The controllers (or processors) whose records are kept: identity, contact, DPO and representative (Art. 30(1)(a)).' },
+  { name: 'Audit', description: 'The change feed: who changed what, when, with the entity as it was after the change.' }
 ]
 
 /** The OpenAPI 3.1 document (from the route schemas), served at /openapi.json and rendered at /docs. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigint, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 /**
  * One row per write of any entity, written in the same transaction as the write.
@@ -9,8 +9,10 @@ export const auditEvents = pgTable(
   'audit_events',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** Insertion order: the stable key the change feed pages by, newest first. */
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     organisationId: uuid('organisation_id'),
-    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     actor: text('actor').notNull(),
     action: text('action', { enum: ['create', 'update', 'delete'] }).notNull(),
     entityType: text('entity_type').notNull(),
@@ -20,7 +22,7 @@ export const auditEvents = pgTable(
   },
   (table) => [
     check('audit_events_action_check', sql`${table.action} in ('create', 'update', 'delete')`),
-    index('audit_events_organisation_at_idx').on(table.organisationId, table.at.desc(), table.id.desc()),
-    index('audit_events_entity_idx').on(table.organisationId, table.entityType, table.entityId, table.at)
+    index('audit_events_organisation_seq_idx').on(table.organisationId, table.seq.desc()),
+    index('audit_events_entity_idx').on(table.organisationId, table.entityType, table.entityId, table.seq)
   ]
 )

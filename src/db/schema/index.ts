@@ -1,1 +1,2 @@
 export * from './audit-events.ts'
+export * from './organisations.ts'

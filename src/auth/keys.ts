@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto'
+import { createPublicKey, type KeyObject } from 'node:crypto'
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose'
+import type { Config } from '../config.ts'
+
+export type VerificationKey =
+  | { source: 'JWT_SECRET' | 'development'; algorithms: ['HS256']; key: Uint8Array; secret: Uint8Array; file?: string }
+  | { source: 'JWT_PUBLIC_KEY'; algorithms: [string]; key: KeyObject }
+  | { source: 'JWT_JWKS_URL'; algorithms: string[]; key: JWTVerifyGetKey }
+
+/** Asymmetric algorithms accepted from a JWKS; never HS* (no key confusion) and never `none`. */
+const JWKS_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA']
+
+export const DEV_SECRET_FILE = 'dev-jwt-secret'
+
+/**
+ * The key tokens are verified with, from exactly one of JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL.
+ * With none (outside production, which config refuses), a development secret is generated once and
+ * kept in DATA_DIR, so tokens printed at start-up keep working across restarts.
+ */
+export function resolveVerificationKey(config: Config): VerificationKey {
+  if (config.JWT_SECRET) {
+    const secret = new TextEncoder().encode(config.JWT_SECRET)
+    return { source: 'JWT_SECRET', algorithms: ['HS256'], key: secret, secret }
+  }
+  if (config.JWT_PUBLIC_KEY) {
+    const key = createPublicKey(config.JWT_PUBLIC_KEY.replaceAll('\\n', '\n'))
+    return { source: 'JWT_PUBLIC_KEY', algorithms: [algorithmOf(key)], key }
+  }
+  if (config.JWT_JWKS_URL) {
+    const jwks = createRemoteJWKSet(new URL(config.JWT_JWKS_URL), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 })
+    return { source: 'JWT_JWKS_URL', algorithms: JWKS_ALGORITHMS, key: jwks }
+  }
+  const { secret, file } = developmentSecret(config.DATA_DIR)
+  return { source: 'development', algorithms: ['HS256'], key: secret, secret, ...(file ? { file } : {}) }
+}
+
+function algorithmOf(key: KeyObject): string {
+  const type = key.asymmetricKeyType
+  if (type === 'rsa') return 'RS256'
+  if (type === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256'
+  if (type === 'ed25519') return 'EdDSA'
+  throw new Error(`JWT_PUBLIC_KEY: unsupported key type ${type}${type === 'ec' ? ` (${key.asymmetricKeyDetails?.namedCurve})` : ''}; use RSA, EC P-256 or Ed25519`)
+}
+
+function developmentSecret(dataDir: string): { secret: Uint8Array; file?: string } {
+  if (dataDir === 'memory://') return { secret: randomBytes(32) }
+  const file = join(dataDir, DEV_SECRET_FILE)
+  try {
+    return { secret: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url'), file }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  mkdirSync(dataDir, { recursive: true })
+  const secret = randomBytes(32)
+  writeFileSync(file, secret.toString('base64url'), { mode: 0o600, flag: 'wx' })
+  chmodSync(file, 0o600)
+  return { secret, file }
+}

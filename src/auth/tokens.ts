@@ -1,0 +1,78 @@
+import { errors, jwtVerify, SignJWT } from 'jose'
+import { Type } from 'typebox'
+import { Value } from 'typebox/value'
+import type { VerificationKey } from './keys.ts'
+import type { Principal, Scope } from './scopes.ts'
+
+export class InvalidTokenError extends Error {
+  override name = 'InvalidTokenError'
+}
+
+const ClaimsSchema = Type.Object({
+  sub: Type.String({ minLength: 1, maxLength: 256 }),
+  scope: Type.Optional(Type.String({ maxLength: 2048 })),
+  orgs: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 1000 }))
+})
+
+export interface VerifyOptions {
+  issuer?: string
+  audience?: string
+}
+
+const CLOCK_TOLERANCE_SECONDS = 30
+
+/** Verifies a bearer token and returns who it speaks for; every failure is an InvalidTokenError. */
+export function createTokenVerifier(key: VerificationKey, options: VerifyOptions = {}) {
+  return async function verify(token: string): Promise<Principal> {
+    let payload: Record<string, unknown>
+    try {
+      const verified = await jwtVerify(token, key.key as Parameters<typeof jwtVerify>[1], {
+        algorithms: key.algorithms,
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        ...(options.issuer ? { issuer: options.issuer } : {}),
+        ...(options.audience ? { audience: options.audience } : {})
+      })
+      payload = verified.payload
+    } catch (error) {
+      throw new InvalidTokenError(describe(error))
+    }
+    if (!Value.Check(ClaimsSchema, payload)) {
+      const first = [...Value.Errors(ClaimsSchema, payload)][0]
+      throw new InvalidTokenError(`the token's claims are malformed (${first?.instancePath || '/'} ${first?.message ?? ''})`.trim())
+    }
+    return { sub: payload.sub, scopes: new Set((payload.scope ?? '').split(' ').filter(Boolean)), orgs: payload.orgs ?? [] }
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'the token has expired'
+  if (error instanceof errors.JWTClaimValidationFailed) return `the token's "${error.claim}" claim is not acceptable`
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature does not verify'
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm this server does not accept'
+  if (error instanceof errors.JWKSNoMatchingKey) return 'no key matches the token'
+  if (error instanceof errors.JWKSTimeout) return 'the key set could not be fetched in time'
+  return 'the token is malformed or cannot be verified'
+}
+
+export interface MintOptions {
+  sub: string
+  scopes: readonly Scope[]
+  orgs: readonly string[]
+  /** A jose time span: `30d`, `12h`, `90m`. */
+  expiresIn: string
+  issuer?: string
+  audience?: string
+}
+
+/** Signs an HS256 token with the configured secret, for scripts, auditors and the first-run banner. */
+export function mintToken(secret: Uint8Array, options: MintOptions): Promise<string> {
+  const jwt = new SignJWT({ scope: options.scopes.join(' '), orgs: [...options.orgs] })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(options.sub)
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn)
+  if (options.issuer) jwt.setIssuer(options.issuer)
+  if (options.audience) jwt.setAudience(options.audience)
+  return jwt.sign(secret)
+}

@@ -1,0 +1,109 @@
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm'
+import type { Database } from '../../db/client.ts'
+import { organisations } from '../../db/schema/index.ts'
+import type { WriteContext } from '../../shared/http.ts'
+import { preconditionFailed } from '../../shared/http.ts'
+import { ApiProblem } from '../../shared/problems.ts'
+import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
+import type { Organisation, OrganisationCreate, OrganisationPatch } from './organisations.schemas.ts'
+
+type Row = typeof organisations.$inferSelect
+const ENTITY_TYPE = 'organisation'
+
+export function toOrganisation(row: Row): Organisation {
+  return {
+    id: row.id,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    createdBy: row.createdBy,
+    updatedBy: row.updatedBy,
+    name: row.name,
+    registrationNumber: row.registrationNumber,
+    address: row.address,
+    email: row.email,
+    phone: row.phone,
+    website: row.website,
+    supervisoryAuthority: row.supervisoryAuthority,
+    country: row.country,
+    isPublicAuthority: row.isPublicAuthority,
+    employeeCount: row.employeeCount,
+    dpo: row.dpo,
+    representative: row.representative
+  }
+}
+
+const notFound = (id: string) => new ApiProblem('not_found', `There is no organisation ${id}.`)
+
+export async function createOrganisation(db: Database, input: OrganisationCreate, context: WriteContext): Promise<Organisation> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(organisations)
+      .values({ ...input, createdBy: context.actor, updatedBy: context.actor })
+      .returning()
+    const organisation = toOrganisation(row!)
+    await recordAuditEvent(tx, { organisationId: organisation.id, action: 'create', entityType: ENTITY_TYPE, entityId: organisation.id, snapshot: organisation }, context)
+    return organisation
+  })
+}
+
+export async function getOrganisation(db: Database, id: string): Promise<Organisation> {
+  const [row] = await db.select().from(organisations).where(eq(organisations.id, id))
+  if (!row) throw notFound(id)
+  return toOrganisation(row)
+}
+
+export interface OrganisationPosition {
+  name: string
+  id: string
+}
+
+/** A page of organisations ordered by name then id; `visibleIds` undefined means all (platform tokens). */
+export async function listOrganisations(db: Database, visibleIds: readonly string[] | undefined, limit: number, after?: OrganisationPosition) {
+  if (visibleIds?.length === 0) return { items: [], last: undefined }
+  const conditions: (SQL | undefined)[] = [
+    visibleIds === undefined ? undefined : inArray(organisations.id, [...visibleIds]),
+    after === undefined ? undefined : or(gt(organisations.name, after.name), and(eq(organisations.name, after.name), gt(organisations.id, after.id)))
+  ]
+  const rows = await db
+    .select()
+    .from(organisations)
+    .where(and(...conditions))
+    .orderBy(asc(organisations.name), asc(organisations.id))
+    .limit(limit + 1)
+  const page = rows.slice(0, limit)
+  const last = rows.length > limit ? page.at(-1) : undefined
+  return { items: page.map(toOrganisation), last: last && { name: last.name, id: last.id } }
+}
+
+/** Replaces the given fields; with `expectedVersions` (from If-Match) only if the stored version is one of them. */
+export async function updateOrganisation(db: Database, id: string, patch: OrganisationPatch, expectedVersions: number[] | undefined, context: WriteContext) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(organisations)
+      .set({ ...patch, version: sql`${organisations.version} + 1`, updatedAt: sql`now()`, updatedBy: context.actor })
+      .where(and(eq(organisations.id, id), expectedVersions === undefined ? undefined : inArray(organisations.version, expectedVersions)))
+      .returning()
+    if (!row) throw await missingOrStale(tx, id)
+    const organisation = toOrganisation(row)
+    await recordAuditEvent(tx, { organisationId: id, action: 'update', entityType: ENTITY_TYPE, entityId: id, snapshot: organisation }, context)
+    return organisation
+  })
+}
+
+/** Deletes the organisation and, by cascade, every record it owns, in one transaction; its audit events stay. */
+export async function deleteOrganisation(db: Database, id: string, expectedVersions: number[] | undefined, context: WriteContext) {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(organisations)
+      .where(and(eq(organisations.id, id), expectedVersions === undefined ? undefined : inArray(organisations.version, expectedVersions)))
+      .returning()
+    if (!row) throw await missingOrStale(tx, id)
+    await recordAuditEvent(tx, { organisationId: id, action: 'delete', entityType: ENTITY_TYPE, entityId: id, snapshot: toOrganisation(row) }, context)
+  })
+}
+
+async function missingOrStale(tx: Database, id: string): Promise<ApiProblem> {
+  const [current] = await tx.select({ version: organisations.version }).from(organisations).where(eq(organisations.id, id))
+  return current ? preconditionFailed(current.version) : notFound(id)
+}

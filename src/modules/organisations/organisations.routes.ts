@@ -1,0 +1,122 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { scopes } from '../../auth/scopes.ts'
+import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, sendCreated, writeContext } from '../../shared/http.ts'
+import { problemResponses } from '../../shared/problems.ts'
+import { OrganisationParams, Page, PageQuery } from '../../shared/schemas.ts'
+import { assertValid, unknownCountry } from '../../shared/validation.ts'
+import { createOrganisation, deleteOrganisation, getOrganisation, listOrganisations, updateOrganisation } from './organisations.repository.ts'
+import { OrganisationCreateSchema, OrganisationPatchSchema, OrganisationSchema } from './organisations.schemas.ts'
+
+const tags = ['Organisations']
+const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ description: 'The ETag of the version this change is based on; a stale one answers 412.' })) })
+const CursorSchema = Type.Object({ name: Type.String(), id: Type.String() }, { additionalProperties: false })
+
+const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const db = app.database.db
+
+  app.post(
+    '/',
+    {
+      config: { scope: scopes.platform },
+      schema: {
+        tags,
+        operationId: 'createOrganisation',
+        summary: 'Create an organisation',
+        description: 'Creates the controller (or processor) whose record will be kept. Only `name` and `country` are required.',
+        body: OrganisationCreateSchema,
+        response: { 201: { ...OrganisationSchema, description: 'The organisation, with `Location` and `ETag` headers.' }, ...problemResponses(400) }
+      }
+    },
+    async (request, reply) => {
+      assertValid([unknownCountry(request.body.country, '/body/country')])
+      const organisation = await createOrganisation(db, request.body, writeContext(request))
+      return sendCreated(reply, `/v1/organisations/${organisation.id}`, organisation)
+    }
+  )
+
+  app.get(
+    '/',
+    {
+      config: { scope: [scopes.read, scopes.platform] },
+      schema: {
+        tags,
+        operationId: 'listOrganisations',
+        summary: 'List the organisations the token may use',
+        description: "The organisations in the token's `orgs` claim; with `ropa:platform`, all of them. Ordered by name.",
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: Page(OrganisationSchema, 'A page of organisations.'), ...problemResponses(400) }
+      }
+    },
+    async (request) => {
+      const { limit = 50, cursor } = request.query
+      const visible = request.principal.scopes.has(scopes.platform) ? undefined : request.principal.orgs
+      const { items, last } = await listOrganisations(db, visible, limit, decodeCursor(CursorSchema, cursor))
+      return { items, nextCursor: last ? encodeCursor(last) : null }
+    }
+  )
+
+  app.get(
+    '/:orgId',
+    {
+      config: { scope: scopes.read },
+      schema: {
+        tags,
+        operationId: 'getOrganisation',
+        summary: 'Read an organisation',
+        params: OrganisationParams,
+        response: { 200: { ...OrganisationSchema, description: 'The organisation, with its `ETag`.' }, ...problemResponses(400) }
+      }
+    },
+    async (request, reply) => {
+      const organisation = await getOrganisation(db, request.params.orgId)
+      reply.header('etag', etagOf(organisation.version))
+      return organisation
+    }
+  )
+
+  app.patch(
+    '/:orgId',
+    {
+      config: { scope: scopes.admin },
+      schema: {
+        tags,
+        operationId: 'updateOrganisation',
+        summary: "Change the organisation's profile",
+        description: 'Replaces the given fields of the controller profile (identity, contact, DPO, Art. 27 representative, public-authority flag, employee count, supervisory authority). Send `If-Match` with the ETag you read to avoid overwriting a change made meanwhile.',
+        params: OrganisationParams,
+        headers: IfMatchHeaders,
+        body: OrganisationPatchSchema,
+        response: { 200: { ...OrganisationSchema, description: 'The whole organisation after the change, with its new `ETag`.' }, ...problemResponses(400, 412) }
+      }
+    },
+    async (request, reply) => {
+      assertValid([unknownCountry(request.body.country, '/body/country')])
+      const organisation = await updateOrganisation(db, request.params.orgId, request.body, ifMatchVersions(request), writeContext(request))
+      reply.header('etag', etagOf(organisation.version))
+      return organisation
+    }
+  )
+
+  app.delete(
+    '/:orgId',
+    {
+      config: { scope: scopes.platform },
+      schema: {
+        tags,
+        operationId: 'deleteOrganisation',
+        summary: 'Delete an organisation and its whole record',
+        description: 'Deletes the organisation and every record it owns in one transaction. Its audit events are kept. Honours `If-Match`.',
+        params: OrganisationParams,
+        headers: IfMatchHeaders,
+        response: { 204: Type.Null({ description: 'Deleted.' }), ...problemResponses(400, 412) }
+      }
+    },
+    async (request, reply) => {
+      await deleteOrganisation(db, request.params.orgId, ifMatchVersions(request), writeContext(request))
+      return reply.code(204).send(null)
+    }
+  )
+}
+
+export default organisationsRoutes

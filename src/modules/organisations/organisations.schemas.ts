@@ -1,0 +1,56 @@
+import { Type, type Static } from 'typebox'
+import { CountryCode, EntityMetadata, Nullable, Text } from '../../shared/schemas.ts'
+
+const Contact = {
+  name: Nullable(Text(300), 'Full name.'),
+  email: Nullable(Type.String({ format: 'email', maxLength: 320 }), 'Email address.'),
+  phone: Nullable(Text(64), 'Telephone number, ideally in E.164 form.'),
+  address: Nullable(Text(2000), 'Postal address.')
+}
+
+export const DpoSchema = Type.Object(
+  {
+    designated: Type.Boolean({ description: 'Whether a data protection officer is designated (mandatory in the cases of Art. 37(1)).' }),
+    ...Contact
+  },
+  { additionalProperties: false, description: 'The data protection officer, Art. 30(1)(a) and Art. 37. Contact details must be published (Art. 37(7)).' }
+)
+
+export const RepresentativeSchema = Type.Object(Contact, {
+  additionalProperties: false,
+  description: 'The representative in the Union of a controller not established there, Art. 27 and Art. 30(1)(a).'
+})
+
+/** The fields a client sets; everything but `name` and `country` is optional and defaults to null/false. */
+const OrganisationFields = {
+  name: Text(300, 'Legal name of the controller (Art. 30(1)(a)).', ['Example Consulting AS']),
+  registrationNumber: Nullable(Text(64), 'Company or registry number (e.g. a Norwegian organisasjonsnummer).'),
+  address: Nullable(Text(2000), 'Postal address of the controller (Art. 30(1)(a) contact details).'),
+  email: Nullable(Type.String({ format: 'email', maxLength: 320 }), 'Contact email of the controller.'),
+  phone: Nullable(Text(64), 'Contact telephone of the controller.'),
+  website: Nullable(Type.String({ format: 'uri', maxLength: 2000, pattern: '^https?://' }), 'Public website (http or https URL).'),
+  supervisoryAuthority: Nullable(Text(300), 'The lead or competent supervisory authority (Arts. 51, 56), e.g. `Datatilsynet`.'),
+  country: CountryCode('Country of the main establishment, ISO 3166-1 alpha-2 (Arts. 3, 44).'),
+  isPublicAuthority: Type.Boolean({ description: 'A public authority or body: Art. 6(1)(f) is unavailable to it for its tasks and a DPO is mandatory (Art. 37(1)(a)).' }),
+  employeeCount: Nullable(Type.Integer({ minimum: 0, maximum: 100_000_000 }), 'Number of persons employed (Art. 30(5) threshold of 250).'),
+  dpo: Nullable(DpoSchema),
+  representative: Nullable(RepresentativeSchema)
+}
+
+export const OrganisationSchema = Type.Object({ ...EntityMetadata, ...OrganisationFields }, { additionalProperties: false, description: 'An organisation: the controller (or processor) whose record this is.' })
+export type Organisation = Static<typeof OrganisationSchema>
+
+const { name, country, ...optionalFields } = OrganisationFields
+export const OrganisationCreateSchema = Type.Object(
+  { name, country, ...Object.fromEntries(Object.entries(optionalFields).map(([key, schema]) => [key, Type.Optional(schema)])) } as typeof OrganisationFields,
+  { additionalProperties: false, examples: [{ name: 'Example Consulting AS', country: 'NO', registrationNumber: '923456783', email: 'privacy@example.no' }] }
+)
+export type OrganisationCreate = Pick<Static<typeof OrganisationCreateSchema>, 'name' | 'country'> & Partial<Static<typeof OrganisationCreateSchema>>
+
+export const OrganisationPatchSchema = Type.Partial(Type.Object(OrganisationFields), {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'The fields to replace; `dpo` and `representative` are replaced whole.',
+  examples: [{ dpo: { designated: true, name: 'Kari Nordmann', email: 'dpo@example.no', phone: null, address: null } }]
+})
+export type OrganisationPatch = Static<typeof OrganisationPatchSchema>

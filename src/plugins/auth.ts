@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import type { VerificationKey } from '../auth/keys.ts'
+import { canAccessOrganisation, type Principal, type Scope } from '../auth/scopes.ts'
+import { createTokenVerifier, InvalidTokenError } from '../auth/tokens.ts'
+import type { Config } from '../config.ts'
+import { ApiProblem, problemResponses } from '../shared/problems.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The scope an operation needs; with a list, any one of them suffices. Every authenticated route must declare it. */
+    scope?: Scope | Scope[]
+  }
+  interface FastifyRequest {
+    /** Who the bearer token speaks for; set on every route of the authenticated scope. */
+    principal: Principal
+  }
+  interface FastifyInstance {
+    verificationKey: VerificationKey
+  }
+}
+
+const REALM = 'ropa'
+
+const unauthenticated = (reason: string) =>
+  new ApiProblem('unauthenticated', `Authentication failed: ${reason}.`, undefined, {
+    'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${reason.replaceAll('"', "'")}"`
+  })
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization
+  if (!header) throw unauthenticated('no bearer token was sent')
+  const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/.exec(header)
+  if (!match?.[1]) throw unauthenticated('the Authorization header is not "Bearer <token>"')
+  return match[1]
+}
+
+const asList = (scope: Scope | Scope[]) => (Array.isArray(scope) ? scope : [scope])
+
+/** Adds what the scope declaration implies to the route's documentation: security, scope note, 401/403/404. */
+function documentAuthorisation(route: RouteOptions, scope: Scope[]) {
+  const schema = (route.schema ?? {}) as Record<string, unknown>
+  const needs = scope.map((s) => `\`${s}\``).join(' or ')
+  const orgScoped = route.url.includes(':orgId')
+  route.schema = {
+    ...schema,
+    security: [{ bearerAuth: [] }],
+    description: `${schema.description ? `${schema.description}\n\n` : ''}**Scope:** ${needs}.${orgScoped ? ' The organisation must be in the token\'s `orgs` claim (or the token has `ropa:platform`); otherwise 404.' : ''}`,
+    response: { ...(schema.response as object), ...problemResponses(401, 403, ...(orgScoped ? [404] : [])) }
+  }
+}
+
+export interface AuthPluginOptions {
+  config: Config
+  key: VerificationKey
+}
+
+/**
+ * Authentication and authorisation for the scope it is registered in (fastify-plugin shares its
+ * hooks with that scope only). Authorisation is data: each route's `config.scope`. A route
+ * registered here without one makes start-up fail, so none can be forgotten.
+ */
+export default fp<AuthPluginOptions>(
+  async function auth(app: FastifyInstance, { config, key }) {
+    const verify = createTokenVerifier(key, {
+      ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
+      ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {})
+    })
+    app.decorateRequest('principal', null as unknown as Principal)
+
+    app.addHook('onRoute', (route) => {
+      if (route.method === 'HEAD') return
+      const scope = route.config?.scope
+      if (!scope || asList(scope).length === 0) throw new Error(`${String(route.method)} ${route.url} declares no scope (config.scope): every authenticated route must`)
+      documentAuthorisation(route, asList(scope))
+    })
+
+    app.addHook('onRequest', async (request) => {
+      const token = bearerToken(request)
+      try {
+        request.principal = await verify(token)
+      } catch (error) {
+        if (error instanceof InvalidTokenError) throw unauthenticated(error.message)
+        throw error
+      }
+      const needed = asList(request.routeOptions.config.scope as Scope | Scope[])
+      if (!needed.some((scope) => request.principal.scopes.has(scope))) {
+        throw new ApiProblem('forbidden', `This operation needs the scope ${needed.join(' or ')}.`, undefined, {
+          'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${needed.join(' ')}"`
+        })
+      }
+    })
+
+    app.addHook('preHandler', async (request) => {
+      const { orgId } = (request.params ?? {}) as { orgId?: string }
+      if (orgId !== undefined && !canAccessOrganisation(request.principal, orgId)) {
+        throw new ApiProblem('not_found', `There is no organisation ${orgId}.`)
+      }
+    })
+  },
+  { name: 'auth' }
+)

@@ -1,0 +1,52 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { type TSchema, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+import { ApiProblem } from './problems.ts'
+
+/** Who is changing what, carried into every write and its audit event. */
+export interface WriteContext {
+  actor: string
+  requestId: string
+}
+
+export const writeContext = (request: FastifyRequest): WriteContext => ({ actor: request.principal.sub, requestId: request.id })
+
+export const etagOf = (version: number) => `"${version}"`
+
+/**
+ * The versions an `If-Match` header accepts: undefined when absent or `*` (no precondition),
+ * otherwise the versions named by strong entity tags (an unparsable tag matches nothing, so 412).
+ */
+export function ifMatchVersions(request: FastifyRequest): number[] | undefined {
+  const header = request.headers['if-match']
+  if (header === undefined || header.trim() === '*') return undefined
+  return header
+    .split(',')
+    .map((tag) => /^\s*"(\d{1,9})"\s*$/.exec(tag)?.[1])
+    .filter((version): version is string => version !== undefined)
+    .map(Number)
+}
+
+export function preconditionFailed(current: number): ApiProblem {
+  return new ApiProblem('precondition_failed', `If-Match does not name the current version ${etagOf(current)}; read the resource again and reapply the change.`)
+}
+
+export function sendCreated<T extends { id: string; version: number }>(reply: FastifyReply, location: string, entity: T) {
+  return reply.code(201).header('location', location).header('etag', etagOf(entity.version)).send(entity)
+}
+
+/** Keyset cursors are opaque to clients: base64url JSON, checked against a schema when read back. */
+export const encodeCursor = (position: unknown) => Buffer.from(JSON.stringify(position)).toString('base64url')
+
+export function decodeCursor<T extends TSchema>(schema: T, cursor: string | undefined): Static<T> | undefined {
+  if (cursor === undefined) return undefined
+  try {
+    const position: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    if (Value.Check(schema, position)) return position
+  } catch {
+    // falls through to the problem below
+  }
+  throw new ApiProblem('validation_failed', '/query/cursor is not a cursor this list issued', [
+    { path: '/query/cursor', message: 'is not a cursor this list issued; pass the nextCursor of the previous page' }
+  ])
+}

@@ -1,0 +1,45 @@
+import { Type, type TSchema } from 'typebox'
+
+/** A value that may be null: DESIGN.md section 8 accepts `null` wherever a field is optional. */
+export const Nullable = <T extends TSchema>(schema: T, description?: string) =>
+  Type.Union([schema, Type.Null()], description ? { description } : {})
+
+export const Uuid = (description?: string) => Type.String({ format: 'uuid', ...(description ? { description } : {}) })
+
+export const Text = (maxLength: number, description?: string, examples?: string[]) =>
+  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}), ...(examples ? { examples } : {}) })
+
+export const CountryCode = (description = 'ISO 3166-1 alpha-2 code in upper case (`GB`, not `UK`); see /v1/reference/countries.') =>
+  Type.String({ pattern: '^[A-Z]{2}$', description, examples: ['NO'] })
+
+export const Instant = (description: string) => Type.String({ format: 'date-time', description })
+
+/** Fields every mutable entity answers with (DESIGN.md section 4). */
+export const EntityMetadata = {
+  id: Uuid('Server-assigned identifier.'),
+  version: Type.Integer({ minimum: 1, description: 'Incremented by every change; the ETag is this number in quotes.' }),
+  createdAt: Instant('When the entity was created (RFC 3339, UTC).'),
+  updatedAt: Instant('When the entity last changed.'),
+  createdBy: Type.String({ description: 'The `sub` of the token that created it.' }),
+  updatedBy: Type.String({ description: 'The `sub` of the token that last changed it.' })
+}
+
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Items per page, 1 to 200.' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'The `nextCursor` of the previous page.' }))
+}
+
+export const Page = <T extends TSchema>(item: T, description: string) =>
+  Type.Object(
+    {
+      items: Type.Array(item),
+      nextCursor: Nullable(Type.String(), 'Pass as `cursor` for the next page; null on the last page.')
+    },
+    { additionalProperties: false, description }
+  )
+
+/** Path parameters of every route under `/v1/organisations/{orgId}`. */
+export const OrganisationParams = Type.Object({ orgId: Uuid('The organisation.') }, { additionalProperties: false })
+
+/** Path parameters of a route on one entity of an organisation. */
+export const EntityParams = Type.Object({ orgId: Uuid('The organisation.'), id: Uuid('The entity.') }, { additionalProperties: false })

@@ -1,0 +1,13 @@
+import { countryByCode } from '../reference/countries.ts'
+import { ApiProblem, type FieldError } from './problems.ts'
+
+/** Checks the schema cannot express (codes against the reference lists); throws one 400 naming every offending field. */
+export function assertValid(checks: (FieldError | undefined)[]): void {
+  const errors = checks.filter((error): error is FieldError => error !== undefined)
+  if (errors.length > 0) throw new ApiProblem('validation_failed', errors.map((error) => `${error.path} ${error.message}`).join('; '), errors)
+}
+
+export function unknownCountry(code: string | null | undefined, path: string): FieldError | undefined {
+  if (code === null || code === undefined || countryByCode.has(code)) return undefined
+  return { path, message: `'${code}' is not an ISO 3166-1 alpha-2 country code (see /v1/reference/countries)` }
+}
