@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { buildApp, type App } from '../src/app.ts'
+import { allScopes, type Scope } from '../src/auth/scopes.ts'
+import { mintToken } from '../src/auth/tokens.ts'
 import { type Config, loadConfig } from '../src/config.ts'
+
+/** The HS256 secret every test app verifies with, unless a test configures another key. */
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long'
 
 interface Teardown {
   teardown(fn: () => unknown): void
@@ -9,7 +14,7 @@ interface Teardown {
 
 /** The configuration a test runs with: production's, but quiet and on a database of its own. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: 'memory://', ...overrides })
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: 'memory://', JWT_SECRET: TEST_SECRET, ...overrides })
 }
 
 /**
@@ -60,3 +65,29 @@ export async function buildTestApp(t: Teardown, { env = {}, extend }: TestAppOpt
 }
 
 export const expectedDatabaseKind = process.env.DATABASE_URL ? 'postgres' : 'pglite'
+
+export interface TokenOptions {
+  sub?: string
+  scopes?: readonly Scope[]
+  orgs?: readonly string[]
+  expiresIn?: string
+}
+
+/** A valid token for the test secret: every scope and no organisation unless told otherwise. */
+export function token({ sub = 'tester', scopes = allScopes, orgs = [], expiresIn = '10m' }: TokenOptions = {}): Promise<string> {
+  return mintToken(new TextEncoder().encode(TEST_SECRET), { sub, scopes, orgs, expiresIn })
+}
+
+export const bearer = async (options: TokenOptions = {}) => ({ authorization: `Bearer ${await token(options)}` })
+
+/** Creates an organisation through the API with a platform token and returns its JSON. */
+export async function createOrganisationViaApi(app: App, body: Record<string, unknown> = {}, sub = 'platform-admin') {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/organisations',
+    headers: await bearer({ sub, scopes: ['ropa:platform'] }),
+    payload: { name: `Org ${randomBytes(3).toString('hex')}`, country: 'NO', ...body }
+  })
+  if (res.statusCode !== 201) throw new Error(`creating an organisation failed: ${res.statusCode} ${res.body}`)
+  return res.json() as { id: string; name: string; version: number } & Record<string, unknown>
+}

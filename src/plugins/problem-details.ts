@@ -13,10 +13,24 @@ interface AjvError {
 
 const partPrefix: Record<string, string> = { body: '/body', querystring: '/query', params: '/params', headers: '/headers' }
 
+/**
+ * A nullable field is `anyOf: [T, null]`; when its value fails, Ajv reports the failure of each branch
+ * plus the anyOf itself. The null branch and the anyOf summary say nothing useful once the real
+ * branch's errors are there, so they are dropped (kept only when nothing more specific remains).
+ */
+function withoutNullableNoise(validation: AjvError[]): AjvError[] {
+  const anyOfPaths = new Set(validation.filter((error) => error.keyword === 'anyOf').map((error) => error.instancePath))
+  const isNullBranch = (error: AjvError) => anyOfPaths.has(error.instancePath) && error.keyword === 'type' && error.params.type === 'null'
+  const specific = validation.filter((error) => error.keyword !== 'anyOf' && !isNullBranch(error))
+  const covered = (path: string) => specific.some((error) => error.instancePath === path || error.instancePath.startsWith(`${path}/`))
+  return [...specific, ...validation.filter((error) => error.keyword === 'anyOf' && !covered(error.instancePath))]
+}
+
 /** Turns Ajv's errors into `{ path, message }` pairs that name the offending field itself. */
 export function fieldErrors(validation: AjvError[], context = 'body'): FieldError[] {
   const prefix = partPrefix[context] ?? `/${context}`
-  return validation.map((error) => {
+  const seen = new Set<string>()
+  return withoutNullableNoise(validation).map((error) => {
     switch (error.keyword) {
       case 'required':
         return { path: `${prefix}${error.instancePath}/${escapePointer(String(error.params.missingProperty))}`, message: 'is required' }
@@ -27,6 +41,9 @@ export function fieldErrors(validation: AjvError[], context = 'body'): FieldErro
       default:
         return { path: `${prefix}${error.instancePath}`, message: error.message ?? error.keyword }
     }
+  }).filter((error) => {
+    const key = `${error.path} ${error.message}`
+    return seen.has(key) ? false : (seen.add(key), true)
   })
 }
 

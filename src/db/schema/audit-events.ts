@@ -12,7 +12,7 @@ export const auditEvents = pgTable(
     /** Insertion order: the stable key the change feed pages by, newest first. */
     seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     organisationId: uuid('organisation_id'),
-    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    at: timestamp('at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
     actor: text('actor').notNull(),
     action: text('action', { enum: ['create', 'update', 'delete'] }).notNull(),
     entityType: text('entity_type').notNull(),

@@ -18,11 +18,15 @@ export const organisationIdColumn = (organisations: () => AnyPgColumn) =>
     .notNull()
     .references(organisations, { onDelete: 'cascade' })
 
-/** `version`, timestamps and actors every mutable row carries (DESIGN.md section 4). */
+/**
+ * `version`, timestamps and actors every mutable row carries (DESIGN.md section 4). Instants are
+ * stored to the millisecond, the precision the API writes them in, so a time read from a response
+ * compares exactly with the stored one.
+ */
 export const mutableRowColumns = () => ({
   version: integer('version').notNull().default(1),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
   createdBy: text('created_by').notNull(),
   updatedBy: text('updated_by').notNull()
 })
