@@ -62,6 +62,29 @@ t.test('every documented operation has tags, a summary, a unique operationId and
   t.ok(operations >= 16, `${operations} operations checked`)
 })
 
+t.test('authenticated operations document their bearer scheme, scope and auth problems; public ones none', async (t) => {
+  const spec = JSON.parse(readFileSync(openapiPath, 'utf8'))
+  t.same(spec.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with `sub`, `scope` and `orgs` claims.' })
+  let authenticated = 0
+  for (const [path, item] of Object.entries<Record<string, Record<string, unknown>>>(spec.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      const where = `${method.toUpperCase()} ${path}`
+      const responses = operation.responses as Record<string, unknown>
+      if (path.startsWith('/v1/organisations')) {
+        authenticated++
+        t.same(operation.security, [{ bearerAuth: [] }], `${where} security`)
+        t.match(operation.description, /\*\*Scope:\*\* `ropa:(read|write|admin|platform)`/, `${where} names its scope`)
+        t.ok(responses['401'] && responses['403'], `${where} documents 401 and 403`)
+        if (path.includes('{orgId}')) t.ok(responses['404'], `${where} documents 404`)
+      } else {
+        t.equal(operation.security, undefined, `${where} is public`)
+        t.notOk(responses['401'], `${where} has no 401`)
+      }
+    }
+  }
+  t.ok(authenticated >= 6)
+})
+
 t.test('every route rejects unknown properties: object schemas of bodies, queries and params are closed', async (t) => {
   const open: string[] = []
   const visit = (schema: unknown, where: string) => {

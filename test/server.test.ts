@@ -52,6 +52,13 @@ t.test('npm start: the server starts with no configuration, then SIGTERM closes 
   t.same(await ready.json(), { status: 'ok', database: databaseUrl ? 'postgres' : 'pglite' })
   const countries = await fetch(`${address}/v1/reference/countries/DE`)
   t.match(await countries.json(), { code: 'DE', eu: true, eea: true })
+  await sleep(200)
+  const token = /Token \(all scopes, valid 30d\):\s+(\S+)/.exec(output)?.[1]
+  t.ok(token, 'the first run prints a token')
+  t.match(output, `curl -H "Authorization: Bearer ${token}" ${address}/v1/organisations`)
+  const organisations = await fetch(`${address}/v1/organisations`, { headers: { authorization: `Bearer ${token}` } })
+  t.equal(organisations.status, 200, 'the printed token works at once')
+  t.match(await organisations.json(), { items: [{ name: 'My organisation' }] })
   if (!databaseUrl) t.ok(existsSync(join(dataDir, 'ropa.lock')), 'the embedded database folder is locked while running')
 
   const exitCode = await new Promise<number | null>((resolve) => {
@@ -61,6 +68,18 @@ t.test('npm start: the server starts with no configuration, then SIGTERM closes 
   t.equal(exitCode, 0, 'exits 0 after SIGTERM')
   t.match(output, /"signal":"SIGTERM".*closing/)
   t.notOk(existsSync(join(dataDir, 'ropa.lock')), 'the lock is released')
+})
+
+t.test('production without a token key refuses to start and names the variable to set', async (t) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: childEnv({ NODE_ENV: 'production', PORT: '0', DATA_DIR: 'memory://' }),
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  t.equal(code, 1)
+  t.match(stderr, /JWT_SECRET: NODE_ENV=production needs a token key/)
 })
 
 t.test('a bad configuration stops the process with a message naming the variable', async (t) => {
