@@ -197,3 +197,20 @@ t.test('the audit trail is append-only in the database itself', async (t) => {
   t.equal(await refusal(app.database.db.execute(sql`truncate audit_events`)), 'audit_events is append-only: TRUNCATE is not allowed')
   t.ok((await auditCount()) > 0)
 })
+
+t.test('parallel changes with the same If-Match: exactly one wins, the others get 412', async (t) => {
+  const created = (await app.inject({ method: 'POST', url: '/v1/organisations', headers: platform, payload: { name: 'Contended AS', country: 'FI' } })).json()
+  const admin = await bearer({ sub: 'racer', scopes: ['ropa:admin', 'ropa:read'], orgs: [created.id] })
+  const url = `/v1/organisations/${created.id}`
+  const results = await Promise.all(
+    Array.from({ length: 12 }, (_, i) => app.inject({ method: 'PATCH', url, headers: { ...admin, 'if-match': '"1"' }, payload: { employeeCount: i } }))
+  )
+  const statuses = results.map((res) => res.statusCode).sort()
+  t.same(statuses, [200, ...Array(11).fill(412)])
+  const winner = results.find((res) => res.statusCode === 200)!.json()
+  const stored = (await app.inject({ url, headers: admin })).json()
+  t.same(stored, winner, 'the stored document is the winner')
+  const events = await auditOf(created.id)
+  t.same(events.map((e) => e.action), ['create', 'update'], 'and the audit trail holds exactly that one change')
+  t.same(events[1]!.snapshot, winner)
+})
