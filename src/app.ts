@@ -6,10 +6,15 @@ import { resolveVerificationKey } from './auth/keys.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import auditEventRoutes from './modules/audit-events/audit-events.routes.ts'
+import dataCategoriesRoutes from './modules/data-categories/data-categories.routes.ts'
+import dataSubjectCategoriesRoutes from './modules/data-subject-categories/data-subject-categories.routes.ts'
 import healthRoutes from './modules/health/health.routes.ts'
 import organisationsRoutes from './modules/organisations/organisations.routes.ts'
 import problemsRoutes from './modules/problems/problems.routes.ts'
+import processorsRoutes from './modules/processors/processors.routes.ts'
+import recipientsRoutes from './modules/recipients/recipients.routes.ts'
 import referenceRoutes from './modules/reference/reference.routes.ts'
+import securityMeasuresRoutes from './modules/security-measures/security-measures.routes.ts'
 import authPlugin from './plugins/auth.ts'
 import dbPlugin from './plugins/db.ts'
 import openapiPlugin from './plugins/openapi.ts'
@@ -92,6 +97,11 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     await api.register(authPlugin, { config, key: verificationKey })
     api.register(organisationsRoutes, { prefix: '/v1/organisations' })
     api.register(auditEventRoutes, { prefix: '/v1/organisations' })
+    api.register(dataCategoriesRoutes, { prefix: '/v1/organisations' })
+    api.register(dataSubjectCategoriesRoutes, { prefix: '/v1/organisations' })
+    api.register(recipientsRoutes, { prefix: '/v1/organisations' })
+    api.register(processorsRoutes, { prefix: '/v1/organisations' })
+    api.register(securityMeasuresRoutes, { prefix: '/v1/organisations' })
   })
 
   return app

@@ -11,6 +11,11 @@ export const tags = [
   { name: 'Reference', description: 'GDPR reference data: the codes every record uses, each with its article. No token needed.' },
   { name: 'Problems', description: 'Descriptions of the problem types errors refer to.' },
   { name: 'Organisations', description: 'The controllers (or processors) whose records are kept: identity, contact, DPO and representative (Art. 30(1)(a)).' },
+  { name: 'Data categories', description: 'Categories of personal data (Art. 30(1)(c)), with their Art. 9 and Art. 10 flags.' },
+  { name: 'Data subject categories', description: 'Categories of data subjects (Art. 30(1)(c)).' },
+  { name: 'Recipients', description: 'Categories of recipients (Art. 30(1)(d)).' },
+  { name: 'Processors', description: 'Processors and their Art. 28 contracts and sub-processors.' },
+  { name: 'Security measures', description: 'Technical and organisational measures (Arts. 30(1)(g), 32).' },
   { name: 'Audit', description: 'The change feed: who changed what, when, with the entity as it was after the change.' }
 ]
 

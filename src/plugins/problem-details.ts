@@ -75,7 +75,10 @@ export function problemFor(request: FastifyRequest, kind: ProblemKind, detail: s
 function toProblem(error: FastifyError, request: FastifyRequest): { problem: Problem; headers: Record<string, string> } {
   const make = (kind: ProblemKind, detail: string, errors?: FieldError[]) => problemFor(request, kind, detail, errors)
 
-  if (error instanceof ApiProblem) return { problem: make(error.kind, error.message, error.errors), headers: error.headers }
+  if (error instanceof ApiProblem) {
+    const problem = make(error.kind, error.message, error.errors)
+    return { problem: error.references ? { ...problem, references: error.references } : problem, headers: error.headers }
+  }
   if (error.validation) {
     const errors = fieldErrors(error.validation as AjvError[], error.validationContext)
     const detail = errors.map((field) => `${field.path} ${field.message}`).join('; ')

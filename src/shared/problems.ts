@@ -47,12 +47,26 @@ export const ProblemSchema = Type.Object(
         ),
         { description: 'One entry per offending field (validation and 422 problems).' }
       )
+    ),
+    references: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            entityType: Type.String({ examples: ['processor'] }),
+            id: Type.String({ format: 'uuid' }),
+            name: Type.String()
+          },
+          { additionalProperties: false }
+        ),
+        { description: 'What still links to the entity a 409 refused to delete.' }
+      )
     )
   },
   { $id: 'Problem', additionalProperties: false, description: 'An RFC 9457 problem details object.' }
 )
 export type Problem = Static<typeof ProblemSchema>
 export type FieldError = NonNullable<Problem['errors']>[number]
+export type Reference = NonNullable<Problem['references']>[number]
 
 /** Thrown by handlers and repositories; the problem-details plugin turns it into the response. */
 export class ApiProblem extends Error {
@@ -61,7 +75,8 @@ export class ApiProblem extends Error {
     readonly kind: ProblemKind,
     detail: string,
     readonly errors?: FieldError[],
-    readonly headers: Record<string, string> = {}
+    readonly headers: Record<string, string> = {},
+    readonly references?: Reference[]
   ) {
     super(detail)
   }

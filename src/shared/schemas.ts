@@ -43,3 +43,5 @@ export const OrganisationParams = Type.Object({ orgId: Uuid('The organisation.')
 
 /** Path parameters of a route on one entity of an organisation. */
 export const EntityParams = Type.Object({ orgId: Uuid('The organisation.'), id: Uuid('The entity.') }, { additionalProperties: false })
+
+export const Description = (description = 'Free text: what the entry covers, in the words of the organisation.') => Nullable(Text(4000), description)

@@ -11,3 +11,8 @@ export function unknownCountry(code: string | null | undefined, path: string): F
   if (code === null || code === undefined || countryByCode.has(code)) return undefined
   return { path, message: `'${code}' is not an ISO 3166-1 alpha-2 country code (see /v1/reference/countries)` }
 }
+
+export function unknownCode(code: string | null | undefined, known: ReadonlySet<string>, path: string, list: string): FieldError | undefined {
+  if (code === null || code === undefined || known.has(code)) return undefined
+  return { path, message: `'${code}' is not a code of ${list}` }
+}

@@ -1,2 +1,3 @@
 export * from './audit-events.ts'
 export * from './organisations.ts'
+export * from './catalogue.ts'

@@ -1,0 +1,14 @@
+/** The SQLSTATE and constraint of a database error, wherever drizzle wrapped it (`cause`). */
+export function databaseError(error: unknown): { code?: string; constraint?: string } {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const { code, constraint } = current as { code?: unknown; constraint?: unknown }
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+      return { code, ...(typeof constraint === 'string' ? { constraint } : {}) }
+    }
+    current = (current as { cause?: unknown }).cause
+  }
+  return {}
+}
+
+export const UNIQUE_VIOLATION = '23505'
+export const FOREIGN_KEY_VIOLATION = '23503'

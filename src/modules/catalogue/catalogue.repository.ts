@@ -1,0 +1,186 @@
+import { and, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm'
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
+import type { Database } from '../../db/client.ts'
+import { databaseError, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '../../db/errors.ts'
+import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
+import { ApiProblem, type FieldError, type Reference } from '../../shared/problems.ts'
+import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
+
+/** Columns every catalogue table has (see db/schema/catalogue.ts). */
+export type CatalogueTable = PgTable & {
+  id: PgColumn
+  organisationId: PgColumn
+  name: PgColumn
+  description: PgColumn
+  version: PgColumn
+  updatedAt: PgColumn
+}
+
+export type Entity = Record<string, unknown> & { id: string; name: string; version: number; createdAt: string; updatedAt: string; createdBy: string; updatedBy: string }
+export type Fields = Record<string, unknown>
+
+/** What a catalogue resource adds to the generic repository: links to other entries, and who links to it. */
+export interface CatalogueStorage {
+  table: CatalogueTable
+  entityType: string
+  label: string
+  /** Extra computed columns of a read, e.g. the ids an entry links to. */
+  linkColumns?: () => Record<string, SQL>
+  /** Fields of the body that are links, not columns. */
+  linkFields?: string[]
+  /** Checks the links of a write against stored data: 422 errors. */
+  checkLinks?: (tx: Database, organisationId: string, id: string | undefined, fields: Fields) => Promise<FieldError[]>
+  /** Replaces the stored links of an entry with those in `fields` (only those it names). */
+  writeLinks?: (tx: Database, organisationId: string, id: string, fields: Fields) => Promise<void>
+  /** Queries naming what still links to an entry (deleting it then answers 409). */
+  referencedBy: ((organisationId: string, id: string) => SQL)[]
+}
+
+function toEntity(row: Record<string, unknown>): Entity {
+  const entity: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(row)) {
+    if (key === 'organisationId') continue
+    entity[key] = value instanceof Date ? value.toISOString() : value
+  }
+  return entity as Entity
+}
+
+export function catalogueRepository(storage: CatalogueStorage) {
+  const { table, entityType, label } = storage
+  const notFound = (id: string) => new ApiProblem('not_found', `There is no ${label} ${id}.`)
+  const columns = () => ({ ...getTableColumns(table), ...storage.linkColumns?.() })
+  const inOrganisation = (organisationId: string) => eq(table.organisationId, organisationId)
+  const columnFields = (fields: Fields) => Object.fromEntries(Object.entries(fields).filter(([key]) => !storage.linkFields?.includes(key)))
+
+  async function select(db: Database, organisationId: string, id: string): Promise<Entity | undefined> {
+    const [row] = await db.select(columns()).from(table as PgTable).where(and(inOrganisation(organisationId), eq(table.id, id)))
+    return row ? toEntity(row) : undefined
+  }
+
+  async function rejectBrokenLinks(tx: Database, organisationId: string, id: string | undefined, fields: Fields) {
+    const errors = (await storage.checkLinks?.(tx, organisationId, id, fields)) ?? []
+    if (errors.length > 0) {
+      throw new ApiProblem('unprocessable', errors.map((error) => `${error.path} ${error.message}`).join('; '), errors)
+    }
+  }
+
+  function duplicateName(error: unknown, name: unknown): ApiProblem | undefined {
+    const { code, constraint } = databaseError(error)
+    if (code !== UNIQUE_VIOLATION || !constraint?.endsWith('_name_key')) return undefined
+    return new ApiProblem('conflict', `A ${label} named '${String(name)}' already exists in this organisation (names are compared without regard to case).`, [
+      { path: '/body/name', message: `'${String(name)}' is already used by another ${label}` }
+    ])
+  }
+
+  async function audited(tx: Database, organisationId: string, action: 'create' | 'update' | 'delete', entity: Entity, context: WriteContext) {
+    await recordAuditEvent(tx, { organisationId, action, entityType, entityId: entity.id, snapshot: entity }, context)
+  }
+
+  return {
+    get: async (db: Database, organisationId: string, id: string) => (await select(db, organisationId, id)) ?? Promise.reject(notFound(id)),
+
+    async list(db: Database, organisationId: string, conditions: (SQL | undefined)[], limit: number, after?: { name: string; id: string }) {
+      const rows = await db
+        .select(columns())
+        .from(table as PgTable)
+        .where(and(inOrganisation(organisationId), ...conditions, after && sql`(lower(${table.name}), ${table.id}) > (${after.name}, ${after.id}::uuid)`))
+        .orderBy(sql`lower(${table.name})`, table.id)
+        .limit(limit + 1)
+      const page = rows.slice(0, limit).map(toEntity)
+      const last = rows.length > limit ? page.at(-1) : undefined
+      return { items: page, last: last && { name: last.name.toLowerCase(), id: last.id } }
+    },
+
+    async create(db: Database, organisationId: string, fields: Fields, context: WriteContext): Promise<Entity> {
+      try {
+        return await db.transaction(async (tx) => {
+          await rejectBrokenLinks(tx, organisationId, undefined, fields)
+          const [row] = await tx
+            .insert(table)
+            .values({ ...columnFields(fields), organisationId, createdBy: context.actor, updatedBy: context.actor } as never)
+            .returning({ id: table.id })
+          const id = (row as { id: string }).id
+          await storage.writeLinks?.(tx, organisationId, id, fields)
+          const entity = (await select(tx, organisationId, id))!
+          await audited(tx, organisationId, 'create', entity, context)
+          return entity
+        })
+      } catch (error) {
+        throw duplicateName(error, fields.name) ?? error
+      }
+    },
+
+    /** Reads the stored entry (404, or 412 against If-Match), lets `merge` check the result, then writes it. */
+    async update(db: Database, organisationId: string, id: string, patch: Fields, expectedVersions: number[] | undefined, context: WriteContext, check: (merged: Entity) => void) {
+      try {
+        return await db.transaction(async (tx) => {
+          const current = await select(tx, organisationId, id)
+          if (!current) throw notFound(id)
+          if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
+          check({ ...current, ...patch })
+          await rejectBrokenLinks(tx, organisationId, id, patch)
+          const updated = await tx
+            .update(table)
+            .set({ ...columnFields(patch), version: sql`${table.version} + 1`, updatedAt: sql`now()`, updatedBy: context.actor } as never)
+            .where(and(inOrganisation(organisationId), eq(table.id, id), eq(table.version, current.version)))
+            .returning({ id: table.id })
+          if (updated.length === 0) throw preconditionFailed(current.version + 1)
+          await storage.writeLinks?.(tx, organisationId, id, patch)
+          const entity = (await select(tx, organisationId, id))!
+          await audited(tx, organisationId, 'update', entity, context)
+          return entity
+        })
+      } catch (error) {
+        throw duplicateName(error, patch.name) ?? error
+      }
+    },
+
+    /** Deletes an entry nothing links to; otherwise 409 naming what does. */
+    async remove(db: Database, organisationId: string, id: string, expectedVersions: number[] | undefined, context: WriteContext) {
+      try {
+        await db.transaction(async (tx) => {
+          const current = await select(tx, organisationId, id)
+          if (!current) throw notFound(id)
+          if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
+          const references = await referencesTo(tx, organisationId, id)
+          if (references.length > 0) throw stillReferenced(current, references)
+          const deleted = await tx
+            .delete(table)
+            .where(and(inOrganisation(organisationId), eq(table.id, id), eq(table.version, current.version)))
+            .returning({ id: table.id })
+          if (deleted.length === 0) throw preconditionFailed(current.version + 1)
+          await audited(tx, organisationId, 'delete', current, context)
+        })
+      } catch (error) {
+        if (databaseError(error).code !== FOREIGN_KEY_VIOLATION) throw error
+        // A link was added between our check and the delete: report it as the check would have.
+        const current = await select(db, organisationId, id)
+        throw current ? stillReferenced(current, await referencesTo(db, organisationId, id)) : error
+      }
+    }
+  }
+
+  async function referencesTo(db: Database, organisationId: string, id: string): Promise<Reference[]> {
+    if (storage.referencedBy.length === 0) return []
+    const union = sql.join(storage.referencedBy.map((query) => sql`(${query(organisationId, id)})`), sql` union all `)
+    const result = await db.execute(sql`select entity_type as "entityType", id, name from (${union}) as refs order by entity_type, name, id limit 100`)
+    return result.rows as Reference[]
+  }
+
+  function stillReferenced(entity: Entity, references: Reference[]) {
+    const named = references.map((reference) => `${reference.entityType.replaceAll('_', ' ')} '${reference.name}'`).join(', ')
+    return new ApiProblem('conflict', `The ${label} '${entity.name}' is still linked from ${named}; remove those links first.`, undefined, {}, references)
+  }
+}
+
+export type CatalogueRepository = ReturnType<typeof catalogueRepository>
+
+/** `q`: a case-insensitive substring of the name or description (LIKE wildcards in it are literal). */
+export function textFilter(table: CatalogueTable, q: string | undefined): SQL | undefined {
+  if (q === undefined) return undefined
+  const pattern = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+  return or(sql`${table.name} ilike ${pattern}`, sql`${table.description} ilike ${pattern}`)
+}
+
+export const equalsIfGiven = (column: PgColumn, value: unknown) => (value === undefined ? undefined : eq(column, value))
+export const oneOfIfGiven = (column: PgColumn, values: unknown[] | undefined) => (values === undefined ? undefined : inArray(column, values))
