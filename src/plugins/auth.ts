@@ -89,9 +89,7 @@ export default fp<AuthPluginOptions>(
           'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${needed.join(' ')}"`
         })
       }
-    })
-
-    app.addHook('preHandler', async (request) => {
+      // Before any validation: another organisation's URL answers exactly as a missing one.
       const { orgId } = (request.params ?? {}) as { orgId?: string }
       if (orgId !== undefined && !canAccessOrganisation(request.principal, orgId)) {
         throw new ApiProblem('not_found', `There is no organisation ${orgId}.`)
