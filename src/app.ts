@@ -5,6 +5,7 @@ import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
 import { resolveVerificationKey } from './auth/keys.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/client.ts'
+import activitiesRoutes from './modules/activities/activities.routes.ts'
 import auditEventRoutes from './modules/audit-events/audit-events.routes.ts'
 import dataCategoriesRoutes from './modules/data-categories/data-categories.routes.ts'
 import dataSubjectCategoriesRoutes from './modules/data-subject-categories/data-subject-categories.routes.ts'
@@ -15,6 +16,7 @@ import processorsRoutes from './modules/processors/processors.routes.ts'
 import recipientsRoutes from './modules/recipients/recipients.routes.ts'
 import referenceRoutes from './modules/reference/reference.routes.ts'
 import securityMeasuresRoutes from './modules/security-measures/security-measures.routes.ts'
+import transfersRoutes from './modules/transfers/transfers.routes.ts'
 import authPlugin from './plugins/auth.ts'
 import dbPlugin from './plugins/db.ts'
 import openapiPlugin from './plugins/openapi.ts'
@@ -102,6 +104,8 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     api.register(recipientsRoutes, { prefix: '/v1/organisations' })
     api.register(processorsRoutes, { prefix: '/v1/organisations' })
     api.register(securityMeasuresRoutes, { prefix: '/v1/organisations' })
+    api.register(activitiesRoutes, { prefix: '/v1/organisations' })
+    api.register(transfersRoutes, { prefix: '/v1/organisations' })
   })
 
   return app

@@ -24,6 +24,8 @@ export type Database = PgDatabase<RowsQueryResultHKT, typeof schema>
 export interface DatabaseHandle {
   readonly kind: 'postgres' | 'pglite'
   readonly db: Database
+  /** How many SQL statements the app has sent through drizzle: tests use it to show a request's cost is constant. */
+  readonly statements: { count: number }
   /** Applies pending migrations; on PostgreSQL under an advisory lock so instances starting together do not race. */
   migrate(): Promise<void>
   /** Resolves when the database answers a trivial query within `timeoutMs`. */
@@ -53,10 +55,12 @@ function openPostgres(config: Config, connectionString: string, log: FastifyBase
   // emits an unhandled 'error' event and takes the whole process down.
   pool.on('error', (error) => log.warn({ err: error }, 'idle PostgreSQL client failed'))
   pool.on('connect', (client) => client.on('error', (error) => log.warn({ err: error }, 'PostgreSQL client failed')))
-  const db = drizzleNodePg(pool, { schema, casing: 'snake_case' }) as unknown as Database
+  const statements = { count: 0 }
+  const db = drizzleNodePg(pool, { schema, casing: 'snake_case', logger: countingLogger(statements) }) as unknown as Database
   return {
     kind: 'postgres',
     db,
+    statements,
     async migrate() {
       const client = await pool.connect()
       try {
@@ -85,10 +89,12 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     unlock()
     throw error
   }
-  const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Database
+  const statements = { count: 0 }
+  const db = drizzlePglite(client, { schema, casing: 'snake_case', logger: countingLogger(statements) }) as unknown as Database
   return {
     kind: 'pglite',
     db,
+    statements,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     ping: (timeoutMs) => withTimeout(db.execute(sql`select 1`), timeoutMs),
     async close() {
@@ -100,6 +106,12 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     }
   }
 }
+
+const countingLogger = (statements: { count: number }) => ({
+  logQuery() {
+    statements.count++
+  }
+})
 
 export class DatabaseTimeoutError extends Error {
   override name = 'DatabaseTimeoutError'

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { bearer, buildTestApp, createOrganisationViaApi } from '../helper.ts'
 
-const example = JSON.parse(readFileSync(new URL('../fixtures/example-consulting-as.json', import.meta.url), 'utf8'))
+const example = JSON.parse(readFileSync(new URL('../../src/example/example-consulting-as.json', import.meta.url), 'utf8'))
 const app = await buildTestApp(t)
 
 const withoutKey = ({ key: _key, ...rest }: Record<string, unknown>) => rest

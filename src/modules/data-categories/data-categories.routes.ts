@@ -4,6 +4,7 @@ import { dataCategories } from '../../db/schema/index.ts'
 import { specialCategories } from '../../reference/special-categories.ts'
 import { Description, Nullable, Text } from '../../shared/schemas.ts'
 import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
+import { linkedActivities } from '../activities/activities.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
 
 const specialCategoryCodes = specialCategories.map((category) => category.code)
@@ -35,7 +36,7 @@ export const dataCategoriesResource: CatalogueResource = {
     equalsIfGiven(dataCategories.criminal, query.criminal)
   ],
   check: () => [],
-  referencedBy: [],
+  referencedBy: [linkedActivities('data_category_id')],
   example: { name: 'Health data', description: 'Sick leave certificates and work-related health information.', specialCategory: 'health_data', criminal: false }
 }
 

@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import { dataSubjectCategories } from '../../db/schema/index.ts'
 import { Description, Text } from '../../shared/schemas.ts'
 import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
+import { linkedActivities } from '../activities/activities.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
 
 export const dataSubjectCategoriesResource: CatalogueResource = {
@@ -31,7 +32,7 @@ export const dataSubjectCategoriesResource: CatalogueResource = {
     equalsIfGiven(dataSubjectCategories.vulnerable, query.vulnerable)
   ],
   check: () => [],
-  referencedBy: [],
+  referencedBy: [linkedActivities('data_subject_category_id')],
   example: { name: 'Job applicants', description: 'People who apply for a position.', includesChildren: false, vulnerable: false }
 }
 

@@ -6,6 +6,7 @@ import type { FieldError } from '../../shared/problems.ts'
 import { CountryCode, Description, Nullable, Text, Uuid } from '../../shared/schemas.ts'
 import { unknownCountry } from '../../shared/validation.ts'
 import { equalsIfGiven, type Fields, textFilter } from '../catalogue/catalogue.repository.ts'
+import { linkedActivities } from '../activities/activities.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
 
 const authorisations = ['specific', 'general', 'unknown'] as const
@@ -69,6 +70,7 @@ export const processorsResource: CatalogueResource = {
   checkLinks: checkSubProcessors,
   writeLinks: writeSubProcessors,
   referencedBy: [
+    linkedActivities('processor_id'),
     (organisationId, id) =>
       sql`select 'processor' as entity_type, p.id, p.name from processor_subprocessors l join processors p on p.id = l.processor_id where l.organisation_id = ${organisationId} and l.subprocessor_id = ${id}`
   ],

@@ -3,6 +3,7 @@ import { recipients } from '../../db/schema/index.ts'
 import { CountryCode, Description, Nullable, Text } from '../../shared/schemas.ts'
 import { unknownCountry } from '../../shared/validation.ts'
 import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
+import { linkedActivities } from '../activities/activities.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
 
 export const recipientTypes = ['internal', 'processor', 'joint_controller', 'independent_controller', 'public_authority', 'other'] as const
@@ -30,7 +31,7 @@ export const recipientsResource: CatalogueResource = {
   },
   where: (query) => [textFilter(recipients, query.q as string | undefined), equalsIfGiven(recipients.type, query.type), equalsIfGiven(recipients.country, query.country)],
   check: (entry) => [unknownCountry(entry.country as string | null, '/country')],
-  referencedBy: [],
+  referencedBy: [linkedActivities('recipient_id')],
   example: { name: 'Tax authorities', type: 'public_authority', country: 'NO', description: 'Statutory reporting of salaries and taxes.' }
 }
 

@@ -4,6 +4,7 @@ import { securityMeasureVocabulary } from '../../reference/security-measures.ts'
 import { Description, Nullable, Text } from '../../shared/schemas.ts'
 import { unknownCode } from '../../shared/validation.ts'
 import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
+import { linkedActivities } from '../activities/activities.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
 
 const vocabulary = new Map(securityMeasureVocabulary.map((entry) => [entry.code, entry]))
@@ -50,7 +51,7 @@ export const securityMeasuresResource: CatalogueResource = {
       known && known.type !== entry.type ? { path: '/type', message: `must be '${known.type}', the type of the code ${known.code}` } : undefined
     ]
   },
-  referencedBy: [],
+  referencedBy: [linkedActivities('security_measure_id')],
   example: { name: 'Two-factor authentication', code: 'T.MFA', type: 'technical', description: 'Required for every system holding personal data.', appliesToAllActivities: true }
 }
 

@@ -1,0 +1,183 @@
+import { and, eq, gte, sql, type SQL } from 'drizzle-orm'
+import type { Database } from '../../db/client.ts'
+import { activities, activityLinks, dataCategories, dataSubjectCategories, processors, recipients, securityMeasures } from '../../db/schema/index.ts'
+import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
+import { ApiProblem, type FieldError } from '../../shared/problems.ts'
+import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
+
+type Fields = Record<string, unknown>
+export type Activity = Fields & { id: string; name: string; version: number; createdAt: string; updatedAt: string; createdBy: string; updatedBy: string }
+
+/** The catalogue an activity links to, by the list that holds the ids. */
+const targets = {
+  dataSubjectCategoryIds: { column: 'dataSubjectCategoryId', table: dataSubjectCategories, label: 'data subject category' },
+  dataCategoryIds: { column: 'dataCategoryId', table: dataCategories, label: 'data category' },
+  recipientIds: { column: 'recipientId', table: recipients, label: 'recipient' },
+  processorIds: { column: 'processorId', table: processors, label: 'processor' },
+  securityMeasureIds: { column: 'securityMeasureId', table: securityMeasures, label: 'security measure' }
+} as const
+type Target = keyof typeof targets
+
+interface Link {
+  field: string
+  item: number | null
+  position: number
+  target: Target
+  id: string
+  path: string
+}
+
+/** Every catalogue id the activity refers to, wherever it sits, with the JSON pointer of its place in a request body. */
+export function linksOf(activity: Fields): Link[] {
+  const links: Link[] = []
+  for (const target of Object.keys(targets) as Target[]) {
+    ;((activity[target] as string[] | undefined) ?? []).forEach((id, position) => links.push({ field: target, item: null, position, target, id, path: `/body/${target}/${position}` }))
+  }
+  ;((activity.transfers as Fields[] | undefined) ?? []).forEach((transfer, item) => {
+    if (transfer.processorId) links.push({ field: 'transfers', item, position: 0, target: 'processorIds', id: transfer.processorId as string, path: `/body/transfers/${item}/processorId` })
+  })
+  ;((activity.retention as Fields[] | undefined) ?? []).forEach((rule, item) => {
+    ;((rule.dataCategoryIds as string[] | undefined) ?? []).forEach((id, position) =>
+      links.push({ field: 'retention', item, position, target: 'dataCategoryIds', id, path: `/body/retention/${item}/dataCategoryIds/${position}` })
+    )
+  })
+  return links
+}
+
+function toActivity(row: typeof activities.$inferSelect): Activity {
+  const { organisationId: _, createdAt, updatedAt, ...rest } = row
+  return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() } as Activity
+}
+
+const notFound = (id: string) => new ApiProblem('not_found', `There is no activity ${id}.`)
+
+export function activitiesRepository(db: Database) {
+  const byId = db
+    .select()
+    .from(activities)
+    .where(and(eq(activities.organisationId, sql.placeholder('organisationId')), eq(activities.id, sql.placeholder('id'))))
+    .prepare('activity_by_id')
+
+  /** One statement: which of the linked ids exist in this organisation, per catalogue. 422 for the others. */
+  async function rejectBrokenLinks(tx: Database, organisationId: string, links: Link[]) {
+    if (links.length === 0) return
+    const wanted = [...new Set(links.map((link) => link.target))]
+    const union = sql.join(
+      wanted.map((target) => {
+        const ids = [...new Set(links.filter((link) => link.target === target).map((link) => link.id))]
+        const { table } = targets[target]
+        return sql`select ${target}::text as target, id from ${table} where organisation_id = ${organisationId} and id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`
+      }),
+      sql` union all `
+    )
+    const found = new Set((await tx.execute(sql`${union}`)).rows.map((row) => `${String(row.target)}:${String(row.id)}`))
+    const errors: FieldError[] = links
+      .filter((link) => !found.has(`${link.target}:${link.id}`))
+      .map((link) => ({ path: link.path, message: `there is no ${targets[link.target].label} ${link.id} in this organisation` }))
+    if (errors.length > 0) throw new ApiProblem('unprocessable', errors.map((error) => `${error.path} ${error.message}`).join('; '), errors)
+  }
+
+  async function writeLinks(tx: Database, organisationId: string, activityId: string, links: Link[]) {
+    if (links.length === 0) return
+    await tx.insert(activityLinks).values(
+      links.map((link) => ({ organisationId, activityId, field: link.field, item: link.item, position: link.position, [targets[link.target].column]: link.id }))
+    )
+  }
+
+  const audited = (tx: Database, organisationId: string, action: 'create' | 'update' | 'delete', activity: Activity, context: WriteContext) =>
+    recordAuditEvent(tx, { organisationId, action, entityType: 'activity', entityId: activity.id, snapshot: activity }, context)
+
+  return {
+    async get(organisationId: string, id: string): Promise<Activity> {
+      const [row] = await byId.execute({ organisationId, id })
+      if (!row) throw notFound(id)
+      return toActivity(row)
+    },
+
+    async create(organisationId: string, fields: Fields, context: WriteContext): Promise<Activity> {
+      return db.transaction(async (tx) => {
+        const links = linksOf(fields)
+        await rejectBrokenLinks(tx, organisationId, links)
+        const [row] = await tx
+          .insert(activities)
+          .values({ ...(fields as typeof activities.$inferInsert), organisationId, createdBy: context.actor, updatedBy: context.actor })
+          .returning()
+        const activity = toActivity(row!)
+        await writeLinks(tx, organisationId, activity.id, links)
+        await audited(tx, organisationId, 'create', activity, context)
+        return activity
+      })
+    },
+
+    /** Reads the stored activity (404; 412 against If-Match), merges, lets `prepare` normalise and check it, then writes it. */
+    async update(organisationId: string, id: string, patch: Fields, expectedVersions: number[] | undefined, context: WriteContext, prepare: (merged: Fields) => Fields) {
+      return db.transaction(async (tx) => {
+        const [current] = await tx.select().from(activities).where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
+        if (!current) throw notFound(id)
+        if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
+        const { id: _id, organisationId: _org, version: _v, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...stored } = current
+        const fields = prepare({ ...stored, ...patch })
+        const links = linksOf(fields)
+        await rejectBrokenLinks(tx, organisationId, links)
+        const [row] = await tx
+          .update(activities)
+          .set({ ...(fields as Partial<typeof activities.$inferInsert>), version: sql`${activities.version} + 1`, updatedAt: sql`now()`, updatedBy: context.actor })
+          .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id), eq(activities.version, current.version)))
+          .returning()
+        if (!row) throw preconditionFailed(current.version + 1)
+        await tx.delete(activityLinks).where(and(eq(activityLinks.organisationId, organisationId), eq(activityLinks.activityId, id)))
+        await writeLinks(tx, organisationId, id, links)
+        const activity = toActivity(row)
+        await audited(tx, organisationId, 'update', activity, context)
+        return activity
+      })
+    },
+
+    async remove(organisationId: string, id: string, expectedVersions: number[] | undefined, context: WriteContext) {
+      await db.transaction(async (tx) => {
+        const [row] = await tx
+          .delete(activities)
+          .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id), expectedVersions ? sql`${activities.version} in (${sql.join(expectedVersions.map((v) => sql`${v}`), sql`, `)})` : undefined))
+          .returning()
+        if (!row) {
+          const [current] = await tx.select({ version: activities.version }).from(activities).where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
+          throw current ? preconditionFailed(current.version) : notFound(id)
+        }
+        await audited(tx, organisationId, 'delete', toActivity(row), context)
+      })
+    },
+
+    async list(organisationId: string, conditions: (SQL | undefined)[], limit: number, after?: { name: string; id: string }) {
+      const rows = await db
+        .select()
+        .from(activities)
+        .where(and(eq(activities.organisationId, organisationId), ...conditions, after && sql`(lower(${activities.name}), ${activities.id}) > (${after.name}, ${after.id}::uuid)`))
+        .orderBy(sql`lower(${activities.name})`, activities.id)
+        .limit(limit + 1)
+      const page = rows.slice(0, limit).map(toActivity)
+      const last = rows.length > limit ? page.at(-1) : undefined
+      return { items: page, last: last && { name: last.name.toLowerCase(), id: last.id } }
+    }
+  }
+}
+
+/** Conditions of the activity list filters (each one SQL fragment on `activities`). */
+export const activityFilters = {
+  linksTo: (column: 'data_category_id' | 'data_subject_category_id' | 'processor_id', id: string) =>
+    sql`exists (select 1 from activity_links l where l.organisation_id = ${activities.organisationId} and l.activity_id = ${activities.id} and l.${sql.identifier(column)} = ${id})`,
+  legalBasis: (code: string) => sql`${activities.purposes} @> ${JSON.stringify([{ legalBasis: code }])}::jsonb`,
+  transferCountry: (country: string) => sql`${activities.transfers} @> ${JSON.stringify([{ country }])}::jsonb`,
+  specialCategory: (present: boolean) => {
+    const exists = sql`exists (select 1 from activity_links l join data_categories d on d.id = l.data_category_id where l.organisation_id = ${activities.organisationId} and l.activity_id = ${activities.id} and d.special_category is not null)`
+    return present ? exists : sql`not ${exists}`
+  },
+  text: (q: string) => {
+    const pattern = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+    return sql`(${activities.name} ilike ${pattern} or ${activities.description} ilike ${pattern} or exists (select 1 from jsonb_array_elements(${activities.purposes}) p where p->>'description' ilike ${pattern}))`
+  },
+  updatedSince: (instant: string) => gte(activities.updatedAt, new Date(instant))
+}
+
+/** For catalogue resources: the activities that link to an entry, so deleting it answers 409 naming them. */
+export const linkedActivities = (column: 'data_category_id' | 'data_subject_category_id' | 'recipient_id' | 'processor_id' | 'security_measure_id') => (organisationId: string, id: string) =>
+  sql`select distinct 'activity' as entity_type, a.id, a.name from activity_links l join activities a on a.id = l.activity_id where l.organisation_id = ${organisationId} and l.${sql.identifier(column)} = ${id}`

@@ -1,0 +1,248 @@
+import { Type, type TObject, type TProperties, type TSchema } from 'typebox'
+import { dpiaCriteria } from '../../reference/dpia-criteria.ts'
+import { legalBases } from '../../reference/legal-bases.ts'
+import { transferMechanisms } from '../../reference/transfer-mechanisms.ts'
+import { CountryCode, Description, EntityMetadata, Nullable, Text, Uuid } from '../../shared/schemas.ts'
+
+type Fields = Record<string, unknown>
+
+/**
+ * A nested object as the API reads it (`output`: every field present) and as it accepts it
+ * (`input`: only `required` must be given; `fill` supplies the defaults of the others), so a read
+ * always returns the whole shape and returns exactly what the write stored after filling.
+ */
+type Variant = 'input' | 'output'
+
+function shape(properties: TProperties | ((variant: Variant) => TProperties), required: string[], defaults: Fields, options: { description?: string } = {}) {
+  const propertiesOf = (variant: Variant) => (typeof properties === 'function' ? properties(variant) : properties)
+  const input = Type.Object(
+    Object.fromEntries(Object.entries(propertiesOf('input')).map(([key, schema]) => [key, required.includes(key) ? schema : Type.Optional(schema as TSchema)])),
+    { additionalProperties: false, ...options }
+  )
+  const output = Type.Object(propertiesOf('output'), { additionalProperties: false, ...options })
+  return { input, output, fill: (value: Fields): Fields => ({ ...defaults, ...value }) }
+}
+
+const date = (description: string) => Nullable(Type.String({ format: 'date', description: `${description} (\`YYYY-MM-DD\`).` }))
+const reference = (description: string) => Nullable(Text(2000), description)
+const codesOf = (list: readonly { code: string }[], predicate: (code: string) => boolean = () => true) => list.map((entry) => entry.code).filter(predicate)
+
+export const lawfulBasisCodes = codesOf(legalBases, (code) => code.startsWith('6.1.'))
+export const conditionCodes = codesOf(legalBases, (code) => code.startsWith('9.2.'))
+export const mechanismCodes = codesOf(transferMechanisms)
+export const dpiaCriterionCodes = codesOf(dpiaCriteria)
+export const statuses = ['draft', 'active', 'retired'] as const
+export const roles = ['controller', 'joint_controller', 'processor'] as const
+export const dataSources = ['data_subject', 'third_party', 'publicly_available', 'generated'] as const
+export const dpiaStatuses = ['not_assessed', 'not_required', 'required', 'in_progress', 'completed'] as const
+/** ISO 8601 duration with at least one component: `P5Y`, `P6M`, `P30D`, `P1Y6M`, `PT12H`. */
+export const ISO_DURATION = '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$'
+
+export const Consent = shape(
+  {
+    mechanism: reference('How consent is collected (form, wording version, clear affirmative action), Art. 4(11), 7(2).'),
+    recordReference: reference('Where the record demonstrating consent is kept, Art. 7(1).'),
+    withdrawalMechanism: reference('How consent is withdrawn, as easily as it was given, Art. 7(3).')
+  },
+  [],
+  { mechanism: null, recordReference: null, withdrawalMechanism: null },
+  { description: 'How consent (Art. 6(1)(a)) is collected, recorded and withdrawn.' }
+)
+
+export const Purpose = shape(
+  (variant) => ({
+    description: Text(2000, 'The purpose, specific and explicit (Arts. 5(1)(b), 30(1)(b)).', ['Pay salaries']),
+    legalBasis: Nullable(Type.Enum(lawfulBasisCodes), 'The Art. 6(1) basis of this purpose (`6.1.a` … `6.1.f`); null while undecided.'),
+    legalReference: reference('The Union or Member State law a 6.1.c or 6.1.e basis rests on (Art. 6(3)), e.g. `bokføringsloven § 13`.'),
+    legitimateInterest: reference('The legitimate interest pursued, for 6.1.f (Art. 13(1)(d)).'),
+    liaReference: reference('Where the legitimate interests assessment (balancing test) for 6.1.f is documented.'),
+    consent: Nullable(Consent[variant]),
+    directMarketing: Type.Boolean({ description: 'The purpose is direct marketing: the right to object is absolute (Art. 21(2), (3)).' })
+  }),
+  ['description'],
+  { legalBasis: null, legalReference: null, legitimateInterest: null, liaReference: null, consent: null, directMarketing: false },
+  { description: 'A purpose of the processing with its own legal basis (Art. 30(1)(b), Art. 6(1)).' }
+)
+
+export const SpecialCategoryCondition = shape(
+  {
+    condition: Type.Enum(conditionCodes, { description: 'The Art. 9(2) condition, `9.2.a` … `9.2.j`.' }),
+    reference: reference('The law, collective agreement or record the condition rests on (required for b, g, h, i, j).')
+  },
+  ['condition'],
+  { reference: null },
+  { description: 'An Art. 9(2) condition for processing special category data.' }
+)
+
+export const JointController = shape(
+  {
+    name: Text(300, 'Name of the joint controller.'),
+    contact: reference('Its contact details (Art. 30(1)(a)).'),
+    arrangementReference: reference('Where the Art. 26 arrangement is kept.')
+  },
+  ['name'],
+  { contact: null, arrangementReference: null },
+  { description: 'A controller that determines purposes and means jointly with the organisation (Art. 26).' }
+)
+
+export const ClientController = shape(
+  {
+    name: Text(300, 'Name of the controller on whose behalf the organisation processes.'),
+    contact: reference('Its contact details (Art. 30(2)(a)).'),
+    representative: reference("The controller's representative, where applicable (Art. 30(2)(a)).")
+  },
+  ['name'],
+  { contact: null, representative: null },
+  { description: 'A client controller of a processor activity (Art. 30(2)(a)).' }
+)
+
+export const Derogation = shape(
+  {
+    compellingInterest: reference('The compelling legitimate interest the transfer serves.'),
+    assessmentReference: reference('Where the assessment of all the circumstances is documented (Art. 49(6)).'),
+    safeguards: reference('The suitable safeguards provided (Art. 49(1), second subparagraph).'),
+    supervisoryAuthorityNotifiedAt: date('When the supervisory authority was informed of the transfer')
+  },
+  [],
+  { compellingInterest: null, assessmentReference: null, safeguards: null, supervisoryAuthorityNotifiedAt: null },
+  { description: 'The documentation a transfer under the second subparagraph of Art. 49(1) needs (Art. 30(1)(e), 49(6)); only with mechanism `49.1.sub2`.' }
+)
+
+export const Transfer = shape(
+  (variant) => ({
+    country: Nullable(CountryCode('The third country the data go to, ISO 3166-1 alpha-2.')),
+    importer: reference('Who receives the data there.'),
+    processorId: Nullable(Uuid('The processor (of this organisation) that is the importer, if it is one.')),
+    mechanism: Nullable(Type.Enum(mechanismCodes, { description: 'The Chapter V ground: `45`, `46.2.a` … `49.1.sub2` (see /v1/reference/transfer-mechanisms).' })),
+    sccModule: Nullable(Type.Integer({ minimum: 1, maximum: 4, description: 'The module of the standard contractual clauses (Implementing Decision (EU) 2021/914): 1 C2C, 2 C2P, 3 P2P, 4 P2C. Only with `46.2.c`.' })),
+    safeguardReference: reference('Where the safeguards (clauses, BCR approval, certification) are documented.'),
+    tiaReference: reference('Where the transfer impact assessment is documented (CJEU C-311/18).'),
+    derogation: Nullable(Derogation[variant])
+  }),
+  [],
+  { country: null, importer: null, processorId: null, mechanism: null, sccModule: null, safeguardReference: null, tiaReference: null, derogation: null },
+  { description: 'A transfer to a third country or international organisation (Art. 30(1)(e), Arts. 44–49).' }
+)
+
+export const RetentionRule = shape(
+  {
+    dataCategoryIds: Type.Array(Uuid(), { uniqueItems: true, maxItems: 500, description: 'The data categories (of this activity) the rule covers; empty: all of them.' }),
+    period: Nullable(Type.String({ pattern: ISO_DURATION, description: 'How long, as an ISO 8601 duration (`P5Y`, `P6M`, `P30D`).', examples: ['P5Y'] })),
+    trigger: reference('The event the period runs from, or the criterion used when no period can be given (e.g. end of the financial year).'),
+    description: reference('The rule in words.'),
+    legalReference: reference('The law that sets or justifies the period.')
+  },
+  [],
+  { dataCategoryIds: [], period: null, trigger: null, description: null, legalReference: null },
+  { description: 'An envisaged time limit for erasure, per data category (Art. 30(1)(f)).' }
+)
+
+export const Dpia = shape(
+  {
+    status: Type.Enum([...dpiaStatuses], { description: 'Where the data protection impact assessment stands (Art. 35).' }),
+    reference: reference('Where the DPIA is documented.'),
+    completedAt: date('When the DPIA was completed'),
+    notRequiredReason: reference('Why no DPIA is needed, when screening says so (WP248).'),
+    criteria: Type.Array(Type.Enum(dpiaCriterionCodes), { uniqueItems: true, description: 'The WP248 criteria (and Art. 35(3) cases) the activity meets; see /v1/reference/dpia-criteria.' })
+  },
+  [],
+  { status: 'not_assessed', reference: null, completedAt: null, notRequiredReason: null, criteria: [] },
+  { description: 'DPIA screening and status (Art. 35).' }
+)
+
+const ids = (description: string) => Type.Array(Uuid(), { uniqueItems: true, maxItems: 500, description })
+const list = <T extends TSchema>(item: T, description: string, maxItems = 100) => Type.Array(item, { maxItems, description })
+
+/** Everything but the metadata: the fields a client sets, in their read shape. */
+function activityFields(nested: 'input' | 'output'): TProperties {
+  return {
+    name: Text(300, 'Name of the processing activity.', ['Payroll']),
+    description: Description('What the processing is, in a few sentences.'),
+    owner: Nullable(Text(300), 'The business function responsible (ICO template: business function).'),
+    status: Type.Enum([...statuses], { description: '`draft` (default), `active`, or `retired` (left out of exports).' }),
+    role: Type.Enum([...roles], { description: 'The organisation acts as `controller` (default), `joint_controller` (Art. 26), or `processor` (Art. 30(2)).' }),
+    purposes: list(Purpose[nested], 'The purposes, each with its legal basis (Art. 30(1)(b)).', 50),
+    dataSubjectCategoryIds: ids('Categories of data subjects (Art. 30(1)(c)).'),
+    dataCategoryIds: ids('Categories of personal data (Art. 30(1)(c)).'),
+    recipientIds: ids('Categories of recipients (Art. 30(1)(d)).'),
+    processorIds: ids('Processors used (Art. 28).'),
+    securityMeasureIds: ids('Security measures specific to this activity (Art. 30(1)(g)); organisation-wide ones apply as well.'),
+    specialCategoryConditions: list(SpecialCategoryCondition[nested], 'Art. 9(2) conditions for the special category data processed.', 20),
+    criminalDataReference: reference('The official authority or law that authorises processing Art. 10 data.'),
+    jointControllers: list(JointController[nested], 'Joint controllers (Arts. 26, 30(1)(a)).', 50),
+    controllers: list(ClientController[nested], 'Client controllers, when `role` is `processor` (Art. 30(2)(a)).', 200),
+    transfers: list(Transfer[nested], 'Transfers to third countries (Art. 30(1)(e)).'),
+    retention: list(RetentionRule[nested], 'Retention rules (Art. 30(1)(f)).'),
+    dpia: nested === 'input' ? Dpia.input : Dpia.output,
+    automatedDecisionMaking: Type.Boolean({ description: 'Decisions based solely on automated processing with legal or similar effects (Art. 22).' }),
+    profiling: Type.Boolean({ description: 'Profiling (Art. 4(4)).' }),
+    dataSources: Type.Array(Type.Enum([...dataSources]), { uniqueItems: true, description: 'Where the data come from (Art. 14(2)(f)).' }),
+    systems: list(Text(300), 'The systems or applications the data are processed in.'),
+    lastReviewedAt: date('When the entry was last reviewed')
+  }
+}
+
+const outputFields = activityFields('output')
+const inputFields = activityFields('input')
+
+export const ActivitySchema = Type.Object(
+  { ...EntityMetadata, ...outputFields },
+  { additionalProperties: false, description: 'A processing activity: one entry of the Art. 30 record.' }
+)
+
+export const ActivityCreateSchema: TObject = Type.Object(
+  Object.fromEntries(Object.entries(inputFields).map(([key, schema]) => [key, key === 'name' ? schema : Type.Optional(schema as TSchema)])),
+  { additionalProperties: false }
+)
+
+export const ActivityPatchSchema: TObject = Type.Partial(Type.Object(inputFields), {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'The fields to replace; lists and the DPIA are replaced whole.'
+})
+
+export const activityDefaults: Fields = {
+  description: null,
+  owner: null,
+  status: 'draft',
+  role: 'controller',
+  purposes: [],
+  dataSubjectCategoryIds: [],
+  dataCategoryIds: [],
+  recipientIds: [],
+  processorIds: [],
+  securityMeasureIds: [],
+  specialCategoryConditions: [],
+  criminalDataReference: null,
+  jointControllers: [],
+  controllers: [],
+  transfers: [],
+  retention: [],
+  dpia: Dpia.fill({}),
+  automatedDecisionMaking: false,
+  profiling: false,
+  dataSources: [],
+  systems: [],
+  lastReviewedAt: null
+}
+
+/** The activity as it will be stored: every nested object filled with its defaults. */
+export function normaliseActivity(fields: Fields): Fields {
+  const all = (value: unknown) => (value as Fields[] | undefined) ?? []
+  return {
+    ...fields,
+    purposes: all(fields.purposes).map((purpose) => {
+      const filled = Purpose.fill(purpose)
+      return { ...filled, consent: filled.consent === null ? null : Consent.fill(filled.consent as Fields) }
+    }),
+    specialCategoryConditions: all(fields.specialCategoryConditions).map(SpecialCategoryCondition.fill),
+    jointControllers: all(fields.jointControllers).map(JointController.fill),
+    controllers: all(fields.controllers).map(ClientController.fill),
+    transfers: all(fields.transfers).map((transfer) => {
+      const filled = Transfer.fill(transfer)
+      return { ...filled, derogation: filled.derogation === null ? null : Derogation.fill(filled.derogation as Fields) }
+    }),
+    retention: all(fields.retention).map(RetentionRule.fill),
+    dpia: Dpia.fill((fields.dpia as Fields | undefined) ?? {})
+  }
+}
