@@ -13,10 +13,12 @@ async function main() {
     await app.close()
   })
 
+  await app.ready()
+  // Before listening, so the first request already finds the example register.
+  const access = await developmentAccess(app)
   await app.listen({ port: config.PORT, host: config.HOST })
   const baseUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${(app.server.address() as { port: number }).port}`
   app.log.info(`API docs at ${baseUrl}/docs`)
-  const access = await developmentAccess(app)
   if (access) {
     const keyFile = app.verificationKey.source === 'development' ? app.verificationKey.file : undefined
     console.log(firstRunBanner(baseUrl, access, keyFile))

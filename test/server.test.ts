@@ -52,13 +52,13 @@ t.test('npm start: the server starts with no configuration, then SIGTERM closes 
   t.same(await ready.json(), { status: 'ok', database: databaseUrl ? 'postgres' : 'pglite' })
   const countries = await fetch(`${address}/v1/reference/countries/DE`)
   t.match(await countries.json(), { code: 'DE', eu: true, eea: true })
-  await sleep(200)
+  for (let i = 0; i < 100 && !output.includes('Docs:'); i++) await sleep(100)
   const token = /Token \(all scopes, valid 30d\):\s+(\S+)/.exec(output)?.[1]
   t.ok(token, 'the first run prints a token')
   t.match(output, `curl -H "Authorization: Bearer ${token}" ${address}/v1/organisations`)
   const organisations = await fetch(`${address}/v1/organisations`, { headers: { authorization: `Bearer ${token}` } })
   t.equal(organisations.status, 200, 'the printed token works at once')
-  t.match(await organisations.json(), { items: [{ name: 'My organisation' }] })
+  t.match(await organisations.json(), { items: [{ name: 'Example Consulting AS' }] })
   if (!databaseUrl) t.ok(existsSync(join(dataDir, 'ropa.lock')), 'the embedded database folder is locked while running')
 
   const exitCode = await new Promise<number | null>((resolve) => {
