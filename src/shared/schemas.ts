@@ -45,3 +45,11 @@ export const OrganisationParams = Type.Object({ orgId: Uuid('The organisation.')
 export const EntityParams = Type.Object({ orgId: Uuid('The organisation.'), id: Uuid('The entity.') }, { additionalProperties: false })
 
 export const Description = (description = 'Free text: what the entry covers, in the words of the organisation.') => Nullable(Text(4000), description)
+
+/** `If-Match` on writes to one entity (optimistic concurrency, DESIGN.md section 7). */
+export const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'The ETag of the version the change is based on; a stale one answers 412.' }))
+})
+
+/** The position in lists ordered by name (any case), then id. */
+export const NameCursor = Type.Object({ name: Type.String(), id: Type.String({ format: 'uuid' }) }, { additionalProperties: false })

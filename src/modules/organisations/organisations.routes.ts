@@ -3,14 +3,12 @@ import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
 import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, sendCreated, writeContext } from '../../shared/http.ts'
 import { problemResponses } from '../../shared/problems.ts'
-import { OrganisationParams, Page, PageQuery } from '../../shared/schemas.ts'
+import { IfMatchHeaders, NameCursor, OrganisationParams, Page, PageQuery } from '../../shared/schemas.ts'
 import { assertValid, unknownCountry } from '../../shared/validation.ts'
 import { createOrganisation, deleteOrganisation, getOrganisation, listOrganisations, updateOrganisation } from './organisations.repository.ts'
 import { OrganisationCreateSchema, OrganisationPatchSchema, OrganisationSchema } from './organisations.schemas.ts'
 
 const tags = ['Organisations']
-const IfMatchHeaders = Type.Object({ 'if-match': Type.Optional(Type.String({ description: 'The ETag of the version this change is based on; a stale one answers 412.' })) })
-const CursorSchema = Type.Object({ name: Type.String(), id: Type.String() }, { additionalProperties: false })
 
 const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.database.db
@@ -51,7 +49,7 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { limit = 50, cursor } = request.query
       const visible = request.principal.scopes.has(scopes.platform) ? undefined : request.principal.orgs
-      const { items, last } = await listOrganisations(db, visible, limit, decodeCursor(CursorSchema, cursor))
+      const { items, last } = await listOrganisations(db, visible, limit, decodeCursor(NameCursor, cursor))
       return { items, nextCursor: last ? encodeCursor(last) : null }
     }
   )

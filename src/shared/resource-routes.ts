@@ -1,0 +1,155 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type, type TObject, type TProperties } from 'typebox'
+import { scopes } from '../auth/scopes.ts'
+import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, sendCreated, type WriteContext, writeContext } from './http.ts'
+import { problemResponses } from './problems.ts'
+import { EntityParams, IfMatchHeaders, NameCursor, OrganisationParams, Page, PageQuery } from './schemas.ts'
+
+type Fields = Record<string, unknown>
+type Entity = Fields & { id: string; version: number }
+type Position = { name: string; id: string }
+
+/** What an organisation-owned resource stores and how; the routes are the same for all of them. */
+export interface ResourceStore {
+  list(organisationId: string, query: Fields, limit: number, after?: Position): Promise<{ items: Entity[]; last?: Position | undefined }>
+  create(organisationId: string, body: Fields, context: WriteContext): Promise<Entity>
+  get(organisationId: string, id: string): Promise<Entity>
+  update(organisationId: string, id: string, patch: Fields, expectedVersions: number[] | undefined, context: WriteContext): Promise<Entity>
+  remove(organisationId: string, id: string, expectedVersions: number[] | undefined, context: WriteContext): Promise<void>
+}
+
+export interface ResourceDefinition {
+  /** URL segment under /v1/organisations/{orgId}/, e.g. `data-categories`. */
+  path: string
+  /** For operationIds: `DataCategory`, `DataCategories`. */
+  names: { one: string; many: string }
+  label: string
+  tag: string
+  /** What the resource is, with the article it serves. */
+  about: string
+  entity: TObject
+  create: TObject
+  patch: TObject
+  /** Query parameters besides `limit` and `cursor`. */
+  filters: TProperties
+  /** Extra words for the create and delete descriptions. */
+  createNote: string
+  deleteNote: string
+  /** The problems a create, a patch and a delete may answer besides 400 (and the auth ones). */
+  problems: { create: number[]; patch: number[]; delete: number[] }
+  store: (db: import('../db/client.ts').Database) => ResourceStore
+}
+
+/** List, create, get, patch and delete of one organisation-owned resource, with ETags, If-Match, keyset pages and audit. */
+export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    const store = resource.store(app.database.db)
+    const tags = [resource.tag]
+    const base = `/:orgId/${resource.path}`
+    const location = (orgId: string, id: string) => `/v1/organisations/${orgId}/${resource.path}/${id}`
+    const ListQuery = Type.Object({ ...PageQuery, ...resource.filters }, { additionalProperties: false })
+
+    app.get(
+      base,
+      {
+        config: { scope: scopes.read },
+        schema: {
+          tags,
+          operationId: `list${resource.names.many}`,
+          summary: `List the ${resource.label} entries`,
+          description: `${resource.about}\n\nOrdered by name (any case), then id; filters combine.`,
+          params: OrganisationParams,
+          querystring: ListQuery,
+          response: { 200: Page(resource.entity, `A page of ${resource.label} entries.`), ...problemResponses(400) }
+        }
+      },
+      async (request) => {
+        const { limit = 50, cursor, ...query } = request.query as { limit?: number; cursor?: string } & Fields
+        const { items, last } = await store.list(request.params.orgId, query, limit, decodeCursor(NameCursor, cursor))
+        return { items, nextCursor: last ? encodeCursor(last) : null }
+      }
+    )
+
+    app.post(
+      base,
+      {
+        config: { scope: scopes.write },
+        schema: {
+          tags,
+          operationId: `create${resource.names.one}`,
+          summary: `Create a ${resource.label}`,
+          description: `${resource.about}\n\n${resource.createNote}`,
+          params: OrganisationParams,
+          body: resource.create,
+          response: { 201: { ...resource.entity, description: `The ${resource.label}, with \`Location\` and \`ETag\` headers.` }, ...problemResponses(400, ...resource.problems.create) }
+        }
+      },
+      async (request, reply) => {
+        const entity = await store.create(request.params.orgId, request.body as Fields, writeContext(request))
+        return sendCreated(reply, location(request.params.orgId, entity.id), entity)
+      }
+    )
+
+    app.get(
+      `${base}/:id`,
+      {
+        config: { scope: scopes.read },
+        schema: {
+          tags,
+          operationId: `get${resource.names.one}`,
+          summary: `Read a ${resource.label}`,
+          description: `${resource.about}\n\nAnswers the entry as the last write stored it, with its \`ETag\`.`,
+          params: EntityParams,
+          response: { 200: { ...resource.entity, description: `The ${resource.label}.` }, ...problemResponses(400) }
+        }
+      },
+      async (request, reply) => {
+        const entity = await store.get(request.params.orgId, request.params.id)
+        reply.header('etag', etagOf(entity.version))
+        return entity
+      }
+    )
+
+    app.patch(
+      `${base}/:id`,
+      {
+        config: { scope: scopes.write },
+        schema: {
+          tags,
+          operationId: `update${resource.names.one}`,
+          summary: `Change a ${resource.label}`,
+          description: 'Replaces the given fields; lists (and nested objects) are replaced whole. Send `If-Match` with the ETag you read to avoid overwriting a change made meanwhile.',
+          params: EntityParams,
+          headers: IfMatchHeaders,
+          body: resource.patch,
+          response: { 200: { ...resource.entity, description: `The whole ${resource.label} after the change, with its new \`ETag\`.` }, ...problemResponses(400, 412, ...resource.problems.patch) }
+        }
+      },
+      async (request, reply) => {
+        const entity = await store.update(request.params.orgId, request.params.id, request.body as Fields, ifMatchVersions(request), writeContext(request))
+        reply.header('etag', etagOf(entity.version))
+        return entity
+      }
+    )
+
+    app.delete(
+      `${base}/:id`,
+      {
+        config: { scope: scopes.write },
+        schema: {
+          tags,
+          operationId: `delete${resource.names.one}`,
+          summary: `Delete a ${resource.label}`,
+          description: `${resource.deleteNote} Honours \`If-Match\`.`,
+          params: EntityParams,
+          headers: IfMatchHeaders,
+          response: { 204: Type.Null({ description: 'Deleted.' }), ...problemResponses(400, 412, ...resource.problems.delete) }
+        }
+      },
+      async (request, reply) => {
+        await store.remove(request.params.orgId, request.params.id, ifMatchVersions(request), writeContext(request))
+        return reply.code(204).send(null)
+      }
+    )
+  }
+}
