@@ -103,13 +103,22 @@ t.test('deleting the organisation deletes its catalogue and links in one go', as
   const h = await bearer({ orgs: [doomed.id] })
   const first = await app.inject({ method: 'POST', url: `/v1/organisations/${doomed.id}/processors`, headers: h, payload: { name: 'First' } })
   await app.inject({ method: 'POST', url: `/v1/organisations/${doomed.id}/processors`, headers: h, payload: { name: 'Second', subProcessorIds: [first.json().id] } })
-  await app.inject({ method: 'POST', url: `/v1/organisations/${doomed.id}/data-categories`, headers: h, payload: { name: 'Contact details' } })
+  const category = await app.inject({ method: 'POST', url: `/v1/organisations/${doomed.id}/data-categories`, headers: h, payload: { name: 'Contact details' } })
+  const activity = await app.inject({
+    method: 'POST',
+    url: `/v1/organisations/${doomed.id}/activities`,
+    headers: h,
+    payload: { name: 'Linked', dataCategoryIds: [category.json().id], processorIds: [first.json().id], transfers: [{ country: 'US', processorId: first.json().id }] }
+  })
+  t.equal(activity.statusCode, 201)
   const res = await app.inject({ method: 'DELETE', url: `/v1/organisations/${doomed.id}`, headers: await bearer({ scopes: ['ropa:platform'] }) })
   t.equal(res.statusCode, 204)
   const counts = await app.database.db.execute(sql`
     select (select count(*) from processors where organisation_id = ${doomed.id})::int as processors,
            (select count(*) from processor_subprocessors where organisation_id = ${doomed.id})::int as links,
            (select count(*) from data_categories where organisation_id = ${doomed.id})::int as categories,
+           (select count(*) from activities where organisation_id = ${doomed.id})::int as activities,
+           (select count(*) from activity_links where organisation_id = ${doomed.id})::int as activity_links,
            (select count(*) from audit_events where organisation_id = ${doomed.id})::int as events`)
-  t.same(counts.rows[0], { processors: 0, links: 0, categories: 0, events: 5 }, 'records gone; the audit trail (4 creates and the delete) kept')
+  t.same(counts.rows[0], { processors: 0, links: 0, categories: 0, activities: 0, activity_links: 0, events: 6 }, 'records gone; the audit trail (5 creates and the delete) kept')
 })
