@@ -15,6 +15,7 @@ import problemsRoutes from './modules/problems/problems.routes.ts'
 import processorsRoutes from './modules/processors/processors.routes.ts'
 import recipientsRoutes from './modules/recipients/recipients.routes.ts'
 import referenceRoutes from './modules/reference/reference.routes.ts'
+import ropaRoutes from './modules/ropa/ropa.routes.ts'
 import securityMeasuresRoutes from './modules/security-measures/security-measures.routes.ts'
 import transfersRoutes from './modules/transfers/transfers.routes.ts'
 import authPlugin from './plugins/auth.ts'
@@ -106,6 +107,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     api.register(securityMeasuresRoutes, { prefix: '/v1/organisations' })
     api.register(activitiesRoutes, { prefix: '/v1/organisations' })
     api.register(transfersRoutes, { prefix: '/v1/organisations' })
+    api.register(ropaRoutes, { prefix: '/v1/organisations', exportsPerOrganisation: config.EXPORTS_PER_ORGANISATION, exportsInTotal: config.EXPORTS_IN_TOTAL })
   })
 
   return app

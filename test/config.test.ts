@@ -11,6 +11,8 @@ t.test('defaults describe the zero-configuration start', async (t) => {
     DB_CONNECT_TIMEOUT_MS: 5000,
     DB_QUERY_TIMEOUT_MS: 15000,
     LOG_LEVEL: 'info',
+    EXPORTS_PER_ORGANISATION: 2,
+    EXPORTS_IN_TOTAL: 4,
     BODY_LIMIT_BYTES: 1048576
   })
 })

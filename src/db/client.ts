@@ -1,13 +1,14 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres'
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator'
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
+import QueryStream from 'pg-query-stream'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
@@ -21,6 +22,15 @@ export interface RowsQueryResultHKT extends PgQueryResultHKT {
 /** The one drizzle type both drivers satisfy; repositories are written against it. */
 export type Database = PgDatabase<RowsQueryResultHKT, typeof schema>
 
+export type Row = Record<string, unknown>
+
+/** Queries that all see one consistent state of the database (a repeatable-read, read-only transaction). */
+export interface Snapshot {
+  all(query: SQL): Promise<Row[]>
+  /** Rows one by one, without holding the whole result in memory (on PostgreSQL). */
+  each(query: SQL): AsyncIterable<Row>
+}
+
 export interface DatabaseHandle {
   readonly kind: 'postgres' | 'pglite'
   readonly db: Database
@@ -28,6 +38,13 @@ export interface DatabaseHandle {
   readonly statements: { count: number }
   /** Applies pending migrations; on PostgreSQL under an advisory lock so instances starting together do not race. */
   migrate(): Promise<void>
+  /**
+   * Runs `read` in one snapshot and yields what it yields. On PostgreSQL it holds a pooled connection
+   * for as long as the consumer reads, streams rows with a cursor, and always releases the connection,
+   * also when the consumer stops early (an aborted download). PGlite runs `read` to the end inside one
+   * transaction first (it has a single connection that other requests must not see mid-transaction).
+   */
+  readSnapshot<T>(read: (snapshot: Snapshot) => AsyncGenerator<T>): AsyncGenerator<T>
   /** Resolves when the database answers a trivial query within `timeoutMs`. */
   ping(timeoutMs: number): Promise<void>
   close(): Promise<void>
@@ -74,10 +91,37 @@ function openPostgres(config: Config, connectionString: string, log: FastifyBase
         client.release()
       }
     },
+    async *readSnapshot(read) {
+      const client = await pool.connect()
+      let committed = false
+      try {
+        await client.query('begin isolation level repeatable read read only')
+        await client.query(`set local statement_timeout = '10min'; set local idle_in_transaction_session_timeout = '2min'`)
+        yield* read({
+          async all(query) {
+            statements.count++
+            const { sql: text, params } = dialect.sqlToQuery(query)
+            return (await client.query(text, params)).rows
+          },
+          each(query) {
+            statements.count++
+            const { sql: text, params } = dialect.sqlToQuery(query)
+            return client.query(new QueryStream(text, params, { batchSize: 200 }))
+          }
+        })
+        await client.query('commit')
+        committed = true
+      } finally {
+        // Stopped early or failed: the connection may be mid-cursor, so it is closed rather than reused.
+        client.release(!committed)
+      }
+    },
     ping: (timeoutMs) => withTimeout(db.execute(sql`select 1`), timeoutMs),
     close: () => pool.end()
   }
 }
+
+const dialect = new PgDialect()
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const inMemory = dataDir === MEMORY
@@ -96,6 +140,19 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     db,
     statements,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    async *readSnapshot<T>(read: (snapshot: Snapshot) => AsyncGenerator<T>) {
+      const produced: T[] = []
+      await client.transaction(async (tx) => {
+        await tx.query('set transaction isolation level repeatable read read only')
+        const all = async (query: SQL) => {
+          statements.count++
+          const { sql: text, params } = dialect.sqlToQuery(query)
+          return (await tx.query<Row>(text, params)).rows
+        }
+        for await (const item of read({ all, each: (query) => ({ [Symbol.asyncIterator]: async function* () { yield* await all(query) } }) })) produced.push(item)
+      })
+      yield* produced
+    },
     ping: (timeoutMs) => withTimeout(db.execute(sql`select 1`), timeoutMs),
     async close() {
       try {

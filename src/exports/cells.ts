@@ -1,0 +1,65 @@
+import type { ClientController } from './record.ts'
+import type { ExportActivity } from './record.schemas.ts'
+
+/**
+ * A spreadsheet would evaluate a cell starting with = + - @ (or a tab or carriage return that
+ * precedes one) as a formula; a leading apostrophe makes it plain text (OWASP CSV injection).
+ */
+export function neutralise(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+}
+
+const join = (values: (string | null | undefined)[]) => values.filter((value): value is string => Boolean(value)).join('; ')
+const parts = (...values: (string | null | undefined)[]) => values.filter((value): value is string => Boolean(value)).join(', ')
+const code = (ref: { code: string; label: string } | null) => (ref ? `${ref.code} ${ref.label}` : null)
+const country = (ref: { code: string; name: string } | null) => (ref ? `${ref.name} (${ref.code})` : null)
+
+/**
+ * The columns of the controller record, in the order of the UK ICO controller template (columns 1–23,
+ * without 16, "rights available", which the findings compute), after the activity's own name, and
+ * followed by what the template leaves out.
+ */
+export const controllerColumns: [string, (a: ExportActivity) => string][] = [
+  ['Processing activity', (a) => a.name],
+  ['Business function', (a) => a.businessFunction ?? ''],
+  ['Purpose of processing', (a) => join(a.purposes.map((p) => p.description))],
+  ['Name and contact details of joint controller', (a) => join(a.jointControllers.map((c) => parts(c.name, c.contact, c.arrangementReference && `arrangement: ${c.arrangementReference}`)))],
+  ['Categories of individuals', (a) => join(a.dataSubjectCategories.map((c) => c.name))],
+  ['Categories of personal data', (a) => join(a.dataCategories.map((c) => (c.specialCategory ? `${c.name} (special category: ${c.specialCategory.label})` : c.criminal ? `${c.name} (criminal convictions and offences)` : c.name)))],
+  ['Categories of recipients', (a) => join(a.recipients.map((r) => parts(r.name, country(r.country))))],
+  ['Link to contract with processor', (a) => join(a.processors.map((p) => `${p.name}: ${p.dpaReference ?? 'no contract reference'}${p.dpaSignedAt ? ` (signed ${p.dpaSignedAt})` : ''}`))],
+  ['Names of third countries or international organisations', (a) => join(a.transfers.map((t) => parts(country(t.country), t.importer)))],
+  ['Safeguards for exceptional transfers', (a) =>
+    join(a.transfers.map((t) => parts(code(t.mechanism), t.sccModule ? `SCC module ${t.sccModule}` : null, t.safeguardReference, t.tiaReference && `TIA: ${t.tiaReference}`, t.derogation && `assessment: ${t.derogation.assessmentReference ?? 'none'}, safeguards: ${t.derogation.safeguards ?? 'none'}`)))],
+  ['Retention schedule', (a) =>
+    join(a.retention.map((r) => `${r.allDataCategories ? 'All data' : r.dataCategories.map((c) => c.name).join(', ')}: ${parts(r.period, r.trigger && `from ${r.trigger}`, r.description, r.legalReference) || 'no period given'}`))],
+  ['General description of technical and organisational security measures', (a) => join(a.securityMeasures.map((m) => (m.code ? `${m.name} (${m.code.code})` : m.name)))],
+  ['Article 6 lawful basis', (a) => join(a.purposes.map((p) => `${p.description}: ${p.legalBasis ? `${p.legalBasis.article} ${p.legalBasis.label}` : 'not recorded'}${p.legalReference ? ` (${p.legalReference})` : ''}`))],
+  ['Article 9 condition', (a) => join(a.specialCategoryConditions.map((c) => parts(`${c.condition.article} ${c.condition.label}`, c.reference)))],
+  ['Legitimate interests', (a) => join(a.purposes.map((p) => p.legitimateInterest))],
+  ['Link to record of legitimate interests assessment', (a) => join(a.purposes.map((p) => p.liaReference))],
+  ['Existence of automated decision-making, including profiling', (a) => join([a.automatedDecisionMaking ? 'Automated decision-making' : null, a.profiling ? 'Profiling' : null]) || 'No'],
+  ['Source of the personal data', (a) => join(a.dataSources)],
+  ['Link to record of consent', (a) => join(a.purposes.map((p) => p.consent?.recordReference))],
+  ['Location of personal data', (a) => join(a.systems)],
+  ['DPIA required', (a) => (a.dpia.status === 'not_assessed' ? 'Not assessed' : a.dpia.status === 'not_required' ? 'No' : 'Yes')],
+  ['DPIA progress', (a) => a.dpia.status.replaceAll('_', ' ')],
+  ['Link to DPIA', (a) => a.dpia.reference ?? ''],
+  ['Art. 10 authority or law (criminal data)', (a) => a.criminalDataReference ?? ''],
+  ['Role', (a) => a.role.replaceAll('_', ' ')],
+  ['Status', (a) => a.status],
+  ['Last reviewed', (a) => a.lastReviewedAt ?? ''],
+  ['Activity ID', (a) => a.id]
+]
+
+/** The processor record of Art. 30(2): per client controller, the categories of processing. */
+export const processorColumns: [string, (a: ExportActivity, c: ClientController | null) => string][] = [
+  ['Name and contact details of controller', (_, c) => (c ? parts(c.name, c.contact) : 'not recorded')],
+  ["Controller's representative", (_, c) => c?.representative ?? ''],
+  ['Categories of processing', (a) => parts(a.name, a.description)],
+  ['Names of third countries or international organisations', (a) => controllerColumns[8]![1](a)],
+  ['Safeguards for exceptional transfers', (a) => controllerColumns[9]![1](a)],
+  ['General description of technical and organisational security measures', (a) => controllerColumns[11]![1](a)],
+  ['Status', (a) => a.status],
+  ['Activity ID', (a) => a.id]
+]

@@ -1,0 +1,263 @@
+import { sql } from 'drizzle-orm'
+import type { DatabaseHandle, Row, Snapshot } from '../db/client.ts'
+import { countryByCode } from '../reference/countries.ts'
+import { dpiaCriteria } from '../reference/dpia-criteria.ts'
+import { legalBases } from '../reference/legal-bases.ts'
+import { securityMeasureVocabulary } from '../reference/security-measures.ts'
+import { specialCategories } from '../reference/special-categories.ts'
+import { transferMechanisms } from '../reference/transfer-mechanisms.ts'
+import { ApiProblem } from '../shared/problems.ts'
+import type { ExportActivity, ExportOrganisation } from './record.schemas.ts'
+
+type Json = Record<string, unknown>
+export type RecordKind = 'controller' | 'processor'
+
+export interface RecordOptions {
+  record: RecordKind
+  includeDrafts: boolean
+}
+
+export interface ClientController {
+  name: string
+  contact: string | null
+  representative: string | null
+}
+
+/** What a renderer reads: the header, then the activities (a fresh pass, one statement, each time it asks). */
+export interface AssembledRecord {
+  organisation: ExportOrganisation
+  record: RecordKind
+  generatedAt: string
+  includesDrafts: boolean
+  activities(): AsyncIterable<{ activity: ExportActivity; controller: ClientController | null }>
+}
+
+const byCode = <T extends { code: string }>(list: readonly T[]) => new Map(list.map((entry) => [entry.code, entry]))
+const codeLists = {
+  legalBasis: byCode(legalBases),
+  specialCategory: byCode(specialCategories),
+  mechanism: byCode(transferMechanisms),
+  securityMeasure: byCode(securityMeasureVocabulary),
+  dpiaCriterion: byCode(dpiaCriteria)
+}
+
+export function codeRef(list: keyof typeof codeLists, code: unknown) {
+  if (typeof code !== 'string') return null
+  const entry = codeLists[list].get(code)
+  return { code, label: entry?.label ?? code, article: entry?.article ?? '' }
+}
+
+export function countryRef(code: unknown) {
+  if (typeof code !== 'string') return null
+  const country = countryByCode.get(code)
+  if (!country) return { code, name: code, eea: false, adequacy: null }
+  const { adequacy } = country
+  return {
+    code,
+    name: country.name,
+    eea: country.eea,
+    adequacy: adequacy && { decision: adequacy.decision, scope: adequacy.scope, conditions: adequacy.conditions, validUntil: adequacy.validUntil }
+  }
+}
+
+const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
+
+const organisationQuery = (organisationId: string) => sql`
+  select id, name, registration_number, address, email, phone, website, country, supervisory_authority,
+         is_public_authority, employee_count, dpo, representative
+    from organisations where id = ${organisationId}`
+
+/** The whole catalogue in one statement: it is bounded by the organisation's size, not its activities. */
+const catalogueQuery = (organisationId: string) => sql`
+  select 'dataCategories' as kind, id, jsonb_build_object('name', name, 'description', description, 'specialCategory', special_category, 'criminal', criminal) as entry
+    from data_categories where organisation_id = ${organisationId}
+  union all
+  select 'dataSubjectCategories', id, jsonb_build_object('name', name, 'description', description, 'includesChildren', includes_children, 'vulnerable', vulnerable)
+    from data_subject_categories where organisation_id = ${organisationId}
+  union all
+  select 'recipients', id, jsonb_build_object('name', name, 'type', type, 'country', country, 'description', description)
+    from recipients where organisation_id = ${organisationId}
+  union all
+  select 'processors', p.id, jsonb_build_object('name', p.name, 'country', p.country, 'email', p.email, 'phone', p.phone, 'address', p.address, 'service', p.service,
+         'dpaReference', p.dpa_reference, 'dpaSignedAt', p.dpa_signed_at, 'subprocessorAuthorisation', p.subprocessor_authorisation, 'dpfCertified', p.dpf_certified,
+         'subProcessorIds', coalesce((select jsonb_agg(l.subprocessor_id order by l.position) from processor_subprocessors l where l.processor_id = p.id), '[]'::jsonb))
+    from processors p where p.organisation_id = ${organisationId}
+  union all
+  select 'securityMeasures', id, jsonb_build_object('name', name, 'code', code, 'type', type, 'description', description, 'appliesToAllActivities', applies_to_all_activities)
+    from security_measures where organisation_id = ${organisationId}
+  order by 1, 2`
+
+function activitiesQuery(organisationId: string, options: RecordOptions) {
+  const statuses = options.includeDrafts ? sql`('active', 'draft')` : sql`('active')`
+  const roles = options.record === 'processor' ? sql`('processor')` : sql`('controller', 'joint_controller')`
+  const columns = sql`a.id, a.name, a.description, a.owner, a.status, a.role, a.purposes, a.data_subject_category_ids, a.data_category_ids, a.recipient_ids,
+    a.processor_ids, a.security_measure_ids, a.special_category_conditions, a.criminal_data_reference, a.joint_controllers, a.controllers, a.transfers,
+    a.retention, a.dpia, a.automated_decision_making, a.profiling, a.data_sources, a.systems, a.last_reviewed_at::text as last_reviewed_at, a.version,
+    ${iso('a.created_at')} as created_at, ${iso('a.updated_at')} as updated_at`
+  const where = sql`a.organisation_id = ${organisationId} and a.status in ${statuses} and a.role in ${roles}`
+  if (options.record === 'controller') return sql`select ${columns}, null::jsonb as client_controller from activities a where ${where} order by lower(a.name), a.id`
+  // The processor record lists each activity under every client controller it serves (Art. 30(2)(a)).
+  return sql`select ${columns}, c.value as client_controller from activities a left join lateral jsonb_array_elements(a.controllers) c on true
+    where ${where} order by c.value->>'name' nulls last, c.value::text, lower(a.name), a.id`
+}
+
+type Catalogue = Record<'dataCategories' | 'dataSubjectCategories' | 'recipients' | 'processors' | 'securityMeasures', Map<string, Json>>
+
+function toCatalogue(rows: Row[]): Catalogue {
+  const catalogue: Catalogue = { dataCategories: new Map(), dataSubjectCategories: new Map(), recipients: new Map(), processors: new Map(), securityMeasures: new Map() }
+  for (const row of rows) catalogue[row.kind as keyof Catalogue].set(String(row.id), row.entry as Json)
+  return catalogue
+}
+
+function toOrganisation(row: Row): ExportOrganisation {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    registrationNumber: row.registration_number as string | null,
+    address: row.address as string | null,
+    email: row.email as string | null,
+    phone: row.phone as string | null,
+    website: row.website as string | null,
+    country: countryRef(row.country),
+    supervisoryAuthority: row.supervisory_authority as string | null,
+    isPublicAuthority: Boolean(row.is_public_authority),
+    employeeCount: row.employee_count as number | null,
+    dpo: row.dpo as ExportOrganisation['dpo'],
+    representative: row.representative as ExportOrganisation['representative']
+  }
+}
+
+/** An activity as an auditor reads it: names for ids, labels and articles for codes, organisation-wide measures merged in. */
+export function resolveActivity(row: Row, catalogue: Catalogue): ExportActivity {
+  const entry = (list: keyof Catalogue, id: string) => catalogue[list].get(id) ?? { name: '(unknown)' }
+  const named = (list: keyof Catalogue, id: string) => ({ id, name: String(entry(list, id).name) })
+  const ids = (value: unknown) => (value as string[] | null) ?? []
+  const objects = (value: unknown) => (value as Json[] | null) ?? []
+  const text = (value: unknown) => (value ?? null) as string | null
+
+  const ownMeasures = new Set(ids(row.security_measure_ids))
+  const measures = [...catalogue.securityMeasures].filter(([id, measure]) => measure.appliesToAllActivities || ownMeasures.has(id))
+  const dpia = row.dpia as Json
+
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    description: text(row.description),
+    businessFunction: text(row.owner),
+    status: row.status as 'draft' | 'active',
+    role: row.role as ExportActivity['role'],
+    purposes: objects(row.purposes).map((purpose) => ({
+      description: String(purpose.description),
+      legalBasis: codeRef('legalBasis', purpose.legalBasis),
+      legalReference: text(purpose.legalReference),
+      legitimateInterest: text(purpose.legitimateInterest),
+      liaReference: text(purpose.liaReference),
+      consent: purpose.consent as ExportActivity['purposes'][number]['consent'],
+      directMarketing: Boolean(purpose.directMarketing)
+    })),
+    dataSubjectCategories: ids(row.data_subject_category_ids).map((id) => {
+      const category = entry('dataSubjectCategories', id)
+      return { id, name: String(category.name), description: text(category.description), includesChildren: Boolean(category.includesChildren), vulnerable: Boolean(category.vulnerable) }
+    }),
+    dataCategories: ids(row.data_category_ids).map((id) => {
+      const category = entry('dataCategories', id)
+      return { id, name: String(category.name), description: text(category.description), specialCategory: codeRef('specialCategory', category.specialCategory), criminal: Boolean(category.criminal) }
+    }),
+    recipients: ids(row.recipient_ids).map((id) => {
+      const recipient = entry('recipients', id)
+      return { id, name: String(recipient.name), type: String(recipient.type), country: countryRef(recipient.country), description: text(recipient.description) }
+    }),
+    processors: ids(row.processor_ids).map((id) => {
+      const processor = entry('processors', id)
+      return {
+        id,
+        name: String(processor.name),
+        country: countryRef(processor.country),
+        email: text(processor.email),
+        phone: text(processor.phone),
+        address: text(processor.address),
+        service: text(processor.service),
+        dpaReference: text(processor.dpaReference),
+        dpaSignedAt: text(processor.dpaSignedAt),
+        subprocessorAuthorisation: String(processor.subprocessorAuthorisation),
+        dpfCertified: (processor.dpfCertified ?? null) as boolean | null,
+        subProcessors: ids(processor.subProcessorIds).map((subId) => named('processors', subId))
+      }
+    }),
+    specialCategoryConditions: objects(row.special_category_conditions).map((condition) => ({
+      condition: codeRef('legalBasis', condition.condition)!,
+      reference: text(condition.reference)
+    })),
+    criminalDataReference: text(row.criminal_data_reference),
+    jointControllers: row.joint_controllers as ExportActivity['jointControllers'],
+    controllers: row.controllers as ExportActivity['controllers'],
+    transfers: objects(row.transfers).map((transfer) => ({
+      country: countryRef(transfer.country),
+      importer: text(transfer.importer),
+      processor: transfer.processorId ? named('processors', String(transfer.processorId)) : null,
+      mechanism: codeRef('mechanism', transfer.mechanism),
+      sccModule: (transfer.sccModule ?? null) as number | null,
+      safeguardReference: text(transfer.safeguardReference),
+      tiaReference: text(transfer.tiaReference),
+      derogation: transfer.derogation as ExportActivity['transfers'][number]['derogation']
+    })),
+    retention: objects(row.retention).map((rule) => {
+      const categories = ids(rule.dataCategoryIds)
+      return {
+        dataCategories: (categories.length > 0 ? categories : ids(row.data_category_ids)).map((id) => named('dataCategories', id)),
+        allDataCategories: categories.length === 0,
+        period: text(rule.period),
+        trigger: text(rule.trigger),
+        description: text(rule.description),
+        legalReference: text(rule.legalReference)
+      }
+    }),
+    securityMeasures: measures.map(([id, measure]) => ({
+      id,
+      name: String(measure.name),
+      code: codeRef('securityMeasure', measure.code),
+      type: String(measure.type),
+      description: text(measure.description),
+      appliesTo: measure.appliesToAllActivities ? ('organisation' as const) : ('activity' as const)
+    })),
+    dpia: {
+      status: String(dpia.status),
+      reference: text(dpia.reference),
+      completedAt: text(dpia.completedAt),
+      notRequiredReason: text(dpia.notRequiredReason),
+      criteria: ids(dpia.criteria).map((code) => codeRef('dpiaCriterion', code)!)
+    },
+    automatedDecisionMaking: Boolean(row.automated_decision_making),
+    profiling: Boolean(row.profiling),
+    dataSources: ids(row.data_sources),
+    systems: ids(row.systems),
+    lastReviewedAt: text(row.last_reviewed_at),
+    version: Number(row.version),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at)
+  }
+}
+
+/**
+ * The one assembly path of every export: in one snapshot, the organisation and its catalogue (two
+ * statements), then the activities streamed in order (one statement per pass the renderer makes).
+ * Yields what `render` yields.
+ */
+export function exportRecord<T>(database: DatabaseHandle, organisationId: string, options: RecordOptions, render: (record: AssembledRecord) => AsyncGenerator<T>) {
+  return database.readSnapshot(async function* (snapshot: Snapshot) {
+    const [organisationRow] = await snapshot.all(organisationQuery(organisationId))
+    if (!organisationRow) throw new ApiProblem('not_found', `There is no organisation ${organisationId}.`)
+    const catalogue = toCatalogue(await snapshot.all(catalogueQuery(organisationId)))
+    yield* render({
+      organisation: toOrganisation(organisationRow),
+      record: options.record,
+      generatedAt: new Date().toISOString(),
+      includesDrafts: options.includeDrafts,
+      async *activities() {
+        for await (const row of snapshot.each(activitiesQuery(organisationId, options))) {
+          yield { activity: resolveActivity(row, catalogue), controller: (row.client_controller ?? null) as ClientController | null }
+        }
+      }
+    })
+  })
+}

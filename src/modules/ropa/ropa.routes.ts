@@ -1,0 +1,168 @@
+import { Readable } from 'node:stream'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { scopes } from '../../auth/scopes.ts'
+import { exportRecord, type RecordKind } from '../../exports/record.ts'
+import { RecordSchema } from '../../exports/record.schemas.ts'
+import { renderCsv } from '../../exports/render-csv.ts'
+import { renderJson } from '../../exports/render-json.ts'
+import { renderXlsx, XLSX_TYPE } from '../../exports/render-xlsx.ts'
+import { ApiProblem, problemResponses } from '../../shared/problems.ts'
+import { OrganisationParams } from '../../shared/schemas.ts'
+
+const formats = {
+  json: { type: 'application/json; charset=utf-8', extension: 'json', render: renderJson },
+  csv: { type: 'text/csv; charset=utf-8', extension: 'csv', render: renderCsv },
+  xlsx: { type: XLSX_TYPE, extension: 'xlsx', render: renderXlsx }
+} as const
+type Format = keyof typeof formats
+
+const RopaQuery = Type.Object(
+  {
+    format: Type.Optional(Type.Enum(['json', 'csv', 'xlsx'], { description: 'The file format; without it, the `Accept` header decides (JSON by default).' })),
+    record: Type.Optional(Type.Enum(['controller', 'processor'], { description: '`controller` (Art. 30(1), default) or `processor` (Art. 30(2), grouped per client controller).' })),
+    includeDrafts: Type.Optional(Type.Boolean({ description: 'Include draft activities (left out by default). Retired activities are never included.' }))
+  },
+  { additionalProperties: false }
+)
+
+/** The format named by `?format`, else the first acceptable one in `Accept`; 406 when none of ours is. */
+function negotiate(request: FastifyRequest, format: Format | undefined): Format {
+  if (format) return format
+  const accept = request.headers.accept
+  if (!accept) return 'json'
+  const ranges = accept
+    .split(',')
+    .map((range) => range.split(';'))
+    .filter(([, ...params]) => !params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param)))
+    .map(([type]) => type!.trim().toLowerCase())
+  for (const range of ranges) {
+    if (range === 'application/json' || range === 'application/*' || range === '*/*') return 'json'
+    if (range === 'text/csv' || range === 'text/*') return 'csv'
+    if (range === XLSX_TYPE) return 'xlsx'
+  }
+  throw new ApiProblem('not_acceptable', 'The record is available as application/json, text/csv or ' + XLSX_TYPE + '; use ?format= or one of them in Accept.')
+}
+
+const slug = (name: string) =>
+  name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60) || 'organisation'
+
+/** Caps concurrent exports per organisation and in all: each holds a connection and a snapshot while the client downloads. */
+function exportLimiter(perOrganisation: number, total: number) {
+  const running = new Map<string, number>()
+  let all = 0
+  return {
+    acquire(organisationId: string): () => void {
+      const mine = running.get(organisationId) ?? 0
+      if (mine >= perOrganisation || all >= total) {
+        throw new ApiProblem('rate_limited', `Too many exports are running${mine >= perOrganisation ? ' for this organisation' : ''}; retry shortly.`, undefined, { 'retry-after': '5' })
+      }
+      running.set(organisationId, mine + 1)
+      all++
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        all--
+        const left = (running.get(organisationId) ?? 1) - 1
+        if (left === 0) running.delete(organisationId)
+        else running.set(organisationId, left)
+      }
+    }
+  }
+}
+
+/** Groups small chunks so the socket is written in sizeable pieces. */
+async function* batched(source: AsyncIterable<string | Buffer>, size = 64 * 1024): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = []
+  let length = 0
+  for await (const chunk of source) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    pending.push(buffer)
+    length += buffer.length
+    if (length >= size) {
+      yield Buffer.concat(pending)
+      pending = []
+      length = 0
+    }
+  }
+  if (length > 0) yield Buffer.concat(pending)
+}
+
+export interface RopaRoutesOptions {
+  exportsPerOrganisation: number
+  exportsInTotal: number
+}
+
+const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, options) => {
+  const limiter = exportLimiter(options.exportsPerOrganisation, options.exportsInTotal)
+
+  app.get(
+    '/:orgId/ropa',
+    {
+      config: { scope: scopes.read },
+      schema: {
+        tags: ['Exports'],
+        operationId: 'exportRecord',
+        summary: 'Export the whole record (JSON, CSV or XLSX)',
+        description:
+          'The record of processing activities as a supervisory authority may ask for it (Art. 30(4)): the controller block (Art. 30(1)(a)), then every active activity with names instead of ids, codes with their labels and articles, countries with their EEA and adequacy status, organisation-wide security measures merged into each activity, and retention per data category. `?record=processor` gives the Art. 30(2) record, grouped per client controller. CSV has one row per activity with the columns of the UK ICO controller template; XLSX has a sheet for the controller block, the activities, the transfers and the retention rules. The file is streamed from one consistent snapshot of the database; cells that a spreadsheet could run as a formula are prefixed with an apostrophe. At most a few exports run at once per organisation (429 with Retry-After beyond).',
+        params: OrganisationParams,
+        querystring: RopaQuery,
+        response: {
+          200: {
+            description: 'The record, with a `Content-Disposition` file name carrying the organisation, the record and the date.',
+            content: {
+              'application/json': { schema: RecordSchema },
+              'text/csv': { schema: Type.String({ description: 'UTF-8, comma-separated, one header row.' }) },
+              [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
+            }
+          },
+          ...problemResponses(400, 406, 429)
+        }
+      }
+    },
+    async (request, reply) => {
+      const format = negotiate(request, request.query.format)
+      const record: RecordKind = request.query.record ?? 'controller'
+      const release = limiter.acquire(request.params.orgId)
+      try {
+        const { type, extension, render } = formats[format]
+        let organisationName = 'organisation'
+        const chunks = batched(
+          exportRecord<string | Buffer>(app.database, request.params.orgId, { record, includeDrafts: request.query.includeDrafts ?? false }, (assembled) => {
+            organisationName = assembled.organisation.name
+            return render(assembled)
+          })
+        )
+        // Pull the first chunk here: a missing organisation or a dead database still answers a problem, not a cut-off file.
+        const first = await chunks.next()
+        const body = Readable.from(
+          (async function* () {
+            if (!first.done) yield first.value
+            yield* chunks
+          })()
+        )
+        body.once('close', release)
+        const filename = `ropa-${slug(organisationName)}-${record}-${new Date().toISOString().slice(0, 10)}.${extension}`
+        return reply
+          .type(type)
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .header('cache-control', 'no-store')
+          .send(body as never)
+      } catch (error) {
+        release()
+        throw error
+      }
+    }
+  )
+}
+
+export default ropaRoutes
