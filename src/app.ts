@@ -61,6 +61,9 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     bodyLimit: config.BODY_LIMIT_BYTES,
     pluginTimeout: 120_000,
     requestTimeout: 120_000,
+    // A client that neither sends nor reads for two minutes (a stalled download) loses its socket,
+    // which ends the export it held (and its database snapshot).
+    connectionTimeout: 120_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     schemaController: { compilersFactory: { buildValidator: strictBodyValidator() } }

@@ -58,8 +58,10 @@ export async function buildTestApp(t: Teardown, { env = {}, extend }: TestAppOpt
   const databaseUrl = await createTestDatabase(t)
   const app = buildApp(testConfig({ ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env }))
   extend?.(app)
-  // tap runs teardowns last-in first-out: the app closes before its database is dropped.
+  // tap runs teardowns last-in first-out: the app closes before its database is dropped, and
+  // sockets a test left mid-download are cut first, so closing does not wait for them.
   t.teardown(() => app.close())
+  t.teardown(() => app.server.closeAllConnections())
   await app.ready()
   return app
 }
