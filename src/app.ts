@@ -9,6 +9,7 @@ import activitiesRoutes from './modules/activities/activities.routes.ts'
 import auditEventRoutes from './modules/audit-events/audit-events.routes.ts'
 import dataCategoriesRoutes from './modules/data-categories/data-categories.routes.ts'
 import dataSubjectCategoriesRoutes from './modules/data-subject-categories/data-subject-categories.routes.ts'
+import findingsRoutes, { rulesRoutes } from './modules/findings/findings.routes.ts'
 import healthRoutes from './modules/health/health.routes.ts'
 import organisationsRoutes from './modules/organisations/organisations.routes.ts'
 import problemsRoutes from './modules/problems/problems.routes.ts'
@@ -97,6 +98,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   app.register(healthRoutes)
   app.register(problemsRoutes)
   app.register(referenceRoutes, { prefix: '/v1/reference' })
+  app.register(rulesRoutes, { prefix: '/v1/reference' })
 
   // Authenticated: every route in here must declare its scope (config.scope) or start-up fails.
   app.register(async (api) => {
@@ -110,6 +112,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     api.register(securityMeasuresRoutes, { prefix: '/v1/organisations' })
     api.register(activitiesRoutes, { prefix: '/v1/organisations' })
     api.register(transfersRoutes, { prefix: '/v1/organisations' })
+    api.register(findingsRoutes, { prefix: '/v1/organisations' })
     api.register(ropaRoutes, { prefix: '/v1/organisations', exportsPerOrganisation: config.EXPORTS_PER_ORGANISATION, exportsInTotal: config.EXPORTS_IN_TOTAL })
   })
 

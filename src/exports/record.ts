@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm'
+import { activityFindings, summarise } from '../compliance/index.ts'
+import type { Activity as ComplianceActivity, Context, Organisation as ComplianceOrganisation } from '../compliance/types.ts'
 import type { DatabaseHandle, Row, Snapshot } from '../db/client.ts'
 import { countryByCode } from '../reference/countries.ts'
 import { dpiaCriteria } from '../reference/dpia-criteria.ts'
@@ -68,7 +70,7 @@ const organisationQuery = (organisationId: string) => sql`
     from organisations where id = ${organisationId}`
 
 /** The whole catalogue in one statement: it is bounded by the organisation's size, not its activities. */
-const catalogueQuery = (organisationId: string) => sql`
+export const catalogueQuery = (organisationId: string) => sql`
   select 'dataCategories' as kind, id, jsonb_build_object('name', name, 'description', description, 'specialCategory', special_category, 'criminal', criminal) as entry
     from data_categories where organisation_id = ${organisationId}
   union all
@@ -127,8 +129,34 @@ function toOrganisation(row: Row): ExportOrganisation {
   }
 }
 
-/** An activity as an auditor reads it: names for ids, labels and articles for codes, organisation-wide measures merged in. */
-export function resolveActivity(row: Row, catalogue: Catalogue): ExportActivity {
+/** The activity in the shape the compliance rules read (that of the API). */
+function complianceActivity(row: Row): ComplianceActivity {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    status: String(row.status),
+    role: String(row.role),
+    purposes: row.purposes,
+    dataSubjectCategoryIds: row.data_subject_category_ids,
+    dataCategoryIds: row.data_category_ids,
+    recipientIds: row.recipient_ids,
+    processorIds: row.processor_ids,
+    securityMeasureIds: row.security_measure_ids,
+    specialCategoryConditions: row.special_category_conditions,
+    criminalDataReference: row.criminal_data_reference,
+    jointControllers: row.joint_controllers,
+    controllers: row.controllers,
+    transfers: row.transfers,
+    retention: row.retention,
+    dpia: row.dpia,
+    automatedDecisionMaking: Boolean(row.automated_decision_making),
+    profiling: Boolean(row.profiling),
+    lastReviewedAt: (row.last_reviewed_at ?? null) as string | null
+  } as ComplianceActivity
+}
+
+/** An activity as an auditor reads it: names for ids, labels and articles for codes, organisation-wide measures merged in, and what the checks found. */
+export function resolveActivity(row: Row, catalogue: Catalogue, compliance: Context): ExportActivity {
   const entry = (list: keyof Catalogue, id: string) => catalogue[list].get(id) ?? { name: '(unknown)' }
   const named = (list: keyof Catalogue, id: string) => ({ id, name: String(entry(list, id).name) })
   const ids = (value: unknown) => (value as string[] | null) ?? []
@@ -234,8 +262,14 @@ export function resolveActivity(row: Row, catalogue: Catalogue): ExportActivity 
     lastReviewedAt: text(row.last_reviewed_at),
     version: Number(row.version),
     createdAt: String(row.created_at),
-    updatedAt: String(row.updated_at)
+    updatedAt: String(row.updated_at),
+    findings: findingsSummary(row, compliance)
   }
+}
+
+function findingsSummary(row: Row, compliance: Context) {
+  const findings = activityFindings(complianceActivity(row), compliance)
+  return { ...summarise(findings), rules: [...new Set(findings.map((finding) => finding.rule))] }
 }
 
 /**
@@ -248,6 +282,22 @@ export function exportRecord<T>(database: DatabaseHandle, organisationId: string
     const [organisationRow] = await snapshot.all(organisationQuery(organisationId))
     if (!organisationRow) throw new ApiProblem('not_found', `There is no organisation ${organisationId}.`)
     const catalogue = toCatalogue(await snapshot.all(catalogueQuery(organisationId)))
+    const compliance: Context = {
+      organisation: {
+        id: String(organisationRow.id),
+        name: String(organisationRow.name),
+        address: organisationRow.address,
+        email: organisationRow.email,
+        phone: organisationRow.phone,
+        country: organisationRow.country,
+        isPublicAuthority: Boolean(organisationRow.is_public_authority),
+        employeeCount: organisationRow.employee_count,
+        dpo: organisationRow.dpo,
+        representative: organisationRow.representative
+      } as ComplianceOrganisation,
+      catalogue: catalogue as unknown as Context['catalogue'],
+      now: new Date()
+    }
     yield* render({
       organisation: toOrganisation(organisationRow),
       record: options.record,
@@ -255,7 +305,7 @@ export function exportRecord<T>(database: DatabaseHandle, organisationId: string
       includesDrafts: options.includeDrafts,
       async *activities() {
         for await (const row of snapshot.each(activitiesQuery(organisationId, options))) {
-          yield { activity: resolveActivity(row, catalogue), controller: (row.client_controller ?? null) as ClientController | null }
+          yield { activity: resolveActivity(row, catalogue, compliance), controller: (row.client_controller ?? null) as ClientController | null }
         }
       }
     })

@@ -44,7 +44,7 @@ export function linksOf(activity: Fields): Link[] {
   return links
 }
 
-function toActivity(row: typeof activities.$inferSelect): Activity {
+export function toActivity(row: typeof activities.$inferSelect): Activity {
   const { organisationId: _, createdAt, updatedAt, ...rest } = row
   return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() } as Activity
 }

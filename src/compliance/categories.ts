@@ -1,0 +1,83 @@
+import { type Activity, type ActivityRule, blank, type Context } from './types.ts'
+
+export const categoriesMissing: ActivityRule = {
+  id: 'categories-missing',
+  code: 'L-05',
+  severity: 'error',
+  article: 'Art. 30(1)(c)',
+  scope: 'activity',
+  checks: 'The activity names its categories of data subjects and of personal data.',
+  evaluate: (activity) => [
+    ...(activity.dataSubjectCategoryIds.length === 0 ? [{ severity: 'error' as const, article: 'Art. 30(1)(c)', path: '/dataSubjectCategoryIds', message: 'Name the categories of data subjects (Art. 30(1)(c)).' }] : []),
+    ...(activity.dataCategoryIds.length === 0 ? [{ severity: 'error' as const, article: 'Art. 30(1)(c)', path: '/dataCategoryIds', message: 'Name the categories of personal data (Art. 30(1)(c)).' }] : [])
+  ]
+}
+
+export const recipientsMissing: ActivityRule = {
+  id: 'recipients-missing',
+  code: 'L-06',
+  severity: 'error',
+  article: 'Art. 30(1)(d)',
+  scope: 'activity',
+  checks: 'The activity names its categories of recipients, and processors it uses appear among them (processors are recipients, Art. 4(9)).',
+  evaluate: (activity, { catalogue }) => {
+    if (activity.recipientIds.length === 0) {
+      return [{ severity: 'error', article: 'Art. 30(1)(d)', path: '/recipientIds', message: 'Name the categories of recipients the data are disclosed to (Art. 30(1)(d)).' }]
+    }
+    const processorRecipient = activity.recipientIds.some((id) => catalogue.recipients.get(id)?.type === 'processor')
+    return activity.processorIds.length > 0 && !processorRecipient
+      ? [{ severity: 'error', article: 'Art. 4(9)', path: '/recipientIds', message: 'The activity uses processors but lists no recipient of type processor: processors are recipients (Art. 4(9)).' }]
+      : []
+  }
+}
+
+export const specialCategories = (activity: Activity, { catalogue }: Context) =>
+  activity.dataCategoryIds.map((id) => catalogue.dataCategories.get(id)).filter((category) => category?.specialCategory)
+
+export const criminalCategories = (activity: Activity, { catalogue }: Context) =>
+  activity.dataCategoryIds.map((id) => catalogue.dataCategories.get(id)).filter((category) => category?.criminal)
+
+export const specialCategoryWithoutCondition: ActivityRule = {
+  id: 'special-category-without-condition',
+  code: 'L-27',
+  severity: 'error',
+  article: 'Art. 9(2)',
+  scope: 'activity',
+  checks: 'Special category data (Art. 9(1)) are processed only with an Art. 9(2) condition.',
+  evaluate: (activity, context) => {
+    const special = specialCategories(activity, context)
+    return special.length > 0 && activity.specialCategoryConditions.length === 0
+      ? [{ severity: 'error', article: 'Art. 9(2)', path: '/specialCategoryConditions', message: `${special.map((c) => `'${c!.name}'`).join(', ')} ${special.length > 1 ? 'are' : 'is'} special category data (Art. 9(1)): record the Art. 9(2) condition that allows the processing.` }]
+      : []
+  }
+}
+
+const NEEDS_REFERENCE = new Set(['9.2.b', '9.2.g', '9.2.h', '9.2.i', '9.2.j'])
+
+export const conditionWithoutReference: ActivityRule = {
+  id: 'special-category-condition-without-reference',
+  code: 'L-28',
+  severity: 'error',
+  article: 'Art. 9(2)',
+  scope: 'activity',
+  checks: 'Conditions 9.2.b, g, h, i and j cite the law (or, for b, the collective agreement) they rest on.',
+  evaluate: (activity) =>
+    activity.specialCategoryConditions.flatMap((condition, index) =>
+      NEEDS_REFERENCE.has(condition.condition) && blank(condition.reference)
+        ? [{ severity: 'error' as const, article: `Art. 9(2)(${condition.condition.slice(-1)})`, path: `/specialCategoryConditions/${index}/reference`, message: `Condition ${condition.condition} applies only on the basis of Union or Member State law${condition.condition === '9.2.b' ? ' or a collective agreement' : ''}: cite it.` }]
+        : []
+    )
+}
+
+export const criminalDataWithoutAuthority: ActivityRule = {
+  id: 'criminal-data-without-authority',
+  code: 'L-29',
+  severity: 'error',
+  article: 'Art. 10',
+  scope: 'activity',
+  checks: 'Data on criminal convictions and offences are processed under official authority or a law that authorises it, and the record names it.',
+  evaluate: (activity, context) =>
+    criminalCategories(activity, context).length > 0 && blank(activity.criminalDataReference)
+      ? [{ severity: 'error', article: 'Art. 10', path: '/criminalDataReference', message: 'The activity processes data on criminal convictions and offences: name the official authority or the law that authorises it (Art. 10).' }]
+      : []
+}

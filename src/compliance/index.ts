@@ -1,0 +1,64 @@
+import { alternativeBases, consentFromEmployees, consentUndocumented, contractWithNonParties, directMarketingObjection, impliedConsent, legalReferenceMissing, legitimateInterests, purposeMissingOrGeneric, purposeWithoutBasis } from './purposes.ts'
+import { categoriesMissing, conditionWithoutReference, criminalDataWithoutAuthority, recipientsMissing, specialCategoryWithoutCondition } from './categories.ts'
+import { clientControllerContact, controllerContact, dataProtectionOfficer, jointControllers, representative } from './controller.ts'
+import { dpiaMandatory, dpiaScreening } from './dpia.ts'
+import { processorContract } from './processors.ts'
+import { retentionLawWithoutObligation, retentionMissing, retentionOpenEnded } from './retention.ts'
+import { reviewOverdue } from './review.ts'
+import { securityMeasuresMissing } from './security.ts'
+import { adequacyNotValid, compellingInterestsUndocumented, processorAbroadWithoutTransfer, sccIncomplete, transferWithoutCountry, transferWithoutGround } from './transfers.ts'
+import type { Activity, ActivityRule, Context, Finding, OrganisationRule, Severity } from './types.ts'
+
+export const organisationRules: OrganisationRule[] = [controllerContact, dataProtectionOfficer, representative, processorContract]
+
+export const activityRules: ActivityRule[] = [
+  clientControllerContact,
+  jointControllers,
+  purposeMissingOrGeneric,
+  categoriesMissing,
+  recipientsMissing,
+  transferWithoutCountry,
+  transferWithoutGround,
+  adequacyNotValid,
+  compellingInterestsUndocumented,
+  sccIncomplete,
+  processorAbroadWithoutTransfer,
+  retentionMissing,
+  retentionOpenEnded,
+  retentionLawWithoutObligation,
+  securityMeasuresMissing,
+  purposeWithoutBasis,
+  legalReferenceMissing,
+  legitimateInterests,
+  consentUndocumented,
+  contractWithNonParties,
+  consentFromEmployees,
+  alternativeBases,
+  specialCategoryWithoutCondition,
+  conditionWithoutReference,
+  criminalDataWithoutAuthority,
+  directMarketingObjection,
+  impliedConsent,
+  dpiaMandatory,
+  dpiaScreening,
+  reviewOverdue
+]
+
+export const rules = [...organisationRules, ...activityRules].sort((a, b) => a.code.localeCompare(b.code) || a.id.localeCompare(b.id))
+
+/** The findings on one activity. */
+export function activityFindings(activity: Activity, context: Context): Finding[] {
+  return activityRules.flatMap((rule) => rule.evaluate(activity, context).map((finding) => ({ rule: rule.id, entityType: 'activity' as const, entityId: activity.id, ...finding })))
+}
+
+/** The findings on the organisation and its catalogue (not tied to one activity). */
+export function organisationFindings(context: Context): Finding[] {
+  return organisationRules.flatMap((rule) => rule.evaluate(context).map((finding) => ({ rule: rule.id, ...finding })))
+}
+
+export function summarise(findings: Finding[]) {
+  const count = (severity: Severity) => findings.filter((finding) => finding.severity === severity).length
+  return { errors: count('error'), warnings: count('warning'), infos: count('info') }
+}
+
+export type { Activity, Context, Finding } from './types.ts'

@@ -1,0 +1,18 @@
+import type { ActivityRule } from './types.ts'
+
+export const REVIEW_MONTHS = 12
+
+export const reviewOverdue: ActivityRule = {
+  id: 'review-overdue',
+  code: 'L-40',
+  severity: 'warning',
+  article: 'Art. 5(2)',
+  scope: 'activity',
+  checks: `The entry was reviewed in the last ${REVIEW_MONTHS} months: the record is a living document (Arts. 5(2), 24(1)).`,
+  evaluate: (activity, { now }) => {
+    const limit = new Date(now)
+    limit.setUTCMonth(limit.getUTCMonth() - REVIEW_MONTHS)
+    if (activity.lastReviewedAt && activity.lastReviewedAt >= limit.toISOString().slice(0, 10)) return []
+    return [{ severity: 'warning', article: 'Art. 5(2)', path: '/lastReviewedAt', message: activity.lastReviewedAt ? `The entry was last reviewed on ${activity.lastReviewedAt}, more than ${REVIEW_MONTHS} months ago: review it and record the date.` : 'Review the entry and record the date (Arts. 5(2), 24(1)).' }]
+  }
+}

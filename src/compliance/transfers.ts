@@ -1,0 +1,122 @@
+import { countryByCode } from '../reference/countries.ts'
+import { type ActivityRule, blank } from './types.ts'
+
+const SAFEGUARDS = /^(46\.|47$|49\.)/
+const outsideEea = (country: string | null) => country !== null && countryByCode.get(country)?.eea !== true
+
+export const transferWithoutCountry: ActivityRule = {
+  id: 'transfer-without-country',
+  code: 'L-07',
+  severity: 'error',
+  article: 'Art. 30(1)(e)',
+  scope: 'activity',
+  checks: 'Every transfer identifies the third country it goes to.',
+  evaluate: (activity) =>
+    activity.transfers.flatMap((transfer, index) =>
+      transfer.country === null
+        ? [{ severity: 'error' as const, article: 'Art. 30(1)(e)', path: `/transfers/${index}/country`, message: `Identify the country the transfer${transfer.importer ? ` to ${transfer.importer}` : ''} goes to (Art. 30(1)(e)).` }]
+        : []
+    )
+}
+
+export const transferWithoutGround: ActivityRule = {
+  id: 'transfer-without-mechanism',
+  code: 'L-08',
+  severity: 'error',
+  article: 'Art. 44',
+  scope: 'activity',
+  checks: 'A transfer outside the EEA rests on adequacy, appropriate safeguards (Arts. 46, 47) or a derogation (Art. 49).',
+  evaluate: (activity) =>
+    activity.transfers.flatMap((transfer, index) =>
+      transfer.mechanism === null && (transfer.country === null || outsideEea(transfer.country))
+        ? [{ severity: 'error' as const, article: 'Art. 44', path: `/transfers/${index}/mechanism`, message: 'Name the Chapter V ground of the transfer: an adequacy decision, appropriate safeguards such as standard contractual clauses, or a derogation (Arts. 44–49).' }]
+        : []
+    )
+}
+
+export const adequacyNotValid: ActivityRule = {
+  id: 'adequacy-not-valid',
+  code: 'L-09',
+  severity: 'error',
+  article: 'Art. 45(1)',
+  scope: 'activity',
+  checks: 'A transfer on adequacy (45) goes to a country with a decision in force whose conditions the importer meets (the US: a DPF-certified importer); the US decision is under appeal (info).',
+  evaluate: (activity, { catalogue, now }) =>
+    activity.transfers.flatMap((transfer, index) => {
+      if (transfer.mechanism !== '45' || transfer.country === null) return []
+      const at = `/transfers/${index}`
+      const adequacy = countryByCode.get(transfer.country)?.adequacy
+      if (!adequacy) return [{ severity: 'error' as const, article: 'Art. 45(1)', path: `${at}/mechanism`, message: `There is no adequacy decision for ${transfer.country}: use appropriate safeguards (Art. 46) or a derogation (Art. 49).` }]
+      if (adequacy.validUntil && adequacy.validUntil < now.toISOString().slice(0, 10)) {
+        return [{ severity: 'error' as const, article: 'Art. 45(3)', path: `${at}/mechanism`, message: `The adequacy decision for ${transfer.country} ended on ${adequacy.validUntil}: find another ground.` }]
+      }
+      if (transfer.country === 'US') {
+        const processor = transfer.processorId ? catalogue.processors.get(transfer.processorId) : undefined
+        return [
+          ...(processor?.dpfCertified === true
+            ? []
+            : [{ severity: 'error' as const, article: 'Art. 45(1)', path: `${at}/processorId`, message: 'The EU-US adequacy decision covers only importers on the Data Privacy Framework List: link the importer as a processor marked dpfCertified, or use standard contractual clauses.' }]),
+          { severity: 'info' as const, article: 'Art. 45(5)', path: at, message: 'The EU-US Data Privacy Framework is under appeal (C-703/25 P): keep a fallback such as standard contractual clauses ready.' }
+        ]
+      }
+      return adequacy.scope === 'partial'
+        ? [{ severity: 'info' as const, article: 'Art. 45(1)', path: at, message: `The adequacy decision for ${transfer.country} is partial (${adequacy.conditions ?? 'see the decision'}): confirm the importer is covered.` }]
+        : []
+    })
+}
+
+export const compellingInterestsUndocumented: ActivityRule = {
+  id: 'compelling-interest-transfer-undocumented',
+  code: 'L-10',
+  severity: 'error',
+  article: 'Art. 49(6)',
+  scope: 'activity',
+  checks: 'A transfer on compelling legitimate interests (49.1.sub2) documents the interest, the assessment, the safeguards and when the supervisory authority was informed.',
+  evaluate: (activity) =>
+    activity.transfers.flatMap((transfer, index) => {
+      if (transfer.mechanism !== '49.1.sub2') return []
+      const derogation = transfer.derogation
+      const missing = !derogation
+        ? ['compellingInterest', 'assessmentReference', 'safeguards', 'supervisoryAuthorityNotifiedAt']
+        : (['compellingInterest', 'assessmentReference', 'safeguards', 'supervisoryAuthorityNotifiedAt'] as const).filter((field) => blank(derogation[field]))
+      return missing.length > 0
+        ? [{ severity: 'error' as const, article: 'Art. 49(6)', path: `/transfers/${index}/derogation`, message: `A transfer under the second subparagraph of Art. 49(1) must be documented in the record (Arts. 30(1)(e), 49(6)); missing: ${missing.join(', ')}.` }]
+        : []
+    })
+}
+
+export const sccIncomplete: ActivityRule = {
+  id: 'scc-transfer-incomplete',
+  code: 'L-13',
+  severity: 'warning',
+  article: 'Art. 46(1)',
+  scope: 'activity',
+  checks: 'A transfer on standard contractual clauses (46.2.c) names the module and a transfer impact assessment.',
+  evaluate: (activity) =>
+    activity.transfers.flatMap((transfer, index) =>
+      transfer.mechanism !== '46.2.c'
+        ? []
+        : [
+            ...(transfer.sccModule === null ? [{ severity: 'warning' as const, article: 'Art. 46(2)(c)', path: `/transfers/${index}/sccModule`, message: 'Name the module of the standard contractual clauses (Implementing Decision (EU) 2021/914: 1 to 4).' }] : []),
+            ...(blank(transfer.tiaReference) ? [{ severity: 'warning' as const, article: 'Art. 46(1)', path: `/transfers/${index}/tiaReference`, message: 'Record the transfer impact assessment the clauses need (CJEU C-311/18).' }] : [])
+          ]
+    )
+}
+
+export const processorAbroadWithoutTransfer: ActivityRule = {
+  id: 'processor-abroad-without-transfer',
+  code: 'L-14',
+  severity: 'warning',
+  article: 'Art. 44',
+  scope: 'activity',
+  checks: 'A processor established outside the EEA appears as a transfer of the activities that use it.',
+  evaluate: (activity, { catalogue }) =>
+    activity.processorIds.flatMap((id, index) => {
+      const processor = catalogue.processors.get(id)
+      if (!processor || !outsideEea(processor.country)) return []
+      const covered = activity.transfers.some((transfer) => transfer.processorId === id || transfer.country === processor.country)
+      return covered ? [] : [{ severity: 'warning' as const, article: 'Art. 44', path: `/processorIds/${index}`, message: `The processor '${processor.name}' is in ${processor.country}, outside the EEA: record the transfer and its ground.` }]
+    })
+}
+
+export { SAFEGUARDS }
