@@ -11,6 +11,7 @@ import dataCategoriesRoutes from './modules/data-categories/data-categories.rout
 import dataSubjectCategoriesRoutes from './modules/data-subject-categories/data-subject-categories.routes.ts'
 import findingsRoutes, { rulesRoutes } from './modules/findings/findings.routes.ts'
 import healthRoutes from './modules/health/health.routes.ts'
+import historyRoutes from './modules/history/history.routes.ts'
 import organisationsRoutes from './modules/organisations/organisations.routes.ts'
 import problemsRoutes from './modules/problems/problems.routes.ts'
 import processorsRoutes from './modules/processors/processors.routes.ts'
@@ -113,6 +114,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     api.register(activitiesRoutes, { prefix: '/v1/organisations' })
     api.register(transfersRoutes, { prefix: '/v1/organisations' })
     api.register(findingsRoutes, { prefix: '/v1/organisations' })
+    api.register(historyRoutes, { prefix: '/v1/organisations' })
     api.register(ropaRoutes, { prefix: '/v1/organisations', exportsPerOrganisation: config.EXPORTS_PER_ORGANISATION, exportsInTotal: config.EXPORTS_IN_TOTAL })
   })
 

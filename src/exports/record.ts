@@ -17,6 +17,8 @@ export type RecordKind = 'controller' | 'processor'
 export interface RecordOptions {
   record: RecordKind
   includeDrafts: boolean
+  /** Read the record as it stood at this instant (from the audit trail); undefined: now. */
+  asOf?: string | undefined
 }
 
 export interface ClientController {
@@ -30,6 +32,7 @@ export interface AssembledRecord {
   organisation: ExportOrganisation
   record: RecordKind
   generatedAt: string
+  asOf: string | null
   includesDrafts: boolean
   activities(): AsyncIterable<{ activity: ExportActivity; controller: ClientController | null }>
 }
@@ -89,7 +92,53 @@ export const catalogueQuery = (organisationId: string) => sql`
     from security_measures where organisation_id = ${organisationId}
   order by 1, 2`
 
+/**
+ * As of an instant, each entity is its latest audit snapshot at or before it, unless that was its
+ * deletion. The snapshots are mapped back to the columns of the live queries, so everything after
+ * them (resolution, checks, rendering) is the same code.
+ */
+const latestSnapshots = (organisationId: string, asOf: string, entityTypes: string[]) => sql`
+  select entity_type, entity_id, snapshot from (
+    select distinct on (entity_type, entity_id) entity_type, entity_id, action, snapshot
+      from audit_events
+     where organisation_id = ${organisationId} and at <= ${asOf}::timestamptz and entity_type in (${sql.join(entityTypes.map((type) => sql`${type}`), sql`, `)})
+     order by entity_type, entity_id, seq desc
+  ) latest where action <> 'delete'`
+
+const organisationAsOfQuery = (organisationId: string, asOf: string) => sql`
+  select s->>'id' as id, s->>'name' as name, s->>'registrationNumber' as registration_number, s->>'address' as address, s->>'email' as email,
+         s->>'phone' as phone, s->>'website' as website, s->>'country' as country, s->>'supervisoryAuthority' as supervisory_authority,
+         (s->>'isPublicAuthority')::boolean as is_public_authority, (s->>'employeeCount')::int as employee_count, s->'dpo' as dpo, s->'representative' as representative
+    from (select snapshot as s from (${latestSnapshots(organisationId, asOf, ['organisation'])}) o) organisation`
+
+const catalogueAsOfQuery = (organisationId: string, asOf: string) => sql`
+  select case entity_type when 'data_category' then 'dataCategories' when 'data_subject_category' then 'dataSubjectCategories' when 'recipient' then 'recipients'
+              when 'processor' then 'processors' else 'securityMeasures' end as kind, entity_id as id, snapshot as entry
+    from (${latestSnapshots(organisationId, asOf, ['data_category', 'data_subject_category', 'recipient', 'processor', 'security_measure'])}) catalogue
+   order by 1, 2`
+
+function activitiesAsOfQuery(organisationId: string, options: RecordOptions & { asOf: string }) {
+  const statuses = options.includeDrafts ? ['active', 'draft'] : ['active']
+  const roles = options.record === 'processor' ? ['processor'] : ['controller', 'joint_controller']
+  const list = (values: string[]) => sql.join(values.map((value) => sql`${value}`), sql`, `)
+  const columns = sql`s->>'id' as id, s->>'name' as name, s->>'description' as description, s->>'owner' as owner, s->>'status' as status, s->>'role' as role,
+    s->'purposes' as purposes, s->'dataSubjectCategoryIds' as data_subject_category_ids, s->'dataCategoryIds' as data_category_ids, s->'recipientIds' as recipient_ids,
+    s->'processorIds' as processor_ids, s->'securityMeasureIds' as security_measure_ids, s->'specialCategoryConditions' as special_category_conditions,
+    s->>'criminalDataReference' as criminal_data_reference, s->'jointControllers' as joint_controllers, s->'controllers' as controllers, s->'transfers' as transfers,
+    s->'retention' as retention, s->'dpia' as dpia, (s->>'automatedDecisionMaking')::boolean as automated_decision_making, (s->>'profiling')::boolean as profiling,
+    s->'dataSources' as data_sources, s->'systems' as systems, s->>'lastReviewedAt' as last_reviewed_at, (s->>'version')::int as version,
+    s->>'createdAt' as created_at, s->>'updatedAt' as updated_at`
+  const from = sql`(select snapshot as s from (${latestSnapshots(organisationId, options.asOf, ['activity'])}) latest) a
+    where s->>'status' in (${list(statuses)}) and s->>'role' in (${list(roles)})`
+  if (options.record === 'controller') return sql`select ${columns}, null::jsonb as client_controller from ${from} order by lower(s->>'name'), s->>'id'`
+  return sql`select ${columns}, c.value as client_controller from ${sql`(select snapshot as s from (${latestSnapshots(organisationId, options.asOf, ['activity'])}) latest) a`}
+    left join lateral jsonb_array_elements(s->'controllers') c on true
+    where s->>'status' in (${list(statuses)}) and s->>'role' in (${list(roles)})
+    order by c.value->>'name' nulls last, c.value::text, lower(s->>'name'), s->>'id'`
+}
+
 function activitiesQuery(organisationId: string, options: RecordOptions) {
+  if (options.asOf) return activitiesAsOfQuery(organisationId, { ...options, asOf: options.asOf })
   const statuses = options.includeDrafts ? sql`('active', 'draft')` : sql`('active')`
   const roles = options.record === 'processor' ? sql`('processor')` : sql`('controller', 'joint_controller')`
   const columns = sql`a.id, a.name, a.description, a.owner, a.status, a.role, a.purposes, a.data_subject_category_ids, a.data_category_ids, a.recipient_ids,
@@ -278,10 +327,13 @@ function findingsSummary(row: Row, compliance: Context) {
  * Yields what `render` yields.
  */
 export function exportRecord<T>(database: DatabaseHandle, organisationId: string, options: RecordOptions, render: (record: AssembledRecord) => AsyncGenerator<T>) {
+  const { asOf } = options
   return database.readSnapshot(async function* (snapshot: Snapshot) {
-    const [organisationRow] = await snapshot.all(organisationQuery(organisationId))
-    if (!organisationRow) throw new ApiProblem('not_found', `There is no organisation ${organisationId}.`)
-    const catalogue = toCatalogue(await snapshot.all(catalogueQuery(organisationId)))
+    const [current] = await snapshot.all(organisationQuery(organisationId))
+    if (!current) throw new ApiProblem('not_found', `There is no organisation ${organisationId}.`)
+    // Before the organisation existed the record is empty; its identity is then today's.
+    const organisationRow = asOf ? ((await snapshot.all(organisationAsOfQuery(organisationId, asOf)))[0] ?? current) : current
+    const catalogue = toCatalogue(await snapshot.all(asOf ? catalogueAsOfQuery(organisationId, asOf) : catalogueQuery(organisationId)))
     const compliance: Context = {
       organisation: {
         id: String(organisationRow.id),
@@ -302,6 +354,7 @@ export function exportRecord<T>(database: DatabaseHandle, organisationId: string
       organisation: toOrganisation(organisationRow),
       record: options.record,
       generatedAt: new Date().toISOString(),
+      asOf: asOf ?? null,
       includesDrafts: options.includeDrafts,
       async *activities() {
         for await (const row of snapshot.each(activitiesQuery(organisationId, options))) {

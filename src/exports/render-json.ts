@@ -9,7 +9,7 @@ export async function* renderJson(record: AssembledRecord): AsyncGenerator<strin
     organisation: record.organisation,
     record: record.record,
     generatedAt: record.generatedAt,
-    asOf: null,
+    asOf: record.asOf,
     includesDrafts: record.includesDrafts
   })
   yield header.slice(0, -1)

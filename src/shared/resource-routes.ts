@@ -3,7 +3,8 @@ import { Type, type TObject, type TProperties } from 'typebox'
 import { scopes } from '../auth/scopes.ts'
 import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, sendCreated, type WriteContext, writeContext } from './http.ts'
 import { problemResponses } from './problems.ts'
-import { EntityParams, IfMatchHeaders, NameCursor, OrganisationParams, Page, PageQuery } from './schemas.ts'
+import { entityAsOf } from '../modules/history/history.repository.ts'
+import { EntityParams, IfMatchHeaders, Instant, NameCursor, OrganisationParams, Page, PageQuery } from './schemas.ts'
 
 type Fields = Record<string, unknown>
 type Entity = Fields & { id: string; version: number }
@@ -24,6 +25,8 @@ export interface ResourceDefinition {
   /** For operationIds: `DataCategory`, `DataCategories`. */
   names: { one: string; many: string }
   label: string
+  /** The entity type of its audit events, which the `asOf` reads come from. */
+  entityType: string
   tag: string
   /** What the resource is, with the article it serves. */
   about: string
@@ -98,13 +101,17 @@ export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsync
           tags,
           operationId: `get${resource.names.one}`,
           summary: `Read a ${resource.label}`,
-          description: `${resource.about}\n\nAnswers the entry as the last write stored it, with its \`ETag\`.`,
+          description: `${resource.about}\n\nAnswers the entry as the last write stored it, with its \`ETag\`; with \`asOf\`, as it stood at that instant (404 if it did not exist then; a future instant reads as now).`,
           params: EntityParams,
+          querystring: Type.Object({ asOf: Type.Optional(Instant('Read the entry as it stood at this instant (RFC 3339).')) }, { additionalProperties: false }),
           response: { 200: { ...resource.entity, description: `The ${resource.label}.` }, ...problemResponses(400) }
         }
       },
       async (request, reply) => {
-        const entity = await store.get(request.params.orgId, request.params.id)
+        const { asOf } = request.query as { asOf?: string }
+        const entity = asOf
+          ? ((await entityAsOf(app.database.db, request.params.orgId, resource.entityType, request.params.id, asOf, resource.label)) as Entity)
+          : await store.get(request.params.orgId, request.params.id)
         reply.header('etag', etagOf(entity.version))
         return entity
       }

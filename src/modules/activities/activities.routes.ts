@@ -50,6 +50,7 @@ export default resourceRoutes({
   path: 'activities',
   names: { one: 'Activity', many: 'Activities' },
   label: 'processing activity',
+  entityType: 'activity',
   tag: 'Activities',
   about: 'A processing activity: one entry of the Art. 30 record, read and written as one document with everything it owns (purposes, transfers, retention rules, ...).',
   entity: ActivitySchema,

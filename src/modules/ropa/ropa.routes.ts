@@ -10,6 +10,7 @@ import { renderJson } from '../../exports/render-json.ts'
 import { renderXlsx, XLSX_TYPE } from '../../exports/render-xlsx.ts'
 import { ApiProblem, problemResponses } from '../../shared/problems.ts'
 import { OrganisationParams } from '../../shared/schemas.ts'
+import { clampToNow } from '../history/history.repository.ts'
 
 const formats = {
   json: { type: 'application/json; charset=utf-8', extension: 'json', render: renderJson },
@@ -22,7 +23,8 @@ const RopaQuery = Type.Object(
   {
     format: Type.Optional(Type.Enum(['json', 'csv', 'xlsx'], { description: 'The file format; without it, the `Accept` header decides (JSON by default).' })),
     record: Type.Optional(Type.Enum(['controller', 'processor'], { description: '`controller` (Art. 30(1), default) or `processor` (Art. 30(2), grouped per client controller).' })),
-    includeDrafts: Type.Optional(Type.Boolean({ description: 'Include draft activities (left out by default). Retired activities are never included.' }))
+    includeDrafts: Type.Optional(Type.Boolean({ description: 'Include draft activities (left out by default). Retired activities are never included.' })),
+    asOf: Type.Optional(Type.String({ format: 'date-time', description: 'The record as it stood at this instant (RFC 3339): the organisation profile, the names catalogue entries had, and activities deleted since. A future instant reads as now; one before anything existed gives an empty record.' }))
   },
   { additionalProperties: false }
 )
@@ -137,7 +139,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
         const { type, extension, render } = formats[format]
         let organisationName = 'organisation'
         const chunks = batched(
-          exportRecord<string | Buffer>(app.database, request.params.orgId, { record, includeDrafts: request.query.includeDrafts ?? false }, (assembled) => {
+          exportRecord<string | Buffer>(app.database, request.params.orgId, { record, includeDrafts: request.query.includeDrafts ?? false, asOf: request.query.asOf && clampToNow(request.query.asOf) }, (assembled) => {
             organisationName = assembled.organisation.name
             return render(assembled)
           })
@@ -151,7 +153,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
           })()
         )
         body.once('close', release)
-        const filename = `ropa-${slug(organisationName)}-${record}-${new Date().toISOString().slice(0, 10)}.${extension}`
+        const filename = `ropa-${slug(organisationName)}-${record}-${(request.query.asOf ? clampToNow(request.query.asOf) : new Date().toISOString()).slice(0, 10)}.${extension}`
         return reply
           .type(type)
           .header('content-disposition', `attachment; filename="${filename}"`)
