@@ -91,6 +91,15 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     if (closing) reply.header('connection', 'close')
   })
 
+  if (config.STATEMENT_COUNT_HEADER) {
+    app.addHook('onRequest', async (request) => {
+      ;(request as unknown as { statementsAtStart: number }).statementsAtStart = app.database.statements.count
+    })
+    app.addHook('onSend', async (request, reply) => {
+      reply.header('x-sql-statements', String(app.database.statements.count - (request as unknown as { statementsAtStart: number }).statementsAtStart))
+    })
+  }
+
   app.register(problemDetails)
   app.register(openapiPlugin)
   app.register(dbPlugin, { config, ...(options.database ? { database: options.database } : {}) })

@@ -13,6 +13,7 @@ t.test('defaults describe the zero-configuration start', async (t) => {
     LOG_LEVEL: 'info',
     EXPORTS_PER_ORGANISATION: 2,
     EXPORTS_IN_TOTAL: 4,
+    STATEMENT_COUNT_HEADER: false,
     BODY_LIMIT_BYTES: 1048576
   })
 })

@@ -1,0 +1,365 @@
+/**
+ * npm run bench: the API against a ceiling measured in the same run (bench/ceiling.ts), on PostgreSQL
+ * (DATABASE_URL, default the local server) and, smaller, on PGlite. Scenarios run interleaved, API
+ * then ceiling, for several rounds after a warm-up; the median ratio is reported. Load comes from
+ * autocannon in a separate process. Results: a table on stdout and bench/results.json.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer as createNetServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import { parseArgs, promisify } from 'node:util'
+import pg from 'pg'
+import { to as copyTo } from 'pg-copy-streams'
+import { mintToken } from '../src/auth/tokens.ts'
+import { allScopes } from '../src/auth/scopes.ts'
+import { seedPostgres } from './seed.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const SECRET = 'bench-secret-that-is-at-least-32-bytes-long'
+const run = promisify(execFile)
+
+interface Options {
+  sizes: number[]
+  pgliteSize: number
+  duration: number
+  rounds: number
+  connections: number
+  databaseUrl: string | undefined
+  out: string | undefined
+}
+
+interface Server {
+  url: string
+  process: ChildProcess
+  stop(): Promise<void>
+}
+
+async function start(script: string, env: Record<string, string>, pattern: RegExp): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk
+      const match = pattern.exec(output)
+      if (match?.[1]) resolve(`http://127.0.0.1:${match[1]}`)
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk))
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output.slice(-2000)}`)))
+  })
+  return {
+    url,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref()
+      })
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+/** The API as `npm start` runs it, quiet (warnings only), on a port of its own; resolves once it is ready. */
+async function startApi(env: Record<string, string>): Promise<Server> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', JWT_SECRET: SECRET, LOG_LEVEL: 'warn', PORT: String(port), STATEMENT_COUNT_HEADER: 'true', EXPORTS_PER_ORGANISATION: '10', EXPORTS_IN_TOTAL: '10', ...env },
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
+  const url = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`)
+    const ready = await fetch(`${url}/health/ready`).then((response) => response.ok, () => false)
+    if (ready) break
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return {
+    url,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref()
+      })
+  }
+}
+
+interface Load {
+  requestsPerSecond: number
+  p99: number
+  errors: number
+}
+
+/** One autocannon run in its own process. */
+async function load(url: string, options: Options, request: { method?: string; body?: string; headers?: Record<string, string> } = {}, duration = options.duration): Promise<Load> {
+  const args = [join(root, 'node_modules/autocannon/autocannon.js'), '--json', '-c', String(options.connections), '-d', String(duration)]
+  for (const [name, value] of Object.entries(request.headers ?? {})) args.push('-H', `${name}=${value}`)
+  if (request.method) args.push('-m', request.method)
+  if (request.body) args.push('-b', request.body, '-H', 'content-type=application/json')
+  args.push(url)
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 })
+  const result = JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number }
+  return { requestsPerSecond: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+interface Scenario {
+  name: string
+  api: { url: string; method?: string; body?: string; headers: Record<string, string> }
+  ceiling: { url: string; method?: string; body?: string }
+  target: number
+}
+
+async function compare(scenario: Scenario, options: Options) {
+  await load(scenario.api.url, options, scenario.api, 2)
+  await load(scenario.ceiling.url, options, scenario.ceiling, 2)
+  const api: Load[] = []
+  const ceiling: Load[] = []
+  for (let round = 0; round < options.rounds; round++) {
+    api.push(await load(scenario.api.url, options, scenario.api))
+    ceiling.push(await load(scenario.ceiling.url, options, scenario.ceiling))
+  }
+  const ratios = api.map((a, i) => a.requestsPerSecond / ceiling[i]!.requestsPerSecond)
+  return {
+    scenario: scenario.name,
+    apiRequestsPerSecond: Math.round(median(api.map((a) => a.requestsPerSecond))),
+    ceilingRequestsPerSecond: Math.round(median(ceiling.map((c) => c.requestsPerSecond))),
+    ratio: Number(median(ratios).toFixed(2)),
+    target: scenario.target,
+    apiP99Ms: median(api.map((a) => a.p99)),
+    ceilingP99Ms: median(ceiling.map((c) => c.p99)),
+    errors: api.reduce((n, a) => n + a.errors, 0) + ceiling.reduce((n, c) => n + c.errors, 0)
+  }
+}
+
+const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+const currentRss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+
+async function download(url: string, headers: Record<string, string>) {
+  const started = performance.now()
+  const response = await fetch(url, { headers })
+  let bytes = 0
+  for await (const chunk of response.body!) bytes += (chunk as Uint8Array).length
+  const seconds = (performance.now() - started) / 1000
+  if (response.status !== 200) throw new Error(`${url}: ${response.status}`)
+  return { bytes, seconds, megabytesPerSecond: Number((bytes / 1e6 / seconds).toFixed(1)) }
+}
+
+async function copyCeiling(databaseUrl: string, organisationId: string, csv: boolean) {
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    const started = performance.now()
+    let bytes = 0
+    const query = `COPY (select * from activities where organisation_id = '${organisationId.replace(/[^0-9a-f-]/g, '')}' order by lower(name), id) TO STDOUT${csv ? ' WITH (FORMAT csv, HEADER)' : ''}`
+    await pipeline(client.query(copyTo(query)), new Writable({ write: (chunk: Buffer, _encoding, done) => ((bytes += chunk.length), done()) }))
+    const seconds = (performance.now() - started) / 1000
+    return { bytes, seconds, megabytesPerSecond: Number((bytes / 1e6 / seconds).toFixed(1)) }
+  } finally {
+    await client.end()
+  }
+}
+
+async function statementsOf(url: string, init: RequestInit) {
+  const response = await fetch(url, init)
+  await response.arrayBuffer()
+  return Number(response.headers.get('x-sql-statements'))
+}
+
+async function apiJson(url: string, token: string, method: string, body: unknown) {
+  const response = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  if (response.status >= 300) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`)
+  return (await response.json()) as Record<string, unknown>
+}
+
+/** The scenarios at one size, against a running API and ceiling that share the data. */
+async function measure(api: Server, ceiling: Server, organisationId: string, token: string, options: Options, exportCeiling?: (csv: boolean) => Promise<{ megabytesPerSecond: number }>) {
+  const headers = { authorization: `Bearer ${token}` }
+  const base = `${api.url}/v1/organisations/${organisationId}`
+  const page = (await (await fetch(`${base}/activities?limit=50`, { headers })).json()) as { items: { id: string; dataCategoryIds: string[]; dataSubjectCategoryIds: string[] }[] }
+  const sample = page.items[0]!
+  const createBody = {
+    name: 'Benchmark activity',
+    purposes: [{ description: 'Deliver the service to customers', legalBasis: '6.1.b' }],
+    dataCategoryIds: sample.dataCategoryIds.slice(0, 8),
+    dataSubjectCategoryIds: sample.dataSubjectCategoryIds.slice(0, 2)
+  }
+  const scenarios: Scenario[] = [
+    { name: 'read one activity', api: { url: `${base}/activities/${sample.id}`, headers }, ceiling: { url: `${ceiling.url}/activity?org=${organisationId}&id=${sample.id}` }, target: 0.8 },
+    { name: 'list a page of 50', api: { url: `${base}/activities?limit=50`, headers }, ceiling: { url: `${ceiling.url}/list?org=${organisationId}` }, target: 0.8 },
+    { name: 'create with 10 links', api: { url: `${base}/activities`, method: 'POST', body: JSON.stringify(createBody), headers }, ceiling: { url: `${ceiling.url}/create?org=${organisationId}`, method: 'POST', body: JSON.stringify(createBody) }, target: 0.6 }
+  ]
+  const results = []
+  for (const scenario of scenarios) results.push(await compare(scenario, options))
+
+  const statements = {
+    read: await statementsOf(`${base}/activities/${sample.id}`, { headers }),
+    list: await statementsOf(`${base}/activities?limit=50`, { headers }),
+    create: await statementsOf(`${base}/activities`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(createBody) }),
+    findings: await statementsOf(`${base}/findings`, { headers })
+  }
+
+  const pid = api.process.pid!
+  const baselineMb = currentRss(pid)
+  const json = await download(`${base}/ropa?format=json`, headers)
+  const csv = await download(`${base}/ropa?format=csv`, headers)
+  const xlsx = await download(`${base}/ropa?format=xlsx`, headers)
+  const peakMb = peakRss(pid)
+  const copyText = exportCeiling ? await exportCeiling(false) : undefined
+  const copyCsv = exportCeiling ? await exportCeiling(true) : undefined
+  return {
+    scenarios: results,
+    statements,
+    exports: {
+      json: { ...json, ratioToCopy: copyText ? Number((json.megabytesPerSecond / copyText.megabytesPerSecond).toFixed(2)) : null, target: 0.25 },
+      csv: { ...csv, ratioToCopy: copyCsv ? Number((csv.megabytesPerSecond / copyCsv.megabytesPerSecond).toFixed(2)) : null, target: 0.2 },
+      xlsx,
+      copyText: copyText ?? null,
+      copyCsv: copyCsv ?? null,
+      memory: { baselineMb: Math.round(baselineMb), peakMb: Math.round(peakMb), growthMb: Math.round(peakMb - baselineMb) }
+    }
+  }
+}
+
+async function postgres(options: Options) {
+  const adminUrl = options.databaseUrl!
+  const name = `ropa_bench_${process.pid}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database "${name}"`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  const databaseUrl = url.toString()
+  const sizes = []
+  try {
+    for (const size of options.sizes) {
+      const api = await startApi({ DATABASE_URL: databaseUrl })
+      const ceiling = await start('bench/ceiling.ts', { DATABASE_URL: databaseUrl }, /ceiling listening on (\d+)/)
+      try {
+        const platform = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [], expiresIn: '2h' })
+        const org = await apiJson(`${api.url}/v1/organisations`, platform, 'POST', { name: `Bench ${size}`, country: 'NO', email: 'bench@example.com' })
+        const seeded = performance.now()
+        await seedPostgres(databaseUrl, String(org.id), size)
+        const token = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [String(org.id)], expiresIn: '2h' })
+        console.error(`postgres: seeded ${size} activities in ${Math.round(performance.now() - seeded)} ms`)
+        sizes.push({ activities: size, ...(await measure(api, ceiling, String(org.id), token, options, (csv) => copyCeiling(databaseUrl, String(org.id), csv))) })
+      } finally {
+        await api.stop()
+        await ceiling.stop()
+      }
+    }
+  } finally {
+    await admin.query(`drop database if exists "${name}" with (force)`)
+    await admin.end()
+  }
+  return sizes
+}
+
+async function pglite(options: Options) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ropa-bench-'))
+  const platform = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [], expiresIn: '2h' })
+  let api = await startApi({ DATA_DIR: dataDir })
+  const org = await apiJson(`${api.url}/v1/organisations`, platform, 'POST', { name: 'Bench PGlite', country: 'NO', email: 'bench@example.com' })
+  const base = `${api.url}/v1/organisations/${String(org.id)}`
+  const ids = async (path: string, count: number, body: (i: number) => Record<string, unknown>) => {
+    const out: string[] = []
+    for (let i = 0; i < count; i++) out.push(String((await apiJson(`${base}/${path}`, platform, 'POST', body(i))).id))
+    return out
+  }
+  const categories = await ids('data-categories', 40, (i) => ({ name: `Data category ${i}` }))
+  const subjects = await ids('data-subject-categories', 20, (i) => ({ name: `Subjects ${i}` }))
+  const processors = await ids('processors', 10, (i) => ({ name: `Processor ${i}`, country: 'IE', dpaReference: `dpa/${i}`, dpaSignedAt: '2025-01-01' }))
+  await ids('security-measures', 5, (i) => ({ name: `Measure ${i}`, appliesToAllActivities: true }))
+  for (let i = 0; i < options.pgliteSize; i++) {
+    await apiJson(`${base}/activities`, platform, 'POST', {
+      name: `Activity ${String(i).padStart(5, '0')}`,
+      status: 'active',
+      purposes: [{ description: 'Deliver the service to customers', legalBasis: '6.1.b' }, { description: 'Keep accounting records', legalBasis: '6.1.c', legalReference: 'Bookkeeping Act § 13' }],
+      dataCategoryIds: categories.slice(i % 30, (i % 30) + 5 + (i % 10)),
+      dataSubjectCategoryIds: subjects.slice(i % 18, (i % 18) + 2),
+      processorIds: [processors[i % 10]],
+      transfers: [{ country: 'US', mechanism: '46.2.c', sccModule: 2, processorId: processors[i % 10] }],
+      retention: [{ period: 'P3Y', trigger: 'End of the contract' }]
+    })
+  }
+  await api.stop()
+  const ceilingDir = mkdtempSync(join(tmpdir(), 'ropa-bench-ceiling-'))
+  cpSync(join(dataDir, 'pglite'), ceilingDir, { recursive: true })
+  api = await startApi({ DATA_DIR: dataDir })
+  const ceiling = await start('bench/ceiling.ts', { DATA_DIR: ceilingDir }, /ceiling listening on (\d+)/)
+  try {
+    const token = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [String(org.id)], expiresIn: '2h' })
+    return [{ activities: options.pgliteSize, ...(await measure(api, ceiling, String(org.id), token, options)) }]
+  } finally {
+    await api.stop()
+    await ceiling.stop()
+  }
+}
+
+function table(results: { backend: string; sizes: Awaited<ReturnType<typeof postgres>> }[]) {
+  const lines = ['backend    activities  scenario                 API req/s  ceiling req/s  ratio  target  API p99 ms  ceiling p99 ms']
+  for (const { backend, sizes } of results) {
+    for (const size of sizes) {
+      for (const s of size.scenarios) {
+        lines.push(`${backend.padEnd(10)} ${String(size.activities).padStart(10)}  ${s.scenario.padEnd(24)} ${String(s.apiRequestsPerSecond).padStart(9)}  ${String(s.ceilingRequestsPerSecond).padStart(13)}  ${s.ratio.toFixed(2).padStart(5)}  ${s.target.toFixed(2).padStart(6)}  ${String(s.apiP99Ms).padStart(10)}  ${String(s.ceilingP99Ms).padStart(14)}`)
+      }
+      const e = size.exports
+      lines.push(`${backend.padEnd(10)} ${String(size.activities).padStart(10)}  export JSON ${e.json.megabytesPerSecond} MB/s (${(e.json.bytes / 1e6).toFixed(1)} MB)${e.copyText ? `, COPY ${e.copyText.megabytesPerSecond} MB/s, ratio ${e.json.ratioToCopy} (target 0.25)` : ''}`)
+      lines.push(`${backend.padEnd(10)} ${String(size.activities).padStart(10)}  export CSV ${e.csv.megabytesPerSecond} MB/s (${(e.csv.bytes / 1e6).toFixed(1)} MB)${e.copyCsv ? `, COPY csv ${e.copyCsv.megabytesPerSecond} MB/s, ratio ${e.csv.ratioToCopy} (target 0.20)` : ''}; XLSX ${e.xlsx.seconds.toFixed(2)} s`)
+      lines.push(`${backend.padEnd(10)} ${String(size.activities).padStart(10)}  API memory: ${e.memory.baselineMb} MB before exports, peak ${e.memory.peakMb} MB; statements: read ${size.statements.read}, list ${size.statements.list}, create ${size.statements.create}, findings ${size.statements.findings}`)
+    }
+  }
+  return lines.join('\n')
+}
+
+export async function runBench(options: Options) {
+  const results: { backend: string; sizes: Awaited<ReturnType<typeof postgres>> }[] = []
+  if (options.databaseUrl) results.push({ backend: 'postgres', sizes: await postgres(options) })
+  if (options.pgliteSize > 0) results.push({ backend: 'pglite', sizes: await pglite(options) })
+  const postgresSizes = results.find((r) => r.backend === 'postgres')?.sizes ?? []
+  const memoryGrowthMb = postgresSizes.length >= 2 ? postgresSizes.at(-1)!.exports.memory.peakMb - postgresSizes[0]!.exports.memory.peakMb : null
+  const report = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, options: { ...options, databaseUrl: options.databaseUrl ? 'set' : null }, memoryGrowthMb, results }
+  if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`)
+  return { report, table: `${table(results)}${memoryGrowthMb === null ? '' : `\npeak API memory growth from ${postgresSizes[0]!.activities} to ${postgresSizes.at(-1)!.activities} activities: ${memoryGrowthMb} MB (target < 100)`}` }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '1000,10000' },
+      'pglite-size': { type: 'string', default: '300' },
+      duration: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '20' },
+      out: { type: 'string', default: join(root, 'bench/results.json') }
+    }
+  })
+  const { table: printed } = await runBench({
+    sizes: values.sizes.split(',').map(Number),
+    pgliteSize: Number(values['pglite-size']),
+    duration: Number(values.duration),
+    rounds: Number(values.rounds),
+    connections: Number(values.connections),
+    databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    out: values.out
+  })
+  console.log(printed)
+}
