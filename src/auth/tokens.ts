@@ -20,20 +20,40 @@ export interface VerifyOptions {
 }
 
 const CLOCK_TOLERANCE_SECONDS = 30
+/** How long a verified token is trusted without checking its signature again (never past its `exp`). */
+const CACHE_SECONDS = 60
+const CACHE_ENTRIES = 10_000
 
-/** Verifies a bearer token and returns who it speaks for; every failure is an InvalidTokenError. */
+/**
+ * Verifies a bearer token and returns who it speaks for; every failure is an InvalidTokenError.
+ * A token verified in the last minute is not verified again (the signature check dominated the
+ * cost of a small request); its `exp` and `nbf` still are, and failures are never cached.
+ */
 export function createTokenVerifier(key: VerificationKey, options: VerifyOptions = {}) {
+  const verified = new Map<string, { principal: Principal; until: number; notBefore: number }>()
   return async function verify(token: string): Promise<Principal> {
+    const now = Date.now() / 1000
+    const cached = verified.get(token)
+    if (cached && now < cached.until && now >= cached.notBefore) return cached.principal
+    if (cached) verified.delete(token)
+    const principal = await verifySignatureAndClaims(token)
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number; nbf?: number }
+    if (verified.size >= CACHE_ENTRIES) verified.delete(verified.keys().next().value as string)
+    verified.set(token, { principal, until: Math.min(claims.exp + CLOCK_TOLERANCE_SECONDS, now + CACHE_SECONDS), notBefore: (claims.nbf ?? 0) - CLOCK_TOLERANCE_SECONDS })
+    return principal
+  }
+
+  async function verifySignatureAndClaims(token: string): Promise<Principal> {
     let payload: Record<string, unknown>
     try {
-      const verified = await jwtVerify(token, key.key as Parameters<typeof jwtVerify>[1], {
+      const result = await jwtVerify(token, key.key as Parameters<typeof jwtVerify>[1], {
         algorithms: key.algorithms,
         requiredClaims: ['exp', 'sub'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         ...(options.issuer ? { issuer: options.issuer } : {}),
         ...(options.audience ? { audience: options.audience } : {})
       })
-      payload = verified.payload
+      payload = result.payload
     } catch (error) {
       throw new InvalidTokenError(describe(error))
     }
