@@ -21,10 +21,15 @@ import { seedPostgres } from './seed.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const SECRET = 'bench-secret-that-is-at-least-32-bytes-long'
+// The servers run through tsx; when the bench itself runs under tap (the smoke test), their
+// coverage would not merge with the in-process one, so they opt out of it.
+const CHILD_ENV = { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0' }
 const run = promisify(execFile)
 
 interface Options {
   sizes: number[]
+  /** Seconds of load on each side before the measured rounds. */
+  warmup: number
   pgliteSize: number
   duration: number
   rounds: number
@@ -40,7 +45,7 @@ interface Server {
 }
 
 async function start(script: string, env: Record<string, string>, pattern: RegExp): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env: { ...CHILD_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -78,7 +83,7 @@ async function startApi(env: Record<string, string>): Promise<Server> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', JWT_SECRET: SECRET, LOG_LEVEL: 'warn', PORT: String(port), STATEMENT_COUNT_HEADER: 'true', EXPORTS_PER_ORGANISATION: '10', EXPORTS_IN_TOTAL: '10', ...env },
+    env: { ...CHILD_ENV, JWT_SECRET: SECRET, LOG_LEVEL: 'warn', PORT: String(port), STATEMENT_COUNT_HEADER: 'true', EXPORTS_PER_ORGANISATION: '10', EXPORTS_IN_TOTAL: '10', ...env },
     stdio: ['ignore', 'ignore', 'inherit']
   })
   const url = `http://127.0.0.1:${port}`
@@ -129,8 +134,8 @@ interface Scenario {
 }
 
 async function compare(scenario: Scenario, options: Options) {
-  await load(scenario.api.url, options, scenario.api, 2)
-  await load(scenario.ceiling.url, options, scenario.ceiling, 2)
+  await load(scenario.api.url, options, scenario.api, options.warmup)
+  await load(scenario.ceiling.url, options, scenario.ceiling, options.warmup)
   const api: Load[] = []
   const ceiling: Load[] = []
   for (let round = 0; round < options.rounds; round++) {
@@ -191,7 +196,7 @@ async function apiJson(url: string, token: string, method: string, body: unknown
 }
 
 /** The scenarios at one size, against a running API and ceiling that share the data. */
-async function measure(api: Server, ceiling: Server, organisationId: string, token: string, options: Options, exportCeiling?: (csv: boolean) => Promise<{ megabytesPerSecond: number }>) {
+async function measure(api: Server, ceiling: Server, organisationId: string, token: string, options: Options, exportCeiling?: (csv: boolean) => Promise<{ bytes: number; seconds: number; megabytesPerSecond: number }>) {
   const headers = { authorization: `Bearer ${token}` }
   const base = `${api.url}/v1/organisations/${organisationId}`
   const page = (await (await fetch(`${base}/activities?limit=50`, { headers })).json()) as { items: { id: string; dataCategoryIds: string[]; dataSubjectCategoryIds: string[] }[] }
@@ -345,6 +350,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       sizes: { type: 'string', default: '1000,10000' },
+      warmup: { type: 'string', default: '2' },
       'pglite-size': { type: 'string', default: '300' },
       duration: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '3' },
@@ -354,6 +360,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   })
   const { table: printed } = await runBench({
     sizes: values.sizes.split(',').map(Number),
+    warmup: Number(values.warmup),
     pgliteSize: Number(values['pglite-size']),
     duration: Number(values.duration),
     rounds: Number(values.rounds),

@@ -149,10 +149,10 @@ export const ExportActivitySchema = Type.Object(
     version: Type.Integer(),
     createdAt: Type.String(),
     updatedAt: Type.String(),
-    findings: Type.Object(
+    findings: Type.Optional(Type.Object(
       { errors: Type.Integer(), warnings: Type.Integer(), infos: Type.Integer(), rules: Type.Array(Type.String(), { description: 'The ids of the rules with findings on the activity (see /v1/reference/rules).' }) },
-      { additionalProperties: false, description: 'What the checks found on this activity; GET …/activities/{id}/findings has the details.' }
-    )
+      { additionalProperties: false, description: 'What the checks found on this activity (always in the JSON export); GET …/activities/{id}/findings has the details.' }
+    ))
   },
   { additionalProperties: false, description: 'An activity with every id resolved to a name and every code to its label and article.' }
 )

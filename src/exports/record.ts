@@ -19,6 +19,8 @@ export interface RecordOptions {
   includeDrafts: boolean
   /** Read the record as it stood at this instant (from the audit trail); undefined: now. */
   asOf?: string | undefined
+  /** Run the checks on each activity for its findings summary (the JSON export shows it). */
+  findings?: boolean
 }
 
 export interface ClientController {
@@ -205,7 +207,7 @@ function complianceActivity(row: Row): ComplianceActivity {
 }
 
 /** An activity as an auditor reads it: names for ids, labels and articles for codes, organisation-wide measures merged in, and what the checks found. */
-export function resolveActivity(row: Row, catalogue: Catalogue, compliance: Context): ExportActivity {
+export function resolveActivity(row: Row, catalogue: Catalogue, compliance?: Context): ExportActivity {
   const entry = (list: keyof Catalogue, id: string) => catalogue[list].get(id) ?? { name: '(unknown)' }
   const named = (list: keyof Catalogue, id: string) => ({ id, name: String(entry(list, id).name) })
   const ids = (value: unknown) => (value as string[] | null) ?? []
@@ -312,7 +314,7 @@ export function resolveActivity(row: Row, catalogue: Catalogue, compliance: Cont
     version: Number(row.version),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
-    findings: findingsSummary(row, compliance)
+    ...(compliance ? { findings: findingsSummary(row, compliance) } : {})
   }
 }
 
@@ -358,7 +360,7 @@ export function exportRecord<T>(database: DatabaseHandle, organisationId: string
       includesDrafts: options.includeDrafts,
       async *activities() {
         for await (const row of snapshot.each(activitiesQuery(organisationId, options))) {
-          yield { activity: resolveActivity(row, catalogue, compliance), controller: (row.client_controller ?? null) as ClientController | null }
+          yield { activity: resolveActivity(row, catalogue, options.findings ? compliance : undefined), controller: (row.client_controller ?? null) as ClientController | null }
         }
       }
     })

@@ -38,6 +38,8 @@ export function fieldErrors(validation: AjvError[], context = 'body'): FieldErro
         return { path: `${prefix}${error.instancePath}/${escapePointer(String(error.params.additionalProperty))}`, message: 'is not a known property' }
       case 'enum':
         return { path: `${prefix}${error.instancePath}`, message: `must be one of: ${(error.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}` }
+      case 'type':
+        return { path: `${prefix}${error.instancePath}`, message: `must be ${String(error.params.type).split(',').join(' or ')}` }
       default:
         return { path: `${prefix}${error.instancePath}`, message: error.message ?? error.keyword }
     }

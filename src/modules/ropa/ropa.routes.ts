@@ -139,7 +139,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
         const { type, extension, render } = formats[format]
         let organisationName = 'organisation'
         const chunks = batched(
-          exportRecord<string | Buffer>(app.database, request.params.orgId, { record, includeDrafts: request.query.includeDrafts ?? false, asOf: request.query.asOf && clampToNow(request.query.asOf) }, (assembled) => {
+          exportRecord<string | Buffer>(app.database, request.params.orgId, { record, includeDrafts: request.query.includeDrafts ?? false, asOf: request.query.asOf && clampToNow(request.query.asOf), findings: format === 'json' }, (assembled) => {
             organisationName = assembled.organisation.name
             return render(assembled)
           })

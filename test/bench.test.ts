@@ -1,0 +1,28 @@
+import t from 'tap'
+import { runBench } from '../bench/run.ts'
+
+t.test('npm run bench still runs, on a tiny size (no timing is asserted)', async (t) => {
+  const postgres = Boolean(process.env.DATABASE_URL)
+  const { report, table } = await runBench({
+    sizes: postgres ? [30] : [],
+    warmup: 1,
+    pgliteSize: postgres ? 0 : 8,
+    duration: 1,
+    rounds: 1,
+    connections: 2,
+    databaseUrl: process.env.DATABASE_URL,
+    out: undefined
+  })
+  const [result] = report.results
+  t.equal(result?.backend, postgres ? 'postgres' : 'pglite')
+  const [size] = result!.sizes
+  t.same(size!.scenarios.map((s) => s.scenario), ['read one activity', 'list a page of 50', 'create with 10 links'])
+  for (const scenario of size!.scenarios) {
+    t.ok(scenario.apiRequestsPerSecond > 0 && scenario.ceilingRequestsPerSecond > 0, `${scenario.scenario}: both sides answered`)
+    t.equal(scenario.errors, 0, `${scenario.scenario}: no errors`)
+  }
+  t.match(size!.statements, { read: 1, list: 1, findings: 3 })
+  t.ok(size!.exports.json.bytes > 0 && size!.exports.csv.bytes > 0 && size!.exports.xlsx.bytes > 0)
+  if (postgres) t.ok(size!.exports.copyText!.bytes > 0)
+  t.match(table, /read one activity/)
+})
