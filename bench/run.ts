@@ -44,6 +44,16 @@ interface Server {
   stop(): Promise<void>
 }
 
+/** Ends a server process: SIGTERM (a graceful close), SIGKILL if it has not exited 15 s later. */
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+    setTimeout(() => child.kill('SIGKILL'), 15_000).unref()
+  })
+}
+
 async function start(script: string, env: Record<string, string>, pattern: RegExp): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env: { ...CHILD_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
@@ -60,13 +70,7 @@ async function start(script: string, env: Record<string, string>, pattern: RegEx
   return {
     url,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-        setTimeout(() => child.kill('SIGKILL'), 15_000).unref()
-      })
+    stop: () => stop(child)
   }
 }
 
@@ -96,13 +100,7 @@ async function startApi(env: Record<string, string>): Promise<Server> {
   return {
     url,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-        setTimeout(() => child.kill('SIGKILL'), 15_000).unref()
-      })
+    stop: () => stop(child)
   }
 }
 
