@@ -213,8 +213,11 @@ async function measure(api: Server, ceiling: Server, organisationId: string, tok
   // Exports first, on a process that has served nothing else yet, so its peak memory is theirs.
   const pid = api.process.pid!
   const baselineMb = currentRss(pid)
+  // The peak only grows, so what each format adds is the rise it causes, in this order.
   const json = await download(`${base}/ropa?format=json`, headers)
+  const afterJsonMb = peakRss(pid)
   const csv = await download(`${base}/ropa?format=csv`, headers)
+  const afterCsvMb = peakRss(pid)
   const xlsx = await download(`${base}/ropa?format=xlsx`, headers)
   const peakMb = peakRss(pid)
 
@@ -239,7 +242,13 @@ async function measure(api: Server, ceiling: Server, organisationId: string, tok
       xlsx,
       copyText: copyText ?? null,
       copyCsv: copyCsv ?? null,
-      memory: { baselineMb: Math.round(baselineMb), peakMb: Math.round(peakMb), growthMb: Math.round(peakMb - baselineMb) }
+      memory: {
+        baselineMb: Math.round(baselineMb),
+        peakMb: Math.round(peakMb),
+        growthMb: Math.round(peakMb - baselineMb),
+        peakAfterJsonMb: Math.round(afterJsonMb),
+        peakAfterCsvMb: Math.round(afterCsvMb)
+      }
     }
   }
 }
@@ -329,7 +338,7 @@ function table(results: { backend: string; sizes: Awaited<ReturnType<typeof post
       const e = size.exports
       lines.push(`${backend.padEnd(10)} ${String(size.activities).padStart(10)}  export JSON ${e.json.megabytesPerSecond} MB/s (${(e.json.bytes / 1e6).toFixed(1)} MB)${e.copyText ? `, COPY ${e.copyText.megabytesPerSecond} MB/s, ratio ${e.json.ratioToCopy} (target 0.25)` : ''}`)
       lines.push(`${backend.padEnd(10)} ${String(size.activities).padStart(10)}  export CSV ${e.csv.megabytesPerSecond} MB/s (${(e.csv.bytes / 1e6).toFixed(1)} MB)${e.copyCsv ? `, COPY csv ${e.copyCsv.megabytesPerSecond} MB/s, ratio ${e.csv.ratioToCopy} (target 0.20)` : ''}; XLSX ${e.xlsx.seconds.toFixed(2)} s`)
-      lines.push(`${backend.padEnd(10)} ${String(size.activities).padStart(10)}  API memory: ${e.memory.baselineMb} MB before exports, peak ${e.memory.peakMb} MB; statements: read ${size.statements.read}, list ${size.statements.list}, create ${size.statements.create}, findings ${size.statements.findings}`)
+      lines.push(`${backend.padEnd(10)} ${String(size.activities).padStart(10)}  API memory: ${e.memory.baselineMb} MB before exports, peak ${e.memory.peakAfterJsonMb} after JSON, ${e.memory.peakAfterCsvMb} after CSV, ${e.memory.peakMb} after XLSX; statements: read ${size.statements.read}, list ${size.statements.list}, create ${size.statements.create}, findings ${size.statements.findings}`)
     }
   }
   return lines.join('\n')
