@@ -1,7 +1,6 @@
 import { countryByCode } from '../reference/countries.ts'
 import { type ActivityRule, blank } from './types.ts'
 
-const SAFEGUARDS = /^(46\.|47$|49\.)/
 const outsideEea = (country: string | null) => country !== null && countryByCode.get(country)?.eea !== true
 
 export const transferWithoutCountry: ActivityRule = {
@@ -119,4 +118,3 @@ export const processorAbroadWithoutTransfer: ActivityRule = {
     })
 }
 
-export { SAFEGUARDS }

@@ -156,7 +156,8 @@ function activitiesQuery(organisationId: string, options: RecordOptions) {
 
 type Catalogue = Record<'dataCategories' | 'dataSubjectCategories' | 'recipients' | 'processors' | 'securityMeasures', Map<string, Json>>
 
-function toCatalogue(rows: Row[]): Catalogue {
+/** The rows of `catalogueQuery` (or its as-of twin) as maps by id; the compliance rules read the same maps. */
+export function toCatalogue(rows: Row[]): Catalogue {
   const catalogue: Catalogue = { dataCategories: new Map(), dataSubjectCategories: new Map(), recipients: new Map(), processors: new Map(), securityMeasures: new Map() }
   for (const row of rows) catalogue[row.kind as keyof Catalogue].set(String(row.id), row.entry as Json)
   return catalogue

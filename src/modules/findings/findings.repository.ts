@@ -3,21 +3,15 @@ import type { Activity as ComplianceActivity, Context } from '../../compliance/i
 import type { Catalogue, Organisation } from '../../compliance/types.ts'
 import type { Database } from '../../db/client.ts'
 import { activities } from '../../db/schema/index.ts'
-import { catalogueQuery } from '../../exports/record.ts'
+import { catalogueQuery, toCatalogue } from '../../exports/record.ts'
 import { ApiProblem } from '../../shared/problems.ts'
 import { toActivity } from '../activities/activities.repository.ts'
 import { getOrganisation } from '../organisations/organisations.repository.ts'
 
-function toCatalogue(rows: Record<string, unknown>[]): Catalogue {
-  const catalogue = { dataCategories: new Map(), dataSubjectCategories: new Map(), recipients: new Map(), processors: new Map(), securityMeasures: new Map() } as Catalogue
-  for (const row of rows) (catalogue[row.kind as keyof Catalogue] as Map<string, unknown>).set(String(row.id), row.entry)
-  return catalogue
-}
-
 /** What the rules read, in three statements: the organisation, its catalogue, and one or all of its activities. */
 export async function loadForCompliance(db: Database, organisationId: string, activityId?: string): Promise<{ context: Context; activities: ComplianceActivity[] }> {
   const organisation = (await getOrganisation(db, organisationId)) as unknown as Organisation
-  const catalogue = toCatalogue((await db.execute(catalogueQuery(organisationId))).rows)
+  const catalogue = toCatalogue((await db.execute(catalogueQuery(organisationId))).rows) as unknown as Catalogue
   const rows = await db
     .select()
     .from(activities)
