@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
+import { eq, sql } from 'drizzle-orm'
 import fp from 'fastify-plugin'
 import type { VerificationKey } from '../auth/keys.ts'
-import { canAccessOrganisation, type Principal, type Scope } from '../auth/scopes.ts'
+import { canAccessOrganisation, type Principal, type Scope, scopes } from '../auth/scopes.ts'
 import { createTokenVerifier, InvalidTokenError } from '../auth/tokens.ts'
 import type { Config } from '../config.ts'
+import { organisations } from '../db/schema/index.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
 
 declare module 'fastify' {
@@ -33,6 +35,13 @@ function bearerToken(request: FastifyRequest): string {
   const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/.exec(header)
   if (!match?.[1]) throw unauthenticated('the Authorization header is not "Bearer <token>"')
   return match[1]
+}
+
+const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+
+function lazily<T>(make: () => T): () => T {
+  let made: T | undefined
+  return () => (made ??= make())
 }
 
 const asList = (scope: Scope | Scope[]) => (Array.isArray(scope) ? scope : [scope])
@@ -67,6 +76,9 @@ export default fp<AuthPluginOptions>(
       ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {})
     })
     app.decorateRequest('principal', null as unknown as Principal)
+    const organisationExists = lazily(() =>
+      app.database.db.select({ exists: sql<number>`1` }).from(organisations).where(eq(organisations.id, sql.placeholder('id'))).prepare('organisation_exists')
+    )
 
     app.addHook('onRoute', (route) => {
       if (route.method === 'HEAD') return
@@ -93,6 +105,11 @@ export default fp<AuthPluginOptions>(
       const { orgId } = (request.params ?? {}) as { orgId?: string }
       if (orgId !== undefined && !canAccessOrganisation(request.principal, orgId)) {
         throw new ApiProblem('not_found', `There is no organisation ${orgId}.`)
+      }
+      // A platform token reaches any id, so the id itself must be checked (a token's own orgs exist
+      // unless deleted since; their writes then fail on the organisation key, also as 404).
+      if (orgId !== undefined && !request.principal.orgs.includes(orgId) && request.principal.scopes.has(scopes.platform) && isUuid(orgId)) {
+        if ((await organisationExists().execute({ id: orgId })).length === 0) throw new ApiProblem('not_found', `There is no organisation ${orgId}.`)
       }
     })
   },

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { databaseError, FOREIGN_KEY_VIOLATION } from '../db/errors.ts'
 import { isDatabaseUnavailable } from '../db/unavailable.ts'
 import { ApiProblem, type FieldError, type Problem, ProblemSchema, problemCode, problemTypeUri, problemTypes, type ProblemKind } from '../shared/problems.ts'
 
@@ -93,6 +94,10 @@ function toProblem(error: FastifyError, request: FastifyRequest): { problem: Pro
     request.log.warn({ err: error }, 'database unavailable')
     return { problem: make('database_unavailable', 'The database cannot be reached right now.'), headers: { 'retry-after': RETRY_AFTER_SECONDS } }
   }
+  if (isMissingOrganisation(error)) {
+    // A platform token may name any organisation id; one that does not exist fails the insert's key.
+    return { problem: make('not_found', `There is no organisation ${(request.params as { orgId?: string }).orgId}.`), headers: {} }
+  }
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) {
     const problem = make('validation_failed', error.message)
@@ -101,6 +106,11 @@ function toProblem(error: FastifyError, request: FastifyRequest): { problem: Pro
   if (status === 503) return { problem: make('service_unavailable', 'The service is unavailable.'), headers: { 'retry-after': RETRY_AFTER_SECONDS } }
   request.log.error({ err: error }, 'unhandled error')
   return { problem: make('internal', 'An unexpected error occurred. Quote the requestId when reporting it.'), headers: {} }
+}
+
+function isMissingOrganisation(error: unknown): boolean {
+  const { code, constraint } = databaseError(error)
+  return code === FOREIGN_KEY_VIOLATION && constraint !== undefined && constraint.endsWith('_organisation_id_organisations_id_fk')
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem, headers: Record<string, string> = {}) {

@@ -83,3 +83,17 @@ t.test('a route registered in the authenticated scope without a scope makes star
   })
   await t.rejects(async () => bare.ready(), /GET \/forgotten declares no scope/)
 })
+
+t.test('a platform token naming an organisation that does not exist gets 404 on every organisation route', async (t) => {
+  const missing = randomUUID()
+  for (const route of routes.filter((candidate) => candidate.url.includes(':orgId'))) {
+    const res = await app.inject({
+      method: route.method as 'GET',
+      url: concrete(route.url, missing),
+      headers: await bearer({ scopes: allScopes }),
+      payload: route.method === 'POST' || route.method === 'PATCH' ? { name: 'Valid body' } : undefined
+    })
+    t.equal(res.statusCode, 404, `${route.method} ${route.url}`)
+    t.match(res.json(), { code: 'ROPA_NOT_FOUND' })
+  }
+})
