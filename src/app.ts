@@ -22,6 +22,7 @@ import securityMeasuresRoutes from './modules/security-measures/security-measure
 import transfersRoutes from './modules/transfers/transfers.routes.ts'
 import authPlugin from './plugins/auth.ts'
 import dbPlugin from './plugins/db.ts'
+import idempotencyPlugin from './plugins/idempotency.ts'
 import openapiPlugin from './plugins/openapi.ts'
 import problemDetails from './plugins/problem-details.ts'
 
@@ -113,6 +114,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   // Authenticated: every route in here must declare its scope (config.scope) or start-up fails.
   app.register(async (api) => {
     await api.register(authPlugin, { config, key: verificationKey })
+    await api.register(idempotencyPlugin, { ttlSeconds: config.IDEMPOTENCY_KEY_TTL_SECONDS })
     api.register(organisationsRoutes, { prefix: '/v1/organisations' })
     api.register(auditEventRoutes, { prefix: '/v1/organisations' })
     api.register(dataCategoriesRoutes, { prefix: '/v1/organisations' })

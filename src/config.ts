@@ -28,6 +28,7 @@ export const EnvSchema = Type.Object({
   EXPORTS_PER_ORGANISATION: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'Exports that may run at once for one organisation (429 beyond).' }),
   EXPORTS_IN_TOTAL: Type.Integer({ minimum: 1, maximum: 1000, default: 4, description: 'Exports that may run at once in this process; keep it well under DB_POOL_MAX.' }),
   STATEMENT_COUNT_HEADER: Type.Boolean({ default: false, description: 'Answer each request with `x-sql-statements` (statements it sent); for benchmarks, meaningful when requests do not overlap.' }),
+  IDEMPOTENCY_KEY_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 7 * 24 * 3600, default: 24 * 3600, description: 'How long the answer to a POST with an Idempotency-Key is kept for replay.' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest accepted request body.' })
 })
 
