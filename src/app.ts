@@ -24,6 +24,7 @@ import authPlugin from './plugins/auth.ts'
 import dbPlugin from './plugins/db.ts'
 import idempotencyPlugin from './plugins/idempotency.ts'
 import openapiPlugin from './plugins/openapi.ts'
+import { protection, tokenRateLimit } from './plugins/protection.ts'
 import problemDetails from './plugins/problem-details.ts'
 
 export interface BuildOptions {
@@ -102,6 +103,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   }
 
   app.register(problemDetails)
+  app.register(protection, { config })
   app.register(openapiPlugin)
   app.register(dbPlugin, { config, ...(options.database ? { database: options.database } : {}) })
 
@@ -114,6 +116,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   // Authenticated: every route in here must declare its scope (config.scope) or start-up fails.
   app.register(async (api) => {
     await api.register(authPlugin, { config, key: verificationKey })
+    await api.register(tokenRateLimit, { config })
     await api.register(idempotencyPlugin, { ttlSeconds: config.IDEMPOTENCY_KEY_TTL_SECONDS })
     api.register(organisationsRoutes, { prefix: '/v1/organisations' })
     api.register(auditEventRoutes, { prefix: '/v1/organisations' })

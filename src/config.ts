@@ -28,6 +28,11 @@ export const EnvSchema = Type.Object({
   EXPORTS_PER_ORGANISATION: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'Exports that may run at once for one organisation (429 beyond).' }),
   EXPORTS_IN_TOTAL: Type.Integer({ minimum: 1, maximum: 1000, default: 4, description: 'Exports that may run at once in this process; keep it well under DB_POOL_MAX.' }),
   STATEMENT_COUNT_HEADER: Type.Boolean({ default: false, description: 'Answer each request with `x-sql-statements` (statements it sent); for benchmarks, meaningful when requests do not overlap.' }),
+  RATE_LIMIT_PER_TOKEN_PER_MINUTE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 1200, description: 'Requests one token subject may make per minute (429 with Retry-After beyond); 0 turns the limit off.' }),
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 6000, description: 'Requests one client address may make per minute, with or without a token; 0 turns the limit off.' }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000, description: 'Shed load (503 with Retry-After) while the mean event-loop delay exceeds this; 0 turns it off.' }),
+  MAX_HEAP_USED_MB: Type.Integer({ minimum: 0, default: 0, description: 'Shed load while the heap in use exceeds this many MiB; 0 (the default) turns it off.' }),
+  LOAD_SAMPLE_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000, description: 'How often load (event-loop delay, heap) is sampled for load shedding.' }),
   IDEMPOTENCY_KEY_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 7 * 24 * 3600, default: 24 * 3600, description: 'How long the answer to a POST with an Idempotency-Key is kept for replay.' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest accepted request body.' })
 })

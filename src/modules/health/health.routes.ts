@@ -16,6 +16,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health/live',
     {
+      config: { alwaysAnswer: true },
       schema: {
         tags: ['Health'],
         operationId: 'getLiveness',

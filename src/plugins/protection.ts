@@ -1,0 +1,79 @@
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import underPressure from '@fastify/under-pressure'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../config.ts'
+import { ApiProblem } from '../shared/problems.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Exempt from load shedding and rate limits (liveness: an overloaded process is still alive). */
+    alwaysAnswer?: boolean
+  }
+}
+
+const MINUTE_MS = 60_000
+const SHED_RETRY_AFTER_SECONDS = 5
+
+const tooManyRequests = (request: FastifyRequest, context: { after: string }) =>
+  new ApiProblem('rate_limited', `Too many requests from ${request.principal ? 'this token' : 'this address'}; retry in ${context.after}.`)
+
+const exempt = (request: FastifyRequest) => request.routeOptions.config.alwaysAnswer === true
+
+/**
+ * What protects the whole service: security headers on every answer, a per-address request limit
+ * (it bounds unauthenticated floods and token guessing), and load shedding when the event loop or
+ * the heap is overloaded. Both answer problem+json with Retry-After.
+ */
+export const protection = fp<{ config: Config }>(
+  async function protection(app: FastifyInstance, { config }) {
+    await app.register(helmet, { global: true })
+    if (config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE > 0) {
+      await app.register(rateLimit, {
+        global: false,
+        max: config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+        timeWindow: MINUTE_MS,
+        allowList: exempt,
+        errorResponseBuilder: tooManyRequests
+      })
+      // An application-wide hook, not the plugin's per-route one: it runs before authentication,
+      // so failed logins count as well.
+      app.addHook('onRequest', app.rateLimit())
+    }
+    if (config.MAX_EVENT_LOOP_DELAY_MS > 0 || config.MAX_HEAP_USED_MB > 0) {
+      // Start-up (migrations, the embedded database's initialisation) blocks the loop for seconds;
+      // the samples taken then say nothing about load, so shedding starts two samples after ready.
+      let shedFrom = Number.POSITIVE_INFINITY
+      app.addHook('onReady', async () => {
+        shedFrom = Date.now() + 2 * config.LOAD_SAMPLE_INTERVAL_MS
+      })
+      await app.register(underPressure, {
+        maxEventLoopDelay: config.MAX_EVENT_LOOP_DELAY_MS,
+        maxHeapUsedBytes: config.MAX_HEAP_USED_MB * 1024 * 1024,
+        sampleInterval: config.LOAD_SAMPLE_INTERVAL_MS,
+        pressureHandler: async (request, _reply, type) => {
+          if (exempt(request) || Date.now() < shedFrom) return
+          throw new ApiProblem('service_unavailable', `The service is overloaded (${type}); retry in ${SHED_RETRY_AFTER_SECONDS} s.`, undefined, { 'retry-after': String(SHED_RETRY_AFTER_SECONDS) })
+        }
+      })
+    }
+  },
+  { name: 'protection' }
+)
+
+/** The per-token limit, for the authenticated scope: the key is the verified token's subject. */
+export const tokenRateLimit = fp<{ config: Config }>(
+  async function tokenRateLimit(app: FastifyInstance, { config }) {
+    if (config.RATE_LIMIT_PER_TOKEN_PER_MINUTE === 0) return
+    await app.register(rateLimit, {
+      // After authentication (onRequest), before the body is read.
+      hook: 'preParsing',
+      max: config.RATE_LIMIT_PER_TOKEN_PER_MINUTE,
+      timeWindow: MINUTE_MS,
+      keyGenerator: (request) => `sub:${request.principal.sub}`,
+      errorResponseBuilder: tooManyRequests
+    })
+  },
+  { name: 'token-rate-limit', dependencies: ['auth'] }
+)

@@ -1,0 +1,99 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import t, { type Test } from 'tap'
+import { bearer, buildTestApp, createOrganisationViaApi } from '../helper.ts'
+
+const TOKEN_LIMIT = 5
+const ADDRESS_LIMIT = 40
+const limited = await buildTestApp(t, { env: { RATE_LIMIT_PER_TOKEN_PER_MINUTE: String(TOKEN_LIMIT), RATE_LIMIT_PER_ADDRESS_PER_MINUTE: String(ADDRESS_LIMIT) } })
+const org = await createOrganisationViaApi(limited)
+
+const expectRateLimited = (t: Test, res: Awaited<ReturnType<typeof limited.inject>>, who: RegExp) => {
+  t.equal(res.statusCode, 429)
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(res.json(), { status: 429, code: 'ROPA_RATE_LIMITED', type: '/problems/rate-limited', detail: who })
+  const retryAfter = Number(res.headers['retry-after'])
+  t.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${res.headers['retry-after']} is within the minute`)
+}
+
+t.test('each token subject has its own budget per minute; beyond it, 429 with Retry-After', async (t) => {
+  const first = await bearer({ sub: 'busy-script', orgs: [org.id] })
+  const url = `/v1/organisations/${org.id}/data-categories`
+  for (let i = 0; i < TOKEN_LIMIT; i++) {
+    const res = await limited.inject({ url, headers: first })
+    t.equal(res.statusCode, 200, `request ${i + 1} of ${TOKEN_LIMIT}`)
+    t.equal(res.headers['x-ratelimit-limit'], String(TOKEN_LIMIT))
+  }
+  expectRateLimited(t, await limited.inject({ url, headers: first }), /this token/)
+  const sameSubjectNewToken = await bearer({ sub: 'busy-script', orgs: [org.id] })
+  t.equal((await limited.inject({ url, headers: sameSubjectNewToken })).statusCode, 429, 'a fresh token of the same subject shares the budget')
+  const refusedWrite = await limited.inject({ method: 'POST', url, headers: first, payload: { name: 'Not written' } })
+  t.equal(refusedWrite.statusCode, 429, 'writes count too, and are refused before the body is read')
+  const other = await limited.inject({ url: `${url}?q=Not%20written`, headers: await bearer({ sub: 'quiet-script', orgs: [org.id] }) })
+  t.equal(other.statusCode, 200, 'another subject is unaffected')
+  t.same(other.json().items, [], 'the refused write wrote nothing')
+})
+
+t.test('each client address has a budget too, spent also by requests without a valid token', async (t) => {
+  // The address budget is shared with the subtest above; spend what is left with failed logins.
+  let answered = 0
+  for (; answered < ADDRESS_LIMIT; answered++) {
+    const res = await limited.inject({ url: '/v1/organisations', headers: { authorization: 'Bearer not-a-token' } })
+    if (res.statusCode === 429) break
+    t.equal(res.statusCode, 401)
+  }
+  t.ok(answered < ADDRESS_LIMIT, `cut off after ${answered} more requests`)
+  expectRateLimited(t, await limited.inject('/v1/reference/countries'), /this address/)
+  const otherAddress = await limited.inject({ url: '/v1/reference/countries/NO', remoteAddress: '192.0.2.7' })
+  t.equal(otherAddress.statusCode, 200, 'another address is unaffected')
+  t.equal((await limited.inject('/health/live')).statusCode, 200, 'liveness always answers')
+})
+
+t.test('security headers on every answer, and a policy that lets the docs page run', async (t) => {
+  const api = await limited.inject({ url: '/v1/reference/countries/DE', remoteAddress: '192.0.2.8' })
+  t.equal(api.headers['x-content-type-options'], 'nosniff')
+  t.match(api.headers['strict-transport-security'], /max-age=\d+/)
+  t.equal(api.headers['x-frame-options'], 'SAMEORIGIN')
+  t.match(api.headers['content-security-policy'], /default-src 'self'/)
+  t.notOk(api.headers['x-powered-by'])
+  const problem = await limited.inject({ url: '/nowhere', remoteAddress: '192.0.2.8' })
+  t.equal(problem.headers['x-content-type-options'], 'nosniff', 'errors carry them too')
+
+  const docs = await limited.inject({ url: '/docs/', remoteAddress: '192.0.2.8' })
+  t.equal(docs.statusCode, 200)
+  t.match(docs.body, /swagger-ui/)
+  const policy = String(docs.headers['content-security-policy'])
+  const inlineScripts = [...docs.body.matchAll(/<script>([\s\S]*?)<\/script>/g)].length
+  t.match(policy, /script-src 'self'/)
+  if (inlineScripts > 0) t.match(policy, /'sha256-/, 'the inline scripts of the page are allowed by hash')
+})
+
+t.test('load shedding: 503 problem with Retry-After while the event loop is overloaded, then recovery', async (t) => {
+  const app = await buildTestApp(t, { env: { MAX_EVENT_LOOP_DELAY_MS: '50', LOAD_SAMPLE_INTERVAL_MS: '100' } })
+  await sleep(250) // past the start-up grace of two samples
+  t.equal((await app.inject('/v1/reference/countries/NO')).statusCode, 200)
+  // Something hogs the event loop: 150 ms of work in every 155 ms.
+  const hog = setInterval(() => {
+    const until = Date.now() + 150
+    while (Date.now() < until);
+  }, 5)
+  let shed: Awaited<ReturnType<typeof app.inject>> | undefined
+  for (let i = 0; i < 40 && !shed; i++) {
+    await sleep(50)
+    const res = await app.inject('/v1/reference/countries/NO')
+    if (res.statusCode !== 200) shed = res
+  }
+  const alive = await app.inject('/health/live')
+  clearInterval(hog)
+  t.ok(shed, 'a request is shed while the loop is overloaded')
+  t.equal(shed?.statusCode, 503)
+  t.equal(shed?.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.equal(shed?.headers['retry-after'], '5')
+  t.match(shed?.json(), { code: 'ROPA_SERVICE_UNAVAILABLE', detail: /overloaded \(eventLoopDelay\)/ })
+  t.equal(alive.statusCode, 200, 'liveness still answers: the process is alive')
+  let recovered = false
+  for (let i = 0; i < 100 && !recovered; i++) {
+    await sleep(50)
+    recovered = (await app.inject('/v1/reference/countries/NO')).statusCode === 200
+  }
+  t.ok(recovered, 'requests are served again once the loop is idle')
+})
