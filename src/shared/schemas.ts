@@ -60,7 +60,7 @@ export const Description = (description = 'Free text: what the entry covers, in 
 
 /** `If-Match` on writes to one entity (optimistic concurrency, DESIGN.md section 7). */
 export const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'The ETag of the version the change is based on; a stale one answers 412.' }))
+  'if-match': Type.Optional(Type.String({ maxLength: 1024, description: 'The ETag of the version the change is based on; a stale one answers 412.' }))
 })
 
 /** The position in lists ordered by name (any case), then id. */

@@ -143,7 +143,7 @@ export const Dpia = shape(
     reference: reference('Where the DPIA is documented.'),
     completedAt: date('When the DPIA was completed'),
     notRequiredReason: reference('Why no DPIA is needed, when screening says so (WP248).'),
-    criteria: Type.Array(Type.Enum(dpiaCriterionCodes), { uniqueItems: true, description: 'The WP248 criteria (and Art. 35(3) cases) the activity meets; see /v1/reference/dpia-criteria.' })
+    criteria: Type.Array(Type.Enum(dpiaCriterionCodes), { uniqueItems: true, maxItems: dpiaCriterionCodes.length, description: 'The WP248 criteria (and Art. 35(3) cases) the activity meets; see /v1/reference/dpia-criteria.' })
   },
   [],
   { status: 'not_assessed', reference: null, completedAt: null, notRequiredReason: null, criteria: [] },
@@ -176,7 +176,7 @@ function activityFields(nested: 'input' | 'output'): TProperties {
     dpia: nested === 'input' ? Dpia.input : Dpia.output,
     automatedDecisionMaking: Type.Boolean({ description: 'Decisions based solely on automated processing with legal or similar effects (Art. 22).' }),
     profiling: Type.Boolean({ description: 'Profiling (Art. 4(4)).' }),
-    dataSources: Type.Array(Type.Enum([...dataSources]), { uniqueItems: true, description: 'Where the data come from (Art. 14(2)(f)).' }),
+    dataSources: Type.Array(Type.Enum([...dataSources]), { uniqueItems: true, maxItems: dataSources.length, description: 'Where the data come from (Art. 14(2)(f)).' }),
     systems: list(Text(300), 'The systems or applications the data are processed in.'),
     lastReviewedAt: date('When the entry was last reviewed')
   }

@@ -14,7 +14,7 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.database.db
 
   app.post(
-    '/',
+    '',
     {
       config: { scope: scopes.platform },
       schema: {
@@ -34,7 +34,7 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.get(
-    '/',
+    '',
     {
       config: { scope: [scopes.read, scopes.platform] },
       schema: {
