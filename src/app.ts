@@ -5,6 +5,7 @@ import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
 import { resolveVerificationKey } from './auth/keys.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/client.ts'
+import { ApiProblem } from './shared/problems.ts'
 import activitiesRoutes from './modules/activities/activities.routes.ts'
 import auditEventRoutes from './modules/audit-events/audit-events.routes.ts'
 import dataCategoriesRoutes from './modules/data-categories/data-categories.routes.ts'
@@ -23,6 +24,7 @@ import transfersRoutes from './modules/transfers/transfers.routes.ts'
 import authPlugin from './plugins/auth.ts'
 import dbPlugin from './plugins/db.ts'
 import idempotencyPlugin from './plugins/idempotency.ts'
+import inputGuards, { frameworkError } from './plugins/input-guards.ts'
 import openapiPlugin from './plugins/openapi.ts'
 import { protection, tokenRateLimit } from './plugins/protection.ts'
 import problemDetails from './plugins/problem-details.ts'
@@ -68,8 +70,10 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     // A client that neither sends nor reads for two minutes (a stalled download) loses its socket,
     // which ends the export it held (and its database snapshot).
     connectionTimeout: 120_000,
-    return503OnClosing: true,
+    // Requests arriving while closing get the problem+json 503 of the hook below, not Fastify's own.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
+    frameworkErrors: frameworkError,
     schemaController: { compilersFactory: { buildValidator: strictBodyValidator() } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -89,6 +93,9 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   app.addHook('preClose', async () => {
     closing = true
   })
+  app.addHook('onRequest', async () => {
+    if (closing) throw new ApiProblem('service_unavailable', 'The service is shutting down; retry on another instance or shortly.', undefined, { 'retry-after': '5' })
+  })
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close')
   })
@@ -104,6 +111,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
 
   app.register(problemDetails)
   app.register(protection, { config })
+  app.register(inputGuards)
   app.register(openapiPlugin)
   app.register(dbPlugin, { config, ...(options.database ? { database: options.database } : {}) })
 

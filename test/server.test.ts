@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import pg from 'pg'
 import t from 'tap'
-import { buildTestApp, createTestDatabase } from './helper.ts'
+import { buildTestApp, createTestDatabase, TEST_SECRET, token } from './helper.ts'
 
 // The server runs through tsx as `npm start` does; its coverage would not merge with the
 // in-process coverage of the same files, so the child opts out of tap's collection.
@@ -92,4 +94,186 @@ t.test('a bad configuration stops the process with a message naming the variable
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
   t.equal(code, 1)
   t.match(stderr, /PORT: must be integer \(got "eighty"\)/)
+})
+
+/** Starts `src/server.ts` as `npm start` does and resolves once it listens. */
+async function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stderr.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })))
+  const address = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      if (match?.[1]) resolve(match[1])
+    })
+    void exited.then(({ code }) => reject(new Error(`server exited with ${code}: ${output}`)))
+  })
+  return { child, address, exited, output: () => output }
+}
+
+interface Answer {
+  /** The HTTP status, or the socket error's code when no answer came. */
+  outcome: number | string
+  body: Record<string, unknown>
+}
+
+/**
+ * One request on a connection of its own (no keep-alive reuse, so none is lost to an idle socket
+ * being closed). The body is sent in two parts: the second when `finish` is called.
+ */
+function open(address: string, method: string, path: string, headers: Record<string, string>, payload?: unknown) {
+  const body = payload === undefined ? '' : JSON.stringify(payload)
+  let req: ReturnType<typeof httpRequest> | undefined
+  const answer = new Promise<Answer>((resolve) => {
+    req = httpRequest(
+      `${address}${path}`,
+      { method, agent: false, timeout: 20_000, headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) } },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => (text += chunk))
+        res.on('end', () => resolve({ outcome: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }))
+        res.on('error', (error: NodeJS.ErrnoException) => resolve({ outcome: error.code ?? error.message, body: {} }))
+      }
+    )
+    req.on('timeout', () => req?.destroy(Object.assign(new Error('no answer within 20 s'), { code: 'TIMEOUT' })))
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ outcome: error.code ?? error.message, body: {} }))
+  })
+  const half = Math.floor(body.length / 2)
+  if (body) req!.write(body.slice(0, half))
+  else req!.flushHeaders()
+  return { answer, finish: () => void req!.end(body.slice(half)) }
+}
+
+const send = (address: string, method: string, path: string, headers: Record<string, string>, payload?: unknown) => {
+  const request = open(address, method, path, headers, payload)
+  request.finish()
+  return request.answer
+}
+
+interface LogEntry {
+  msg?: string
+  requestId?: string
+  req?: { method: string; url: string }
+  res?: { statusCode: number }
+}
+
+const logEntries = (output: string): LogEntry[] =>
+  output.split('\n').flatMap((line) => {
+    try {
+      return [JSON.parse(line) as LogEntry]
+    } catch {
+      return []
+    }
+  })
+
+async function until(condition: () => boolean, what: string, timeoutMs = 15_000) {
+  for (const started = Date.now(); !condition(); await sleep(20)) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting until ${what}`)
+  }
+}
+
+t.test('SIGTERM under load: requests in flight finish with 201, the process exits 0, and every 201 is stored', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ropa-sigterm-'))
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  const databaseUrl = await createTestDatabase(t)
+  // Load shedding off: on a busy machine a slow event loop would answer 503 for reasons of its own.
+  const env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', JWT_SECRET: TEST_SECRET, MAX_EVENT_LOOP_DELAY_MS: '0', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }
+  const server = await startServer(env)
+  t.teardown(() => void server.child.kill('SIGKILL'))
+
+  const platform = { authorization: `Bearer ${await token({ scopes: ['ropa:platform'] })}` }
+  const organisation = await send(server.address, 'POST', '/v1/organisations', platform, { name: 'Shutdown AS', country: 'NO' })
+  t.equal(organisation.outcome, 201)
+  const orgId = organisation.body.id as string
+  const writer = { authorization: `Bearer ${await token({ sub: 'writer', scopes: ['ropa:read', 'ropa:write'], orgs: [orgId] })}` }
+  const path = `/v1/organisations/${orgId}/data-categories`
+
+  // Each create names itself in x-request-id, so the server's log can be matched to what the client got.
+  const sent = new Map<string, Answer & { at: number }>()
+  const create = (name: string) => {
+    const request = open(server.address, 'POST', path, { ...writer, 'x-request-id': name }, { name })
+    return { ...request, answer: request.answer.then((answer) => void sent.set(name, { ...answer, at: Date.now() })) }
+  }
+
+  // Three creates whose body is only half sent: the server has begun them, and they cannot finish yet.
+  const held = ['held-0', 'held-1', 'held-2'].map(create)
+  await until(() => held.every((_, i) => server.output().includes(`"requestId":"held-${i}"`)), 'the server has begun the held creates')
+  // A burst of 20; SIGTERM as soon as the first is answered, while the others are in flight.
+  const burst = Array.from({ length: 20 }, (_, i) => create(`burst-${i}`))
+  burst.forEach((request) => request.finish())
+  await Promise.race(burst.map((request) => request.answer))
+  server.child.kill('SIGTERM')
+  const sigtermAt = Date.now()
+  await until(() => /"signal":"SIGTERM".*closing/.test(server.output()), 'the server logs that it is closing')
+  // Closing has begun: the held creates send the rest of their body, and a few new ones arrive.
+  held.forEach((request) => request.finish())
+  const late = Array.from({ length: 5 }, (_, i) => create(`late-${i}`))
+  late.forEach((request) => request.finish())
+  await Promise.all([...held, ...burst, ...late].map((request) => request.answer))
+
+  const timeout = new Promise<{ code: string; at: number }>((resolve) => setTimeout(() => resolve({ code: 'still running after 15 s', at: Date.now() }), 15_000).unref())
+  const exit = await Promise.race([server.exited, timeout])
+  t.equal(exit.code, 0, 'the process exits 0 after SIGTERM')
+  t.ok(exit.at - sigtermAt < 10_000, `within the 10 s grace (${exit.at - sigtermAt} ms)`)
+  t.notMatch(server.output(), /"level":50/, 'nothing was logged as an error')
+
+  const group = (prefix: string) => [...sent].filter(([name]) => name.startsWith(prefix))
+  const tally = (prefix: string) => JSON.stringify(group(prefix).reduce<Record<string, number>>((counts, [, s]) => ({ ...counts, [s.outcome]: (counts[s.outcome] ?? 0) + 1 }), {}))
+  t.comment(`held: ${tally('held')}, burst: ${tally('burst')}, late: ${tally('late')}`)
+  t.same(group('held').map(([, s]) => s.outcome), [201, 201, 201], 'the creates begun before SIGTERM and finished after it are answered 201')
+  t.ok(group('held').every(([, s]) => s.at > sigtermAt))
+
+  const answered = [...sent].filter(([, s]) => typeof s.outcome === 'number')
+  t.same(answered.filter(([, s]) => s.outcome !== 201 && s.outcome !== 503).map(([name, s]) => `${name}: ${s.outcome}`), [], 'every answer is 201, or 503 for a request arriving while closing')
+  const closingAnswer = (body: Record<string, unknown>) => body.code === 'ROPA_SERVICE_UNAVAILABLE'
+  t.same(answered.filter(([, s]) => s.outcome === 503 && !closingAnswer(s.body)).map(([name, s]) => `${name}: ${JSON.stringify(s.body)}`), [], "a 503 is the closing server's, never a database torn down under a request")
+  t.same(
+    answered.filter(([, s]) => s.outcome === 503 && s.body.code !== 'ROPA_SERVICE_UNAVAILABLE').map(([name, s]) => `${name}: ${JSON.stringify(s.body)}`),
+    [],
+    'a 503 while closing is problem+json like every other error'
+  )
+  // No answer is acceptable only for a connection the closing server had not read from yet.
+  const unanswered = [...sent].filter(([, s]) => typeof s.outcome === 'string')
+  t.same(unanswered.filter(([, s]) => !['ECONNREFUSED', 'ECONNRESET'].includes(s.outcome as string)).map(([name, s]) => `${name}: ${s.outcome}`), [], 'a request without an answer was refused or reset, never left hanging')
+
+  // The server's own log says which creates it had begun when closing began: each must complete with 201.
+  const log = logEntries(server.output())
+  const closingAt = log.findIndex((entry) => entry.msg?.startsWith('closing'))
+  const begun = log.slice(0, closingAt).filter((entry) => entry.msg === 'incoming request' && entry.req?.method === 'POST' && entry.req.url === path).map((entry) => entry.requestId)
+  const completed = new Map(log.filter((entry) => entry.msg === 'request completed').map((entry) => [entry.requestId, entry.res?.statusCode]))
+  const runningAtClose = begun.filter((id) => log.findIndex((entry) => entry.msg === 'request completed' && entry.requestId === id) > closingAt)
+  t.comment(`the server had begun ${begun.length} creates when closing began, ${runningAtClose.length} of them still running`)
+  t.ok(runningAtClose.length >= 3, 'creates were running when closing began')
+  t.same(begun.map((id) => `${id}: ${completed.get(id)}`), begun.map((id) => `${id}: 201`), 'every create begun before closing completed with 201')
+  t.same(unanswered.filter(([name]) => begun.includes(name)).map(([name]) => name), [], 'no create the server had begun lost its answer')
+
+  // What was answered 201 must be there: on PostgreSQL read it directly, on PGlite restart on the same folder.
+  let rows: { id: string; name: string }[]
+  if (databaseUrl) {
+    const client = new pg.Client({ connectionString: databaseUrl })
+    await client.connect()
+    try {
+      rows = (await client.query<{ id: string; name: string }>('select id, name from data_categories where organisation_id = $1', [orgId])).rows
+    } finally {
+      await client.end()
+    }
+  } else {
+    t.notOk(existsSync(join(dataDir, 'ropa.lock')), 'the lock is released')
+    const restarted = await startServer(env)
+    t.teardown(() => void restarted.child.kill('SIGKILL'))
+    const list = await send(restarted.address, 'GET', `${path}?limit=200`, writer)
+    t.equal(list.outcome, 200, 'a new server opens the same folder')
+    rows = list.body.items as { id: string; name: string }[]
+    restarted.child.kill('SIGTERM')
+    t.equal((await restarted.exited).code, 0)
+  }
+  const created = answered.filter(([, s]) => s.outcome === 201)
+  const stored = new Map(rows.map((row) => [row.id, row.name]))
+  t.same(created.filter(([name, s]) => stored.get(s.body.id as string) !== name).map(([name]) => name), [], `every create answered 201 (${created.length}) is stored`)
+  // A request the server took on is answered before its connection closes; one it never read stores nothing.
+  const createdIds = new Set(created.map(([, s]) => s.body.id))
+  t.same(rows.filter((row) => !createdIds.has(row.id)).map((row) => row.name), [], 'nothing is stored that was not answered 201')
 })

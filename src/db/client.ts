@@ -12,6 +12,7 @@ import QueryStream from 'pg-query-stream'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
+import { withSafeTransactions } from './pg-transactions.ts'
 import * as schema from './schema/index.ts'
 
 /** What `db.execute` returns on both drivers: node-postgres' QueryResult and PGlite's Results both carry `rows`. */
@@ -74,6 +75,7 @@ function openPostgres(config: Config, connectionString: string, log: FastifyBase
   pool.on('connect', (client) => client.on('error', (error) => log.warn({ err: error }, 'PostgreSQL client failed')))
   const statements = { count: 0 }
   const db = drizzleNodePg(pool, { schema, casing: 'snake_case', logger: countingLogger(statements) }) as unknown as Database
+  withSafeTransactions(db, pool)
   return {
     kind: 'postgres',
     db,
