@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { databaseError, FOREIGN_KEY_VIOLATION } from '../db/errors.ts'
 import { isDatabaseUnavailable } from '../db/unavailable.ts'
+import { DATE_PATTERN, INSTANT_PATTERN } from '../shared/schemas.ts'
 import { ApiProblem, type FieldError, type Problem, ProblemSchema, problemCode, problemTypeUri, problemTypes, type ProblemKind } from '../shared/problems.ts'
 
 interface AjvError {
@@ -39,6 +40,8 @@ export function fieldErrors(validation: AjvError[], context = 'body'): FieldErro
         return { path: `${prefix}${error.instancePath}/${escapePointer(String(error.params.additionalProperty))}`, message: 'is not a known property' }
       case 'enum':
         return { path: `${prefix}${error.instancePath}`, message: `must be one of: ${(error.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}` }
+      case 'pattern':
+        return { path: `${prefix}${error.instancePath}`, message: patternMessages[String(error.params.pattern)] ?? error.message ?? 'must match its pattern' }
       case 'type':
         return { path: `${prefix}${error.instancePath}`, message: `must be ${String(error.params.type).split(',').join(' or ')}` }
       default:
@@ -48,6 +51,11 @@ export function fieldErrors(validation: AjvError[], context = 'body'): FieldErro
     const key = `${error.path} ${error.message}`
     return seen.has(key) ? false : (seen.add(key), true)
   })
+}
+
+const patternMessages: Record<string, string> = {
+  [INSTANT_PATTERN]: 'must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z (year 0001 or later, seconds 00 to 59)',
+  [DATE_PATTERN]: 'must be a date YYYY-MM-DD, year 0001 or later'
 }
 
 const escapePointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1')

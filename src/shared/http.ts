@@ -41,8 +41,10 @@ export const encodeCursor = (position: unknown) => Buffer.from(JSON.stringify(po
 export function decodeCursor<T extends TSchema>(schema: T, cursor: string | undefined): Static<T> | undefined {
   if (cursor === undefined) return undefined
   try {
-    const position: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (Value.Check(schema, position)) return position
+    const text = Buffer.from(cursor, 'base64url').toString('utf8')
+    const position: unknown = JSON.parse(text)
+    // A NUL character (raw or escaped) cannot reach PostgreSQL; no issued cursor holds one.
+    if (Value.Check(schema, position) && !/\u0000|\\u0000/.test(text)) return position
   } catch {
     // falls through to the problem below
   }

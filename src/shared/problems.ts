@@ -14,6 +14,8 @@ export const problemTypes = {
   conflict: { slug: 'conflict', status: 409, title: 'Conflict', description: 'The change conflicts with stored data: a duplicate name, or an entry still referenced elsewhere.' },
   precondition_failed: { slug: 'precondition-failed', status: 412, title: 'The resource has changed', description: 'The If-Match header names a version that is no longer current. Read the resource again and reapply the change.' },
   not_acceptable: { slug: 'not-acceptable', status: 406, title: 'Not acceptable', description: 'None of the media types in Accept can be produced; the operation lists the ones it can.' },
+  malformed_url: { slug: 'malformed-url', status: 400, title: 'The URL could not be read', description: 'The path holds an invalid percent-encoding (such as `%FF` or `%zz`).' },
+  uri_too_long: { slug: 'uri-too-long', status: 414, title: 'Path segment too long', description: 'A path segment is longer than 100 characters; no identifier of this API is.' },
   payload_too_large: { slug: 'payload-too-large', status: 413, title: 'Request body too large', description: 'The body exceeds the configured limit (BODY_LIMIT_BYTES, 1 MiB by default).' },
   unsupported_media_type: { slug: 'unsupported-media-type', status: 415, title: 'Unsupported media type', description: 'Request bodies must be sent as application/json.' },
   unprocessable: { slug: 'unprocessable', status: 422, title: 'The request is inconsistent with stored data', description: 'The body is well-formed but refers to something that does not exist in this organisation; `errors[]` names each offending path.' },

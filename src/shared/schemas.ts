@@ -24,7 +24,15 @@ export const Text = (maxLength: number, description?: string, examples?: string[
 export const CountryCode = (description = 'ISO 3166-1 alpha-2 code in upper case (`GB`, not `UK`); see /v1/reference/countries.') =>
   Type.String({ pattern: '^[A-Z]{2}$', description, examples: ['NO'] })
 
-export const Instant = (description: string) => Type.String({ format: 'date-time', description })
+// The formats admit instants PostgreSQL and Date cannot hold: a leap second (:60) and the year 0000.
+export const INSTANT_PATTERN = '^(?!0000)\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:[0-5]\\d(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$'
+export const DATE_PATTERN = '^(?!0000)\\d{4}-\\d{2}-\\d{2}$'
+
+/** An RFC 3339 instant that both databases and JavaScript can represent. */
+export const Instant = (description: string) => Type.String({ format: 'date-time', pattern: INSTANT_PATTERN, description })
+
+/** A calendar date, `YYYY-MM-DD`, from the year 0001. */
+export const CalendarDate = (description: string, options: object = {}) => Type.String({ format: 'date', pattern: DATE_PATTERN, description, ...options })
 
 /** Fields every mutable entity answers with (DESIGN.md section 4). */
 export const EntityMetadata = {

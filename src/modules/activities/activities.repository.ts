@@ -1,4 +1,4 @@
-import { and, eq, gte, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gte, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { activities, activityLinks, dataCategories, dataSubjectCategories, processors, recipients, securityMeasures } from '../../db/schema/index.ts'
 import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
@@ -137,7 +137,7 @@ export function activitiesRepository(db: Database) {
       await db.transaction(async (tx) => {
         const [row] = await tx
           .delete(activities)
-          .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id), expectedVersions ? sql`${activities.version} in (${sql.join(expectedVersions.map((v) => sql`${v}`), sql`, `)})` : undefined))
+          .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id), expectedVersions ? inArray(activities.version, expectedVersions) : undefined))
           .returning()
         if (!row) {
           const [current] = await tx.select({ version: activities.version }).from(activities).where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))

@@ -2,7 +2,7 @@ import { Type, type TObject, type TProperties, type TSchema } from 'typebox'
 import { dpiaCriteria } from '../../reference/dpia-criteria.ts'
 import { legalBases } from '../../reference/legal-bases.ts'
 import { transferMechanisms } from '../../reference/transfer-mechanisms.ts'
-import { CountryCode, Description, EntityMetadata, Nullable, Text, Uuid } from '../../shared/schemas.ts'
+import { CalendarDate, CountryCode, Description, EntityMetadata, Nullable, Text, Uuid } from '../../shared/schemas.ts'
 
 type Fields = Record<string, unknown>
 
@@ -23,7 +23,7 @@ function shape(properties: TProperties | ((variant: Variant) => TProperties), re
   return { input, output, fill: (value: Fields): Fields => ({ ...defaults, ...value }) }
 }
 
-const date = (description: string) => Nullable(Type.String({ format: 'date', description: `${description} (\`YYYY-MM-DD\`).` }))
+const date = (description: string) => Nullable(CalendarDate(`${description} (\`YYYY-MM-DD\`).`))
 const reference = (description: string) => Nullable(Text(2000), description)
 const codesOf = (list: readonly { code: string }[], predicate: (code: string) => boolean = () => true) => list.map((entry) => entry.code).filter(predicate)
 

@@ -32,7 +32,7 @@ const AuditQuery = Type.Object(
   { additionalProperties: false }
 )
 
-const CursorSchema = Type.Object({ seq: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })
+const CursorSchema = Type.Object({ seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, { additionalProperties: false })
 
 const auditEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

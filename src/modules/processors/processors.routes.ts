@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import type { Database } from '../../db/client.ts'
 import { processors, processorSubprocessors } from '../../db/schema/index.ts'
 import type { FieldError } from '../../shared/problems.ts'
-import { CountryCode, Description, Nullable, Text, Uuid } from '../../shared/schemas.ts'
+import { CalendarDate, CountryCode, Description, Nullable, Text, Uuid } from '../../shared/schemas.ts'
 import { unknownCountry } from '../../shared/validation.ts'
 import { equalsIfGiven, type Fields, textFilter } from '../catalogue/catalogue.repository.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
@@ -83,7 +83,7 @@ export const processorsResource: CatalogueResource = {
     address: Nullable(Text(2000), 'Postal address.'),
     service: Nullable(Text(2000), 'What the processor does for the organisation.'),
     dpaReference: Nullable(Text(500), 'Where the Art. 28(3) data processing agreement is kept (document id or link).'),
-    dpaSignedAt: Nullable(Type.String({ format: 'date', description: 'When the agreement was signed, `YYYY-MM-DD`.', examples: ['2025-03-01'] })),
+    dpaSignedAt: Nullable(CalendarDate('When the agreement was signed, `YYYY-MM-DD`.', { examples: ['2025-03-01'] })),
     subprocessorAuthorisation: Type.Enum([...authorisations], {
       description:
         'How the controller authorised sub-processors (Art. 28(2)): `specific` or `general` written authorisation, or `unknown`. Defaults to `unknown` rather than assuming an authorisation that may not exist.'

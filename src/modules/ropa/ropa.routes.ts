@@ -9,7 +9,7 @@ import { renderCsv } from '../../exports/render-csv.ts'
 import { renderJson } from '../../exports/render-json.ts'
 import { renderXlsx, XLSX_TYPE } from '../../exports/render-xlsx.ts'
 import { ApiProblem, problemResponses } from '../../shared/problems.ts'
-import { OrganisationParams } from '../../shared/schemas.ts'
+import { Instant, OrganisationParams } from '../../shared/schemas.ts'
 import { clampToNow } from '../history/history.repository.ts'
 
 const formats = {
@@ -24,7 +24,7 @@ const RopaQuery = Type.Object(
     format: Type.Optional(Type.Enum(['json', 'csv', 'xlsx'], { description: 'The file format; without it, the `Accept` header decides (JSON by default).' })),
     record: Type.Optional(Type.Enum(['controller', 'processor'], { description: '`controller` (Art. 30(1), default) or `processor` (Art. 30(2), grouped per client controller).' })),
     includeDrafts: Type.Optional(Type.Boolean({ description: 'Include draft activities (left out by default). Retired activities are never included.' })),
-    asOf: Type.Optional(Type.String({ format: 'date-time', description: 'The record as it stood at this instant (RFC 3339): the organisation profile, the names catalogue entries had, and activities deleted since. A future instant reads as now; one before anything existed gives an empty record.' }))
+    asOf: Type.Optional(Instant('The record as it stood at this instant (RFC 3339): the organisation profile, the names catalogue entries had, and activities deleted since. A future instant reads as now; one before anything existed gives an empty record.'))
   },
   { additionalProperties: false }
 )

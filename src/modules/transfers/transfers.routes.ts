@@ -28,7 +28,7 @@ const TransferQuery = Type.Object(
   { additionalProperties: false }
 )
 
-const CursorSchema = Type.Object({ name: Type.String(), id: Type.String({ format: 'uuid' }), index: Type.Integer({ minimum: 0 }) }, { additionalProperties: false })
+const CursorSchema = Type.Object({ name: Type.String(), id: Type.String({ format: 'uuid' }), index: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }) }, { additionalProperties: false })
 
 const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.database.db
