@@ -23,7 +23,10 @@ const partPrefix: Record<string, string> = { body: '/body', querystring: '/query
 function withoutNullableNoise(validation: AjvError[]): AjvError[] {
   const anyOfPaths = new Set(validation.filter((error) => error.keyword === 'anyOf').map((error) => error.instancePath))
   const isNullBranch = (error: AjvError) => anyOfPaths.has(error.instancePath) && error.keyword === 'type' && error.params.type === 'null'
-  const specific = validation.filter((error) => error.keyword !== 'anyOf' && !isNullBranch(error))
+  // A string that breaks its format usually breaks the pattern guarding the same format too: one error says it.
+  const formatPaths = new Set(validation.filter((error) => error.keyword === 'format').map((error) => error.instancePath))
+  const isFormatEcho = (error: AjvError) => error.keyword === 'pattern' && formatPaths.has(error.instancePath)
+  const specific = validation.filter((error) => error.keyword !== 'anyOf' && !isNullBranch(error) && !isFormatEcho(error))
   const covered = (path: string) => specific.some((error) => error.instancePath === path || error.instancePath.startsWith(`${path}/`))
   return [...specific, ...validation.filter((error) => error.keyword === 'anyOf' && !covered(error.instancePath))]
 }
