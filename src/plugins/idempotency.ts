@@ -74,20 +74,22 @@ interface StoredAnswer {
  */
 async function claimOrRead(db: Database, claim: { subject: string; key: string; fingerprint: string }, organisationId: string | null, ttlSeconds: number) {
   const result = await db.execute(sql`
-    with claimed as (
+    with organisation as (
+      select ${organisationId}::uuid is null or exists (select 1 from organisations where id = ${organisationId}::uuid) as present
+    ),
+    claimed as (
       insert into idempotency_keys as k (subject, key, fingerprint, organisation_id, state, expires_at)
       select ${claim.subject}, ${claim.key}, ${claim.fingerprint}, ${organisationId}::uuid, 'processing', now() + ${ttlSeconds} * interval '1 second'
-      where ${organisationId}::uuid is null or exists (select 1 from organisations where id = ${organisationId}::uuid)
+      from organisation where present
       on conflict (subject, key) do update
         set fingerprint = excluded.fingerprint, organisation_id = excluded.organisation_id, state = 'processing',
             status = null, headers = null, body = null, created_at = now(), expires_at = excluded.expires_at
         where k.expires_at <= now() or (k.state = 'processing' and k.created_at <= now() - ${ABANDONED_AFTER_SECONDS} * interval '1 second')
       returning 1
     )
-    select exists (select 1 from claimed) as claimed,
-           ${organisationId}::uuid is null or exists (select 1 from organisations where id = ${organisationId}::uuid) as organisation_exists,
+    select exists (select 1 from claimed) as claimed, organisation.present as organisation_exists,
            k.fingerprint, k.state, k.status, k.headers, k.body
-    from (select 1) as one
+    from organisation
     left join idempotency_keys k on k.subject = ${claim.subject} and k.key = ${claim.key} and k.expires_at > now()`)
   return result.rows[0] as unknown as StoredAnswer
 }
