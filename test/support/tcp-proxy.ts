@@ -1,32 +1,62 @@
 import net from 'node:net'
+import { Transform } from 'node:stream'
 
 export type ProxyMode = 'pass' | 'refuse' | 'blackhole' | 'stall'
+
+/**
+ * When a trap cuts the connection that sends a matching message: `before-server` drops the message
+ * (the server never sees it), `after-server-answers` lets it through and cuts when the server's
+ * answer comes back (the server acted on it; the client never learns that it did).
+ */
+export type CutMoment = 'before-server' | 'after-server-answers'
+
+interface Trap {
+  matches: (chunk: Buffer) => boolean
+  moment: CutMoment
+  then: ProxyMode
+  fired: () => void
+}
+
+interface Pair {
+  client: net.Socket
+  upstream: net.Socket
+  toUpstream: Transform
+  toClient: Transform
+  cutOnAnswer: Trap | null
+}
 
 /**
  * A TCP proxy in front of PostgreSQL that a test can cut, so outages are simulated without
  * touching the shared server. `refuse` resets every connection; `blackhole` accepts and
  * swallows bytes, as a network partition does. `stall` is a partition that keeps the open
  * connections: nothing flows either way (new connections are swallowed) until `pass` lets the
- * held bytes through again, as when a partition heals.
+ * held bytes through again, as when a partition heals. `cutOn` cuts at one chosen message.
  */
 export async function startTcpProxy(target: { host: string; port: number }) {
   let mode: ProxyMode = 'pass'
+  let trap: Trap | null = null
   const sockets = new Set<net.Socket>()
-  const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>()
+  const pairs = new Set<Pair>()
   const track = (socket: net.Socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => socket.destroy())
   }
-  const connect = (pair: { client: net.Socket; upstream: net.Socket }) => {
-    pair.client.pipe(pair.upstream)
-    pair.upstream.pipe(pair.client)
+  const connect = (pair: Pair) => {
+    pair.client.pipe(pair.toUpstream)
+    pair.upstream.pipe(pair.toClient)
   }
-  const hold = (pair: { client: net.Socket; upstream: net.Socket }) => {
-    pair.client.unpipe(pair.upstream)
-    pair.upstream.unpipe(pair.client)
+  const hold = (pair: Pair) => {
+    pair.client.unpipe(pair.toUpstream)
+    pair.upstream.unpipe(pair.toClient)
     pair.client.pause()
     pair.upstream.pause()
+  }
+  const spring = (pair: Pair, sprung: Trap) => {
+    pair.client.destroy()
+    pair.upstream.destroy()
+    setMode(sprung.then)
+    sprung.fired()
   }
   const server = net.createServer((client) => {
     track(client)
@@ -34,7 +64,29 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     if (mode === 'blackhole' || mode === 'stall') return client.resume()
     const upstream = net.connect(target.port, target.host)
     track(upstream)
-    const pair = { client, upstream }
+    const pair: Pair = {
+      client,
+      upstream,
+      cutOnAnswer: null,
+      toUpstream: new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          const armed = trap
+          if (!armed || !armed.matches(chunk)) return done(null, chunk)
+          trap = null
+          if (armed.moment === 'before-server') return spring(pair, armed)
+          pair.cutOnAnswer = armed
+          done(null, chunk)
+        }
+      }),
+      toClient: new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          if (!pair.cutOnAnswer) return done(null, chunk)
+          spring(pair, pair.cutOnAnswer)
+        }
+      })
+    }
+    pair.toUpstream.pipe(upstream)
+    pair.toClient.pipe(client)
     pairs.add(pair)
     connect(pair)
     client.on('close', () => (upstream.destroy(), pairs.delete(pair)))
@@ -42,14 +94,22 @@ export async function startTcpProxy(target: { host: string; port: number }) {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const dropAll = () => sockets.forEach((socket) => socket.destroy())
+  function setMode(next: ProxyMode) {
+    const previous = mode
+    mode = next
+    if (next === 'stall') pairs.forEach(hold)
+    else if (next === 'pass' && previous === 'stall') pairs.forEach(connect)
+    else if (next !== 'pass') dropAll()
+  }
   return {
     port: (server.address() as net.AddressInfo).port,
-    setMode(next: ProxyMode) {
-      const previous = mode
-      mode = next
-      if (next === 'stall') pairs.forEach(hold)
-      else if (next === 'pass' && previous === 'stall') pairs.forEach(connect)
-      else if (next !== 'pass') dropAll()
+    setMode,
+    /**
+     * Once: cuts the connection whose client sends a chunk `matches` accepts, at `moment`, and then
+     * switches to mode `then` (`refuse` makes the cut the start of an outage). Resolves when it has cut.
+     */
+    cutOn(matches: (chunk: Buffer) => boolean, moment: CutMoment, then: ProxyMode = 'pass') {
+      return new Promise<void>((fired) => (trap = { matches, moment, then, fired }))
     },
     async close() {
       dropAll()
