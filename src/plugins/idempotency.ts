@@ -4,23 +4,35 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
 import type { Database } from '../db/client.ts'
+import { etagOf, type WriteContext, writeContext } from '../shared/http.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set while this request holds an `Idempotency-Key` claim whose answer must be recorded. */
-    idempotencyClaim: { subject: string; key: string; fingerprint: string } | null
+    /** Set while this request holds an `Idempotency-Key` no answer is stored for yet. */
+    idempotencyClaim: Claim | null
   }
+}
+
+interface Claim {
+  subject: string
+  key: string
+  fingerprint: string
+  /** The organisation in the URL: its deletion takes the key with it. */
+  organisationId: string | null
+  ttlSeconds: number
+}
+
+/** What a POST answered, as a replay repeats it. */
+interface Answer {
+  status: number
+  headers: Record<string, string>
+  body: string | null
 }
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key'
 /** Response headers a replay repeats; the rest (request id, rate limits) belong to the replaying request. */
 const REPLAYED_HEADERS = ['content-type', 'location', 'etag'] as const
-/**
- * A claim still `processing` after this long belongs to a request that died (the request timeout is
- * two minutes), so a retry may take it over.
- */
-const ABANDONED_AFTER_SECONDS = 300
 const SWEEP_EVERY_MS = 15 * 60_000
 
 // RFC 8941 sf-string (quoted, as the draft specifies) or the same characters bare, as most clients send.
@@ -29,7 +41,7 @@ const KEY_PATTERN = '^(?:"[ !#-\\[\\]-~]{1,255}"|[!#-~]{1,255})$'
 const IdempotencyKeyHeader = Type.String({
   pattern: KEY_PATTERN,
   description:
-    'Makes a retry of this POST safe: a repeat with the same key and the same request answers what the first one answered (with `Idempotent-Replayed: true`) and writes nothing; the same key with another request answers 422; while the first is still running, 409. Keys belong to the token\'s subject and are kept 24 hours (IDEMPOTENCY_KEY_TTL_SECONDS). Printable ASCII, up to 255 characters, optionally quoted as an RFC 8941 string; a UUID is a good choice.',
+    "Makes a retry of this POST safe: a repeat with the same key and the same request answers what the first one answered (with `Idempotent-Replayed: true`) and writes nothing; the same key with another request answers 422. The key is stored with the created entry in one transaction, so a retry after an outage (a 503, even one whose write was in fact committed) is answered from the record or runs once; a repeat sent while the first is still running waits for it and answers the same. A 5xx is not kept. Keys belong to the token's subject and are kept 24 hours (IDEMPOTENCY_KEY_TTL_SECONDS). Printable ASCII, up to 255 characters, optionally quoted as an RFC 8941 string; a UUID is a good choice.",
   examples: ['"8e03978e-40d5-43e8-bc93-6894a57f9324"']
 })
 
@@ -46,57 +58,113 @@ function canonicalJson(value: unknown): string {
 export const requestFingerprint = (method: string, url: string, body: unknown) =>
   createHash('sha256').update(`${method} ${url}\n${canonicalJson(body)}`).digest('hex')
 
-/** Adds the header, its 409 and 422 answers and a note to the documentation of a POST. */
+/** Adds the header, its 422 answer and a note to the documentation of a POST. */
 function documentIdempotency(route: RouteOptions) {
   const schema = (route.schema ?? {}) as Record<string, unknown>
   const headers = (schema.headers as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}
   route.schema = {
     ...schema,
     headers: Type.Object({ ...headers, [IDEMPOTENCY_HEADER]: Type.Optional(IdempotencyKeyHeader) }),
-    response: { ...problemResponses(409, 422), ...(schema.response as object) }
+    response: { ...problemResponses(422), ...(schema.response as object) }
   }
 }
 
-interface StoredAnswer {
-  claimed: boolean
-  organisation_exists: boolean
-  fingerprint: string | null
-  state: 'processing' | 'done' | null
-  status: number | null
-  headers: Record<string, string> | null
-  body: string | null
+type StoredAnswer = Answer & { fingerprint: string }
+
+async function storedAnswer(db: Database, claim: Claim): Promise<StoredAnswer | undefined> {
+  const result = await db.execute(sql`
+    select fingerprint, status, headers, body from idempotency_keys
+    where subject = ${claim.subject} and key = ${claim.key} and expires_at > now()`)
+  return result.rows[0] as StoredAnswer | undefined
 }
 
 /**
- * One statement: claim the key (a new one, an expired one or an abandoned claim) or read what it
- * holds. A claim racing another for the same key waits for it, then finds it taken (or sees
- * nothing yet, since its snapshot predates the other's commit): both mean "in flight".
+ * Stores the key (a new one, or over an expired one) with `answer`, or with no answer yet when it
+ * is the first statement of a create's transaction. Inserting the key row first makes a concurrent
+ * request with the same key wait on its primary key until this transaction ends. Answers whether
+ * the key was stored: not when another request's unexpired answer holds it.
  */
-async function claimOrRead(db: Database, claim: { subject: string; key: string; fingerprint: string }, organisationId: string | null, ttlSeconds: number) {
+async function storeKey(db: Database, claim: Claim, answer: Answer | null): Promise<boolean> {
   const result = await db.execute(sql`
-    with organisation as (
-      select ${organisationId}::uuid is null or exists (select 1 from organisations where id = ${organisationId}::uuid) as present
-    ),
-    claimed as (
-      insert into idempotency_keys as k (subject, key, fingerprint, organisation_id, state, expires_at)
-      select ${claim.subject}, ${claim.key}, ${claim.fingerprint}, ${organisationId}::uuid, 'processing', now() + ${ttlSeconds} * interval '1 second'
-      from organisation where present
-      on conflict (subject, key) do update
-        set fingerprint = excluded.fingerprint, organisation_id = excluded.organisation_id, state = 'processing',
-            status = null, headers = null, body = null, created_at = now(), expires_at = excluded.expires_at
-        where k.expires_at <= now() or (k.state = 'processing' and k.created_at <= now() - ${ABANDONED_AFTER_SECONDS} * interval '1 second')
-      returning 1
-    )
-    select exists (select 1 from claimed) as claimed, organisation.present as organisation_exists,
-           k.fingerprint, k.state, k.status, k.headers, k.body
-    from organisation
-    left join idempotency_keys k on k.subject = ${claim.subject} and k.key = ${claim.key} and k.expires_at > now()`)
-  return result.rows[0] as unknown as StoredAnswer
+    insert into idempotency_keys as k (subject, key, fingerprint, organisation_id, status, headers, body, expires_at)
+    values (${claim.subject}, ${claim.key}, ${claim.fingerprint}, ${claim.organisationId}::uuid, ${answer?.status ?? null},
+            ${answer ? JSON.stringify(answer.headers) : null}::jsonb, ${answer?.body ?? null}, now() + ${claim.ttlSeconds} * interval '1 second')
+    on conflict (subject, key) do update
+      set fingerprint = excluded.fingerprint, organisation_id = excluded.organisation_id, status = excluded.status,
+          headers = excluded.headers, body = excluded.body, created_at = now(), expires_at = excluded.expires_at
+      where k.expires_at <= now()
+    returning 1`)
+  return result.rows.length > 0
 }
 
-function replay(reply: FastifyReply, stored: StoredAnswer) {
-  for (const [name, value] of Object.entries(stored.headers ?? {})) reply.header(name, value)
-  return reply.code(stored.status as number).header('idempotent-replayed', 'true').send(stored.body)
+async function recordAnswer(tx: Database, claim: Claim, answer: Answer) {
+  await tx.execute(sql`
+    update idempotency_keys set status = ${answer.status}, headers = ${JSON.stringify(answer.headers)}::jsonb, body = ${answer.body}
+    where subject = ${claim.subject} and key = ${claim.key}`)
+}
+
+/** Thrown by a create's `claim` when another request's answer holds the key: its transaction rolls back. */
+class KeyAlreadyAnswered extends Error {
+  constructor(readonly stored: StoredAnswer) {
+    super('the Idempotency-Key already holds an answer')
+  }
+}
+
+/** The stored answer again, or 422 when the key was used for another request. */
+function replay(reply: FastifyReply, claim: Claim, stored: StoredAnswer) {
+  if (stored.fingerprint !== claim.fingerprint) {
+    throw new ApiProblem('unprocessable', 'This Idempotency-Key was already used with a different request; use a new key for a new request.', [
+      { path: `/headers/${IDEMPOTENCY_HEADER}`, message: 'was used with a different method, URL or body' }
+    ])
+  }
+  for (const [name, value] of Object.entries(stored.headers)) reply.header(name, value)
+  return reply.code(stored.status).header('idempotent-replayed', 'true').send(stored.body)
+}
+
+/**
+ * Runs a create and answers 201 with `Location`, `ETag` and the entry as the route's response schema
+ * serialises it. With an `Idempotency-Key`, `write` gets a context whose transaction stores the key
+ * first and this answer last; if a concurrent request with the key committed first, the write rolls
+ * back and its stored answer is replayed.
+ */
+export async function sendCreatedOnce<T extends { id: string; version: number }>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  write: (context: WriteContext) => Promise<T>,
+  locationOf: (created: T) => string
+) {
+  const answerOf = (created: T): Answer => ({
+    status: 201,
+    headers: { 'content-type': 'application/json; charset=utf-8', location: locationOf(created), etag: etagOf(created.version) },
+    body: (reply.getSerializationFunction('201') ?? JSON.stringify)(created)
+  })
+  const claim = request.idempotencyClaim
+  let recorded: Answer | undefined
+  let created: T
+  try {
+    created = await write({
+      ...writeContext(request),
+      ...(claim && {
+        idempotency: {
+          async claim(tx) {
+            while (!(await storeKey(tx, claim, null))) {
+              // Another request with this key committed while this one waited for it: replay its answer.
+              const stored = await storedAnswer(tx, claim)
+              if (stored) throw new KeyAlreadyAnswered(stored)
+            }
+          },
+          record: (tx, entity) => recordAnswer(tx, claim, (recorded = answerOf(entity as T)))
+        }
+      })
+    })
+  } catch (error) {
+    if (!(claim && error instanceof KeyAlreadyAnswered)) throw error
+    request.idempotencyClaim = null
+    return replay(reply, claim, error.stored)
+  }
+  if (recorded) request.idempotencyClaim = null
+  const answer = recorded ?? answerOf(created)
+  return reply.code(answer.status).headers(answer.headers).send(answer.body)
 }
 
 export interface IdempotencyOptions {
@@ -106,8 +174,9 @@ export interface IdempotencyOptions {
 /**
  * `Idempotency-Key` on every POST of the scope it is registered in (after authentication, since keys
  * belong to the token's subject), as draft-ietf-httpapi-idempotency-key-header describes: the first
- * request runs and its answer (success or 4xx) is recorded; a repeat is answered from the record.
- * A 5xx is not recorded, so a retry after an outage runs again.
+ * request runs and its answer is recorded; a repeat is answered from the record. A create records
+ * its 201 in its own transaction (see `sendCreatedOnce`); any other answer below 500 (a refused
+ * request, which wrote nothing) is recorded as it is sent. A 5xx is not recorded, so a retry runs again.
  */
 export default fp<IdempotencyOptions>(
   async function idempotency(app: FastifyInstance, { ttlSeconds }) {
@@ -120,45 +189,29 @@ export default fp<IdempotencyOptions>(
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const header = request.headers[IDEMPOTENCY_HEADER]
       if (request.method !== 'POST' || typeof header !== 'string') return
-      const claim = {
+      const { orgId } = (request.params ?? {}) as { orgId?: string }
+      const claim: Claim = {
         subject: request.principal.sub,
         key: header.replace(/^"(.*)"$/, '$1'),
-        fingerprint: requestFingerprint(request.method, request.url, request.body)
+        fingerprint: requestFingerprint(request.method, request.url, request.body),
+        organisationId: orgId ?? null,
+        ttlSeconds
       }
-      const { orgId } = (request.params ?? {}) as { orgId?: string }
-      const stored = await claimOrRead(app.database.db, claim, orgId ?? null, ttlSeconds)
-      if (stored.claimed) {
-        request.idempotencyClaim = claim
-        return
-      }
-      if (!stored.organisation_exists) return // the handler answers 404; nothing to protect
-      const keyError = (message: string) => [{ path: `/headers/${IDEMPOTENCY_HEADER}`, message }]
-      if (stored.fingerprint !== null && stored.fingerprint !== claim.fingerprint) {
-        throw new ApiProblem('unprocessable', 'This Idempotency-Key was already used with a different request; use a new key for a new request.', keyError('was used with a different method, URL or body'))
-      }
-      if (stored.state !== 'done') {
-        throw new ApiProblem('conflict', 'A request with this Idempotency-Key is still being processed; retry after it finishes.', keyError('belongs to a request still in flight'), { 'retry-after': '1' })
-      }
-      return replay(reply, stored)
+      const stored = await storedAnswer(app.database.db, claim)
+      if (stored) return replay(reply, claim, stored)
+      request.idempotencyClaim = claim
     })
 
     app.addHook('onSend', async (request, reply, payload) => {
       const claim = request.idempotencyClaim
-      if (!claim) return payload
+      if (!claim || reply.statusCode >= 500) return payload
       request.idempotencyClaim = null
+      const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((name) => (reply.hasHeader(name) ? [[name, String(reply.getHeader(name))]] : [])))
       try {
-        if (reply.statusCode >= 500) {
-          await app.database.db.execute(sql`delete from idempotency_keys where subject = ${claim.subject} and key = ${claim.key} and fingerprint = ${claim.fingerprint}`)
-        } else {
-          const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((name) => (reply.hasHeader(name) ? [[name, String(reply.getHeader(name))]] : [])))
-          await app.database.db.execute(sql`
-            update idempotency_keys set state = 'done', status = ${reply.statusCode}, headers = ${JSON.stringify(headers)}::jsonb, body = ${typeof payload === 'string' ? payload : null}
-            where subject = ${claim.subject} and key = ${claim.key} and fingerprint = ${claim.fingerprint}`)
-        }
+        await storeKey(app.database.db, claim, { status: reply.statusCode, headers, body: typeof payload === 'string' ? payload : null })
       } catch (error) {
-        // The write itself is committed; only its record is missing. A retry finds the key in flight
-        // (409) until the claim counts as abandoned, then runs again.
-        request.log.error({ err: error }, 'recording the answer of an Idempotency-Key failed')
+        // Nothing was written (a create records its own answer), so a retry without the record runs again.
+        request.log.warn({ err: error }, 'recording the answer of an Idempotency-Key failed')
       }
       return payload
     })

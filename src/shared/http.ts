@@ -1,12 +1,25 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { type TSchema, type Static } from 'typebox'
 import { Value } from 'typebox/value'
+import type { Database } from '../db/client.ts'
 import { ApiProblem } from './problems.ts'
 
 /** Who is changing what, carried into every write and its audit event. */
 export interface WriteContext {
   actor: string
   requestId: string
+  /** Set on a create sent with an `Idempotency-Key`: its transaction must run `claim` first and `record` last. */
+  idempotency?: KeyedCreate
+}
+
+/**
+ * An `Idempotency-Key` stored in the create's own transaction, so the key is committed with its
+ * answer exactly when the write is, or not at all. `claim` waits for a concurrent request holding
+ * the same key; if that one committed, it throws (the caller replays the stored answer).
+ */
+export interface KeyedCreate {
+  claim(tx: Database): Promise<void>
+  record(tx: Database, created: { id: string; version: number }): Promise<void>
 }
 
 export const writeContext = (request: FastifyRequest): WriteContext => ({ actor: request.principal.sub, requestId: request.id })
@@ -29,10 +42,6 @@ export function ifMatchVersions(request: FastifyRequest): number[] | undefined {
 
 export function preconditionFailed(current: number): ApiProblem {
   return new ApiProblem('precondition_failed', `If-Match does not name the current version ${etagOf(current)}; read the resource again and reapply the change.`)
-}
-
-export function sendCreated<T extends { id: string; version: number }>(reply: FastifyReply, location: string, entity: T) {
-  return reply.code(201).header('location', location).header('etag', etagOf(entity.version)).send(entity)
 }
 
 /** Keyset cursors are opaque to clients: base64url JSON, checked against a schema when read back. */

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type TObject, type TProperties } from 'typebox'
 import { scopes } from '../auth/scopes.ts'
-import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, sendCreated, type WriteContext, writeContext } from './http.ts'
+import { sendCreatedOnce } from '../plugins/idempotency.ts'
+import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, type WriteContext, writeContext } from './http.ts'
 import { problemResponses } from './problems.ts'
 import { entityAsOf } from '../modules/history/history.repository.ts'
 import { EntityParams, IfMatchHeaders, Instant, NameCursor, OrganisationParams, Page, PageQuery } from './schemas.ts'
@@ -88,8 +89,8 @@ export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsync
         }
       },
       async (request, reply) => {
-        const entity = await store.create(request.params.orgId, request.body as Fields, writeContext(request))
-        return sendCreated(reply, location(request.params.orgId, entity.id), entity)
+        const { orgId } = request.params
+        return sendCreatedOnce(request, reply, (context) => store.create(orgId, request.body as Fields, context), (entity) => location(orgId, entity.id))
       }
     )
 

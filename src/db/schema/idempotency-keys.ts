@@ -4,8 +4,9 @@ import { organisations } from './organisations.ts'
 
 /**
  * What a POST sent with an `Idempotency-Key` answered, so a retry gets that answer again instead of
- * a second write. Keys belong to the token's subject; a row is `processing` while its request runs.
- * Rows of an organisation go with it (they hold copies of its data).
+ * a second write. Keys belong to the token's subject. A create stores its row in its own transaction
+ * (the answer columns are empty only until that transaction's last statement), so a committed row
+ * always holds its answer. Rows of an organisation go with it (they hold copies of its data).
  */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
@@ -15,7 +16,6 @@ export const idempotencyKeys = pgTable(
     /** SHA-256 of method, path and the canonical JSON body: the same key with another request is refused. */
     fingerprint: text('fingerprint').notNull(),
     organisationId: uuid('organisation_id').references(() => organisations.id, { onDelete: 'cascade' }),
-    state: text('state', { enum: ['processing', 'done'] }).notNull(),
     status: integer('status'),
     headers: jsonb('headers').$type<Record<string, string>>(),
     body: text('body'),

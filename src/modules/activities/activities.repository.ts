@@ -96,6 +96,7 @@ export function activitiesRepository(db: Database) {
 
     async create(organisationId: string, fields: Fields, context: WriteContext): Promise<Activity> {
       return db.transaction(async (tx) => {
+        await context.idempotency?.claim(tx)
         const links = linksOf(fields)
         await rejectBrokenLinks(tx, organisationId, links)
         const [row] = await tx
@@ -105,6 +106,7 @@ export function activitiesRepository(db: Database) {
         const activity = toActivity(row!)
         await writeLinks(tx, organisationId, activity.id, links)
         await audited(tx, organisationId, 'create', activity, context)
+        await context.idempotency?.record(tx, activity)
         return activity
       })
     },

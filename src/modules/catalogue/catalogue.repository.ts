@@ -94,6 +94,7 @@ export function catalogueRepository(storage: CatalogueStorage) {
     async create(db: Database, organisationId: string, fields: Fields, context: WriteContext): Promise<Entity> {
       try {
         return await db.transaction(async (tx) => {
+          await context.idempotency?.claim(tx)
           await rejectBrokenLinks(tx, organisationId, undefined, fields)
           const [row] = await tx
             .insert(table)
@@ -103,6 +104,7 @@ export function catalogueRepository(storage: CatalogueStorage) {
           await storage.writeLinks?.(tx, organisationId, id, fields)
           const entity = (await select(tx, organisationId, id))!
           await audited(tx, organisationId, 'create', entity, context)
+          await context.idempotency?.record(tx, entity)
           return entity
         })
       } catch (error) {

@@ -37,12 +37,14 @@ const notFound = (id: string) => new ApiProblem('not_found', `There is no organi
 
 export async function createOrganisation(db: Database, input: OrganisationCreate, context: WriteContext): Promise<Organisation> {
   return db.transaction(async (tx) => {
+    await context.idempotency?.claim(tx)
     const [row] = await tx
       .insert(organisations)
       .values({ ...input, createdBy: context.actor, updatedBy: context.actor })
       .returning()
     const organisation = toOrganisation(row!)
     await recordAuditEvent(tx, { organisationId: organisation.id, action: 'create', entityType: ENTITY_TYPE, entityId: organisation.id, snapshot: organisation }, context)
+    await context.idempotency?.record(tx, organisation)
     return organisation
   })
 }

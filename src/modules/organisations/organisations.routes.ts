@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
-import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, sendCreated, writeContext } from '../../shared/http.ts'
+import { sendCreatedOnce } from '../../plugins/idempotency.ts'
+import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, writeContext } from '../../shared/http.ts'
 import { problemResponses } from '../../shared/problems.ts'
 import { IfMatchHeaders, NameCursor, OrganisationParams, Page, PageQuery } from '../../shared/schemas.ts'
 import { assertValid, unknownCountry } from '../../shared/validation.ts'
@@ -28,8 +29,7 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       assertValid([unknownCountry(request.body.country, '/body/country')])
-      const organisation = await createOrganisation(db, request.body, writeContext(request))
-      return sendCreated(reply, `/v1/organisations/${organisation.id}`, organisation)
+      return sendCreatedOnce(request, reply, (context) => createOrganisation(db, request.body, context), (organisation) => `/v1/organisations/${organisation.id}`)
     }
   )
 
