@@ -43,9 +43,10 @@ if (!process.env.DATABASE_URL) {
 
   /** Sends a keyed create whose COMMIT meets the cut at `moment`, as an outage begins (connections refused until it ends). */
   async function createCutAtCommit(t: Test, key: string, name: string, moment: CutMoment) {
-    const cut = proxy.cutOn((chunk) => chunk.includes('commit\0'), moment, 'refuse')
+    let cut = false
+    void proxy.cutOn((chunk) => chunk.includes('commit\0'), moment, 'refuse').then(() => (cut = true))
     const res = await create(key, name)
-    await cut
+    t.ok(cut, 'the proxy cut the connection at COMMIT')
     t.equal(res.statusCode, 503, 'the create whose COMMIT was cut answers 503')
     t.equal(res.json().code, 'ROPA_DATABASE_UNAVAILABLE')
     proxy.setMode('pass')
