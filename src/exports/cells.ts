@@ -2,11 +2,13 @@ import type { ClientController } from './record.ts'
 import type { ExportActivity } from './record.schemas.ts'
 
 /**
- * A spreadsheet would evaluate a cell starting with = + - @ (or a tab or carriage return that
- * precedes one) as a formula; a leading apostrophe makes it plain text (OWASP CSV injection).
+ * A spreadsheet opening a CSV file may evaluate a cell starting with = + - @ (or their full-width
+ * forms), a tab or a carriage return as a formula, also when blanks, quotes or no-break spaces come
+ * first; a leading apostrophe makes it plain text (OWASP CSV injection). Only for CSV: an XLSX text
+ * cell is never evaluated.
  */
 export function neutralise(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+  return /^[\s"'\u00a0]*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/.test(value) ? `'${value}` : value
 }
 
 const join = (values: (string | null | undefined)[]) => values.filter((value): value is string => Boolean(value)).join('; ')

@@ -67,6 +67,14 @@ export function countryRef(code: unknown) {
   }
 }
 
+/**
+ * The order of every list of linked entries in an export: by name in any case, then by id, compared
+ * by code point (as collation "C" does), so PGlite and PostgreSQL export a record alike.
+ */
+export function byName(a: { name: string; id: string }, b: { name: string; id: string }): number {
+  return Buffer.compare(Buffer.from(a.name.toLowerCase()), Buffer.from(b.name.toLowerCase())) || Buffer.compare(Buffer.from(a.id), Buffer.from(b.id))
+}
+
 const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
 
 const organisationQuery = (organisationId: string) => sql`
@@ -132,11 +140,11 @@ function activitiesAsOfQuery(organisationId: string, options: RecordOptions & { 
     s->>'createdAt' as created_at, s->>'updatedAt' as updated_at`
   const from = sql`(select snapshot as s from (${latestSnapshots(organisationId, options.asOf, ['activity'])}) latest) a
     where s->>'status' in (${list(statuses)}) and s->>'role' in (${list(roles)})`
-  if (options.record === 'controller') return sql`select ${columns}, null::jsonb as client_controller from ${from} order by lower(s->>'name'), s->>'id'`
+  if (options.record === 'controller') return sql`select ${columns}, null::jsonb as client_controller from ${from} order by lower(s->>'name') collate "C", s->>'id'`
   return sql`select ${columns}, c.value as client_controller from ${sql`(select snapshot as s from (${latestSnapshots(organisationId, options.asOf, ['activity'])}) latest) a`}
     left join lateral jsonb_array_elements(s->'controllers') c on true
     where s->>'status' in (${list(statuses)}) and s->>'role' in (${list(roles)})
-    order by c.value->>'name' nulls last, c.value::text, lower(s->>'name'), s->>'id'`
+    order by c.value->>'name' collate "C" nulls last, c.value::text collate "C", lower(s->>'name') collate "C", s->>'id'`
 }
 
 function activitiesQuery(organisationId: string, options: RecordOptions) {
@@ -148,10 +156,10 @@ function activitiesQuery(organisationId: string, options: RecordOptions) {
     a.retention, a.dpia, a.automated_decision_making, a.profiling, a.data_sources, a.systems, a.last_reviewed_at::text as last_reviewed_at, a.version,
     ${iso('a.created_at')} as created_at, ${iso('a.updated_at')} as updated_at`
   const where = sql`a.organisation_id = ${organisationId} and a.status in ${statuses} and a.role in ${roles}`
-  if (options.record === 'controller') return sql`select ${columns}, null::jsonb as client_controller from activities a where ${where} order by lower(a.name), a.id`
+  if (options.record === 'controller') return sql`select ${columns}, null::jsonb as client_controller from activities a where ${where} order by lower(a.name) collate "C", a.id`
   // The processor record lists each activity under every client controller it serves (Art. 30(2)(a)).
   return sql`select ${columns}, c.value as client_controller from activities a left join lateral jsonb_array_elements(a.controllers) c on true
-    where ${where} order by c.value->>'name' nulls last, c.value::text, lower(a.name), a.id`
+    where ${where} order by c.value->>'name' collate "C" nulls last, c.value::text collate "C", lower(a.name) collate "C", a.id`
 }
 
 type Catalogue = Record<'dataCategories' | 'dataSubjectCategories' | 'recipients' | 'processors' | 'securityMeasures', Map<string, Json>>
@@ -238,15 +246,15 @@ export function resolveActivity(row: Row, catalogue: Catalogue, compliance?: Con
     dataSubjectCategories: ids(row.data_subject_category_ids).map((id) => {
       const category = entry('dataSubjectCategories', id)
       return { id, name: String(category.name), description: text(category.description), includesChildren: Boolean(category.includesChildren), vulnerable: Boolean(category.vulnerable) }
-    }),
+    }).sort(byName),
     dataCategories: ids(row.data_category_ids).map((id) => {
       const category = entry('dataCategories', id)
       return { id, name: String(category.name), description: text(category.description), specialCategory: codeRef('specialCategory', category.specialCategory), criminal: Boolean(category.criminal) }
-    }),
+    }).sort(byName),
     recipients: ids(row.recipient_ids).map((id) => {
       const recipient = entry('recipients', id)
       return { id, name: String(recipient.name), type: String(recipient.type), country: countryRef(recipient.country), description: text(recipient.description) }
-    }),
+    }).sort(byName),
     processors: ids(row.processor_ids).map((id) => {
       const processor = entry('processors', id)
       return {
@@ -261,9 +269,9 @@ export function resolveActivity(row: Row, catalogue: Catalogue, compliance?: Con
         dpaSignedAt: text(processor.dpaSignedAt),
         subprocessorAuthorisation: String(processor.subprocessorAuthorisation),
         dpfCertified: (processor.dpfCertified ?? null) as boolean | null,
-        subProcessors: ids(processor.subProcessorIds).map((subId) => named('processors', subId))
+        subProcessors: ids(processor.subProcessorIds).map((subId) => named('processors', subId)).sort(byName)
       }
-    }),
+    }).sort(byName),
     specialCategoryConditions: objects(row.special_category_conditions).map((condition) => ({
       condition: codeRef('legalBasis', condition.condition)!,
       reference: text(condition.reference)
@@ -284,7 +292,7 @@ export function resolveActivity(row: Row, catalogue: Catalogue, compliance?: Con
     retention: objects(row.retention).map((rule) => {
       const categories = ids(rule.dataCategoryIds)
       return {
-        dataCategories: (categories.length > 0 ? categories : ids(row.data_category_ids)).map((id) => named('dataCategories', id)),
+        dataCategories: (categories.length > 0 ? categories : ids(row.data_category_ids)).map((id) => named('dataCategories', id)).sort(byName),
         allDataCategories: categories.length === 0,
         period: text(rule.period),
         trigger: text(rule.trigger),
@@ -299,7 +307,7 @@ export function resolveActivity(row: Row, catalogue: Catalogue, compliance?: Con
       type: String(measure.type),
       description: text(measure.description),
       appliesTo: measure.appliesToAllActivities ? ('organisation' as const) : ('activity' as const)
-    })),
+    })).sort(byName),
     dpia: {
       status: String(dpia.status),
       reference: text(dpia.reference),

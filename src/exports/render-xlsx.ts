@@ -1,12 +1,31 @@
 import { PassThrough } from 'node:stream'
 import ExcelJS from 'exceljs'
-import { controllerColumns, neutralise, processorColumns } from './cells.ts'
+import { controllerColumns, processorColumns } from './cells.ts'
 import type { AssembledRecord } from './record.ts'
 import type { ExportOrganisation } from './record.schemas.ts'
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 const wrap = { wrapText: true, vertical: 'top' } as const
+
+/** The height of one line of the default font (Calibri 11), in points; Excel allows rows up to 409. */
+const LINE_HEIGHT = 15
+const MAX_ROW_HEIGHT = 409
+
+/** How many lines a text takes when wrapped in a column this wide (in characters), a little pessimistic as words wrap whole. */
+export function wrappedLines(text: string, width: number): number {
+  const perLine = Math.max(1, Math.floor(width) - 1)
+  return text.split(/\r\n|\r|\n/).reduce((lines, line) => lines + Math.max(1, Math.ceil(line.length / perLine)), 0)
+}
+
+/** Excel does not size a row to wrapped text written by a program: the height of its tallest cell. */
+export function rowHeight(cells: string[], widths: number[]): number {
+  const lines = Math.max(1, ...cells.map((cell, i) => wrappedLines(cell, widths[i] ?? 10)))
+  return Math.min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
+}
+
+/** In a page header, & starts a code; a literal one is doubled. Excel caps a header at 255 characters. */
+const headerText = (text: string) => text.slice(0, 120).replaceAll('&', '&&')
 
 function organisationRows(organisation: ExportOrganisation): [string, string][] {
   const contact = (value: { name: string | null; email: string | null; phone: string | null; address: string | null } | null) =>
@@ -38,16 +57,33 @@ export async function* renderXlsx(record: AssembledRecord): AsyncGenerator<Buffe
   const drain = function* () {
     for (let chunk: Buffer | null = output.read(); chunk !== null; chunk = output.read()) yield chunk
   }
+  const title = `Record of processing activities (Art. 30(${record.record === 'controller' ? 1 : 2}) GDPR)`
+  const widths = new Map<ExcelJS.Worksheet, number[]>()
   const sheet = (name: string, columns: [string, number][]) => {
-    const worksheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] })
+    const worksheet = workbook.addWorksheet(name, {
+      views: [{ state: 'frozen', ySplit: 1 }],
+      // Printed: landscape, as many pages down as it takes but one across, the header row on every page.
+      pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' },
+      headerFooter: {
+        oddHeader: `&L&"-,Bold"${headerText(title)}&R${headerText(record.organisation.name)}`,
+        oddFooter: `&L${headerText(name)}, generated ${record.generatedAt.slice(0, 10)}${record.asOf ? `, as of ${record.asOf.slice(0, 10)}` : ''}&RPage &P of &N`
+      }
+    })
     worksheet.columns = columns.map(([header, width]) => ({ header, width }))
     worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } }
-    worksheet.getRow(1).font = { bold: true }
+    const header = worksheet.getRow(1)
+    header.font = { bold: true }
+    header.alignment = wrap
+    header.height = rowHeight(columns.map(([title]) => title), columns.map(([, width]) => width))
+    widths.set(worksheet, columns.map(([, width]) => width))
     return worksheet
   }
+  // Text cells are written as they are (a text cell of a workbook is never evaluated, so no apostrophe:
+  // that is for CSV), but for line breaks: a workbook breaks lines with LF, and XML would drop a CR anyway.
   const add = (worksheet: ExcelJS.Worksheet, cells: string[]) => {
-    const row = worksheet.addRow(cells.map(neutralise))
+    const row = worksheet.addRow(cells.map((cell) => cell.replace(/\r\n?/g, '\n')))
     row.alignment = wrap
+    row.height = rowHeight(cells, widths.get(worksheet)!)
     row.commit()
   }
 
@@ -57,7 +93,7 @@ export async function* renderXlsx(record: AssembledRecord): AsyncGenerator<Buffe
   yield* drain()
 
   const columns = record.record === 'controller' ? controllerColumns : processorColumns
-  const activities = sheet('Activities', columns.map(([title]) => [title, title.length > 40 ? 45 : 30]))
+  const activities = sheet('Activities', columns.map(([title]) => [title, title === 'Activity ID' ? 38 : title.length > 40 ? 45 : 30]))
   for await (const { activity, controller } of record.activities()) {
     add(activities, columns.map(([, cell]) => cell(activity, controller)))
     yield* drain()

@@ -25,7 +25,7 @@ const today = new Date().toISOString().slice(0, 10)
 const json = await exportAs('')
 const record = json.json()
 const csv = await exportAs('?format=csv')
-const csvRows: string[][] = parse(csv.body, { relax_column_count: false })
+const csvRows: string[][] = parse(csv.body, { bom: true, relax_column_count: false })
 
 t.test('JSON: the whole controller record, valid against its documented schema', async (t) => {
   t.equal(json.statusCode, 200)
@@ -60,7 +60,9 @@ t.test('every fact of the example appears, resolved, in the JSON and in the CSV'
         t.match(row[12], `Art. 6(1)(${String(purpose.legalBasis).slice(-1)})`)
       }
     }
-    const names = (list: string, keys: unknown) => ((keys as string[]) ?? []).map((key) => String(byKey((bundle as unknown as Record<string, Json[]>)[list]!, key).name))
+    // Linked entries are listed in name order (any case), whatever the order they were linked in.
+    const names = (list: string, keys: unknown) =>
+      ((keys as string[]) ?? []).map((key) => String(byKey((bundle as unknown as Record<string, Json[]>)[list]!, key).name)).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))
     t.same(exported.dataCategories.map((c: { name: string }) => c.name), names('dataCategories', activity.dataCategoryKeys), 'data categories by name')
     t.same(exported.dataSubjectCategories.map((c: { name: string }) => c.name), names('dataSubjectCategories', activity.dataSubjectCategoryKeys))
     t.same(exported.recipients.map((c: { name: string }) => c.name), names('recipients', activity.recipientKeys))
@@ -200,7 +202,7 @@ t.test('drafts only on request, retired never; the processor record groups per c
     ]
   )
   t.match(body.controllers[0].controller, { name: 'Client A AS', contact: 'a@client.example', representative: 'Rep GmbH' })
-  const processorCsv: string[][] = parse((await exportAs('?record=processor&format=csv')).body)
+  const processorCsv: string[][] = parse((await exportAs('?record=processor&format=csv')).body, { bom: true })
   t.same(processorCsv[0]!.slice(0, 3), ['Name and contact details of controller', "Controller's representative", 'Categories of processing'])
   t.same(processorCsv.slice(1).map((row) => [row[0], row[2]]), [
     ['Client A AS, a@client.example', 'Hosting for clients'],
@@ -211,24 +213,24 @@ t.test('drafts only on request, retired never; the processor record groups per c
   t.ok(payroll.id)
 })
 
-t.test('cells a spreadsheet would run as formulas are neutralised in CSV and XLSX', async (t) => {
+t.test('cells a spreadsheet would run as formulas are neutralised in CSV; XLSX keeps them as plain text', async (t) => {
   const hostile = ['=HYPERLINK("http://evil.example","click")', '+41 cmd', '-2+3', '@SUM(A1)', '\t=1+1', '\r=1+1']
   const org = await createOrganisationViaApi(app, { name: '=cmd|calc' })
   const headers = await bearer({ orgs: [org.id] })
   await app.inject({ method: 'POST', url: `/v1/organisations/${org.id}/activities`, headers, payload: { name: hostile[0], status: 'active', description: hostile[1], owner: hostile[2], purposes: hostile.slice(3).map((description) => ({ description })), systems: hostile } })
   const csvBody = (await app.inject({ url: `/v1/organisations/${org.id}/ropa?format=csv`, headers })).body
-  const [, row] = parse(csvBody) as string[][]
+  const [, row] = parse(csvBody, { bom: true }) as string[][]
   t.equal(row![0], `'${hostile[0]}`)
   t.equal(row![1], `'${hostile[2]}`)
   t.ok(row!.every((cell) => !/^[=+\-@\t\r]/.test(cell)), 'no cell starts with a formula character')
   const xlsx = await app.inject({ url: `/v1/organisations/${org.id}/ropa?format=xlsx`, headers })
   const workbook = new ExcelJS.Workbook()
   await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
-  const cells: string[] = []
-  for (const sheet of workbook.worksheets) sheet.eachRow((r) => (r.values as unknown[]).slice(1).forEach((value) => cells.push(String(value ?? ''))))
-  t.ok(cells.includes(`'${hostile[0]}`))
-  t.ok(cells.includes(`'=cmd|calc`), 'the organisation name too')
-  t.ok(cells.every((cell) => !/^[=+\-@\t\r]/.test(cell)), 'no XLSX cell starts with a formula character')
+  const cells: ExcelJS.Cell[] = []
+  for (const sheet of workbook.worksheets) sheet.eachRow((r) => r.eachCell((cell) => void cells.push(cell)))
+  t.ok(cells.some((cell) => cell.value === hostile[0]), 'the name as typed')
+  t.ok(cells.some((cell) => cell.value === '=cmd|calc'), 'the organisation name too')
+  t.ok(cells.every((cell) => cell.type === ExcelJS.ValueType.String), 'every XLSX cell is text, none a formula')
   t.equal(xlsx.headers['content-disposition'], `attachment; filename="ropa-cmd-calc-controller-${today}.xlsx"`)
 })
 
@@ -237,7 +239,7 @@ t.test('an organisation without activities exports an empty record; a missing on
   const headers = await bearer({ scopes: ['ropa:read', 'ropa:platform'] })
   const res = await app.inject({ url: `/v1/organisations/${empty.id}/ropa`, headers })
   t.match(res.json(), { organisation: { name: 'Empty AS' }, activities: [] })
-  t.same(parse((await app.inject({ url: `/v1/organisations/${empty.id}/ropa?format=csv`, headers })).body).length, 1, 'just the header row')
+  t.same(parse((await app.inject({ url: `/v1/organisations/${empty.id}/ropa?format=csv`, headers })).body, { bom: true }).length, 1, 'just the header row')
   t.same((await app.inject({ url: `/v1/organisations/${empty.id}/ropa?record=processor`, headers })).json().controllers, [])
   const missing = await app.inject({ url: '/v1/organisations/00000000-0000-4000-8000-000000000000/ropa', headers })
   t.equal(missing.statusCode, 404)

@@ -81,7 +81,7 @@ t.test('the whole record as of each instant, in every format', async (t) => {
   const now = (await get('/ropa')).json()
   const later = await record(future)
   t.same({ ...later, generatedAt: 0, asOf: 0 }, { ...now, generatedAt: 0, asOf: 0 }, 'a future instant reads as now')
-  const csv: string[][] = parse((await get(`/ropa?format=csv&asOf=${encodeURIComponent(t1)}`)).body)
+  const csv: string[][] = parse((await get(`/ropa?format=csv&asOf=${encodeURIComponent(t1)}`)).body, { bom: true })
   t.same(csv.slice(1).map((row) => [row[0], row[5]]), [['Payroll', 'Contact details']])
   t.equal((await get(`/ropa?format=xlsx&asOf=${encodeURIComponent(t2)}`)).statusCode, 200)
   const old = await get(`/ropa?asOf=${encodeURIComponent(t1)}`)
@@ -106,7 +106,7 @@ t.test('what changed between two instants', async (t) => {
   const all = (await get(`/ropa/changes?from=${t0}`)).json()
   t.equal(all.items.length, 8, 'everything since the start, to now')
   t.same((await get(`/ropa/changes?from=${t4}&to=${future}`)).json().items, [])
-  const csv: string[][] = parse((await get(`/ropa/changes?from=${t1}&to=${t2}&format=csv`)).body)
+  const csv: string[][] = parse((await get(`/ropa/changes?from=${t1}&to=${t2}&format=csv`)).body, { bom: true })
   t.same(csv[0], ['At', 'Actor', 'Action', 'Entity type', 'Entity id', 'Name', 'Field', 'Old value', 'New value'])
   t.same(csv.slice(1).map((row) => [row[2], row[3], row[6], row[7], row[8]]), [
     ['update', 'data_category', 'name', 'Contact details', 'Contact information'],

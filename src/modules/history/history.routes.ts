@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { stringify } from 'csv-stringify/sync'
 import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
-import { neutralise } from '../../exports/cells.ts'
+import { BOM, csvLine } from '../../exports/render-csv.ts'
 import { ActivitySchema } from '../activities/activities.schemas.ts'
 import { ApiProblem, problemResponses } from '../../shared/problems.ts'
 import { EntityParams, Instant, Nullable, OrganisationParams, Uuid } from '../../shared/schemas.ts'
@@ -38,7 +37,8 @@ const ChangeSchema = Type.Object(
   { additionalProperties: false }
 )
 
-const csvCell = (value: unknown) => neutralise(value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value))
+const changeColumns = ['At', 'Actor', 'Action', 'Entity type', 'Entity id', 'Name', 'Field', 'Old value', 'New value']
+const csvCell = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value))
 
 const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.database.db
@@ -68,13 +68,14 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listChanges',
         summary: 'What changed in the record between two instants',
         description:
-          'Every create, update and delete after `from` up to and including `to`, oldest first, of the organisation, its catalogue and its activities: for updates each changed field with its old and new value, and the actor and time of each change. `?format=csv` gives one row per changed field. A `to` in the future reads as now; `from` after `to` answers 400.',
+          'Every create, update and delete after `from` up to and including `to`, oldest first, of the organisation, its catalogue and its activities: for updates each changed field with its old and new value, and the actor and time of each change. `?format=csv` gives one row per changed field, UTF-8 with a byte-order mark unless `?bom=false`, quoted and neutralised against formulas as the record export is. A `to` in the future reads as now; `from` after `to` answers 400.',
         params: OrganisationParams,
         querystring: Type.Object(
           {
             from: Instant('Changes after this instant.'),
             to: Type.Optional(Instant('Changes up to this instant (default: now).')),
-            format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'JSON (default) or CSV.' }))
+            format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'JSON (default) or CSV.' })),
+            bom: Type.Optional(Type.Boolean({ description: 'CSV only: start the file with a UTF-8 byte-order mark (default `true`), which Excel on Windows needs to read ø, § or ü; `false` for scripts.' }))
           },
           { additionalProperties: false }
         ),
@@ -83,7 +84,7 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
             description: 'The changes.',
             content: {
               'application/json': { schema: Type.Object({ from: Instant('As asked.'), to: Instant('As read (a future instant reads as now).'), items: Type.Array(ChangeSchema) }, { additionalProperties: false }) },
-              'text/csv': { schema: Type.String() }
+              'text/csv': { schema: Type.String({ description: `Columns: ${changeColumns.join(', ')}.` }) }
             }
           },
           ...problemResponses(400)
@@ -106,7 +107,7 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="ropa-changes-${from.slice(0, 10)}-${to.slice(0, 10)}.csv"`)
-        .send(stringify([['At', 'Actor', 'Action', 'Entity type', 'Entity id', 'Name', 'Field', 'Old value', 'New value'], ...rows], { record_delimiter: '\r\n' }))
+        .send((request.query.bom === false ? '' : BOM) + [changeColumns, ...rows].map(csvLine).join(''))
     }
   )
 }

@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
-import { exportRecord, type RecordKind } from '../../exports/record.ts'
+import { controllerColumns, processorColumns } from '../../exports/cells.ts'
+import { type AssembledRecord, exportRecord, type RecordKind } from '../../exports/record.ts'
 import { RecordSchema } from '../../exports/record.schemas.ts'
 import { renderCsv } from '../../exports/render-csv.ts'
 import { renderJson } from '../../exports/render-json.ts'
@@ -24,7 +25,8 @@ const RopaQuery = Type.Object(
     format: Type.Optional(Type.Enum(['json', 'csv', 'xlsx'], { description: 'The file format; without it, the `Accept` header decides (JSON by default).' })),
     record: Type.Optional(Type.Enum(['controller', 'processor'], { description: '`controller` (Art. 30(1), default) or `processor` (Art. 30(2), grouped per client controller).' })),
     includeDrafts: Type.Optional(Type.Boolean({ description: 'Include draft activities (left out by default). Retired activities are never included.' })),
-    asOf: Type.Optional(Instant('The record as it stood at this instant (RFC 3339): the organisation profile, the names catalogue entries had, and activities deleted since. A future instant reads as now; one before anything existed gives an empty record.'))
+    asOf: Type.Optional(Instant('The record as it stood at this instant (RFC 3339): the organisation profile, the names catalogue entries had, and activities deleted since. A future instant reads as now; one before anything existed gives an empty record.')),
+    bom: Type.Optional(Type.Boolean({ description: 'CSV only: start the file with a UTF-8 byte-order mark (default `true`), which Excel on Windows needs to read ø, § or ü; `false` for scripts.' }))
   },
   { additionalProperties: false }
 )
@@ -98,6 +100,15 @@ async function* batched(source: AsyncIterable<string | Buffer>, size = 64 * 1024
   if (length > 0) yield Buffer.concat(pending)
 }
 
+const columnList = (columns: readonly [string, ...unknown[]][]) => columns.map(([title]) => `"${title}"`).join(', ')
+
+const exportDescription = [
+  'The record of processing activities as a supervisory authority may ask for it (Art. 30(4)): the controller block (Art. 30(1)(a)), then every active activity with names instead of ids, codes with their labels and articles, countries with their EEA and adequacy status, organisation-wide security measures merged into each activity, and retention per data category. `?record=processor` gives the Art. 30(2) record, grouped per client controller. Activities, and every list of linked catalogue entries, are in name order (any case), then id; purposes, transfers and retention rules keep the order they were entered in.',
+  `CSV has one row per activity, with the columns of the UK ICO controller template: ${columnList(controllerColumns)}. The processor record has one row per client controller and activity: ${columnList(processorColumns)}. Multi-valued cells are joined with "; ". The file starts with a UTF-8 byte-order mark so Excel reads it as UTF-8 (\`?bom=false\` leaves it out); lines end in CRLF, and a field holding a line break, a comma or a quote is quoted. A cell that a spreadsheet could run as a formula (starting with = + - @, a tab or a carriage return, also after blanks, quotes or no-break spaces) gets a leading apostrophe.`,
+  'XLSX has a sheet for the controller block, the activities, the transfers and the retention rules, with text cells as plain strings (never formulas), rows as high as their wrapped text, and print settings: landscape, one page wide, the header row repeated, the organisation in the page header.',
+  'The file is streamed from one consistent snapshot of the database. At most a few exports run at once per organisation (429 with Retry-After beyond).'
+].join('\n\n')
+
 export interface RopaRoutesOptions {
   exportsPerOrganisation: number
   exportsInTotal: number
@@ -114,8 +125,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
         tags: ['Exports'],
         operationId: 'exportRecord',
         summary: 'Export the whole record (JSON, CSV or XLSX)',
-        description:
-          'The record of processing activities as a supervisory authority may ask for it (Art. 30(4)): the controller block (Art. 30(1)(a)), then every active activity with names instead of ids, codes with their labels and articles, countries with their EEA and adequacy status, organisation-wide security measures merged into each activity, and retention per data category. `?record=processor` gives the Art. 30(2) record, grouped per client controller. CSV has one row per activity with the columns of the UK ICO controller template; XLSX has a sheet for the controller block, the activities, the transfers and the retention rules. The file is streamed from one consistent snapshot of the database; cells that a spreadsheet could run as a formula are prefixed with an apostrophe. At most a few exports run at once per organisation (429 with Retry-After beyond).',
+        description: exportDescription,
         params: OrganisationParams,
         querystring: RopaQuery,
         response: {
@@ -123,7 +133,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
             description: 'The record, with a `Content-Disposition` file name carrying the organisation, the record and the date.',
             content: {
               'application/json': { schema: RecordSchema },
-              'text/csv': { schema: Type.String({ description: 'UTF-8, comma-separated, one header row.' }) },
+              'text/csv': { schema: Type.String({ description: 'UTF-8 (with a byte-order mark unless `?bom=false`), comma-separated, CRLF line ends, one header row.' }) },
               [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
             }
           },
@@ -136,7 +146,9 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
       const record: RecordKind = request.query.record ?? 'controller'
       const release = limiter.acquire(request.params.orgId)
       try {
-        const { type, extension, render } = formats[format]
+        const { type, extension } = formats[format]
+        const bom = request.query.bom ?? true
+        const render = (assembled: AssembledRecord) => (format === 'csv' ? renderCsv(assembled, { bom }) : formats[format].render(assembled))
         let organisationName = 'organisation'
         const chunks = batched(
           exportRecord<string | Buffer>(app.database, request.params.orgId, { record, includeDrafts: request.query.includeDrafts ?? false, asOf: request.query.asOf && clampToNow(request.query.asOf), findings: format === 'json' }, (assembled) => {
