@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, type WriteContext,
 import { problemResponses } from './problems.ts'
 import { entityAsOf } from '../modules/history/history.repository.ts'
 import { EntityParams, IfMatchHeaders, Instant, NameCursor, OrganisationParams, Page, PageQuery } from './schemas.ts'
+import { type ResourceExamples, withExample } from '../example/openapi-examples.ts'
 
 type Fields = Record<string, unknown>
 type Entity = Fields & { id: string; version: number }
@@ -41,6 +42,8 @@ export interface ResourceDefinition {
   deleteNote: string
   /** The problems a create, a patch and a delete may answer besides 400 (and the auth ones). */
   problems: { create: number[]; patch: number[]; delete: number[] }
+  /** The examples of the OpenAPI document (src/example/openapi-examples.ts). */
+  examples: ResourceExamples
   store: (db: import('../db/client.ts').Database) => ResourceStore
 }
 
@@ -64,7 +67,7 @@ export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsync
           description: `${resource.about}\n\nOrdered by name (any case), then id; filters combine.`,
           params: OrganisationParams,
           querystring: ListQuery,
-          response: { 200: Page(resource.entity, `A page of ${resource.label} entries.`), ...problemResponses(400) }
+          response: { 200: withExample(Page(resource.entity, `A page of ${resource.label} entries.`), resource.examples.page), ...problemResponses(400) }
         }
       },
       async (request) => {
@@ -84,8 +87,8 @@ export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsync
           summary: `Create a ${resource.label}`,
           description: `${resource.about}\n\n${resource.createNote}`,
           params: OrganisationParams,
-          body: resource.create,
-          response: { 201: { ...resource.entity, description: `The ${resource.label}, with \`Location\` and \`ETag\` headers.` }, ...problemResponses(400, ...resource.problems.create) }
+          body: withExample(resource.create, resource.examples.create),
+          response: { 201: { ...resource.entity, description: `The ${resource.label}, with \`Location\` and \`ETag\` headers.`, examples: [resource.examples.entity] }, ...problemResponses(400, ...resource.problems.create) }
         }
       },
       async (request, reply) => {
@@ -105,7 +108,7 @@ export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsync
           description: `${resource.about}\n\nAnswers the entry as the last write stored it, with its \`ETag\`; with \`asOf\`, as it stood at that instant (404 if it did not exist then; a future instant reads as now).`,
           params: EntityParams,
           querystring: Type.Object({ asOf: Type.Optional(Instant('Read the entry as it stood at this instant (RFC 3339).')) }, { additionalProperties: false }),
-          response: { 200: { ...resource.entity, description: `The ${resource.label}.` }, ...problemResponses(400) }
+          response: { 200: { ...resource.entity, description: `The ${resource.label}.`, examples: [resource.examples.patched] }, ...problemResponses(400) }
         }
       },
       async (request, reply) => {
@@ -129,8 +132,8 @@ export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsync
           description: 'Replaces the given fields; lists (and nested objects) are replaced whole. Send `If-Match` with the ETag you read to avoid overwriting a change made meanwhile.',
           params: EntityParams,
           headers: IfMatchHeaders,
-          body: resource.patch,
-          response: { 200: { ...resource.entity, description: `The whole ${resource.label} after the change, with its new \`ETag\`.` }, ...problemResponses(400, 412, ...resource.problems.patch) }
+          body: withExample(resource.patch, resource.examples.patch),
+          response: { 200: { ...resource.entity, description: `The whole ${resource.label} after the change, with its new \`ETag\`.`, examples: [resource.examples.patched] }, ...problemResponses(400, 412, ...resource.problems.patch) }
         }
       },
       async (request, reply) => {

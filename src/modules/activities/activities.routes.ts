@@ -4,6 +4,7 @@ import { activities } from '../../db/schema/index.ts'
 import { resourceRoutes } from '../../shared/resource-routes.ts'
 import { CountryCode, Instant, Uuid } from '../../shared/schemas.ts'
 import { assertValid } from '../../shared/validation.ts'
+import { activityExamples } from '../../example/openapi-examples.ts'
 import { activitiesRepository, activityFilters } from './activities.repository.ts'
 import { activityErrors } from './activities.rules.ts'
 import { ActivityCreateSchema, ActivityPatchSchema, ActivitySchema, activityDefaults, lawfulBasisCodes, normaliseActivity, roles, statuses } from './activities.schemas.ts'
@@ -61,6 +62,7 @@ export default resourceRoutes({
     'Only `name` is required: a draft may be incomplete, and the findings say what is missing. Malformed values answer 400; ids that do not exist in this organisation answer 422 naming each path.',
   deleteNote: 'Deletes the activity and what it owns. To keep it in the history but out of exports, set `status` to `retired` instead.',
   problems: { create: [422], patch: [422], delete: [] },
+  examples: activityExamples,
   store: (db) => {
     const repository = activitiesRepository(db)
     return {

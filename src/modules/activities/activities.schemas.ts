@@ -51,7 +51,7 @@ export const Consent = shape(
 
 export const Purpose = shape(
   (variant) => ({
-    description: Text(2000, 'The purpose, specific and explicit (Arts. 5(1)(b), 30(1)(b)).', ['Pay salaries']),
+    description: Text(2000, 'The purpose, specific and explicit (Arts. 5(1)(b), 30(1)(b)).', ['Pay salaries to employees']),
     legalBasis: Nullable(Type.Enum(lawfulBasisCodes), 'The Art. 6(1) basis of this purpose (`6.1.a` … `6.1.f`); null while undecided.'),
     legalReference: reference('The Union or Member State law a 6.1.c or 6.1.e basis rests on (Art. 6(3)), e.g. `bokføringsloven § 13`.'),
     legitimateInterest: reference('The legitimate interest pursued, for 6.1.f (Art. 13(1)(d)).'),
@@ -156,7 +156,7 @@ const list = <T extends TSchema>(item: T, description: string, maxItems = 100) =
 /** Everything but the metadata: the fields a client sets, in their read shape. */
 function activityFields(nested: 'input' | 'output'): TProperties {
   return {
-    name: Text(300, 'Name of the processing activity.', ['Payroll']),
+    name: Text(300, 'Name of the processing activity.', ['Personnel administration and payroll']),
     description: Description('What the processing is, in a few sentences.'),
     owner: Nullable(Text(300), 'The business function responsible (ICO template: business function).'),
     status: Type.Enum([...statuses], { description: '`draft` (default), `active`, or `retired` (left out of exports).' }),

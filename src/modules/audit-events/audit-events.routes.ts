@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../../shared/http.ts'
 import { problemResponses } from '../../shared/problems.ts'
 import { Instant, Nullable, OrganisationParams, Page, PageQuery, Uuid } from '../../shared/schemas.ts'
 import { listAuditEvents } from './audit-events.repository.ts'
+import { auditEventPageExample, withExample } from '../../example/openapi-examples.ts'
 
 const AuditEventSchema = Type.Object(
   {
@@ -47,7 +48,7 @@ const auditEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Every create, update and delete of the organisation and its records, with the actor, the time, and the full entity after the change (before it, for a delete). Events are written in the same transaction as the change and can never be altered or removed.',
         params: OrganisationParams,
         querystring: AuditQuery,
-        response: { 200: Page(AuditEventSchema, 'A page of audit events, newest first.'), ...problemResponses(400) }
+        response: { 200: withExample(Page(AuditEventSchema, 'A page of audit events, newest first.'), auditEventPageExample), ...problemResponses(400) }
       }
     },
     async (request) => {

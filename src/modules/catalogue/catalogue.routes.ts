@@ -3,6 +3,7 @@ import { Type, type TProperties, type TSchema } from 'typebox'
 import type { FieldError } from '../../shared/problems.ts'
 import { resourceRoutes } from '../../shared/resource-routes.ts'
 import { EntityMetadata } from '../../shared/schemas.ts'
+import type { ResourceExamples } from '../../example/openapi-examples.ts'
 import { assertValid } from '../../shared/validation.ts'
 import { catalogueRepository, type CatalogueStorage, type Fields } from './catalogue.repository.ts'
 
@@ -24,7 +25,7 @@ export interface CatalogueResource extends CatalogueStorage {
   where: (query: Record<string, unknown>) => (SQL | undefined)[]
   /** Rules the schema cannot express, on the whole entry as it would be stored: 400 errors. */
   check: (entry: Fields) => (FieldError | undefined)[]
-  example: Fields
+  examples: ResourceExamples
 }
 
 /** The five operations of a catalogue resource, on the generic repository. */
@@ -36,7 +37,7 @@ export function catalogueRoutes(resource: CatalogueResource) {
   return resourceRoutes({
     ...resource,
     entity: Type.Object({ ...EntityMetadata, ...resource.fields }, { additionalProperties: false, description: resource.about }),
-    create: Type.Object(optional, { additionalProperties: false, examples: [resource.example] }),
+    create: Type.Object(optional, { additionalProperties: false }),
     patch: Type.Partial(Type.Object(resource.fields), { additionalProperties: false, minProperties: 1, description: 'The fields to replace; lists are replaced whole.' }),
     filters: {
       q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only entries whose name or description contains this text (any case).' })),

@@ -6,6 +6,7 @@ import { Description, Nullable, Text } from '../../shared/schemas.ts'
 import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
+import { catalogueExamples } from '../../example/openapi-examples.ts'
 
 const specialCategoryCodes = specialCategories.map((category) => category.code)
 
@@ -37,7 +38,7 @@ export const dataCategoriesResource: CatalogueResource = {
   ],
   check: () => [],
   referencedBy: [linkedActivities('data_category_id')],
-  example: { name: 'Health data', description: 'Sick leave certificates and work-related health information.', specialCategory: 'health_data', criminal: false }
+  examples: catalogueExamples['data-categories']
 }
 
 export default catalogueRoutes(dataCategoriesResource)

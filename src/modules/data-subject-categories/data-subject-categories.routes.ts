@@ -4,6 +4,7 @@ import { Description, Text } from '../../shared/schemas.ts'
 import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
+import { catalogueExamples } from '../../example/openapi-examples.ts'
 
 export const dataSubjectCategoriesResource: CatalogueResource = {
   path: 'data-subject-categories',
@@ -33,7 +34,7 @@ export const dataSubjectCategoriesResource: CatalogueResource = {
   ],
   check: () => [],
   referencedBy: [linkedActivities('data_subject_category_id')],
-  example: { name: 'Job applicants', description: 'People who apply for a position.', includesChildren: false, vulnerable: false }
+  examples: catalogueExamples['data-subject-categories']
 }
 
 export default catalogueRoutes(dataSubjectCategoriesResource)

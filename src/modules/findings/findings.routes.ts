@@ -6,6 +6,7 @@ import { scopes } from '../../auth/scopes.ts'
 import { problemResponses } from '../../shared/problems.ts'
 import { EntityParams, OrganisationParams, Uuid } from '../../shared/schemas.ts'
 import { loadForCompliance } from './findings.repository.ts'
+import { activityFindingsExample, findingsExample, rightsExample, withExample } from '../../example/openapi-examples.ts'
 
 const severities = ['error', 'warning', 'info'] as const
 
@@ -59,7 +60,12 @@ export const rulesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listRules',
         summary: 'List the rules the record is checked against',
         description: 'Each rule, its severity, the article it rests on and what it checks. The findings endpoints report where a record breaks them.',
-        response: { 200: Type.Object({ items: Type.Array(RuleSchema) }, { additionalProperties: false, description: 'Every rule.' }) }
+        response: {
+          200: Type.Object(
+            { items: Type.Array(RuleSchema) },
+            { additionalProperties: false, description: 'Every rule.', examples: [{ items: ruleCatalogue.filter((rule) => ['purpose-without-legal-basis', 'retention-missing'].includes(rule.id)) }] }
+          )
+        }
       }
     },
     async (_request, reply) => {
@@ -91,7 +97,7 @@ const findingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false }
         ),
-        response: { 200: FindingsSchema, ...problemResponses(400) }
+        response: { 200: withExample(FindingsSchema, findingsExample), ...problemResponses(400) }
       }
     },
     async (request) => {
@@ -118,7 +124,7 @@ const findingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Check one activity',
         description: 'The findings on one activity, article by article.',
         params: EntityParams,
-        response: { 200: FindingsSchema, ...problemResponses(400) }
+        response: { 200: withExample(FindingsSchema, activityFindingsExample), ...problemResponses(400) }
       }
     },
     async (request) => {
@@ -138,7 +144,7 @@ const findingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The data subject rights an activity gives',
         description: 'The rights of Arts. 13–22 and 77 for this activity, computed from the legal bases of its purposes, direct marketing, automated decisions, explicit consent (9.2.a) and 49.1.a transfers; each with its article, whether it applies fully, partly or not, and why. Art. 23 restrictions in national law are not modelled.',
         params: EntityParams,
-        response: { 200: Type.Object({ items: Type.Array(RightSchema) }, { additionalProperties: false, description: 'The rights.' }), ...problemResponses(400) }
+        response: { 200: Type.Object({ items: Type.Array(RightSchema) }, { additionalProperties: false, description: 'The rights.', examples: [rightsExample] }), ...problemResponses(400) }
       }
     },
     async (request) => {

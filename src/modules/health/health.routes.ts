@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ApiProblem, problemResponses } from '../../shared/problems.ts'
+import { withExample } from '../../example/openapi-examples.ts'
 
 const READY_TIMEOUT_MS = 2000
 
@@ -22,7 +23,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getLiveness',
         summary: 'Liveness: the process is up',
         description: 'Answers 200 while the process serves HTTP. It does not touch the database, so a database outage never gets the process restarted.',
-        response: { 200: HealthSchema }
+        response: { 200: withExample(HealthSchema, { status: 'ok' }) }
       }
     },
     async () => ({ status: 'ok' as const })
@@ -36,7 +37,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getReadiness',
         summary: 'Readiness: the database answers',
         description: `Answers 200 when the database answers a trivial query within ${READY_TIMEOUT_MS} ms, otherwise 503 problem+json with Retry-After. Route traffic away while it is 503; it turns 200 again by itself when the database is back.`,
-        response: { 200: HealthSchema, ...problemResponses(503) }
+        response: { 200: withExample(HealthSchema, { status: 'ok', database: 'postgres' }), ...problemResponses(503) }
       }
     },
     async () => {

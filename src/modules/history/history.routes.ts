@@ -6,6 +6,7 @@ import { ActivitySchema } from '../activities/activities.schemas.ts'
 import { ApiProblem, problemResponses } from '../../shared/problems.ts'
 import { EntityParams, Instant, Nullable, OrganisationParams, Uuid } from '../../shared/schemas.ts'
 import { changesBetween, clampToNow, historyOf } from './history.repository.ts'
+import { activityHistoryExample, changesExample } from '../../example/openapi-examples.ts'
 
 const VersionSchema = Type.Object(
   {
@@ -53,7 +54,7 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The versions of one activity',
         description: 'Every version of the activity, oldest first: who made it, when, which fields changed, and the activity as it then stood. Also for a deleted activity.',
         params: EntityParams,
-        response: { 200: Type.Object({ items: Type.Array(VersionSchema) }, { additionalProperties: false, description: 'The versions.' }), ...problemResponses(400) }
+        response: { 200: Type.Object({ items: Type.Array(VersionSchema) }, { additionalProperties: false, description: 'The versions.', examples: [activityHistoryExample] }), ...problemResponses(400) }
       }
     },
     async (request) => ({ items: (await historyOf(db, request.params.orgId, 'activity', request.params.id, 'activity')) as never })
@@ -83,7 +84,10 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: {
             description: 'The changes.',
             content: {
-              'application/json': { schema: Type.Object({ from: Instant('As asked.'), to: Instant('As read (a future instant reads as now).'), items: Type.Array(ChangeSchema) }, { additionalProperties: false }) },
+              'application/json': {
+                schema: Type.Object({ from: Instant('As asked.'), to: Instant('As read (a future instant reads as now).'), items: Type.Array(ChangeSchema) }, { additionalProperties: false }),
+                example: changesExample
+              },
               'text/csv': { schema: Type.String({ description: `Columns: ${changeColumns.join(', ')}.` }) }
             }
           },

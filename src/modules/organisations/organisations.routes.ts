@@ -8,6 +8,7 @@ import { IfMatchHeaders, NameCursor, OrganisationParams, Page, PageQuery } from 
 import { assertValid, unknownCountry } from '../../shared/validation.ts'
 import { createOrganisation, deleteOrganisation, getOrganisation, listOrganisations, updateOrganisation } from './organisations.repository.ts'
 import { OrganisationCreateSchema, OrganisationPatchSchema, OrganisationSchema } from './organisations.schemas.ts'
+import { organisationExamples as examples, withExample } from '../../example/openapi-examples.ts'
 
 const tags = ['Organisations']
 
@@ -23,8 +24,8 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createOrganisation',
         summary: 'Create an organisation',
         description: 'Creates the controller (or processor) whose record will be kept. Only `name` and `country` are required.',
-        body: OrganisationCreateSchema,
-        response: { 201: { ...OrganisationSchema, description: 'The organisation, with `Location` and `ETag` headers.' }, ...problemResponses(400) }
+        body: withExample(OrganisationCreateSchema, examples.create),
+        response: { 201: { ...OrganisationSchema, description: 'The organisation, with `Location` and `ETag` headers.', examples: [examples.entity] }, ...problemResponses(400) }
       }
     },
     async (request, reply) => {
@@ -43,7 +44,7 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'List the organisations the token may use',
         description: "The organisations in the token's `orgs` claim; with `ropa:platform`, all of them. Ordered by name.",
         querystring: Type.Object(PageQuery, { additionalProperties: false }),
-        response: { 200: Page(OrganisationSchema, 'A page of organisations.'), ...problemResponses(400) }
+        response: { 200: withExample(Page(OrganisationSchema, 'A page of organisations.'), examples.page), ...problemResponses(400) }
       }
     },
     async (request) => {
@@ -63,7 +64,7 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getOrganisation',
         summary: 'Read an organisation',
         params: OrganisationParams,
-        response: { 200: { ...OrganisationSchema, description: 'The organisation, with its `ETag`.' }, ...problemResponses(400) }
+        response: { 200: { ...OrganisationSchema, description: 'The organisation, with its `ETag`.', examples: [examples.patched] }, ...problemResponses(400) }
       }
     },
     async (request, reply) => {
@@ -84,8 +85,8 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Replaces the given fields of the controller profile (identity, contact, DPO, Art. 27 representative, public-authority flag, employee count, supervisory authority). Send `If-Match` with the ETag you read to avoid overwriting a change made meanwhile.',
         params: OrganisationParams,
         headers: IfMatchHeaders,
-        body: OrganisationPatchSchema,
-        response: { 200: { ...OrganisationSchema, description: 'The whole organisation after the change, with its new `ETag`.' }, ...problemResponses(400, 412) }
+        body: withExample(OrganisationPatchSchema, examples.patch),
+        response: { 200: { ...OrganisationSchema, description: 'The whole organisation after the change, with its new `ETag`.', examples: [examples.patched] }, ...problemResponses(400, 412) }
       }
     },
     async (request, reply) => {

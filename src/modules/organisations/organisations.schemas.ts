@@ -43,14 +43,13 @@ export type Organisation = Static<typeof OrganisationSchema>
 const { name, country, ...optionalFields } = OrganisationFields
 export const OrganisationCreateSchema = Type.Object(
   { name, country, ...Object.fromEntries(Object.entries(optionalFields).map(([key, schema]) => [key, Type.Optional(schema)])) } as typeof OrganisationFields,
-  { additionalProperties: false, examples: [{ name: 'Example Consulting AS', country: 'NO', registrationNumber: '923456783', email: 'privacy@example.no' }] }
+  { additionalProperties: false }
 )
 export type OrganisationCreate = Pick<Static<typeof OrganisationCreateSchema>, 'name' | 'country'> & Partial<Static<typeof OrganisationCreateSchema>>
 
 export const OrganisationPatchSchema = Type.Partial(Type.Object(OrganisationFields), {
   additionalProperties: false,
   minProperties: 1,
-  description: 'The fields to replace; `dpo` and `representative` are replaced whole.',
-  examples: [{ dpo: { designated: true, name: 'Kari Nordmann', email: 'dpo@example.no', phone: null, address: null } }]
+  description: 'The fields to replace; `dpo` and `representative` are replaced whole.'
 })
 export type OrganisationPatch = Static<typeof OrganisationPatchSchema>

@@ -6,9 +6,9 @@ const ProblemTypeSchema = Type.Object(
   {
     type: Type.String({ examples: ['/problems/not-found'] }),
     code: Type.String({ examples: ['ROPA_NOT_FOUND'] }),
-    status: Type.Integer(),
-    title: Type.String(),
-    description: Type.String()
+    status: Type.Integer({ description: 'The HTTP status answers of this type carry.' }),
+    title: Type.String({ description: 'The `title` of those answers.' }),
+    description: Type.String({ description: 'What the problem means and what to do about it.' })
   },
   { additionalProperties: false }
 )
@@ -30,7 +30,11 @@ const problemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Problems'],
         operationId: 'listProblemTypes',
         summary: 'List the problem types',
-        response: { 200: Type.Object({ items: Type.Array(ProblemTypeSchema) }, { additionalProperties: false, description: 'Every problem type.' }) }
+        description:
+          'Every problem type the API answers with: its `type` URI, its stable `code`, the HTTP status, the title and what it means. The `type` of every problem+json answer is one of these URIs, a reference relative to the API base URL that resolves to GET /problems/{slug}. No token needed.',
+        response: {
+          200: Type.Object({ items: Type.Array(ProblemTypeSchema) }, { additionalProperties: false, description: 'Every problem type.', examples: [{ items: [describe('validation_failed'), describe('not_found')] }] })
+        }
       }
     },
     async () => ({ items: kinds.map(describe) })
@@ -43,9 +47,9 @@ const problemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Problems'],
         operationId: 'getProblemType',
         summary: 'Describe one problem type',
-        description: 'The `type` of every problem answer resolves here.',
-        params: Type.Object({ slug: Type.String({ maxLength: 64, examples: ['validation-failed'] }) }, { additionalProperties: false }),
-        response: { 200: { ...ProblemTypeSchema, description: 'The problem type.' }, ...problemResponses(400, 404) }
+        description: `The problem type whose \`type\` URI is \`/problems/{slug}\`: a problem answer with \`"type": "/problems/validation-failed"\` is described at GET /problems/validation-failed. Slugs: ${kinds.map((kind) => `\`${problemTypes[kind].slug}\``).join(', ')}. Any other slug answers 404 (\`/problems/not-found\`). No token needed.`,
+        params: Type.Object({ slug: Type.String({ maxLength: 64, description: 'The last segment of a problem `type` URI.', examples: ['validation-failed'] }) }, { additionalProperties: false }),
+        response: { 200: { ...ProblemTypeSchema, description: 'The problem type.', examples: [describe('validation_failed')] }, ...problemResponses(400, 404) }
       }
     },
     async (request) => {

@@ -8,6 +8,7 @@ import { unknownCountry } from '../../shared/validation.ts'
 import { equalsIfGiven, type Fields, textFilter } from '../catalogue/catalogue.repository.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
+import { catalogueExamples } from '../../example/openapi-examples.ts'
 
 const authorisations = ['specific', 'general', 'unknown'] as const
 
@@ -75,7 +76,7 @@ export const processorsResource: CatalogueResource = {
       sql`select 'processor' as entity_type, p.id, p.name from processor_subprocessors l join processors p on p.id = l.processor_id where l.organisation_id = ${organisationId} and l.subprocessor_id = ${id}`
   ],
   fields: {
-    name: Text(300, 'Legal name of the processor, unique in the organisation regardless of case.', ['Mailer Ltd']),
+    name: Text(300, 'Legal name of the processor, unique in the organisation regardless of case.', ['Google Ireland Limited']),
     description: Description(),
     country: Nullable(CountryCode('Where the processor is established, ISO 3166-1 alpha-2; null when unknown.')),
     email: Nullable(Type.String({ format: 'email', maxLength: 320 }), 'Contact email.'),
@@ -122,16 +123,7 @@ export const processorsResource: CatalogueResource = {
       ? { path: '/dpfCertified', message: 'applies only to processors in the United States (country US); use null' }
       : undefined
   ],
-  example: {
-    name: 'Mailer Inc.',
-    country: 'US',
-    service: 'Sends the newsletter.',
-    dpaReference: 'contracts/mailer-dpa-2025.pdf',
-    dpaSignedAt: '2025-03-01',
-    subprocessorAuthorisation: 'general',
-    subProcessorIds: [],
-    dpfCertified: true
-  }
+  examples: catalogueExamples['processors']
 }
 
 export default catalogueRoutes(processorsResource)

@@ -5,6 +5,7 @@ import { unknownCountry } from '../../shared/validation.ts'
 import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
+import { catalogueExamples } from '../../example/openapi-examples.ts'
 
 export const recipientTypes = ['internal', 'processor', 'joint_controller', 'independent_controller', 'public_authority', 'other'] as const
 
@@ -18,7 +19,7 @@ export const recipientsResource: CatalogueResource = {
     'A category of recipients to whom personal data are disclosed (Art. 30(1)(d)), including recipients in third countries. Processors are recipients too (Art. 4(9)); a public authority receiving data for a particular inquiry is not.',
   table: recipients,
   fields: {
-    name: Text(300, 'Name of the recipient or category of recipients, unique in the organisation regardless of case.', ['Payroll provider']),
+    name: Text(300, 'Name of the recipient or category of recipients, unique in the organisation regardless of case.', ['Public authorities']),
     type: Type.Enum([...recipientTypes], { description: 'What the recipient is to the organisation (default `internal`).' }),
     country: Nullable(CountryCode('Where the recipient is, ISO 3166-1 alpha-2; null when unknown or several.')),
     description: Description()
@@ -32,7 +33,7 @@ export const recipientsResource: CatalogueResource = {
   where: (query) => [textFilter(recipients, query.q as string | undefined), equalsIfGiven(recipients.type, query.type), equalsIfGiven(recipients.country, query.country)],
   check: (entry) => [unknownCountry(entry.country as string | null, '/country')],
   referencedBy: [linkedActivities('recipient_id')],
-  example: { name: 'Tax authorities', type: 'public_authority', country: 'NO', description: 'Statutory reporting of salaries and taxes.' }
+  examples: catalogueExamples['recipients']
 }
 
 export default catalogueRoutes(recipientsResource)

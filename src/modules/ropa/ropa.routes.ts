@@ -12,6 +12,7 @@ import { renderXlsx, XLSX_TYPE } from '../../exports/render-xlsx.ts'
 import { ApiProblem, problemResponses } from '../../shared/problems.ts'
 import { Instant, OrganisationParams } from '../../shared/schemas.ts'
 import { clampToNow } from '../history/history.repository.ts'
+import { recordExample } from '../../example/openapi-examples.ts'
 
 const formats = {
   json: { type: 'application/json; charset=utf-8', extension: 'json', render: renderJson },
@@ -132,7 +133,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
           200: {
             description: 'The record, with a `Content-Disposition` file name carrying the organisation, the record and the date.',
             content: {
-              'application/json': { schema: RecordSchema },
+              'application/json': { schema: RecordSchema, example: recordExample },
               'text/csv': { schema: Type.String({ description: 'UTF-8 (with a byte-order mark unless `?bom=false`), comma-separated, CRLF line ends, one header row.' }) },
               [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
             }

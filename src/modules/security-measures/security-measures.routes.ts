@@ -6,6 +6,7 @@ import { unknownCode } from '../../shared/validation.ts'
 import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
+import { catalogueExamples } from '../../example/openapi-examples.ts'
 
 const vocabulary = new Map(securityMeasureVocabulary.map((entry) => [entry.code, entry]))
 const measureTypes = ['technical', 'organisational'] as const
@@ -52,7 +53,7 @@ export const securityMeasuresResource: CatalogueResource = {
     ]
   },
   referencedBy: [linkedActivities('security_measure_id')],
-  example: { name: 'Two-factor authentication', code: 'T.MFA', type: 'technical', description: 'Required for every system holding personal data.', appliesToAllActivities: true }
+  examples: catalogueExamples['security-measures']
 }
 
 export default catalogueRoutes(securityMeasuresResource)

@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from '../../shared/http.ts'
 import { problemResponses } from '../../shared/problems.ts'
 import { CountryCode, OrganisationParams, Page, PageQuery, Uuid } from '../../shared/schemas.ts'
 import { mechanismCodes, statuses, Transfer } from '../activities/activities.schemas.ts'
+import { transferPageExample, withExample } from '../../example/openapi-examples.ts'
 
 const TransferRowSchema = Type.Object(
   {
@@ -43,7 +44,7 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Read only: transfers are written as part of their activity. Ordered by activity name, then position.',
         params: OrganisationParams,
         querystring: TransferQuery,
-        response: { 200: Page(TransferRowSchema, 'A page of transfers.'), ...problemResponses(400) }
+        response: { 200: withExample(Page(TransferRowSchema, 'A page of transfers.'), transferPageExample), ...problemResponses(400) }
       }
     },
     async (request) => {
