@@ -277,4 +277,3 @@ t.test('SIGTERM under load: requests in flight finish with 201, the process exit
   const createdIds = new Set(created.map(([, s]) => s.body.id))
   t.same(rows.filter((row) => !createdIds.has(row.id)).map((row) => row.name), [], 'nothing is stored that was not answered 201')
 })
-
