@@ -14,7 +14,8 @@ async function main() {
   })
 
   await app.ready()
-  // Before listening, so the first request already finds the example register.
+  // Before listening, so the first request already finds the example register. A failed load
+  // stores nothing (one transaction) and stops the start; the next start tries again.
   const access = await developmentAccess(app)
   await app.listen({ port: config.PORT, host: config.HOST })
   const baseUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${(app.server.address() as { port: number }).port}`
@@ -26,7 +27,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError || (error instanceof Error && error.name === 'DataDirLockedError') ? error.message : error
+  const message = error instanceof ConfigError || (error instanceof Error && ['DataDirLockedError', 'BundleError'].includes(error.name)) ? error.message : error
   console.error('ropa-api failed to start:', message)
   process.exit(1)
 })

@@ -16,8 +16,33 @@ export interface Bundle {
 export const exampleBundlePath = new URL('./example-consulting-as.json', import.meta.url)
 export const readExampleBundle = (): Bundle => JSON.parse(readFileSync(exampleBundlePath, 'utf8'))
 
-/** One call to the API: `app.inject` inside the server, `fetch` from the command line. */
+/** One call to the API: `fetch` from the command line (`npm run example`), `app.inject` in tests. */
 export type ApiCall = (method: 'POST' | 'PATCH', path: string, body: Json) => Promise<{ status: number; body: Json }>
+
+/**
+ * Where a bundle is written, one resource at a time: the API of a running instance, or (the first
+ * run) the resources' own stores inside one transaction. Each call answers the id of what it created.
+ */
+export interface BundleTarget {
+  createOrganisation(body: Json): Promise<string>
+  /** `path` is the resource's URL segment under the organisation, e.g. `data-categories`. */
+  create(path: string, organisationId: string, body: Json): Promise<string>
+  update(path: string, organisationId: string, id: string, body: Json): Promise<void>
+}
+
+/** A target that writes through a running instance's API, as any client does. */
+export function apiTarget(call: ApiCall): BundleTarget {
+  const send = async (method: 'POST' | 'PATCH', path: string, body: Json) => {
+    const response = await call(method, path, body)
+    if (response.status >= 300) throw new Error(`${response.status} ${JSON.stringify(response.body)}`)
+    return response.body
+  }
+  return {
+    createOrganisation: async (body) => (await send('POST', '/v1/organisations', body)).id as string,
+    create: async (path, organisationId, body) => (await send('POST', `/v1/organisations/${organisationId}/${path}`, body)).id as string,
+    update: async (path, organisationId, id, body) => void (await send('PATCH', `/v1/organisations/${organisationId}/${path}/${id}`, body))
+  }
+}
 
 export class BundleError extends Error {
   override name = 'BundleError'
@@ -32,17 +57,20 @@ const catalogues = [
 ] as const
 
 /**
- * Loads a bundle through the API itself, so it passes the same validation as any client's data.
- * Creates the organisation unless `organisationId` names one to load into.
+ * Writes a bundle into `target`: the organisation (unless `organisationId` names one to load into),
+ * the five catalogues, the processors' sub-processor links, then the activities, with keys resolved to ids.
+ * An `ApiCall` stands for the API target it calls through.
  */
-export async function loadBundle(call: ApiCall, bundle: Bundle, organisationId?: string) {
-  const send = async (method: 'POST' | 'PATCH', path: string, body: Json, what: string) => {
-    const response = await call(method, path, body)
-    if (response.status >= 300) throw new BundleError(`${what}: ${response.status} ${JSON.stringify(response.body)}`)
-    return response.body
+export async function loadBundle(into: BundleTarget | ApiCall, bundle: Bundle, organisationId?: string) {
+  const target = typeof into === 'function' ? apiTarget(into) : into
+  const step = async <T>(what: string, write: () => Promise<T>): Promise<T> => {
+    try {
+      return await write()
+    } catch (error) {
+      throw new BundleError(`${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    }
   }
-  const orgId = organisationId ?? ((await send('POST', '/v1/organisations', bundle.organisation, 'organisation')).id as string)
-  const base = `/v1/organisations/${orgId}`
+  const orgId = organisationId ?? (await step('organisation', () => target.createOrganisation(bundle.organisation)))
   const ids = new Map<string, string>()
   const idOf = (list: string, key: unknown, where: string) => {
     const id = ids.get(`${list}:${String(key)}`)
@@ -53,34 +81,31 @@ export async function loadBundle(call: ApiCall, bundle: Bundle, organisationId?:
 
   for (const [list, path] of catalogues) {
     for (const { key, subProcessorKeys: _, ...entry } of bundle[list]) {
-      const created = await send('POST', `${base}/${path}`, list === 'processors' ? { ...entry, subProcessorIds: [] } : entry, `${list} '${String(key)}'`)
-      ids.set(`${list}:${String(key)}`, created.id as string)
+      const body = list === 'processors' ? { ...entry, subProcessorIds: [] } : entry
+      ids.set(`${list}:${String(key)}`, await step(`${list} '${String(key)}'`, () => target.create(path, orgId, body)))
     }
   }
   for (const processor of bundle.processors.filter((entry) => ((entry.subProcessorKeys as unknown[] | undefined) ?? []).length > 0)) {
     const where = `processors '${String(processor.key)}'`
-    await send('PATCH', `${base}/processors/${idOf('processors', processor.key, where)}`, { subProcessorIds: idsOf('processors', processor.subProcessorKeys, where) }, where)
+    const body = { subProcessorIds: idsOf('processors', processor.subProcessorKeys, where) }
+    await step(where, () => target.update('processors', orgId, idOf('processors', processor.key, where), body))
   }
   for (const { key, dataSubjectCategoryKeys, dataCategoryKeys, recipientKeys, processorKeys, securityMeasureKeys, transfers, retention, ...activity } of bundle.activities) {
     const where = `activities '${String(key)}'`
-    await send(
-      'POST',
-      `${base}/activities`,
-      {
-        ...activity,
-        dataSubjectCategoryIds: idsOf('dataSubjectCategories', dataSubjectCategoryKeys, where),
-        dataCategoryIds: idsOf('dataCategories', dataCategoryKeys, where),
-        recipientIds: idsOf('recipients', recipientKeys, where),
-        processorIds: idsOf('processors', processorKeys, where),
-        securityMeasureIds: idsOf('securityMeasures', securityMeasureKeys, where),
-        transfers: ((transfers as Json[] | undefined) ?? []).map(({ processorKey, ...transfer }) => ({
-          ...transfer,
-          processorId: processorKey ? idOf('processors', processorKey, where) : null
-        })),
-        retention: ((retention as Json[] | undefined) ?? []).map(({ dataCategoryKeys: keys, ...rule }) => ({ ...rule, dataCategoryIds: idsOf('dataCategories', keys, where) }))
-      },
-      where
-    )
+    const body = {
+      ...activity,
+      dataSubjectCategoryIds: idsOf('dataSubjectCategories', dataSubjectCategoryKeys, where),
+      dataCategoryIds: idsOf('dataCategories', dataCategoryKeys, where),
+      recipientIds: idsOf('recipients', recipientKeys, where),
+      processorIds: idsOf('processors', processorKeys, where),
+      securityMeasureIds: idsOf('securityMeasures', securityMeasureKeys, where),
+      transfers: ((transfers as Json[] | undefined) ?? []).map(({ processorKey, ...transfer }) => ({
+        ...transfer,
+        processorId: processorKey ? idOf('processors', processorKey, where) : null
+      })),
+      retention: ((retention as Json[] | undefined) ?? []).map(({ dataCategoryKeys: keys, ...rule }) => ({ ...rule, dataCategoryIds: idsOf('dataCategories', keys, where) }))
+    }
+    await step(where, () => target.create('activities', orgId, body))
   }
   return { organisationId: orgId, ids, activities: bundle.activities.length }
 }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import { Type } from 'typebox'
 import { activities } from '../../db/schema/index.ts'
-import { resourceRoutes } from '../../shared/resource-routes.ts'
+import { type ResourceDefinition, resourceRoutes } from '../../shared/resource-routes.ts'
 import { CountryCode, Instant, Uuid } from '../../shared/schemas.ts'
 import { assertValid } from '../../shared/validation.ts'
 import { activityExamples } from '../../example/openapi-examples.ts'
@@ -47,7 +47,8 @@ function prepared(fields: Fields): Fields {
   return activity
 }
 
-export default resourceRoutes({
+/** The activities resource: its schemas and its store (also used without HTTP, by the first run). */
+export const activitiesDefinition: ResourceDefinition = {
   path: 'activities',
   names: { one: 'Activity', many: 'Activities' },
   label: 'processing activity',
@@ -73,4 +74,6 @@ export default resourceRoutes({
       remove: (organisationId, id, expectedVersions, context) => repository.remove(organisationId, id, expectedVersions, context)
     }
   }
-})
+}
+
+export default resourceRoutes(activitiesDefinition)

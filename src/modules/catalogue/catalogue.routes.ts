@@ -1,7 +1,7 @@
 import type { SQL } from 'drizzle-orm'
 import { Type, type TProperties, type TSchema } from 'typebox'
 import type { FieldError } from '../../shared/problems.ts'
-import { resourceRoutes } from '../../shared/resource-routes.ts'
+import { type ResourceDefinition, resourceRoutes } from '../../shared/resource-routes.ts'
 import { EntityMetadata } from '../../shared/schemas.ts'
 import type { ResourceExamples } from '../../example/openapi-examples.ts'
 import { assertValid } from '../../shared/validation.ts'
@@ -29,12 +29,15 @@ export interface CatalogueResource extends CatalogueStorage {
 }
 
 /** The five operations of a catalogue resource, on the generic repository. */
-export function catalogueRoutes(resource: CatalogueResource) {
+export const catalogueRoutes = (resource: CatalogueResource) => resourceRoutes(catalogueDefinition(resource))
+
+/** The resource definition of a catalogue resource: its schemas and its store (also used without HTTP, by the first run). */
+export function catalogueDefinition(resource: CatalogueResource): ResourceDefinition {
   const optional = Object.fromEntries(
     Object.entries(resource.fields).map(([key, schema]) => [key, resource.required.includes(key) ? schema : Type.Optional(schema as TSchema)])
   )
   const checked = (entry: Fields) => assertValid(resource.check(entry).map((error) => error && { ...error, path: `/body${error.path}` }))
-  return resourceRoutes({
+  return {
     ...resource,
     entity: Type.Object({ ...EntityMetadata, ...resource.fields }, { additionalProperties: false, description: resource.about }),
     create: Type.Object(optional, { additionalProperties: false }),
@@ -60,5 +63,5 @@ export function catalogueRoutes(resource: CatalogueResource) {
         remove: (organisationId, id, expectedVersions, context) => repository.remove(db, organisationId, id, expectedVersions, context)
       }
     }
-  })
+  }
 }

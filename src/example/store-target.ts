@@ -1,0 +1,62 @@
+import type { TSchema } from 'typebox'
+import { Value } from 'typebox/value'
+import type { Database } from '../db/client.ts'
+import { activitiesDefinition } from '../modules/activities/activities.routes.ts'
+import { catalogueDefinition } from '../modules/catalogue/catalogue.routes.ts'
+import { dataCategoriesResource } from '../modules/data-categories/data-categories.routes.ts'
+import { dataSubjectCategoriesResource } from '../modules/data-subject-categories/data-subject-categories.routes.ts'
+import { createOrganisation } from '../modules/organisations/organisations.repository.ts'
+import { OrganisationCreateSchema } from '../modules/organisations/organisations.schemas.ts'
+import { processorsResource } from '../modules/processors/processors.routes.ts'
+import { recipientsResource } from '../modules/recipients/recipients.routes.ts'
+import { securityMeasuresResource } from '../modules/security-measures/security-measures.routes.ts'
+import type { WriteContext } from '../shared/http.ts'
+import { ApiProblem, type FieldError } from '../shared/problems.ts'
+import type { ResourceDefinition } from '../shared/resource-routes.ts'
+import { assertValid, unknownCountry } from '../shared/validation.ts'
+import type { BundleTarget } from './bundle.ts'
+
+const definitions = new Map<string, ResourceDefinition>(
+  [...[dataCategoriesResource, dataSubjectCategoriesResource, recipientsResource, securityMeasuresResource, processorsResource].map(catalogueDefinition), activitiesDefinition].map(
+    (definition) => [definition.path, definition]
+  )
+)
+
+/** The body checked against the schema its route validates it with: a 400 naming each offending field otherwise. */
+function validBody(schema: TSchema, body: Record<string, unknown>): Record<string, unknown> {
+  const errors: FieldError[] = [...Value.Errors(schema, body)].map((error) => {
+    const unknown = error.keyword === 'additionalProperties' ? (error.params as { additionalProperties?: string[] }).additionalProperties : undefined
+    return unknown ? { path: `/body${error.instancePath}/${unknown.join(', ')}`, message: 'is not a known property' } : { path: `/body${error.instancePath}`, message: error.message }
+  })
+  if (errors.length > 0) throw new ApiProblem('validation_failed', errors.map((error) => `${error.path} ${error.message}`).join('; '), errors)
+  return body
+}
+
+function definitionOf(path: string): ResourceDefinition {
+  const definition = definitions.get(path)
+  if (!definition) throw new Error(`there is no resource ${path}`)
+  return definition
+}
+
+/**
+ * A target that writes with the resources' own stores on `db` (pass a transaction to make the whole
+ * load one), after the same checks their routes make: the create or patch schema, then the store's
+ * rules. No HTTP hook runs, so neither load shedding nor rate limits can refuse a step.
+ */
+export function storeTarget(db: Database, context: WriteContext): BundleTarget {
+  return {
+    async createOrganisation(body) {
+      const input = validBody(OrganisationCreateSchema, body) as Parameters<typeof createOrganisation>[1]
+      assertValid([unknownCountry(input.country, '/body/country')])
+      return (await createOrganisation(db, input, context)).id
+    },
+    async create(path, organisationId, body) {
+      const definition = definitionOf(path)
+      return (await definition.store(db).create(organisationId, validBody(definition.create, body), context)).id
+    },
+    async update(path, organisationId, id, body) {
+      const definition = definitionOf(path)
+      await definition.store(db).update(organisationId, id, validBody(definition.patch, body), undefined, context)
+    }
+  }
+}
