@@ -428,9 +428,9 @@ export const recordExample = {
         { ...current('data-categories', exampleIds.workplaceAdaptation, dataCategoryFields.workplaceAdaptation), specialCategory: codeRef(specialCategories, 'health_data') }
       ],
       recipients: [
-        { ...current('recipients', exampleIds.publicAuthorities, recipientFields.publicAuthorities), country: countryRef('NO') },
+        current('recipients', exampleIds.dataProcessors, recipientFields.dataProcessors),
         current('recipients', exampleIds.professionalAdvisers, recipientFields.professionalAdvisers),
-        current('recipients', exampleIds.dataProcessors, recipientFields.dataProcessors)
+        { ...current('recipients', exampleIds.publicAuthorities, recipientFields.publicAuthorities), country: countryRef('NO') }
       ],
       processors: [
         (({ id, name, description: _, subProcessorIds: __, ...fields }) => ({ id, name, ...fields, subProcessors: [] }))(current('processors', exampleIds.accountingProvider, processorFields.accountingProvider))
