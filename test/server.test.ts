@@ -13,19 +13,26 @@ import { buildTestApp, createTestDatabase, TEST_SECRET, token } from './helper.t
 const childEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0', ...env })
 
 t.test('closing lets in-flight requests finish and refuses new ones', async (t) => {
+  // The handler holds its request open until the test has seen a late request refused.
+  let started!: () => void
+  let release!: () => void
+  const handlerStarted = new Promise<void>((resolve) => (started = resolve))
+  const released = new Promise<void>((resolve) => (release = resolve))
   const app = await buildTestApp(t, {
     extend: (app) =>
       app.get('/test/slow', { schema: { hide: true } }, async () => {
-        await sleep(400)
+        started()
+        await released
         return { done: true }
       })
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
   const inFlight = fetch(`${base}/test/slow`)
-  await sleep(100)
+  await handlerStarted
   const closing = app.close()
   const late = await fetch(`${base}/health/live`).then((res) => res.status, (error: Error) => error.name)
+  release()
   const finished = await inFlight
   t.equal(finished.status, 200, 'the request already running completes')
   t.same(await finished.json(), { done: true })
