@@ -1,10 +1,10 @@
 import { countryByCode } from '../reference/countries.ts'
-import { ApiProblem, type FieldError } from './problems.ts'
+import { ApiProblem, describeErrors, type FieldError } from './problems.ts'
 
 /** Checks the schema cannot express (codes against the reference lists); throws one 400 naming every offending field. */
 export function assertValid(checks: (FieldError | undefined)[]): void {
   const errors = checks.filter((error): error is FieldError => error !== undefined)
-  if (errors.length > 0) throw new ApiProblem('validation_failed', errors.map((error) => `${error.path} ${error.message}`).join('; '), errors)
+  if (errors.length > 0) throw new ApiProblem('validation_failed', describeErrors(errors), errors)
 }
 
 export function unknownCountry(code: string | null | undefined, path: string): FieldError | undefined {

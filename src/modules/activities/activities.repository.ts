@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { activities, activityLinks, dataCategories, dataSubjectCategories, processors, recipients, securityMeasures } from '../../db/schema/index.ts'
 import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
-import { ApiProblem, type FieldError } from '../../shared/problems.ts'
+import { ApiProblem, describeErrors, type FieldError } from '../../shared/problems.ts'
 import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
 
 type Fields = Record<string, unknown>
@@ -74,7 +74,7 @@ export function activitiesRepository(db: Database) {
     const errors: FieldError[] = links
       .filter((link) => !found.has(`${link.target}:${link.id}`))
       .map((link) => ({ path: link.path, message: `there is no ${targets[link.target].label} ${link.id} in this organisation` }))
-    if (errors.length > 0) throw new ApiProblem('unprocessable', errors.map((error) => `${error.path} ${error.message}`).join('; '), errors)
+    if (errors.length > 0) throw new ApiProblem('unprocessable', describeErrors(errors), errors)
   }
 
   async function writeLinks(tx: Database, organisationId: string, activityId: string, links: Link[]) {

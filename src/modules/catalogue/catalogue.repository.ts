@@ -3,7 +3,7 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Database } from '../../db/client.ts'
 import { databaseError, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '../../db/errors.ts'
 import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
-import { ApiProblem, type FieldError, type Reference } from '../../shared/problems.ts'
+import { ApiProblem, describeErrors, type FieldError, type Reference } from '../../shared/problems.ts'
 import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
 
 /** Columns every catalogue table has (see db/schema/catalogue.ts). */
@@ -60,7 +60,7 @@ export function catalogueRepository(storage: CatalogueStorage) {
   async function rejectBrokenLinks(tx: Database, organisationId: string, id: string | undefined, fields: Fields) {
     const errors = (await storage.checkLinks?.(tx, organisationId, id, fields)) ?? []
     if (errors.length > 0) {
-      throw new ApiProblem('unprocessable', errors.map((error) => `${error.path} ${error.message}`).join('; '), errors)
+      throw new ApiProblem('unprocessable', describeErrors(errors), errors)
     }
   }
 
