@@ -5,6 +5,7 @@ import fp from 'fastify-plugin'
 import { Type } from 'typebox'
 import type { Database } from '../db/client.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
+import { loggableError } from './problem-details.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -158,7 +159,7 @@ export default fp<IdempotencyOptions>(
       } catch (error) {
         // The write itself is committed; only its record is missing. A retry finds the key in flight
         // (409) until the claim counts as abandoned, then runs again.
-        request.log.error({ err: error }, 'recording the answer of an Idempotency-Key failed')
+        request.log.error({ err: loggableError(error) }, 'recording the answer of an Idempotency-Key failed')
       }
       return payload
     })

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http'
+import { DrizzleQueryError } from 'drizzle-orm/errors'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { databaseError, FOREIGN_KEY_VIOLATION } from '../db/errors.ts'
@@ -104,7 +105,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): { problem: Pro
   if (kind) return { problem: make(kind, error.message), headers: {} }
   if (error instanceof SyntaxError && error.statusCode === 400) return { problem: make('malformed_body', error.message), headers: {} }
   if (isDatabaseUnavailable(error)) {
-    request.log.warn({ err: error }, 'database unavailable')
+    request.log.warn({ err: loggableError(error) }, 'database unavailable')
     return { problem: make('database_unavailable', 'The database cannot be reached right now.'), headers: { 'retry-after': RETRY_AFTER_SECONDS } }
   }
   if (isMissingOrganisation(error)) {
@@ -117,8 +118,31 @@ function toProblem(error: FastifyError, request: FastifyRequest): { problem: Pro
     return { problem: { ...problem, type: 'about:blank', title: STATUS_CODES[status] ?? 'Client error', status, code: 'ROPA_CLIENT_ERROR' }, headers: {} }
   }
   if (status === 503) return { problem: make('service_unavailable', 'The service is unavailable.'), headers: { 'retry-after': RETRY_AFTER_SECONDS } }
-  request.log.error({ err: error }, 'unhandled error')
+  request.log.error({ err: loggableError(error) }, 'unhandled error')
   return { problem: make('internal', 'An unexpected error occurred. Quote the requestId when reporting it.'), headers: {} }
+}
+
+// What of a database error says where and why a statement failed, without quoting its values.
+const DIAGNOSTIC_FIELDS = ['code', 'severity', 'constraint', 'schema', 'table', 'column', 'routine'] as const
+
+const isStatementError = (error: Error) => error instanceof DrizzleQueryError || 'params' in error || 'query' in error || ('severity' in error && 'code' in error)
+
+/**
+ * An error as it may be logged. A failed statement carries its parameters (user data) in drizzle's
+ * message and `params`, and the database's own message or detail often quotes them; such an error
+ * is logged as its SQL text, its SQLSTATE and diagnostics, and its stack frames, nothing more.
+ */
+export function loggableError(error: unknown): unknown {
+  const chain: Error[] = []
+  for (let current: unknown = error; current instanceof Error && chain.length < 5; current = current.cause) chain.push(current)
+  if (!chain.some(isStatementError)) return error
+  const field = (name: string) => chain.map((link) => (link as unknown as Record<string, unknown>)[name]).find((value) => typeof value === 'string')
+  const query = field('query')
+  const safe = new Error(query ? `Failed query: ${query}` : 'A database statement failed') as Error & Record<string, unknown>
+  for (const name of DIAGNOSTIC_FIELDS) if (field(name) !== undefined) safe[name] = field(name)
+  const frames = (chain[0]?.stack ?? '').split('\n').filter((line) => line.startsWith('    at '))
+  safe.stack = [`Error: ${safe.message}`, ...frames].join('\n')
+  return safe
 }
 
 function isMissingOrganisation(error: unknown): boolean {
