@@ -112,7 +112,8 @@ export function activitiesRepository(db: Database) {
     /** Reads the stored activity (404; 412 against If-Match), merges, lets `prepare` normalise and check it, then writes it. */
     async update(organisationId: string, id: string, patch: Fields, expectedVersions: number[] | undefined, context: WriteContext, prepare: (merged: Fields) => Fields) {
       return db.transaction(async (tx) => {
-        const [current] = await tx.select().from(activities).where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
+        // Locked until the transaction ends: a concurrent write waits instead of failing.
+        const [current] = await tx.select().from(activities).where(and(eq(activities.organisationId, organisationId), eq(activities.id, id))).for('update')
         if (!current) throw notFound(id)
         if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
         const { id: _id, organisationId: _org, version: _v, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...stored } = current

@@ -52,8 +52,10 @@ export function catalogueRepository(storage: CatalogueStorage) {
   const inOrganisation = (organisationId: string) => eq(table.organisationId, organisationId)
   const columnFields = (fields: Fields) => Object.fromEntries(Object.entries(fields).filter(([key]) => !storage.linkFields?.includes(key)))
 
-  async function select(db: Database, organisationId: string, id: string): Promise<Entity | undefined> {
-    const [row] = await db.select(columns()).from(table as PgTable).where(and(inOrganisation(organisationId), eq(table.id, id)))
+  /** The stored entry; with `lock`, locked until the transaction ends, so a concurrent write waits instead of failing. */
+  async function select(db: Database, organisationId: string, id: string, lock = false): Promise<Entity | undefined> {
+    const query = db.select(columns()).from(table as PgTable).where(and(inOrganisation(organisationId), eq(table.id, id)))
+    const [row] = await (lock ? query.for('update') : query)
     return row ? toEntity(row) : undefined
   }
 
@@ -114,7 +116,7 @@ export function catalogueRepository(storage: CatalogueStorage) {
     async update(db: Database, organisationId: string, id: string, patch: Fields, expectedVersions: number[] | undefined, context: WriteContext, check: (merged: Entity) => void) {
       try {
         return await db.transaction(async (tx) => {
-          const current = await select(tx, organisationId, id)
+          const current = await select(tx, organisationId, id, true)
           if (!current) throw notFound(id)
           if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
           check({ ...current, ...patch })
@@ -139,7 +141,7 @@ export function catalogueRepository(storage: CatalogueStorage) {
     async remove(db: Database, organisationId: string, id: string, expectedVersions: number[] | undefined, context: WriteContext) {
       try {
         await db.transaction(async (tx) => {
-          const current = await select(tx, organisationId, id)
+          const current = await select(tx, organisationId, id, true)
           if (!current) throw notFound(id)
           if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
           const references = await referencesTo(tx, organisationId, id)
