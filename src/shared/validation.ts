@@ -16,3 +16,11 @@ export function unknownCode(code: string | null | undefined, known: ReadonlySet<
   if (code === null || code === undefined || known.has(code)) return undefined
   return { path, message: `'${code}' is not a code of ${list}` }
 }
+
+/** A name as stored: Unicode NFC without surrounding white space, so names that look the same are the same. Blank answers 400. */
+export function withNormalisedName<T extends Record<string, unknown>>(fields: T): T {
+  if (typeof fields.name !== 'string') return fields
+  const name = fields.name.normalize('NFC').trim()
+  if (name === '') throw new ApiProblem('validation_failed', '/body/name must not be empty or white space only', [{ path: '/body/name', message: 'must not be empty or white space only' }])
+  return { ...fields, name }
+}

@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.ts'
 import { activities, activityLinks, dataCategories, dataSubjectCategories, processors, recipients, securityMeasures } from '../../db/schema/index.ts'
 import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
 import { ApiProblem, describeErrors, type FieldError } from '../../shared/problems.ts'
+import { withNormalisedName } from '../../shared/validation.ts'
 import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
 
 type Fields = Record<string, unknown>
@@ -94,7 +95,8 @@ export function activitiesRepository(db: Database) {
       return toActivity(row)
     },
 
-    async create(organisationId: string, fields: Fields, context: WriteContext): Promise<Activity> {
+    async create(organisationId: string, given: Fields, context: WriteContext): Promise<Activity> {
+      const fields = withNormalisedName(given)
       return db.transaction(async (tx) => {
         const links = linksOf(fields)
         await rejectBrokenLinks(tx, organisationId, links)
@@ -110,7 +112,8 @@ export function activitiesRepository(db: Database) {
     },
 
     /** Reads the stored activity (404; 412 against If-Match), merges, lets `prepare` normalise and check it, then writes it. */
-    async update(organisationId: string, id: string, patch: Fields, expectedVersions: number[] | undefined, context: WriteContext, prepare: (merged: Fields) => Fields) {
+    async update(organisationId: string, id: string, given: Fields, expectedVersions: number[] | undefined, context: WriteContext, prepare: (merged: Fields) => Fields) {
+      const patch = withNormalisedName(given)
       return db.transaction(async (tx) => {
         // Locked until the transaction ends: a concurrent write waits instead of failing.
         const [current] = await tx.select().from(activities).where(and(eq(activities.organisationId, organisationId), eq(activities.id, id))).for('update')

@@ -4,6 +4,7 @@ import type { Database } from '../../db/client.ts'
 import { databaseError, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '../../db/errors.ts'
 import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
 import { ApiProblem, describeErrors, type FieldError, type Reference } from '../../shared/problems.ts'
+import { withNormalisedName } from '../../shared/validation.ts'
 import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
 
 /** Columns every catalogue table has (see db/schema/catalogue.ts). */
@@ -93,7 +94,8 @@ export function catalogueRepository(storage: CatalogueStorage) {
       return { items: page, last: last && { name: last.name.toLowerCase(), id: last.id } }
     },
 
-    async create(db: Database, organisationId: string, fields: Fields, context: WriteContext): Promise<Entity> {
+    async create(db: Database, organisationId: string, given: Fields, context: WriteContext): Promise<Entity> {
+      const fields = withNormalisedName(given)
       try {
         return await db.transaction(async (tx) => {
           await rejectBrokenLinks(tx, organisationId, undefined, fields)
@@ -113,7 +115,8 @@ export function catalogueRepository(storage: CatalogueStorage) {
     },
 
     /** Reads the stored entry (404, or 412 against If-Match), lets `merge` check the result, then writes it. */
-    async update(db: Database, organisationId: string, id: string, patch: Fields, expectedVersions: number[] | undefined, context: WriteContext, check: (merged: Entity) => void) {
+    async update(db: Database, organisationId: string, id: string, given: Fields, expectedVersions: number[] | undefined, context: WriteContext, check: (merged: Entity) => void) {
+      const patch = withNormalisedName(given)
       try {
         return await db.transaction(async (tx) => {
           const current = await select(tx, organisationId, id, true)
