@@ -4,7 +4,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { databaseError, FOREIGN_KEY_VIOLATION } from '../db/errors.ts'
 import { isDatabaseUnavailable } from '../db/unavailable.ts'
-import { DATE_PATTERN, INSTANT_PATTERN } from '../shared/schemas.ts'
+import { COUNTRY_PATTERN, DATE_PATTERN, INSTANT_PATTERN, ISO_DURATION } from '../shared/schemas.ts'
+import { countryCodeMessage } from '../shared/validation.ts'
 import { ApiProblem, describeErrors, type FieldError, MAX_LISTED_ERRORS, type Problem, ProblemSchema, problemCode, problemTypeUri, problemTypes, type ProblemKind } from '../shared/problems.ts'
 
 interface AjvError {
@@ -12,6 +13,8 @@ interface AjvError {
   keyword: string
   message?: string
   params: Record<string, unknown>
+  /** The offending value (Ajv's `verbose` option). */
+  data?: unknown
 }
 
 const partPrefix: Record<string, string> = { body: '/body', querystring: '/query', params: '/params', headers: '/headers' }
@@ -47,7 +50,9 @@ export function fieldErrors(validation: AjvError[], context = 'body'): FieldErro
       case 'enum':
         return { path: `${prefix}${error.instancePath}`, message: `must be one of: ${(error.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}` }
       case 'pattern':
-        return { path: `${prefix}${error.instancePath}`, message: patternMessages[String(error.params.pattern)] ?? error.message ?? 'must match its pattern' }
+        return { path: `${prefix}${error.instancePath}`, message: patternMessages[String(error.params.pattern)]?.(error.data) ?? error.message ?? 'must match its pattern' }
+      case 'format':
+        return { path: `${prefix}${error.instancePath}`, message: formatMessages[String(error.params.format)] ?? error.message ?? 'must match its format' }
       case 'type':
         return { path: `${prefix}${error.instancePath}`, message: `must be ${String(error.params.type).split(',').join(' or ')}` }
       default:
@@ -59,10 +64,17 @@ export function fieldErrors(validation: AjvError[], context = 'body'): FieldErro
   })
 }
 
-const patternMessages: Record<string, string> = {
-  [INSTANT_PATTERN]: 'must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z (year 0001 or later, seconds 00 to 59)',
-  [DATE_PATTERN]: 'must be a date YYYY-MM-DD, year 0001 or later'
+const INSTANT_MESSAGE = 'must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z (year 0001 or later, seconds 00 to 59)'
+const DATE_MESSAGE = 'must be a date YYYY-MM-DD such as 2026-01-31 (year 0001 or later)'
+
+/** Messages for the patterns and formats a person gets wrong, with an example of a right value. */
+const patternMessages: Record<string, (value: unknown) => string> = {
+  [INSTANT_PATTERN]: () => INSTANT_MESSAGE,
+  [DATE_PATTERN]: () => DATE_MESSAGE,
+  [COUNTRY_PATTERN]: countryCodeMessage,
+  [ISO_DURATION]: (value) => `'${String(value)}' is not an ISO 8601 duration: write P6M for six months, P10Y for ten years, P30D for thirty days`
 }
+const formatMessages: Record<string, string> = { date: DATE_MESSAGE, 'date-time': INSTANT_MESSAGE }
 
 const escapePointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1')
 
