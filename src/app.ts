@@ -38,8 +38,9 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 // Bodies are validated strictly: unknown properties are errors (never stripped) and values are
 // never coerced. Query strings and path parameters arrive as text, so they are converted.
-const strictAjv = { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true } as const
-const textAjv = { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } as const
+// `verbose` gives each error the offending value, which the messages name (the input guards bound how many).
+const strictAjv = { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true, verbose: true } as const
+const textAjv = { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true, verbose: true } as const
 
 function strictBodyValidator(): NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator'] {
   const pool = AjvCompiler()

@@ -6,6 +6,7 @@ import { Type } from 'typebox'
 import type { Database } from '../db/client.ts'
 import { etagOf, type WriteContext, writeContext } from '../shared/http.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
+import { loggableError } from './problem-details.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -211,7 +212,7 @@ export default fp<IdempotencyOptions>(
         await storeKey(app.database.db, claim, { status: reply.statusCode, headers, body: typeof payload === 'string' ? payload : null })
       } catch (error) {
         // Nothing was written (a create records its own answer), so a retry without the record runs again.
-        request.log.warn({ err: error }, 'recording the answer of an Idempotency-Key failed')
+        request.log.warn({ err: loggableError(error) }, 'recording the answer of an Idempotency-Key failed')
       }
       return payload
     })

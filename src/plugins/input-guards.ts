@@ -1,22 +1,58 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { ApiProblem, type FieldError } from '../shared/problems.ts'
+import { ApiProblem, describeErrors, type FieldError } from '../shared/problems.ts'
 import { problemFor, sendProblem } from './problem-details.ts'
 
-/** JSON pointers to every string under `value` that holds U+0000, which PostgreSQL text and jsonb cannot store. */
-function nulCharacters(value: unknown, at: string, depth = 0): string[] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [at] : []
-  if (depth > MAX_DEPTH) return []
-  if (Array.isArray(value)) return value.flatMap((item, index) => nulCharacters(item, `${at}/${index}`, depth + 1))
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [...(key.includes('\u0000') ? [at] : []), ...nulCharacters(item, `${at}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, depth + 1)])
-  }
-  return []
-}
-// Deeper than any schema of this API; validation has refused deeper bodies by now.
+// No object or list of this API comes near these bounds; a request past them is refused before
+// validation, whose cost (and list of errors) would otherwise grow with every key or item sent.
+const MAX_PROPERTIES = 200
+const MAX_ITEMS = 1000
+const MAX_VALUES = 50_000
+// Deeper than any schema of this API; validation refuses deeper bodies.
 const MAX_DEPTH = 32
 
-const invalid = (errors: FieldError[]) => new ApiProblem('validation_failed', errors.map((error) => `${error.path} ${error.message}`).join('; '), errors)
+const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed()
+
+/** What PostgreSQL text and jsonb cannot store: U+0000, and a lone UTF-16 surrogate. */
+function unstorable(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain the NUL character (U+0000)'
+  if (!isWellFormed(text)) return 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)'
+  return undefined
+}
+
+const escapePointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1')
+
+/**
+ * One pass over a request part: every string and key the database could not store, and every object
+ * or list too large for any schema, as field errors. Over MAX_VALUES values in all, it stops.
+ */
+function inspectInput(value: unknown, at: string, errors: FieldError[], budget: { values: number }, depth = 0): FieldError[] {
+  if (--budget.values < 0) return errors
+  if (typeof value === 'string') {
+    const problem = unstorable(value)
+    if (problem) errors.push({ path: at, message: problem })
+    return errors
+  }
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return errors
+  if (Array.isArray(value)) {
+    if (value.length > MAX_ITEMS) errors.push({ path: at, message: `has ${value.length} items; no list of this API takes more than ${MAX_ITEMS}` })
+    else value.forEach((item, index) => inspectInput(item, `${at}/${index}`, errors, budget, depth + 1))
+    return errors
+  }
+  const keys = Object.keys(value)
+  if (keys.length > MAX_PROPERTIES) {
+    errors.push({ path: at, message: `has ${keys.length} properties; no object of this API has more than ${MAX_PROPERTIES}` })
+    return errors
+  }
+  for (const key of keys) {
+    const problem = unstorable(key)
+    if (problem) errors.push({ path: at, message: `has a property name that ${problem}` })
+    inspectInput((value as Record<string, unknown>)[key], `${at}/${escapePointer(key)}`, errors, budget, depth + 1)
+  }
+  return errors
+}
+
+const invalid = (errors: FieldError[]) => new ApiProblem('validation_failed', describeErrors(errors), errors)
 
 /** Errors the router raises before any route runs, as problems like every other. */
 export function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
@@ -26,17 +62,24 @@ export function frameworkError(error: FastifyError, request: FastifyRequest, rep
 }
 
 /**
- * What JSON Schema lets through but the database cannot take: the NUL character in any string,
- * and (through Ajv's query coercion, which skips its range checks for them) infinite numbers.
+ * What JSON Schema lets through but the database cannot take: the NUL character and lone surrogates
+ * in any string, and (through Ajv's query coercion, which skips its range checks for them) infinite
+ * numbers; and requests too large for validation to be cheap.
  */
 export default fp(
   async function inputGuards(app: FastifyInstance) {
-    // After validation: the schemas bound the depth of what is walked here.
-    app.addHook('preHandler', async (request) => {
+    // Before validation, so that its cost is bounded too.
+    app.addHook('preValidation', async (request) => {
+      const budget = { values: MAX_VALUES }
+      const errors = inspectInput(request.params, '/params', [], budget)
+      inspectInput(request.query, '/query', errors, budget)
       // A body the route has no schema for (a DELETE's) is never read, so it is not checked either.
-      const body = request.routeOptions.schema?.body ? nulCharacters(request.body, '/body') : []
-      const paths = [...nulCharacters(request.params, '/params'), ...nulCharacters(request.query, '/query'), ...body]
-      if (paths.length > 0) throw invalid(paths.map((path) => ({ path, message: 'must not contain the NUL character (U+0000)' })))
+      if (request.routeOptions.schema?.body) inspectInput(request.body, '/body', errors, budget)
+      if (budget.values < 0) throw invalid([{ path: '/body', message: `holds more than ${MAX_VALUES} values; no request of this API needs as many` }])
+      if (errors.length > 0) throw invalid(errors)
+    })
+    // After validation: Ajv's query coercion skips its range checks for infinite numbers.
+    app.addHook('preHandler', async (request) => {
       const query = (request.query ?? {}) as Record<string, unknown>
       const infinite = Object.entries(query).filter(([, value]) => typeof value === 'number' && !Number.isFinite(value))
       if (infinite.length > 0) throw invalid(infinite.map(([name]) => ({ path: `/query/${name}`, message: 'must be a finite number' })))

@@ -1,16 +1,20 @@
 import { STATUS_CODES } from 'node:http'
+import { DrizzleQueryError } from 'drizzle-orm/errors'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { databaseError, FOREIGN_KEY_VIOLATION } from '../db/errors.ts'
 import { isDatabaseUnavailable } from '../db/unavailable.ts'
-import { DATE_PATTERN, INSTANT_PATTERN } from '../shared/schemas.ts'
-import { ApiProblem, type FieldError, type Problem, ProblemSchema, problemCode, problemTypeUri, problemTypes, type ProblemKind } from '../shared/problems.ts'
+import { COUNTRY_PATTERN, DATE_PATTERN, INSTANT_PATTERN, ISO_DURATION } from '../shared/schemas.ts'
+import { countryCodeMessage } from '../shared/validation.ts'
+import { ApiProblem, describeErrors, type FieldError, MAX_LISTED_ERRORS, type Problem, ProblemSchema, problemCode, problemTypeUri, problemTypes, type ProblemKind } from '../shared/problems.ts'
 
 interface AjvError {
   instancePath: string
   keyword: string
   message?: string
   params: Record<string, unknown>
+  /** The offending value (Ajv's `verbose` option). */
+  data?: unknown
 }
 
 const partPrefix: Record<string, string> = { body: '/body', querystring: '/query', params: '/params', headers: '/headers' }
@@ -27,7 +31,9 @@ function withoutNullableNoise(validation: AjvError[]): AjvError[] {
   const formatPaths = new Set(validation.filter((error) => error.keyword === 'format').map((error) => error.instancePath))
   const isFormatEcho = (error: AjvError) => error.keyword === 'pattern' && formatPaths.has(error.instancePath)
   const specific = validation.filter((error) => error.keyword !== 'anyOf' && !isNullBranch(error) && !isFormatEcho(error))
-  const covered = (path: string) => specific.some((error) => error.instancePath === path || error.instancePath.startsWith(`${path}/`))
+  // Every path at or above a specific error, so a body with thousands of errors is filtered in linear time.
+  const coveredPaths = new Set(specific.flatMap((error) => error.instancePath.split('/').map((_, i, segments) => segments.slice(0, i + 1).join('/'))))
+  const covered = (path: string) => coveredPaths.has(path)
   return [...specific, ...validation.filter((error) => error.keyword === 'anyOf' && !covered(error.instancePath))]
 }
 
@@ -44,7 +50,9 @@ export function fieldErrors(validation: AjvError[], context = 'body'): FieldErro
       case 'enum':
         return { path: `${prefix}${error.instancePath}`, message: `must be one of: ${(error.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}` }
       case 'pattern':
-        return { path: `${prefix}${error.instancePath}`, message: patternMessages[String(error.params.pattern)] ?? error.message ?? 'must match its pattern' }
+        return { path: `${prefix}${error.instancePath}`, message: patternMessages[String(error.params.pattern)]?.(error.data) ?? error.message ?? 'must match its pattern' }
+      case 'format':
+        return { path: `${prefix}${error.instancePath}`, message: formatMessages[String(error.params.format)] ?? error.message ?? 'must match its format' }
       case 'type':
         return { path: `${prefix}${error.instancePath}`, message: `must be ${String(error.params.type).split(',').join(' or ')}` }
       default:
@@ -56,10 +64,17 @@ export function fieldErrors(validation: AjvError[], context = 'body'): FieldErro
   })
 }
 
-const patternMessages: Record<string, string> = {
-  [INSTANT_PATTERN]: 'must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z (year 0001 or later, seconds 00 to 59)',
-  [DATE_PATTERN]: 'must be a date YYYY-MM-DD, year 0001 or later'
+const INSTANT_MESSAGE = 'must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z (year 0001 or later, seconds 00 to 59)'
+const DATE_MESSAGE = 'must be a date YYYY-MM-DD such as 2026-01-31 (year 0001 or later)'
+
+/** Messages for the patterns and formats a person gets wrong, with an example of a right value. */
+const patternMessages: Record<string, (value: unknown) => string> = {
+  [INSTANT_PATTERN]: () => INSTANT_MESSAGE,
+  [DATE_PATTERN]: () => DATE_MESSAGE,
+  [COUNTRY_PATTERN]: countryCodeMessage,
+  [ISO_DURATION]: (value) => `'${String(value)}' is not an ISO 8601 duration: write P6M for six months, P10Y for ten years, P30D for thirty days`
 }
+const formatMessages: Record<string, string> = { date: DATE_MESSAGE, 'date-time': INSTANT_MESSAGE }
 
 const escapePointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1')
 
@@ -82,7 +97,8 @@ export function problemFor(request: FastifyRequest, kind: ProblemKind, detail: s
     instance: request.url.split('?')[0] ?? request.url,
     code: problemCode(kind),
     requestId: request.id,
-    ...(errors ? { errors } : {})
+    ...(errors ? { errors: errors.slice(0, MAX_LISTED_ERRORS) } : {}),
+    ...(errors && errors.length > MAX_LISTED_ERRORS ? { errorsOmitted: errors.length - MAX_LISTED_ERRORS } : {})
   }
 }
 
@@ -95,14 +111,13 @@ function toProblem(error: FastifyError, request: FastifyRequest): { problem: Pro
   }
   if (error.validation) {
     const errors = fieldErrors(error.validation as AjvError[], error.validationContext)
-    const detail = errors.map((field) => `${field.path} ${field.message}`).join('; ')
-    return { problem: make('validation_failed', detail, errors), headers: {} }
+    return { problem: make('validation_failed', describeErrors(errors), errors), headers: {} }
   }
   const kind = error.code ? fastifyErrorKinds[error.code] : undefined
   if (kind) return { problem: make(kind, error.message), headers: {} }
   if (error instanceof SyntaxError && error.statusCode === 400) return { problem: make('malformed_body', error.message), headers: {} }
   if (isDatabaseUnavailable(error)) {
-    request.log.warn({ err: error }, 'database unavailable')
+    request.log.warn({ err: loggableError(error) }, 'database unavailable')
     return { problem: make('database_unavailable', 'The database cannot be reached right now.'), headers: { 'retry-after': RETRY_AFTER_SECONDS } }
   }
   if (isMissingOrganisation(error)) {
@@ -115,8 +130,31 @@ function toProblem(error: FastifyError, request: FastifyRequest): { problem: Pro
     return { problem: { ...problem, type: 'about:blank', title: STATUS_CODES[status] ?? 'Client error', status, code: 'ROPA_CLIENT_ERROR' }, headers: {} }
   }
   if (status === 503) return { problem: make('service_unavailable', 'The service is unavailable.'), headers: { 'retry-after': RETRY_AFTER_SECONDS } }
-  request.log.error({ err: error }, 'unhandled error')
+  request.log.error({ err: loggableError(error) }, 'unhandled error')
   return { problem: make('internal', 'An unexpected error occurred. Quote the requestId when reporting it.'), headers: {} }
+}
+
+// What of a database error says where and why a statement failed, without quoting its values.
+const DIAGNOSTIC_FIELDS = ['code', 'severity', 'constraint', 'schema', 'table', 'column', 'routine'] as const
+
+const isStatementError = (error: Error) => error instanceof DrizzleQueryError || 'params' in error || 'query' in error || ('severity' in error && 'code' in error)
+
+/**
+ * An error as it may be logged. A failed statement carries its parameters (user data) in drizzle's
+ * message and `params`, and the database's own message or detail often quotes them; such an error
+ * is logged as its SQL text, its SQLSTATE and diagnostics, and its stack frames, nothing more.
+ */
+export function loggableError(error: unknown): unknown {
+  const chain: Error[] = []
+  for (let current: unknown = error; current instanceof Error && chain.length < 5; current = current.cause) chain.push(current)
+  if (!chain.some(isStatementError)) return error
+  const field = (name: string) => chain.map((link) => (link as unknown as Record<string, unknown>)[name]).find((value) => typeof value === 'string')
+  const query = field('query')
+  const safe = new Error(query ? `Failed query: ${query}` : 'A database statement failed') as Error & Record<string, unknown>
+  for (const name of DIAGNOSTIC_FIELDS) if (field(name) !== undefined) safe[name] = field(name)
+  const frames = (chain[0]?.stack ?? '').split('\n').filter((line) => line.startsWith('    at '))
+  safe.stack = [`Error: ${safe.message}`, ...frames].join('\n')
+  return safe
 }
 
 function isMissingOrganisation(error: unknown): boolean {

@@ -47,13 +47,16 @@ export function preconditionFailed(current: number): ApiProblem {
 /** Keyset cursors are opaque to clients: base64url JSON, checked against a schema when read back. */
 export const encodeCursor = (position: unknown) => Buffer.from(JSON.stringify(position)).toString('base64url')
 
+const storableStrings = (position: unknown) =>
+  Object.values(position as object).every((value) => typeof value !== 'string' || (value as string & { isWellFormed(): boolean }).isWellFormed())
+
 export function decodeCursor<T extends TSchema>(schema: T, cursor: string | undefined): Static<T> | undefined {
   if (cursor === undefined) return undefined
   try {
     const text = Buffer.from(cursor, 'base64url').toString('utf8')
     const position: unknown = JSON.parse(text)
-    // A NUL character (raw or escaped) cannot reach PostgreSQL; no issued cursor holds one.
-    if (Value.Check(schema, position) && !/\u0000|\\u0000/.test(text)) return position
+    // A NUL character (raw or escaped) or a lone surrogate cannot reach PostgreSQL; no issued cursor holds one.
+    if (Value.Check(schema, position) && !/\u0000|\\u0000/.test(text) && storableStrings(position)) return position
   } catch {
     // falls through to the problem below
   }

@@ -30,6 +30,9 @@ export type ProblemKind = keyof typeof problemTypes
 export const problemCode = (kind: ProblemKind) => `ROPA_${kind.toUpperCase()}`
 export const problemTypeUri = (kind: ProblemKind) => `/problems/${problemTypes[kind].slug}`
 
+/** A problem lists this many field errors at most; `errorsOmitted` counts the rest. */
+export const MAX_LISTED_ERRORS = 20
+
 export const ProblemSchema = Type.Object(
   {
     type: Type.String({ description: 'URI reference identifying the problem type; resolve it against the API base URL for a description.', examples: ['/problems/validation-failed'] }),
@@ -48,9 +51,10 @@ export const ProblemSchema = Type.Object(
           },
           { additionalProperties: false }
         ),
-        { description: 'One entry per offending field (validation and 422 problems).' }
+        { description: `One entry per offending field (validation and 422 problems), the first ${MAX_LISTED_ERRORS} at most.` }
       )
     ),
+    errorsOmitted: Type.Optional(Type.Integer({ minimum: 1, description: `How many more offending fields there are beyond those listed in \`errors\` (which lists ${MAX_LISTED_ERRORS} at most).` })),
     references: Type.Optional(
       Type.Array(
         Type.Object(
@@ -70,6 +74,12 @@ export const ProblemSchema = Type.Object(
 export type Problem = Static<typeof ProblemSchema>
 export type FieldError = NonNullable<Problem['errors']>[number]
 export type Reference = NonNullable<Problem['references']>[number]
+
+/** The `detail` of a problem about field errors: the listed ones, and how many more there are. */
+export function describeErrors(errors: FieldError[]): string {
+  const listed = errors.slice(0, MAX_LISTED_ERRORS).map((error) => `${error.path} ${error.message}`).join('; ')
+  return errors.length > MAX_LISTED_ERRORS ? `${listed}; and ${errors.length - MAX_LISTED_ERRORS} more` : listed
+}
 
 /** Thrown by handlers and repositories; the problem-details plugin turns it into the response. */
 export class ApiProblem extends Error {

@@ -21,8 +21,13 @@ export const Uuid = (description?: string) => Type.String({ format: 'uuid', ...(
 export const Text = (maxLength: number, description?: string, examples?: string[]) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}), ...(examples ? { examples } : {}) })
 
+export const COUNTRY_PATTERN = '^[A-Z]{2}$'
+
 export const CountryCode = (description = 'ISO 3166-1 alpha-2 code in upper case (`GB`, not `UK`); see /v1/reference/countries.') =>
-  Type.String({ pattern: '^[A-Z]{2}$', description, examples: ['NO'] })
+  Type.String({ pattern: COUNTRY_PATTERN, description, examples: ['NO'] })
+
+/** ISO 8601 duration with at least one component: `P5Y`, `P6M`, `P30D`, `P1Y6M`, `PT12H`. */
+export const ISO_DURATION = '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$'
 
 // The formats admit instants PostgreSQL and Date cannot hold: a leap second (:60) and the year 0000.
 export const INSTANT_PATTERN = '^(?!0000)\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:[0-5]\\d(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$'

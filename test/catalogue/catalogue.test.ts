@@ -70,7 +70,7 @@ const cases: ResourceCase[] = [
       [{ name: 'X', type: 'friend' }, '/body/type', /must be one of: "internal"/],
       [{ name: 'X', country: 'XX' }, '/body/country', /'XX' is not an ISO 3166-1 alpha-2 country code/],
       [{ name: 'X', country: 'UK' }, '/body/country', /'UK' is not an ISO 3166-1 alpha-2/],
-      [{ name: 'X', country: 'gb' }, '/body/country', /pattern/]
+      [{ name: 'X', country: 'gb' }, '/body/country', /for 'gb' use 'GB'/]
     ],
     filterEntries: [
       { name: 'US analytics vendor', type: 'processor', country: 'US' },
@@ -103,8 +103,8 @@ const cases: ResourceCase[] = [
     },
     defaults: { description: null, country: null, email: null, phone: null, address: null, service: null, dpaReference: null, dpaSignedAt: null, subprocessorAuthorisation: 'unknown', subProcessorIds: [], dpfCertified: null },
     invalid: [
-      [{ name: 'X', dpaSignedAt: '01.03.2025' }, '/body/dpaSignedAt', /format "date"/],
-      [{ name: 'X', dpaSignedAt: '2025-02-30' }, '/body/dpaSignedAt', /format "date"/],
+      [{ name: 'X', dpaSignedAt: '01.03.2025' }, '/body/dpaSignedAt', /must be a date YYYY-MM-DD such as 2026-01-31/],
+      [{ name: 'X', dpaSignedAt: '2025-02-30' }, '/body/dpaSignedAt', /must be a date YYYY-MM-DD such as 2026-01-31/],
       [{ name: 'X', subprocessorAuthorisation: 'yes' }, '/body/subprocessorAuthorisation', /must be one of/],
       [{ name: 'X', country: 'IE', dpfCertified: true }, '/body/dpfCertified', /only to processors in the United States/],
       [{ name: 'X', subProcessorIds: ['not-a-uuid'] }, '/body/subProcessorIds/0', /format "uuid"/],

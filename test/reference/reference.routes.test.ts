@@ -79,7 +79,7 @@ t.test('invalid queries and codes answer problems naming the parameter', async (
     ['/v1/reference/countries?adequacy=some', 400, '/query/adequacy', 'must be one of: "full", "partial", "none"'],
     ['/v1/reference/countries?colour=red', 400, '/query/colour', 'is not a known property'],
     ['/v1/reference/special-categories?kind=x', 400, '/query/kind', 'is not a known property'],
-    ['/v1/reference/countries/no', 400, '/params/code', 'must match pattern "^[A-Z]{2}$"']
+    ['/v1/reference/countries/no', 400, '/params/code', "must be an ISO 3166-1 alpha-2 code in upper case; for 'no' use 'NO'"]
   ]
   for (const [url, status, path, message] of cases) {
     const res = await get(url)

@@ -161,6 +161,41 @@ for (const [transport, send] of [
   t.test(`${transport}: 20 creates of one name at once: exactly one 201, the rest 409`, (t) => raceCreates(t, send, 20))
 }
 
+/**
+ * Sends `racers` PATCHes of one entry at once without If-Match: a write with no precondition has
+ * nothing to fail on, so every one must win, one after the other.
+ */
+async function raceUnconditionalUpdates(t: Test, send: Send, url: string, entityType: string, racers: number, extraHeaders: Record<string, string> = {}) {
+  const before = await send('GET', url)
+  const initial = (before.body as Json).version
+  const answers = await Promise.all(Array.from({ length: racers }, (_, i) => send('PATCH', url, { name: `${(before.body as Json).name.split(' #')[0]} #${i}` }, extraHeaders)))
+  t.same(tally(answers), { 200: racers }, `all ${racers} PATCHes answer 200`)
+  t.same(answers.map((answer) => (answer.body as Json).version).sort((a, b) => a - b), Array.from({ length: racers }, (_, i) => initial + i + 1), 'each got a version of its own')
+  const stored = await send('GET', url)
+  t.equal(stored.body.version, initial + racers, `the stored version is ${initial} + ${racers}`)
+  const id = (stored.body as Json).id
+  const updates = (await auditEventsOf(send, `entityId=${id}`)).filter((event) => event.action === 'update' && event.entityType === entityType)
+  t.ok(updates.length >= racers, `the audit trail has an update event for each of the ${racers}`)
+  t.equal(updates.filter((event) => event.actor === 'racer' && answers.some((answer) => answer.headers['x-request-id'] === event.requestId)).length, racers, 'one per request')
+}
+
+for (const [transport, send] of [
+  ['app.inject', viaInject],
+  ['a listening socket', viaSocket]
+] as const) {
+  t.test(`${transport}: 20 PATCHes of one data category without If-Match at once: all win`, async (t) => {
+    const created = await send('POST', `${base}/data-categories`, { name: unique('Unconditional') })
+    await raceUnconditionalUpdates(t, send, `${base}/data-categories/${(created.body as Json).id}`, 'data_category', 20)
+  })
+  t.test(`${transport}: 20 PATCHes of one activity without If-Match at once: all win`, async (t) => {
+    const created = await send('POST', `${base}/activities`, minimalActivity(unique('Unconditional')))
+    await raceUnconditionalUpdates(t, send, `${base}/activities/${(created.body as Json).id}`, 'activity', 20)
+  })
+  t.test(`${transport}: 20 PATCHes of the organisation without If-Match at once: all win`, async (t) =>
+    raceUnconditionalUpdates(t, send, base, 'organisation', 20, await bearer({ sub: 'racer', scopes: ['ropa:read', 'ropa:admin'], orgs: [org.id] }))
+  )
+}
+
 t.test('losers of a race change nothing: the entry still accepts a PATCH with the current version', async (t) => {
   const created = await viaSocket('POST', `${base}/data-categories`, { name: unique('After the race') })
   const url = `${base}/data-categories/${(created.body as Json).id}`

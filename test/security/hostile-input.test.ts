@@ -34,6 +34,12 @@ const cases: Case[] = [
   { what: 'NUL in a body string', method: 'POST', url: `${base}/data-categories`, payload: { name: 'a\u0000b' }, status: 400, code: 'ROPA_VALIDATION_FAILED', path: '/body/name' },
   { what: 'NUL in an organisation name', method: 'PATCH', url: base, payload: { name: '\u0000' }, status: 400, code: 'ROPA_VALIDATION_FAILED', path: '/body/name' },
   { what: 'NUL in a string inside a list', method: 'POST', url: `${base}/activities`, payload: { name: 'ab', systems: ['x\u0000'] }, status: 400, code: 'ROPA_VALIDATION_FAILED', path: '/body/systems/0' },
+  { what: 'a lone low surrogate in a purpose', method: 'POST', url: `${base}/activities`, payload: { name: 'ab', purposes: [{ description: 'x\udfff' }] }, status: 400, code: 'ROPA_VALIDATION_FAILED', path: '/body/purposes/0/description' },
+  { what: 'a lone high surrogate in a list', method: 'POST', url: `${base}/activities`, payload: { name: 'ab', systems: ['\ud800'] }, status: 400, code: 'ROPA_VALIDATION_FAILED', path: '/body/systems/0' },
+  { what: 'a lone surrogate in a catalogue name', method: 'POST', url: `${base}/data-categories`, payload: { name: 'a\ud800b' }, status: 400, code: 'ROPA_VALIDATION_FAILED', path: '/body/name' },
+  { what: 'a lone surrogate in an organisation name', method: 'PATCH', url: base, payload: { name: '\udc00' }, status: 400, code: 'ROPA_VALIDATION_FAILED', path: '/body/name' },
+  { what: 'a lone surrogate in a property name', method: 'POST', url: `${base}/activities`, payload: { name: 'ab', dpia: { ['\ud800']: 1 } }, status: 400, code: 'ROPA_VALIDATION_FAILED', path: '/body/dpia' },
+  { what: 'a lone surrogate in a cursor', url: `${base}/data-categories?cursor=${cursorOf({ name: '\ud800', id: '00000000-0000-4000-8000-000000000000' })}`, status: 400, code: 'ROPA_VALIDATION_FAILED', path: '/query/cursor' },
   { what: 'NUL in a search', url: `${base}/activities?q=%00`, status: 400, code: 'ROPA_VALIDATION_FAILED', path: '/query/q' },
   { what: 'NUL in a filter', url: `${base}/audit-events?actor=a%00b`, status: 400, code: 'ROPA_VALIDATION_FAILED', path: '/query/actor' },
   { what: 'NUL inside a cursor', url: `${base}/data-categories?cursor=${cursorOf({ name: '\u0000', id: '00000000-0000-4000-8000-000000000000' })}`, status: 400, code: 'ROPA_VALIDATION_FAILED', path: '/query/cursor' },
@@ -63,6 +69,12 @@ t.test('each once-fatal input answers a precise problem and writes nothing', asy
   }
   t.equal(await auditCount(), before, 'no write got through')
   t.equal((await app.inject({ url: `${base}/activities/${activity.id}`, headers })).statusCode, 200, 'the activity is still there')
+})
+
+t.test('paired surrogates (emoji) are well-formed and stored as sent', async (t) => {
+  const res = await app.inject({ method: 'POST', url: `${base}/activities`, headers, payload: { name: 'Emoji \ud83d\ude00', systems: ['\u{1F600} CRM'] } })
+  t.equal(res.statusCode, 201)
+  t.match(res.json(), { name: 'Emoji 😀', systems: ['😀 CRM'] })
 })
 
 t.test('instants and dates still accept what they should', async (t) => {

@@ -2,7 +2,8 @@ import { and, eq, gte, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { activities, activityLinks, dataCategories, dataSubjectCategories, processors, recipients, securityMeasures } from '../../db/schema/index.ts'
 import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
-import { ApiProblem, type FieldError } from '../../shared/problems.ts'
+import { ApiProblem, describeErrors, type FieldError } from '../../shared/problems.ts'
+import { withNormalisedName } from '../../shared/validation.ts'
 import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
 
 type Fields = Record<string, unknown>
@@ -74,7 +75,7 @@ export function activitiesRepository(db: Database) {
     const errors: FieldError[] = links
       .filter((link) => !found.has(`${link.target}:${link.id}`))
       .map((link) => ({ path: link.path, message: `there is no ${targets[link.target].label} ${link.id} in this organisation` }))
-    if (errors.length > 0) throw new ApiProblem('unprocessable', errors.map((error) => `${error.path} ${error.message}`).join('; '), errors)
+    if (errors.length > 0) throw new ApiProblem('unprocessable', describeErrors(errors), errors)
   }
 
   async function writeLinks(tx: Database, organisationId: string, activityId: string, links: Link[]) {
@@ -94,7 +95,8 @@ export function activitiesRepository(db: Database) {
       return toActivity(row)
     },
 
-    async create(organisationId: string, fields: Fields, context: WriteContext): Promise<Activity> {
+    async create(organisationId: string, given: Fields, context: WriteContext): Promise<Activity> {
+      const fields = withNormalisedName(given)
       return db.transaction(async (tx) => {
         await context.idempotency?.claim(tx)
         const links = linksOf(fields)
@@ -112,9 +114,11 @@ export function activitiesRepository(db: Database) {
     },
 
     /** Reads the stored activity (404; 412 against If-Match), merges, lets `prepare` normalise and check it, then writes it. */
-    async update(organisationId: string, id: string, patch: Fields, expectedVersions: number[] | undefined, context: WriteContext, prepare: (merged: Fields) => Fields) {
+    async update(organisationId: string, id: string, given: Fields, expectedVersions: number[] | undefined, context: WriteContext, prepare: (merged: Fields) => Fields) {
+      const patch = withNormalisedName(given)
       return db.transaction(async (tx) => {
-        const [current] = await tx.select().from(activities).where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
+        // Locked until the transaction ends: a concurrent write waits instead of failing.
+        const [current] = await tx.select().from(activities).where(and(eq(activities.organisationId, organisationId), eq(activities.id, id))).for('update')
         if (!current) throw notFound(id)
         if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
         const { id: _id, organisationId: _org, version: _v, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...stored } = current

@@ -2,7 +2,7 @@ import { Type, type TObject, type TProperties, type TSchema } from 'typebox'
 import { dpiaCriteria } from '../../reference/dpia-criteria.ts'
 import { legalBases } from '../../reference/legal-bases.ts'
 import { transferMechanisms } from '../../reference/transfer-mechanisms.ts'
-import { CalendarDate, CountryCode, Description, EntityMetadata, Nullable, Text, Uuid } from '../../shared/schemas.ts'
+import { CalendarDate, CountryCode, Description, EntityMetadata, ISO_DURATION, Nullable, Text, Uuid } from '../../shared/schemas.ts'
 
 type Fields = Record<string, unknown>
 
@@ -35,8 +35,6 @@ export const statuses = ['draft', 'active', 'retired'] as const
 export const roles = ['controller', 'joint_controller', 'processor'] as const
 export const dataSources = ['data_subject', 'third_party', 'publicly_available', 'generated'] as const
 export const dpiaStatuses = ['not_assessed', 'not_required', 'required', 'in_progress', 'completed'] as const
-/** ISO 8601 duration with at least one component: `P5Y`, `P6M`, `P30D`, `P1Y6M`, `PT12H`. */
-export const ISO_DURATION = '^P(?!$)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+S)?)?$'
 
 export const Consent = shape(
   {

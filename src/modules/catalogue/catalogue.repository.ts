@@ -3,7 +3,8 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Database } from '../../db/client.ts'
 import { databaseError, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '../../db/errors.ts'
 import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
-import { ApiProblem, type FieldError, type Reference } from '../../shared/problems.ts'
+import { ApiProblem, describeErrors, type FieldError, type Reference } from '../../shared/problems.ts'
+import { withNormalisedName } from '../../shared/validation.ts'
 import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
 
 /** Columns every catalogue table has (see db/schema/catalogue.ts). */
@@ -52,15 +53,17 @@ export function catalogueRepository(storage: CatalogueStorage) {
   const inOrganisation = (organisationId: string) => eq(table.organisationId, organisationId)
   const columnFields = (fields: Fields) => Object.fromEntries(Object.entries(fields).filter(([key]) => !storage.linkFields?.includes(key)))
 
-  async function select(db: Database, organisationId: string, id: string): Promise<Entity | undefined> {
-    const [row] = await db.select(columns()).from(table as PgTable).where(and(inOrganisation(organisationId), eq(table.id, id)))
+  /** The stored entry; with `lock`, locked until the transaction ends, so a concurrent write waits instead of failing. */
+  async function select(db: Database, organisationId: string, id: string, lock = false): Promise<Entity | undefined> {
+    const query = db.select(columns()).from(table as PgTable).where(and(inOrganisation(organisationId), eq(table.id, id)))
+    const [row] = await (lock ? query.for('update') : query)
     return row ? toEntity(row) : undefined
   }
 
   async function rejectBrokenLinks(tx: Database, organisationId: string, id: string | undefined, fields: Fields) {
     const errors = (await storage.checkLinks?.(tx, organisationId, id, fields)) ?? []
     if (errors.length > 0) {
-      throw new ApiProblem('unprocessable', errors.map((error) => `${error.path} ${error.message}`).join('; '), errors)
+      throw new ApiProblem('unprocessable', describeErrors(errors), errors)
     }
   }
 
@@ -91,7 +94,8 @@ export function catalogueRepository(storage: CatalogueStorage) {
       return { items: page, last: last && { name: last.name.toLowerCase(), id: last.id } }
     },
 
-    async create(db: Database, organisationId: string, fields: Fields, context: WriteContext): Promise<Entity> {
+    async create(db: Database, organisationId: string, given: Fields, context: WriteContext): Promise<Entity> {
+      const fields = withNormalisedName(given)
       try {
         return await db.transaction(async (tx) => {
           await context.idempotency?.claim(tx)
@@ -113,10 +117,11 @@ export function catalogueRepository(storage: CatalogueStorage) {
     },
 
     /** Reads the stored entry (404, or 412 against If-Match), lets `merge` check the result, then writes it. */
-    async update(db: Database, organisationId: string, id: string, patch: Fields, expectedVersions: number[] | undefined, context: WriteContext, check: (merged: Entity) => void) {
+    async update(db: Database, organisationId: string, id: string, given: Fields, expectedVersions: number[] | undefined, context: WriteContext, check: (merged: Entity) => void) {
+      const patch = withNormalisedName(given)
       try {
         return await db.transaction(async (tx) => {
-          const current = await select(tx, organisationId, id)
+          const current = await select(tx, organisationId, id, true)
           if (!current) throw notFound(id)
           if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
           check({ ...current, ...patch })
@@ -141,7 +146,7 @@ export function catalogueRepository(storage: CatalogueStorage) {
     async remove(db: Database, organisationId: string, id: string, expectedVersions: number[] | undefined, context: WriteContext) {
       try {
         await db.transaction(async (tx) => {
-          const current = await select(tx, organisationId, id)
+          const current = await select(tx, organisationId, id, true)
           if (!current) throw notFound(id)
           if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
           const references = await referencesTo(tx, organisationId, id)

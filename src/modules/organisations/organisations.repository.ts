@@ -4,6 +4,7 @@ import { organisations } from '../../db/schema/index.ts'
 import type { WriteContext } from '../../shared/http.ts'
 import { preconditionFailed } from '../../shared/http.ts'
 import { ApiProblem } from '../../shared/problems.ts'
+import { withNormalisedName } from '../../shared/validation.ts'
 import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
 import type { Organisation, OrganisationCreate, OrganisationPatch } from './organisations.schemas.ts'
 
@@ -40,7 +41,7 @@ export async function createOrganisation(db: Database, input: OrganisationCreate
     await context.idempotency?.claim(tx)
     const [row] = await tx
       .insert(organisations)
-      .values({ ...input, createdBy: context.actor, updatedBy: context.actor })
+      .values({ ...withNormalisedName(input), createdBy: context.actor, updatedBy: context.actor })
       .returning()
     const organisation = toOrganisation(row!)
     await recordAuditEvent(tx, { organisationId: organisation.id, action: 'create', entityType: ENTITY_TYPE, entityId: organisation.id, snapshot: organisation }, context)
@@ -83,7 +84,7 @@ export async function updateOrganisation(db: Database, id: string, patch: Organi
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(organisations)
-      .set({ ...patch, version: sql`${organisations.version} + 1`, updatedAt: sql`now()`, updatedBy: context.actor })
+      .set({ ...withNormalisedName(patch), version: sql`${organisations.version} + 1`, updatedAt: sql`now()`, updatedBy: context.actor })
       .where(and(eq(organisations.id, id), expectedVersions === undefined ? undefined : inArray(organisations.version, expectedVersions)))
       .returning()
     if (!row) throw await missingOrStale(tx, id)
