@@ -32,7 +32,8 @@ const unauthenticated = (reason: string) =>
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization
   if (!header) throw unauthenticated('no bearer token was sent')
-  const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/.exec(header)
+  // The scheme is case-insensitive and followed by 1*SP (RFC 7235 section 2.1).
+  const match = /^Bearer +([A-Za-z0-9\-_.~+/]+=*)$/i.exec(header)
   if (!match?.[1]) throw unauthenticated('the Authorization header is not "Bearer <token>"')
   return match[1]
 }

@@ -29,6 +29,16 @@ t.test('a valid token is accepted', async (t) => {
   t.same(res.json(), { items: [], nextCursor: null })
 })
 
+t.test('the Bearer scheme is case-insensitive and may be followed by several spaces (RFC 7235)', async (t) => {
+  const jwt = await valid()
+  for (const scheme of ['bearer ', 'BEARER ', 'bEaReR ', 'Bearer   ']) {
+    const res = await app.inject({ url: '/v1/organisations', headers: { authorization: `${scheme}${jwt}` } })
+    t.equal(res.statusCode, 200, JSON.stringify(scheme))
+  }
+  await expect401(t, `Bearer\t${jwt}`, /not "Bearer <token>"/, 'a tab is not a space')
+  await expect401(t, `Bearer${jwt}`, /not "Bearer <token>"/, 'no space at all')
+})
+
 t.test('the negative matrix: every bad token answers 401 with WWW-Authenticate', async (t) => {
   const good = await valid()
   const [header, payload, signature] = good.split('.') as [string, string, string]
