@@ -36,7 +36,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Health'],
         operationId: 'getReadiness',
         summary: 'Readiness: the database answers',
-        description: `Answers 200 when the database answers a trivial query within ${READY_TIMEOUT_MS} ms, otherwise 503 problem+json with Retry-After. Route traffic away while it is 503; it turns 200 again by itself when the database is back. It is never rate limited, but it answers 503 (`service-unavailable`) while the instance sheds load: an overloaded instance is not ready for more traffic.`,
+        description: `Answers 200 when the database answers a trivial query within ${READY_TIMEOUT_MS} ms, otherwise 503 problem+json with Retry-After. Route traffic away while it is 503; it turns 200 again by itself when the database is back. It is never rate limited, but it answers 503 (service-unavailable) while the instance sheds load: an overloaded instance is not ready for more traffic.`,
         response: { 200: HealthSchema, ...problemResponses(503) }
       }
     },
