@@ -24,6 +24,9 @@ export const EnvSchema = Type.Object({
   JWT_JWKS_URL: optionalString('JWKS endpoint of an identity provider.', { format: 'uri', pattern: '^https?://' }),
   JWT_ISSUER: optionalString('Required `iss` claim when set.'),
   JWT_AUDIENCE: optionalString('Required `aud` claim when set.'),
+  JWT_MAX_TOKEN_AGE: optionalString('Longest token lifetime accepted, such as `24h`, `90m`, `7d` or `3600s`: tokens issued longer ago, or minted with a longer lifetime (`exp` - `iat`), or without `iat` are refused.', {
+    pattern: '^[1-9][0-9]{0,8}[smhd]$'
+  }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   EXPORTS_PER_ORGANISATION: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'Exports that may run at once for one organisation (429 beyond).' }),
   EXPORTS_IN_TOTAL: Type.Integer({ minimum: 1, maximum: 1000, default: 4, description: 'Exports that may run at once in this process; keep it well under DB_POOL_MAX.' }),
@@ -76,4 +79,11 @@ function missingProperty(params: unknown): string {
 
 function redact(variable: string, value: unknown): unknown {
   return /SECRET|KEY|URL/.test(variable) ? '…' : value
+}
+
+const SECONDS_PER_UNIT = { s: 1, m: 60, h: 3600, d: 86_400 } as const
+
+/** A duration such as `24h` (as JWT_MAX_TOKEN_AGE's pattern admits) in seconds. */
+export function durationSeconds(duration: string): number {
+  return Number(duration.slice(0, -1)) * SECONDS_PER_UNIT[duration.slice(-1) as keyof typeof SECONDS_PER_UNIT]
 }

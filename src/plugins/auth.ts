@@ -74,7 +74,8 @@ export default fp<AuthPluginOptions>(
   async function auth(app: FastifyInstance, { config, key }) {
     const verify = createTokenVerifier(key, {
       ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
-      ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {})
+      ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
+      ...(config.JWT_MAX_TOKEN_AGE ? { maxTokenAge: config.JWT_MAX_TOKEN_AGE } : {})
     })
     app.decorateRequest('principal', null as unknown as Principal)
     const organisationExists = lazily(() =>

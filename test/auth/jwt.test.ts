@@ -69,6 +69,34 @@ t.test('the negative matrix: every bad token answers 401 with WWW-Authenticate',
   )
 })
 
+t.test('an "iat" in the future beyond the clock tolerance is refused, with or without JWT_MAX_TOKEN_AGE', async (t) => {
+  const issuedAt = (iat: number) => hs({}, (jwt) => jwt.setSubject('alice').setIssuedAt(iat).setExpirationTime(iat + 600).setIssuer('https://idp.test').setAudience('ropa-api'))
+  await expect401(t, `Bearer ${await issuedAt(now() + 600)}`, /"iat" \(issued at\) is in the future/, 'iat 10 minutes ahead')
+  const slightlyAhead = await app.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${await issuedAt(now() + 10)}` } })
+  t.equal(slightlyAhead.statusCode, 200, 'an iat within the 30 s clock tolerance passes')
+})
+
+t.test('JWT_MAX_TOKEN_AGE: refuses tokens issued too long ago, lifetimes beyond it, and tokens without iat', async (t) => {
+  const aged = await buildTestApp(t, { env: { JWT_MAX_TOKEN_AGE: '1h' } })
+  const sign = (configure: (jwt: SignJWT) => SignJWT) => hs({}, (jwt) => configure(jwt.setSubject('alice')))
+  const call = async (jwt: string) => aged.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${jwt}` } })
+  const expectRefused = async (jwt: string, reason: RegExp, label: string) => {
+    const res = await call(jwt)
+    t.equal(res.statusCode, 401, label)
+    t.match(res.headers['www-authenticate'], /error="invalid_token"/, label)
+    t.match(res.json(), { code: 'ROPA_UNAUTHENTICATED', detail: reason }, label)
+  }
+
+  t.equal((await call(await sign((jwt) => jwt.setIssuedAt().setExpirationTime('30m')))).statusCode, 200, 'a fresh token of 30 minutes passes')
+  t.equal((await call(await sign((jwt) => jwt.setIssuedAt(now() - 3000).setExpirationTime(now() + 600)))).statusCode, 200, 'issued 50 minutes ago, lifetime 60 minutes: passes')
+  await expectRefused(await sign((jwt) => jwt.setIssuedAt(now() - 7200).setExpirationTime(now() + 60)), /issued more than 1h ago/, 'issued two hours ago')
+  await expectRefused(await sign((jwt) => jwt.setIssuedAt().setExpirationTime('365d')), /lifetime \(exp - iat\) is longer than the 1h/, 'a fresh token minted for a year')
+  await expectRefused(await sign((jwt) => jwt.setExpirationTime('10m')), /no "iat" \(issued at\) claim/, 'no iat')
+  await expectRefused(await sign((jwt) => jwt.setIssuedAt(now() + 600).setExpirationTime(now() + 1200)), /"iat" \(issued at\) is in the future/, 'iat in the future')
+  t.throws(() => testConfig({ JWT_MAX_TOKEN_AGE: 'forever' }), /JWT_MAX_TOKEN_AGE/)
+  t.equal(testConfig({ JWT_MAX_TOKEN_AGE: '24h' }).JWT_MAX_TOKEN_AGE, '24h')
+})
+
 t.test('RS256 public key: only RS256 is accepted, so an HS256 token signed with the public key fails', async (t) => {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString()
