@@ -22,6 +22,7 @@ export const EnvSchema = Type.Object({
   JWT_SECRET: optionalString('HS256 shared secret, at least 32 bytes.', { minLength: 32 }),
   JWT_PUBLIC_KEY: optionalString('PEM public key (RS256, ES256 or EdDSA).'),
   JWT_JWKS_URL: optionalString('JWKS endpoint of an identity provider.', { format: 'uri', pattern: '^https?://' }),
+  JWT_JWKS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 5000, description: 'Give up fetching the JWKS after this long (503 with Retry-After meanwhile).' }),
   JWT_ISSUER: optionalString('Required `iss` claim when set.'),
   JWT_AUDIENCE: optionalString('Required `aud` claim when set.'),
   JWT_MAX_TOKEN_AGE: optionalString('Longest token lifetime accepted, such as `24h`, `90m`, `7d` or `3600s`: tokens issued longer ago, or minted with a longer lifetime (`exp` - `iat`), or without `iat` are refused.', {

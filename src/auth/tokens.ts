@@ -2,7 +2,7 @@ import { errors, jwtVerify, SignJWT } from 'jose'
 import { durationSeconds } from '../config.ts'
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
-import type { VerificationKey } from './keys.ts'
+import { KeySetUnavailableError, type VerificationKey } from './keys.ts'
 import type { Principal, Scope } from './scopes.ts'
 
 export class InvalidTokenError extends Error {
@@ -28,7 +28,8 @@ const CACHE_SECONDS = 60
 const CACHE_ENTRIES = 10_000
 
 /**
- * Verifies a bearer token and returns who it speaks for; every failure is an InvalidTokenError.
+ * Verifies a bearer token and returns who it speaks for; every failure of the token is an
+ * InvalidTokenError, a key set that cannot be fetched a KeySetUnavailableError.
  * A token verified in the last minute is not verified again (the signature check dominated the
  * cost of a small request); its `exp` and `nbf` still are, and failures are never cached.
  */
@@ -61,6 +62,7 @@ export function createTokenVerifier(key: VerificationKey, options: VerifyOptions
       })
       payload = result.payload
     } catch (error) {
+      if (error instanceof KeySetUnavailableError) throw error
       throw new InvalidTokenError(describe(error, options.maxTokenAge))
     }
     // jose checks `iat` only together with maxTokenAge; a token from the future is refused regardless.
@@ -88,7 +90,6 @@ function describe(error: unknown, maxTokenAge?: string): string {
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature does not verify'
   if (error instanceof errors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm this server does not accept'
   if (error instanceof errors.JWKSNoMatchingKey) return 'no key matches the token'
-  if (error instanceof errors.JWKSTimeout) return 'the key set could not be fetched in time'
   return 'the token is malformed or cannot be verified'
 }
 

@@ -22,6 +22,7 @@ export const problemTypes = {
   rate_limited: { slug: 'rate-limited', status: 429, title: 'Too many requests', description: 'Slow down and retry after the number of seconds in Retry-After.' },
   internal: { slug: 'internal-error', status: 500, title: 'Internal server error', description: 'An unexpected error. Nothing about it is disclosed; quote `requestId` when reporting it.' },
   database_unavailable: { slug: 'database-unavailable', status: 503, title: 'Database unavailable', description: 'The database cannot be reached right now. Retry after the number of seconds in Retry-After; the service recovers by itself.' },
+  token_keys_unavailable: { slug: 'token-keys-unavailable', status: 503, title: 'Token keys unavailable', description: 'The keys that verify bearer tokens (the identity provider\'s JWKS) cannot be fetched right now, so the token could not be checked; it was not found invalid. Keep it and retry after the number of seconds in Retry-After.' },
   service_unavailable: { slug: 'service-unavailable', status: 503, title: 'Service unavailable', description: 'The service is shutting down or overloaded. Retry after the number of seconds in Retry-After.' }
 } as const satisfies Record<string, { slug: string; status: number; title: string; description: string }>
 

@@ -139,6 +139,52 @@ t.test('JWKS URL: keys are fetched, and an unknown kid is refused after a refres
   t.equal((await jwksApp.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${hsToken}` } })).statusCode, 401, 'HS256 is never accepted from a JWKS')
 })
 
+t.test('JWKS URL hanging, failing or serving garbage: 503 with Retry-After, never 401; recovers by itself', async (t) => {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'key-1', alg: 'ES256', use: 'sig' }
+  let mode: 'hang' | 'error' | 'not a key set' | 'not json' | 'reset' | 'ok' = 'hang'
+  const server = createServer((request, response) => {
+    if (mode === 'hang') return
+    if (mode === 'reset') return void request.socket.destroy()
+    if (mode === 'error') return void response.writeHead(502).end('bad gateway')
+    if (mode === 'not json') return void response.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>')
+    if (mode === 'not a key set') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":"none"}')
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  }))
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`
+  const jwksApp = await buildTestApp(t, { env: { JWT_SECRET: '', JWT_JWKS_URL: url, JWT_JWKS_TIMEOUT_MS: '200' } })
+  const signed = await new SignJWT({ scope: 'ropa:read' }).setProtectedHeader({ alg: 'ES256', kid: 'key-1' }).setSubject('carol').setExpirationTime('5m').sign(privateKey)
+  const call = () => jwksApp.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${signed}` } })
+
+  for (const failure of ['hang', 'error', 'not a key set', 'not json', 'reset'] as const) {
+    mode = failure
+    const res = await call()
+    t.equal(res.statusCode, 503, failure)
+    t.equal(res.headers['retry-after'], '5', `${failure}: Retry-After`)
+    t.notOk(res.headers['www-authenticate'], `${failure}: the token is not called invalid`)
+    t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+    t.match(res.json(), { status: 503, code: 'ROPA_TOKEN_KEYS_UNAVAILABLE', type: '/problems/token-keys-unavailable', detail: /could not be fetched/ }, failure)
+  }
+  mode = 'ok'
+  t.equal((await call()).statusCode, 200, 'the same token passes once the key set answers')
+
+  const refused = createServer()
+  await new Promise<void>((resolve) => refused.listen(0, '127.0.0.1', resolve))
+  const closedUrl = `http://127.0.0.1:${(refused.address() as { port: number }).port}/jwks.json`
+  await new Promise<void>((resolve) => refused.close(() => resolve()))
+  const verify = createTokenVerifier(resolveVerificationKey(testConfig({ JWT_SECRET: '', JWT_JWKS_URL: closedUrl, JWT_JWKS_TIMEOUT_MS: '200' })))
+  await t.rejects(verify(signed), { name: 'KeySetUnavailableError' }, 'a connection refused is an unavailable key set too')
+
+  const spec = (await jwksApp.inject('/openapi.json')).json()
+  t.match(spec.paths['/v1/organisations'].get.responses['503'], { content: { 'application/problem+json': {} } }, 'authenticated operations document their 503')
+  t.equal((await jwksApp.inject('/problems/token-keys-unavailable')).statusCode, 200, 'the problem type is documented')
+})
+
 t.test('PEM keys of each supported type select their algorithm', async (t) => {
   const cases = [
     ['rsa', 'RS256', generateKeyPairSync('rsa', { modulusLength: 2048 })],
