@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import AjvCompiler from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
+import Fastify, { type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { resolveVerificationKey } from './auth/keys.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import { ApiProblem } from './shared/problems.ts'
+import { REDACTED, redactUrl } from './shared/redact-url.ts'
 import activitiesRoutes from './modules/activities/activities.routes.ts'
 import auditEventRoutes from './modules/audit-events/audit-events.routes.ts'
 import dataCategoriesRoutes from './modules/data-categories/data-categories.routes.ts'
@@ -32,6 +33,8 @@ import problemDetails from './plugins/problem-details.ts'
 export interface BuildOptions {
   /** An already opened database (tests and tools); by default the app opens one from `config`. */
   database?: DatabaseHandle
+  /** Where log lines go (tests read them); by default standard output. */
+  logStream?: { write(line: string): void }
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -56,7 +59,12 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
     logger: {
       level: config.LOG_LEVEL,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' }
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: REDACTED },
+      // Fastify's own request serializer, but the URL without the credentials a client put in it.
+      serializers: {
+        req: (request: FastifyRequest) => ({ method: request.method, url: redactUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort })
+      },
+      ...(options.logStream ? { stream: options.logStream } : {})
     },
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),

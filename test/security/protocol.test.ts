@@ -1,5 +1,6 @@
 import t from 'tap'
-import { bearer, buildTestApp, createOrganisationViaApi } from '../helper.ts'
+import { buildApp } from '../../src/app.ts'
+import { bearer, buildTestApp, createOrganisationViaApi, createTestDatabase, testConfig, token } from '../helper.ts'
 
 const app = await buildTestApp(t)
 const problemType = 'application/problem+json; charset=utf-8'
@@ -39,4 +40,26 @@ t.test('415 names the media type expected and the one received', async (t) => {
   const patch = await app.inject({ method: 'PATCH', url: `/v1/organisations/${org.id}`, headers: { ...writer, 'content-type': 'application/xml; charset=utf-8' }, payload: '<name/>' })
   t.equal(patch.statusCode, 415)
   t.match(patch.json(), { code: 'ROPA_UNSUPPORTED_MEDIA_TYPE', detail: 'Send the body as application/json or application/merge-patch+json; got application/xml; charset=utf-8.' })
+})
+
+t.test('credentials in the query string never reach the log', async (t) => {
+  const lines: string[] = []
+  const logStream = { write: (line: string) => void lines.push(line) }
+  const databaseUrl = await createTestDatabase(t)
+  const logged = buildApp(testConfig({ LOG_LEVEL: 'info', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }), { logStream })
+  t.teardown(() => logged.close())
+  await logged.ready()
+  const jwt = await token()
+  const res = await logged.inject(`/v1/organisations?access_token=${jwt}&limit=5&API-Key=s3cret-value&q=${jwt}`)
+  t.equal(res.statusCode, 401, 'a token in the URL is not accepted')
+  await logged.inject(`/v1/reference/countries/${jwt}?Token=abc123`)
+
+  const requests = lines.map((line) => JSON.parse(line)).filter((entry) => entry.req)
+  t.equal(requests.length, 2, 'both requests were logged')
+  const output = lines.join('')
+  t.notMatch(output, jwt.split('.')[1] as string, 'the token appears nowhere in the log')
+  t.notMatch(output, 's3cret-value')
+  t.notMatch(output, 'abc123')
+  t.equal(requests[0].req.url, '/v1/organisations?access_token=[redacted]&limit=5&API-Key=[redacted]&q=[redacted]')
+  t.equal(requests[1].req.url, '/v1/reference/countries/[redacted]?Token=[redacted]')
 })
