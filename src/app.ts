@@ -23,6 +23,7 @@ import ropaRoutes from './modules/ropa/ropa.routes.ts'
 import securityMeasuresRoutes from './modules/security-measures/security-measures.routes.ts'
 import transfersRoutes from './modules/transfers/transfers.routes.ts'
 import authPlugin from './plugins/auth.ts'
+import { clientErrorHandler } from './plugins/client-errors.ts'
 import dbPlugin from './plugins/db.ts'
 import idempotencyPlugin from './plugins/idempotency.ts'
 import inputGuards, { frameworkError } from './plugins/input-guards.ts'
@@ -75,6 +76,10 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     bodyLimit: config.BODY_LIMIT_BYTES,
     pluginTimeout: 120_000,
     requestTimeout: 120_000,
+    // Node checks the headers timeout every connectionsCheckingInterval (30 s by default), so it
+    // would fire up to that much late: check a few times per timeout instead.
+    http: { headersTimeout: config.HEADERS_TIMEOUT_MS, connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.HEADERS_TIMEOUT_MS / 4)) },
+    clientErrorHandler: clientErrorHandler(config.HEADERS_TIMEOUT_MS),
     // A client that neither sends nor reads for two minutes (a stalled download) loses its socket,
     // which ends the export it held (and its database snapshot).
     connectionTimeout: 120_000,

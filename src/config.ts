@@ -38,6 +38,7 @@ export const EnvSchema = Type.Object({
   MAX_HEAP_USED_MB: Type.Integer({ minimum: 0, default: 0, description: 'Shed load while the heap in use exceeds this many MiB; 0 (the default) turns it off.' }),
   LOAD_SAMPLE_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000, description: 'How often load (event-loop delay, heap) is sampled for load shedding.' }),
   IDEMPOTENCY_KEY_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 7 * 24 * 3600, default: 24 * 3600, description: 'How long the answer to a POST with an Idempotency-Key is kept for replay.' }),
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 60_000, description: 'Close a connection whose request headers have not all arrived after this long (408).' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest accepted request body.' })
 })
 

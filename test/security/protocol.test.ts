@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { bearer, buildTestApp, createOrganisationViaApi, createTestDatabase, testConfig, token } from '../helper.ts'
@@ -62,4 +63,62 @@ t.test('credentials in the query string never reach the log', async (t) => {
   t.notMatch(output, 'abc123')
   t.equal(requests[0].req.url, '/v1/organisations?access_token=[redacted]&limit=5&API-Key=[redacted]&q=[redacted]')
   t.equal(requests[1].req.url, '/v1/reference/countries/[redacted]?Token=[redacted]')
+})
+
+/** Writes raw bytes to the server and reads until it closes the connection: status, headers and body. */
+function rawExchange(port: number, request: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  return new Promise((resolve, reject) => {
+    let received = ''
+    const socket = connect(port, '127.0.0.1', () => socket.write(request))
+    socket.setEncoding('latin1')
+    socket.on('data', (chunk: string) => (received += chunk))
+    const done = () => {
+      const [head = '', body = ''] = received.split('\r\n\r\n', 2)
+      const [statusLine = '', ...fields] = head.split('\r\n')
+      const headers = Object.fromEntries(fields.map((field) => [field.slice(0, field.indexOf(':')).toLowerCase(), field.slice(field.indexOf(':') + 1).trim()]))
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body })
+    }
+    socket.on('close', done)
+    socket.on('error', (error) => (received ? undefined : reject(error)))
+  })
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+t.test('oversized headers (431) and unparsable requests (400) answer problem+json on the raw connection', async (t) => {
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const port = (app.server.address() as { port: number }).port
+
+  const big = await rawExchange(port, `GET /v1/reference/countries?page=2 HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${'a'.repeat(20_000)}\r\n\r\n`)
+  t.equal(big.status, 431)
+  t.equal(big.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.equal(big.headers.connection, 'close')
+  const problem = JSON.parse(big.body)
+  t.match(problem, {
+    type: '/problems/request-header-fields-too-large',
+    title: 'Request header fields too large',
+    status: 431,
+    detail: /headers.*16384 bytes/,
+    instance: '/v1/reference/countries',
+    code: 'ROPA_REQUEST_HEADER_FIELDS_TOO_LARGE',
+    requestId: uuid
+  })
+  t.equal(big.headers['x-request-id'], problem.requestId)
+  t.equal(Number(big.headers['content-length']), Buffer.byteLength(big.body))
+
+  const garbage = await rawExchange(port, 'NOT HTTP AT ALL\r\n\r\n')
+  t.equal(garbage.status, 400)
+  t.equal(garbage.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(JSON.parse(garbage.body), { type: '/problems/malformed-request', status: 400, code: 'ROPA_MALFORMED_REQUEST', instance: /^urn:uuid:/, requestId: uuid })
+})
+
+t.test('headers that do not arrive in time answer 408 problem+json', async (t) => {
+  const slow = await buildTestApp(t, { env: { HEADERS_TIMEOUT_MS: '300' } })
+  await slow.listen({ port: 0, host: '127.0.0.1' })
+  const port = (slow.server.address() as { port: number }).port
+  // The request never ends its headers; the answer arrives when the server gives up waiting.
+  const res = await rawExchange(port, 'GET /health/live HTTP/1.1\r\nHost: localhost\r\n')
+  t.equal(res.status, 408)
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(JSON.parse(res.body), { type: '/problems/request-timeout', status: 408, code: 'ROPA_REQUEST_TIMEOUT', detail: /300 ms/, requestId: uuid })
 })
