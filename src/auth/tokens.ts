@@ -82,9 +82,8 @@ const FUTURE_IAT = 'the token\'s "iat" (issued at) is in the future'
 
 function describe(error: unknown, maxTokenAge?: string): string {
   if (error instanceof errors.JWTExpired && error.claim === 'iat') return `the token was issued more than ${maxTokenAge} ago`
-  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iat') {
-    return error.reason === 'missing' ? 'the token has no "iat" (issued at) claim, which this server requires' : FUTURE_IAT
-  }
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iat' && error.reason === 'missing') return 'the token has no "iat" (issued at) claim, which this server requires'
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iat' && error.reason === 'check_failed') return FUTURE_IAT
   if (error instanceof errors.JWTExpired) return 'the token has expired'
   if (error instanceof errors.JWTClaimValidationFailed) return `the token's "${error.claim}" claim is not acceptable`
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature does not verify'

@@ -93,6 +93,7 @@ t.test('JWT_MAX_TOKEN_AGE: refuses tokens issued too long ago, lifetimes beyond 
   await expectRefused(await sign((jwt) => jwt.setIssuedAt().setExpirationTime('365d')), /lifetime \(exp - iat\) is longer than the 1h/, 'a fresh token minted for a year')
   await expectRefused(await sign((jwt) => jwt.setExpirationTime('10m')), /no "iat" \(issued at\) claim/, 'no iat')
   await expectRefused(await sign((jwt) => jwt.setIssuedAt(now() + 600).setExpirationTime(now() + 1200)), /"iat" \(issued at\) is in the future/, 'iat in the future')
+  await expectRefused(await hs({ iat: 'yesterday' }, (jwt) => jwt.setSubject('alice').setExpirationTime('10m')), /"iat" claim is not acceptable/, 'iat not a number')
   t.throws(() => testConfig({ JWT_MAX_TOKEN_AGE: 'forever' }), /JWT_MAX_TOKEN_AGE/)
   t.equal(testConfig({ JWT_MAX_TOKEN_AGE: '24h' }).JWT_MAX_TOKEN_AGE, '24h')
 })
