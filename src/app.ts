@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import AjvCompiler from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
+import Fastify, { type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { resolveVerificationKey } from './auth/keys.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import { ApiProblem } from './shared/problems.ts'
+import { REDACTED, redactUrl } from './shared/redact-url.ts'
 import activitiesRoutes from './modules/activities/activities.routes.ts'
 import auditEventRoutes from './modules/audit-events/audit-events.routes.ts'
 import dataCategoriesRoutes from './modules/data-categories/data-categories.routes.ts'
@@ -22,6 +23,7 @@ import ropaRoutes from './modules/ropa/ropa.routes.ts'
 import securityMeasuresRoutes from './modules/security-measures/security-measures.routes.ts'
 import transfersRoutes from './modules/transfers/transfers.routes.ts'
 import authPlugin from './plugins/auth.ts'
+import { clientErrorHandler } from './plugins/client-errors.ts'
 import dbPlugin from './plugins/db.ts'
 import idempotencyPlugin from './plugins/idempotency.ts'
 import inputGuards, { frameworkError } from './plugins/input-guards.ts'
@@ -32,6 +34,8 @@ import problemDetails from './plugins/problem-details.ts'
 export interface BuildOptions {
   /** An already opened database (tests and tools); by default the app opens one from `config`. */
   database?: DatabaseHandle
+  /** Where log lines go (tests read them); by default standard output. */
+  logStream?: { write(line: string): void }
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -57,7 +61,12 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   const app = Fastify({
     logger: {
       level: config.LOG_LEVEL,
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' }
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: REDACTED },
+      // Fastify's own request serializer, but the URL without the credentials a client put in it.
+      serializers: {
+        req: (request: FastifyRequest) => ({ method: request.method, url: redactUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort })
+      },
+      ...(options.logStream ? { stream: options.logStream } : {})
     },
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
@@ -68,6 +77,10 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     bodyLimit: config.BODY_LIMIT_BYTES,
     pluginTimeout: 120_000,
     requestTimeout: 120_000,
+    // Node checks the headers timeout every connectionsCheckingInterval (30 s by default), so it
+    // would fire up to that much late: check a few times per timeout instead.
+    http: { headersTimeout: config.HEADERS_TIMEOUT_MS, connectionsCheckingInterval: Math.min(30_000, Math.ceil(config.HEADERS_TIMEOUT_MS / 4)) },
+    clientErrorHandler: clientErrorHandler(config.HEADERS_TIMEOUT_MS),
     // A client that neither sends nor reads for two minutes (a stalled download) loses its socket,
     // which ends the export it held (and its database snapshot).
     connectionTimeout: 120_000,

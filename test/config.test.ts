@@ -10,6 +10,7 @@ t.test('defaults describe the zero-configuration start', async (t) => {
     DB_POOL_MAX: 10,
     DB_CONNECT_TIMEOUT_MS: 5000,
     DB_QUERY_TIMEOUT_MS: 15000,
+    JWT_JWKS_TIMEOUT_MS: 5000,
     LOG_LEVEL: 'info',
     EXPORTS_PER_ORGANISATION: 2,
     EXPORTS_IN_TOTAL: 4,
@@ -20,6 +21,7 @@ t.test('defaults describe the zero-configuration start', async (t) => {
     MAX_HEAP_USED_MB: 0,
     LOAD_SAMPLE_INTERVAL_MS: 1000,
     IDEMPOTENCY_KEY_TTL_SECONDS: 86400,
+    HEADERS_TIMEOUT_MS: 60000,
     BODY_LIMIT_BYTES: 1048576
   })
 })

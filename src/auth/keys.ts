@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose'
+import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose'
 import type { Config } from '../config.ts'
 
 export type VerificationKey =
@@ -30,11 +30,33 @@ export function resolveVerificationKey(config: Config): VerificationKey {
     return { source: 'JWT_PUBLIC_KEY', algorithms: [algorithmOf(key)], key }
   }
   if (config.JWT_JWKS_URL) {
-    const jwks = createRemoteJWKSet(new URL(config.JWT_JWKS_URL), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 })
-    return { source: 'JWT_JWKS_URL', algorithms: JWKS_ALGORITHMS, key: jwks }
+    const jwks = createRemoteJWKSet(new URL(config.JWT_JWKS_URL), { timeoutDuration: config.JWT_JWKS_TIMEOUT_MS, cooldownDuration: 30_000, cacheMaxAge: 600_000 })
+    return { source: 'JWT_JWKS_URL', algorithms: JWKS_ALGORITHMS, key: unavailableAsItsOwnError(jwks) }
   }
   const { secret, file } = developmentSecret(config.DATA_DIR)
   return { source: 'development', algorithms: ['HS256'], key: secret, secret, ...(file ? { file } : {}) }
+}
+
+/** The key set could not be fetched or read, so no token can be judged: not the token's fault. */
+export class KeySetUnavailableError extends Error {
+  override name = 'KeySetUnavailableError'
+}
+
+/**
+ * The remote key set fails in two ways: the token names no (single) key of the set, which is the
+ * token's fault (401), or the set itself cannot be had: a timeout, a network error, a status other
+ * than 200, or a body that is not a key set (503, so clients keep their valid tokens and retry).
+ * The first two are the errors jose's key lookup throws; anything else comes from fetching the set.
+ */
+function unavailableAsItsOwnError(jwks: JWTVerifyGetKey): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await jwks(header, token)
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error
+      throw new KeySetUnavailableError(`the key set could not be fetched: ${(error as Error).message}`, { cause: error })
+    }
+  }
 }
 
 function algorithmOf(key: KeyObject): string {

@@ -1,7 +1,8 @@
 import { errors, jwtVerify, SignJWT } from 'jose'
+import { durationSeconds } from '../config.ts'
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
-import type { VerificationKey } from './keys.ts'
+import { KeySetUnavailableError, type VerificationKey } from './keys.ts'
 import type { Principal, Scope } from './scopes.ts'
 
 export class InvalidTokenError extends Error {
@@ -17,6 +18,8 @@ const ClaimsSchema = Type.Object({
 export interface VerifyOptions {
   issuer?: string
   audience?: string
+  /** The longest lifetime accepted, as configured (`24h`); refuses older tokens, longer lifetimes and tokens without `iat`. */
+  maxTokenAge?: string
 }
 
 const CLOCK_TOLERANCE_SECONDS = 30
@@ -25,11 +28,13 @@ const CACHE_SECONDS = 60
 const CACHE_ENTRIES = 10_000
 
 /**
- * Verifies a bearer token and returns who it speaks for; every failure is an InvalidTokenError.
+ * Verifies a bearer token and returns who it speaks for; every failure of the token is an
+ * InvalidTokenError, a key set that cannot be fetched a KeySetUnavailableError.
  * A token verified in the last minute is not verified again (the signature check dominated the
  * cost of a small request); its `exp` and `nbf` still are, and failures are never cached.
  */
 export function createTokenVerifier(key: VerificationKey, options: VerifyOptions = {}) {
+  const maxAgeSeconds = options.maxTokenAge === undefined ? undefined : durationSeconds(options.maxTokenAge)
   const verified = new Map<string, { principal: Principal; until: number; notBefore: number }>()
   return async function verify(token: string): Promise<Principal> {
     const now = Date.now() / 1000
@@ -37,9 +42,10 @@ export function createTokenVerifier(key: VerificationKey, options: VerifyOptions
     if (cached && now < cached.until && now >= cached.notBefore) return cached.principal
     if (cached) verified.delete(token)
     const principal = await verifySignatureAndClaims(token)
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number; nbf?: number }
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number; nbf?: number; iat?: number }
+    const tooOldAt = maxAgeSeconds !== undefined && claims.iat !== undefined ? claims.iat + maxAgeSeconds + CLOCK_TOLERANCE_SECONDS : Number.POSITIVE_INFINITY
     if (verified.size >= CACHE_ENTRIES) verified.delete(verified.keys().next().value as string)
-    verified.set(token, { principal, until: Math.min(claims.exp + CLOCK_TOLERANCE_SECONDS, now + CACHE_SECONDS), notBefore: (claims.nbf ?? 0) - CLOCK_TOLERANCE_SECONDS })
+    verified.set(token, { principal, until: Math.min(claims.exp + CLOCK_TOLERANCE_SECONDS, now + CACHE_SECONDS, tooOldAt), notBefore: (claims.nbf ?? 0) - CLOCK_TOLERANCE_SECONDS })
     return principal
   }
 
@@ -51,11 +57,18 @@ export function createTokenVerifier(key: VerificationKey, options: VerifyOptions
         requiredClaims: ['exp', 'sub'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         ...(options.issuer ? { issuer: options.issuer } : {}),
-        ...(options.audience ? { audience: options.audience } : {})
+        ...(options.audience ? { audience: options.audience } : {}),
+        ...(maxAgeSeconds !== undefined ? { maxTokenAge: maxAgeSeconds } : {})
       })
       payload = result.payload
     } catch (error) {
-      throw new InvalidTokenError(describe(error))
+      if (error instanceof KeySetUnavailableError) throw error
+      throw new InvalidTokenError(describe(error, options.maxTokenAge))
+    }
+    // jose checks `iat` only together with maxTokenAge; a token from the future is refused regardless.
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new InvalidTokenError(FUTURE_IAT)
+    if (maxAgeSeconds !== undefined && (payload.exp as number) - (payload.iat as number) > maxAgeSeconds) {
+      throw new InvalidTokenError(`the token's lifetime (exp - iat) is longer than the ${options.maxTokenAge} this server accepts`)
     }
     if (!Value.Check(ClaimsSchema, payload)) {
       const first = [...Value.Errors(ClaimsSchema, payload)][0]
@@ -65,13 +78,17 @@ export function createTokenVerifier(key: VerificationKey, options: VerifyOptions
   }
 }
 
-function describe(error: unknown): string {
+const FUTURE_IAT = 'the token\'s "iat" (issued at) is in the future'
+
+function describe(error: unknown, maxTokenAge?: string): string {
+  if (error instanceof errors.JWTExpired && error.claim === 'iat') return `the token was issued more than ${maxTokenAge} ago`
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iat' && error.reason === 'missing') return 'the token has no "iat" (issued at) claim, which this server requires'
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iat' && error.reason === 'check_failed') return FUTURE_IAT
   if (error instanceof errors.JWTExpired) return 'the token has expired'
   if (error instanceof errors.JWTClaimValidationFailed) return `the token's "${error.claim}" claim is not acceptable`
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature does not verify'
   if (error instanceof errors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm this server does not accept'
   if (error instanceof errors.JWKSNoMatchingKey) return 'no key matches the token'
-  if (error instanceof errors.JWKSTimeout) return 'the key set could not be fetched in time'
   return 'the token is malformed or cannot be verified'
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import { eq, sql } from 'drizzle-orm'
 import fp from 'fastify-plugin'
-import type { VerificationKey } from '../auth/keys.ts'
+import { KeySetUnavailableError, type VerificationKey } from '../auth/keys.ts'
 import { canAccessOrganisation, type Principal, type Scope, scopes } from '../auth/scopes.ts'
 import { createTokenVerifier, InvalidTokenError } from '../auth/tokens.ts'
 import type { Config } from '../config.ts'
@@ -23,6 +23,8 @@ declare module 'fastify' {
 }
 
 const REALM = 'ropa'
+/** jose fetches a failed key set again on the next request; a few seconds spare the identity provider. */
+const KEYS_RETRY_AFTER_SECONDS = 5
 
 const unauthenticated = (reason: string) =>
   new ApiProblem('unauthenticated', `Authentication failed: ${reason}.`, undefined, {
@@ -32,7 +34,8 @@ const unauthenticated = (reason: string) =>
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization
   if (!header) throw unauthenticated('no bearer token was sent')
-  const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/.exec(header)
+  // The scheme is case-insensitive and followed by 1*SP (RFC 7235 section 2.1).
+  const match = /^Bearer +([A-Za-z0-9\-_.~+/]+=*)$/i.exec(header)
   if (!match?.[1]) throw unauthenticated('the Authorization header is not "Bearer <token>"')
   return match[1]
 }
@@ -46,7 +49,13 @@ function lazily<T>(make: () => T): () => T {
 
 const asList = (scope: Scope | Scope[]) => (Array.isArray(scope) ? scope : [scope])
 
-/** Adds what the scope declaration implies to the route's documentation: security, scope note, 401/403/404. */
+/** Authenticated operations answer 503 also while the token keys (JWKS) cannot be fetched. */
+const unavailable = {
+  description: 'Service unavailable: the database or the keys that verify tokens cannot be reached; retry after Retry-After',
+  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } }
+}
+
+/** Adds what the scope declaration implies to the route's documentation: security, scope note, 401/403/404/503. */
 function documentAuthorisation(route: RouteOptions, scope: Scope[]) {
   const schema = (route.schema ?? {}) as Record<string, unknown>
   const needs = scope.map((s) => `\`${s}\``).join(' or ')
@@ -55,7 +64,7 @@ function documentAuthorisation(route: RouteOptions, scope: Scope[]) {
     ...schema,
     security: [{ bearerAuth: [] }],
     description: `${schema.description ? `${schema.description}\n\n` : ''}**Scope:** ${needs}.${orgScoped ? ' The organisation must be in the token\'s `orgs` claim (or the token has `ropa:platform`); otherwise 404.' : ''}`,
-    response: { ...(schema.response as object), ...problemResponses(401, 403, ...(orgScoped ? [404] : [])) }
+    response: { ...(schema.response as object), ...problemResponses(401, 403, ...(orgScoped ? [404] : [])), 503: unavailable }
   }
 }
 
@@ -73,7 +82,8 @@ export default fp<AuthPluginOptions>(
   async function auth(app: FastifyInstance, { config, key }) {
     const verify = createTokenVerifier(key, {
       ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
-      ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {})
+      ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
+      ...(config.JWT_MAX_TOKEN_AGE ? { maxTokenAge: config.JWT_MAX_TOKEN_AGE } : {})
     })
     app.decorateRequest('principal', null as unknown as Principal)
     const organisationExists = lazily(() =>
@@ -93,6 +103,10 @@ export default fp<AuthPluginOptions>(
         request.principal = await verify(token)
       } catch (error) {
         if (error instanceof InvalidTokenError) throw unauthenticated(error.message)
+        if (error instanceof KeySetUnavailableError) {
+          request.log.warn({ err: error }, 'token key set unavailable')
+          throw new ApiProblem('token_keys_unavailable', `The token could not be checked: ${error.message}. Retry in ${KEYS_RETRY_AFTER_SECONDS} s with the same token.`, undefined, { 'retry-after': String(KEYS_RETRY_AFTER_SECONDS) })
+        }
         throw error
       }
       const needed = asList(request.routeOptions.config.scope as Scope | Scope[])

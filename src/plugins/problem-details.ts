@@ -88,6 +88,11 @@ const fastifyErrorKinds: Record<string, ProblemKind> = {
 
 const RETRY_AFTER_SECONDS = '5'
 
+const unsupportedMediaType = (request: FastifyRequest) => {
+  const received = request.headers['content-type']
+  return `Send the body as application/json${request.method === 'PATCH' ? ' or application/merge-patch+json' : ''}; got ${received ? received : 'no Content-Type'}.`
+}
+
 export function problemFor(request: FastifyRequest, kind: ProblemKind, detail: string, errors?: FieldError[]): Problem {
   return {
     type: problemTypeUri(kind),
@@ -114,6 +119,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): { problem: Pro
     return { problem: make('validation_failed', describeErrors(errors), errors), headers: {} }
   }
   const kind = error.code ? fastifyErrorKinds[error.code] : undefined
+  if (kind === 'unsupported_media_type') return { problem: make(kind, unsupportedMediaType(request)), headers: {} }
   if (kind) return { problem: make(kind, error.message), headers: {} }
   if (error instanceof SyntaxError && error.statusCode === 400) return { problem: make('malformed_body', error.message), headers: {} }
   if (isDatabaseUnavailable(error)) {

@@ -8,8 +8,14 @@ import { ApiProblem } from '../shared/problems.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Exempt from load shedding and rate limits (liveness: an overloaded process is still alive). */
-    alwaysAnswer?: boolean
+    /**
+     * A health probe. Probes are never rate limited: an orchestrator probing often from one address
+     * must not get a 429 (and its probes must not spend the budget of that address). Liveness is also
+     * never shed: an overloaded process is still alive, and restarting it would not help. Readiness is
+     * shed like any request: an overloaded instance is not ready for more traffic, and its 503 routes
+     * traffic to other instances until the load passes.
+     */
+    probe?: 'liveness' | 'readiness'
   }
 }
 
@@ -19,7 +25,8 @@ const SHED_RETRY_AFTER_SECONDS = 5
 const tooManyRequests = (request: FastifyRequest, context: { after: string }) =>
   new ApiProblem('rate_limited', `Too many requests from ${request.principal ? 'this token' : 'this address'}; retry in ${context.after}.`)
 
-const exempt = (request: FastifyRequest) => request.routeOptions.config.alwaysAnswer === true
+const isProbe = (request: FastifyRequest) => request.routeOptions.config.probe !== undefined
+const isLiveness = (request: FastifyRequest) => request.routeOptions.config.probe === 'liveness'
 
 /**
  * What protects the whole service: security headers on every answer, a per-address request limit
@@ -34,7 +41,7 @@ export const protection = fp<{ config: Config }>(
         global: false,
         max: config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
         timeWindow: MINUTE_MS,
-        allowList: exempt,
+        allowList: isProbe,
         errorResponseBuilder: tooManyRequests
       })
       // An application-wide hook, not the plugin's per-route one: it runs before authentication,
@@ -53,7 +60,7 @@ export const protection = fp<{ config: Config }>(
         maxHeapUsedBytes: config.MAX_HEAP_USED_MB * 1024 * 1024,
         sampleInterval: config.LOAD_SAMPLE_INTERVAL_MS,
         pressureHandler: async (request, _reply, type) => {
-          if (exempt(request) || Date.now() < shedFrom) return
+          if (isLiveness(request) || Date.now() < shedFrom) return
           throw new ApiProblem('service_unavailable', `The service is overloaded (${type}); retry in ${SHED_RETRY_AFTER_SECONDS} s.`, undefined, { 'retry-after': String(SHED_RETRY_AFTER_SECONDS) })
         }
       })

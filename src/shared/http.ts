@@ -26,18 +26,42 @@ export const writeContext = (request: FastifyRequest): WriteContext => ({ actor:
 
 export const etagOf = (version: number) => `"${version}"`
 
+/** One element of an entity-tag list: `"3"` or `W/"3"` (etagc excludes DQUOTE, controls and space), or an empty element. */
+const ENTITY_TAG_ELEMENT = /^[ \t]*(?:(W\/)?"([^"\x00-\x20\x7f]*)")?[ \t]*(?:,|$)/
+
+/** The entity tags of an `If-Match` list, or undefined when the header is not such a list. */
+export function parseEntityTags(header: string): { weak: boolean; opaque: string }[] | undefined {
+  const tags: { weak: boolean; opaque: string }[] = []
+  for (let rest = header; rest.length > 0; ) {
+    const match = ENTITY_TAG_ELEMENT.exec(rest)
+    if (!match || match[0].length === 0) return undefined
+    if (match[2] !== undefined) tags.push({ weak: match[1] !== undefined, opaque: match[2] })
+    rest = rest.slice(match[0].length)
+  }
+  return tags.length > 0 ? tags : undefined
+}
+
 /**
  * The versions an `If-Match` header accepts: undefined when absent or `*` (no precondition),
- * otherwise the versions named by strong entity tags (an unparsable tag matches nothing, so 412).
+ * otherwise the versions named by strong entity tags. A header that is not a list of quoted tags is
+ * a 400. If-Match compares strongly (RFC 9110 section 13.1.1), so a weak tag never matches: a list of
+ * weak tags only is answered 412 at once, saying why (re-reading would only give the same tag back).
  */
 export function ifMatchVersions(request: FastifyRequest): number[] | undefined {
   const header = request.headers['if-match']
   if (header === undefined || header.trim() === '*') return undefined
-  return header
-    .split(',')
-    .map((tag) => /^\s*"(\d{1,9})"\s*$/.exec(tag)?.[1])
-    .filter((version): version is string => version !== undefined)
-    .map(Number)
+  const tags = parseEntityTags(header)
+  if (!tags) {
+    throw new ApiProblem('validation_failed', '/headers/if-match must be a quoted entity tag such as "3", or *', [
+      { path: '/headers/if-match', message: 'must be a quoted entity tag such as "3", or *' }
+    ])
+  }
+  const strong = tags.filter((tag) => !tag.weak)
+  if (strong.length === 0) {
+    const example = tags[0]?.opaque ?? '3'
+    throw new ApiProblem('precondition_failed', `If-Match compares entity tags strongly, so a weak entity tag such as W/"${example}" never matches; send the ETag exactly as this API gave it, such as "${example}".`)
+  }
+  return strong.filter((tag) => /^\d{1,9}$/.test(tag.opaque)).map((tag) => Number(tag.opaque))
 }
 
 export function preconditionFailed(current: number): ApiProblem {

@@ -16,12 +16,16 @@ export const problemTypes = {
   not_acceptable: { slug: 'not-acceptable', status: 406, title: 'Not acceptable', description: 'None of the media types in Accept can be produced; the operation lists the ones it can.' },
   malformed_url: { slug: 'malformed-url', status: 400, title: 'The URL could not be read', description: 'The path holds an invalid percent-encoding (such as `%FF` or `%zz`).' },
   uri_too_long: { slug: 'uri-too-long', status: 414, title: 'Path segment too long', description: 'A path segment is longer than 100 characters; no identifier of this API is.' },
+  malformed_request: { slug: 'malformed-request', status: 400, title: 'The request is not valid HTTP', description: 'The request line or headers could not be parsed; the connection is closed.' },
+  request_timeout: { slug: 'request-timeout', status: 408, title: 'Request timeout', description: 'The request line and headers did not arrive within HEADERS_TIMEOUT_MS (60 s by default); the connection is closed.' },
+  request_header_fields_too_large: { slug: 'request-header-fields-too-large', status: 431, title: 'Request header fields too large', description: 'The request line and headers together exceed 16 KiB; send fewer or shorter headers (cookies are a usual cause). The connection is closed.' },
   payload_too_large: { slug: 'payload-too-large', status: 413, title: 'Request body too large', description: 'The body exceeds the configured limit (BODY_LIMIT_BYTES, 1 MiB by default).' },
   unsupported_media_type: { slug: 'unsupported-media-type', status: 415, title: 'Unsupported media type', description: 'Request bodies must be sent as application/json.' },
   unprocessable: { slug: 'unprocessable', status: 422, title: 'The request is inconsistent with stored data', description: 'The body is well-formed but refers to something that does not exist in this organisation; `errors[]` names each offending path.' },
   rate_limited: { slug: 'rate-limited', status: 429, title: 'Too many requests', description: 'Slow down and retry after the number of seconds in Retry-After.' },
   internal: { slug: 'internal-error', status: 500, title: 'Internal server error', description: 'An unexpected error. Nothing about it is disclosed; quote `requestId` when reporting it.' },
   database_unavailable: { slug: 'database-unavailable', status: 503, title: 'Database unavailable', description: 'The database cannot be reached right now. Retry after the number of seconds in Retry-After; the service recovers by itself.' },
+  token_keys_unavailable: { slug: 'token-keys-unavailable', status: 503, title: 'Token keys unavailable', description: 'The keys that verify bearer tokens (the identity provider\'s JWKS) cannot be fetched right now, so the token could not be checked; it was not found invalid. Keep it and retry after the number of seconds in Retry-After.' },
   service_unavailable: { slug: 'service-unavailable', status: 503, title: 'Service unavailable', description: 'The service is shutting down or overloaded. Retry after the number of seconds in Retry-After.' }
 } as const satisfies Record<string, { slug: string; status: number; title: string; description: string }>
 

@@ -46,6 +46,20 @@ t.test('each client address has a budget too, spent also by requests without a v
   const otherAddress = await limited.inject({ url: '/v1/reference/countries/NO', remoteAddress: '192.0.2.7' })
   t.equal(otherAddress.statusCode, 200, 'another address is unaffected')
   t.equal((await limited.inject('/health/live')).statusCode, 200, 'liveness always answers')
+  t.equal((await limited.inject('/health/ready')).statusCode, 200, 'readiness is not rate limited either')
+})
+
+t.test('health probes neither count against the address budget nor are refused by it', async (t) => {
+  const prober = '192.0.2.50'
+  for (let i = 0; i < ADDRESS_LIMIT + 5; i++) {
+    const url = i % 2 === 0 ? '/health/live' : '/health/ready'
+    const res = await limited.inject({ url, remoteAddress: prober })
+    t.equal(res.statusCode, 200, `${url} probe ${i + 1}`)
+    t.notOk(res.headers['x-ratelimit-limit'], 'no rate-limit headers on a probe')
+  }
+  const api = await limited.inject({ url: '/v1/reference/countries/NO', remoteAddress: prober })
+  t.equal(api.statusCode, 200, 'the probes left the budget of their address untouched')
+  t.equal(api.headers['x-ratelimit-remaining'], String(ADDRESS_LIMIT - 1))
 })
 
 t.test('security headers on every answer, and a policy that lets the docs page run', async (t) => {
@@ -88,6 +102,7 @@ t.test('load shedding: 503 problem with Retry-After while the event loop is over
     if (res.statusCode !== 200) shed = res
   }
   const alive = await app.inject('/health/live')
+  const ready = await app.inject('/health/ready')
   clearInterval(hog)
   t.ok(shed, 'a request is shed while the loop is overloaded')
   t.equal(shed?.statusCode, 503)
@@ -95,6 +110,8 @@ t.test('load shedding: 503 problem with Retry-After while the event loop is over
   t.equal(shed?.headers['retry-after'], '5')
   t.match(shed?.json(), { code: 'ROPA_SERVICE_UNAVAILABLE', detail: /overloaded \(eventLoopDelay\)/ })
   t.equal(alive.statusCode, 200, 'liveness still answers: the process is alive')
+  t.equal(ready.statusCode, 503, 'readiness is shed: an overloaded instance is not ready for more traffic')
+  t.match(ready.json(), { code: 'ROPA_SERVICE_UNAVAILABLE', detail: /overloaded/ })
   let recovered = false
   for (let i = 0; i < 100 && !recovered; i++) {
     await sleep(50)

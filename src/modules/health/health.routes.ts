@@ -17,12 +17,12 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health/live',
     {
-      config: { alwaysAnswer: true },
+      config: { probe: 'liveness' },
       schema: {
         tags: ['Health'],
         operationId: 'getLiveness',
         summary: 'Liveness: the process is up',
-        description: 'Answers 200 while the process serves HTTP. It does not touch the database, so a database outage never gets the process restarted.',
+        description: 'Answers 200 while the process serves HTTP. It does not touch the database, so a database outage never gets the process restarted; it is never rate limited nor shed under load.',
         response: { 200: withExample(HealthSchema, { status: 'ok' }) }
       }
     },
@@ -32,11 +32,12 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health/ready',
     {
+      config: { probe: 'readiness' },
       schema: {
         tags: ['Health'],
         operationId: 'getReadiness',
         summary: 'Readiness: the database answers',
-        description: `Answers 200 when the database answers a trivial query within ${READY_TIMEOUT_MS} ms, otherwise 503 problem+json with Retry-After. Route traffic away while it is 503; it turns 200 again by itself when the database is back.`,
+        description: `Answers 200 when the database answers a trivial query within ${READY_TIMEOUT_MS} ms, otherwise 503 problem+json with Retry-After. Route traffic away while it is 503; it turns 200 again by itself when the database is back. It is never rate limited, but it answers 503 (service-unavailable) while the instance sheds load: an overloaded instance is not ready for more traffic.`,
         response: { 200: withExample(HealthSchema, { status: 'ok', database: 'postgres' }), ...problemResponses(503) }
       }
     },
