@@ -49,12 +49,15 @@ export const protection = fp<{ config: Config }>(
       app.addHook('onRequest', app.rateLimit())
     }
     if (config.MAX_EVENT_LOOP_DELAY_MS > 0 || config.MAX_HEAP_USED_MB > 0) {
-      // Start-up (migrations, the embedded database's initialisation) blocks the loop for seconds;
-      // the samples taken then say nothing about load, so shedding starts two samples after ready.
+      // Start-up (migrations, the embedded database's initialisation, the first run's loading of the
+      // example between ready and listen) blocks the loop for seconds; the samples taken then say
+      // nothing about load, so shedding starts two samples after ready, and again after listen.
       let shedFrom = Number.POSITIVE_INFINITY
-      app.addHook('onReady', async () => {
+      const startShedding = async () => {
         shedFrom = Date.now() + 2 * config.LOAD_SAMPLE_INTERVAL_MS
-      })
+      }
+      app.addHook('onReady', startShedding)
+      app.addHook('onListen', startShedding)
       await app.register(underPressure, {
         maxEventLoopDelay: config.MAX_EVENT_LOOP_DELAY_MS,
         maxHeapUsedBytes: config.MAX_HEAP_USED_MB * 1024 * 1024,

@@ -20,7 +20,7 @@ export const problemTypes = {
   request_timeout: { slug: 'request-timeout', status: 408, title: 'Request timeout', description: 'The request line and headers did not arrive within HEADERS_TIMEOUT_MS (60 s by default); the connection is closed.' },
   request_header_fields_too_large: { slug: 'request-header-fields-too-large', status: 431, title: 'Request header fields too large', description: 'The request line and headers together exceed 16 KiB; send fewer or shorter headers (cookies are a usual cause). The connection is closed.' },
   payload_too_large: { slug: 'payload-too-large', status: 413, title: 'Request body too large', description: 'The body exceeds the configured limit (BODY_LIMIT_BYTES, 1 MiB by default).' },
-  unsupported_media_type: { slug: 'unsupported-media-type', status: 415, title: 'Unsupported media type', description: 'Request bodies must be sent as application/json.' },
+  unsupported_media_type: { slug: 'unsupported-media-type', status: 415, title: 'Unsupported media type', description: 'Request bodies must be sent as application/json (a PATCH also as application/merge-patch+json); the detail names the media type received.' },
   unprocessable: { slug: 'unprocessable', status: 422, title: 'The request is inconsistent with stored data', description: 'The body is well-formed but refers to something that does not exist in this organisation; `errors[]` names each offending path.' },
   rate_limited: { slug: 'rate-limited', status: 429, title: 'Too many requests', description: 'Slow down and retry after the number of seconds in Retry-After.' },
   internal: { slug: 'internal-error', status: 500, title: 'Internal server error', description: 'An unexpected error. Nothing about it is disclosed; quote `requestId` when reporting it.' },

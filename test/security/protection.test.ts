@@ -81,6 +81,16 @@ t.test('security headers on every answer, and a policy that lets the docs page r
   if (inlineScripts > 0) t.match(policy, /'sha256-/, 'the inline scripts of the page are allowed by hash')
 })
 
+t.test('work between ready and listen (the first run loading the example) does not get the first requests shed', async (t) => {
+  const app = await buildTestApp(t, { env: { MAX_EVENT_LOOP_DELAY_MS: '200', LOAD_SAMPLE_INTERVAL_MS: '100' } })
+  // As server.ts does: ready, then the first run's synchronous work blocks the loop, then listen.
+  const until = Date.now() + 1500
+  while (Date.now() < until);
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const first = await app.inject('/v1/reference/countries/NO')
+  t.equal(first.statusCode, 200, 'the loop delay of start-up is not taken for load')
+})
+
 t.test('load shedding: 503 problem with Retry-After while the event loop is overloaded, then recovery', async (t) => {
   const app = await buildTestApp(t, { env: { MAX_EVENT_LOOP_DELAY_MS: '200', LOAD_SAMPLE_INTERVAL_MS: '100' } })
   // A busy test machine can stall the loop by itself: wait until the service serves (bounded).
