@@ -3,25 +3,19 @@ import { sql } from 'drizzle-orm'
 import pg from 'pg'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.ts'
-import { bearer, createTestDatabase, testConfig } from '../helper.ts'
-import { startTcpProxy } from '../support/tcp-proxy.ts'
+import { bearer, testConfig } from '../helper.ts'
+import { proxiedTestDatabase } from '../support/tcp-proxy.ts'
 
 if (!process.env.DATABASE_URL) {
   t.plan(0, 'database outages are a PostgreSQL concern: run with DATABASE_URL')
 } else {
-  const databaseUrl = (await createTestDatabase(t)) as string
-  const direct = new URL(databaseUrl)
-  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) })
-  t.teardown(() => proxy.close())
-  const proxied = new URL(databaseUrl)
-  proxied.hostname = '127.0.0.1'
-  proxied.port = String(proxy.port)
+  const { proxy, url: proxiedUrl, directUrl: databaseUrl } = await proxiedTestDatabase(t)
 
   const CONNECT_TIMEOUT_MS = 1000
   const QUERY_TIMEOUT_MS = 3000
   const POOL_MAX = 10
   const app = buildApp(
-    testConfig({ DATABASE_URL: proxied.toString(), DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), DB_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS), DB_POOL_MAX: String(POOL_MAX) })
+    testConfig({ DATABASE_URL: proxiedUrl, DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), DB_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS), DB_POOL_MAX: String(POOL_MAX) })
   )
   app.get('/test/db', { schema: { hide: true } }, async () => {
     await app.database.db.execute(sql`select 1`)

@@ -3,20 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.ts'
-import { bearer, createTestDatabase, testConfig } from '../helper.ts'
-import { type CutMoment, startTcpProxy } from '../support/tcp-proxy.ts'
+import { bearer, testConfig } from '../helper.ts'
+import { type CutMoment, proxiedTestDatabase } from '../support/tcp-proxy.ts'
 
 if (!process.env.DATABASE_URL) {
   t.plan(0, 'cutting the connection at COMMIT needs a TCP proxy in front of PostgreSQL: run with DATABASE_URL')
 } else {
-  const databaseUrl = (await createTestDatabase(t)) as string
-  const direct = new URL(databaseUrl)
-  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) })
-  t.teardown(() => proxy.close())
-  const proxied = new URL(databaseUrl)
-  proxied.hostname = '127.0.0.1'
-  proxied.port = String(proxy.port)
-  const app = buildApp(testConfig({ DATABASE_URL: proxied.toString(), DB_CONNECT_TIMEOUT_MS: '1000', DB_QUERY_TIMEOUT_MS: '3000' }))
+  const { proxy, url: proxiedUrl, directUrl: databaseUrl } = await proxiedTestDatabase(t)
+  const app = buildApp(testConfig({ DATABASE_URL: proxiedUrl, DB_CONNECT_TIMEOUT_MS: '1000', DB_QUERY_TIMEOUT_MS: '3000' }))
   t.teardown(() => app.close())
   await app.ready()
 

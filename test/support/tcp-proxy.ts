@@ -1,5 +1,6 @@
 import net from 'node:net'
 import { Transform } from 'node:stream'
+import { createTestDatabase } from '../helper.ts'
 
 export type ProxyMode = 'pass' | 'refuse' | 'blackhole' | 'stall'
 
@@ -116,4 +117,19 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
+}
+
+/**
+ * A fresh PostgreSQL database of this test file (DATABASE_URL must be set) with a proxy in front
+ * of it: `url` goes through the proxy the test cuts, `directUrl` reaches the database itself.
+ */
+export async function proxiedTestDatabase(t: { teardown(fn: () => unknown): void }) {
+  const directUrl = (await createTestDatabase(t)) as string
+  const direct = new URL(directUrl)
+  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) })
+  t.teardown(() => proxy.close())
+  const proxied = new URL(directUrl)
+  proxied.hostname = '127.0.0.1'
+  proxied.port = String(proxy.port)
+  return { proxy, url: proxied.toString(), directUrl }
 }
