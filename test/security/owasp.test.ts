@@ -233,7 +233,7 @@ t.test('API9 inventory: the documented operations are exactly the served routes'
   t.same([...documented].filter((route) => !served.has(route)), [], 'no documented route that is not served')
 })
 
-t.test('API10 unsafe consumption: a broken identity provider answers 401, never 500, and is recovered from', async (t) => {
+t.test('API10 unsafe consumption: a broken identity provider answers 503 with Retry-After, never 401 or 500, and is recovered from', async (t) => {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   const jwk = { ...(await exportJWK(publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' }
   let mode: 'malformed' | 'failing' | 'redirect' | 'not-a-key-set' | 'healthy' = 'malformed'
@@ -252,8 +252,12 @@ t.test('API10 unsafe consumption: a broken identity provider answers 401, never 
   for (const broken of ['malformed', 'failing', 'redirect', 'not-a-key-set'] as const) {
     mode = broken
     const res = await attempt()
-    t.equal(res.statusCode, 401, `an identity provider answering ${broken}`)
+    // The token may well be valid: a 401 would make the client throw it away.
+    t.equal(res.statusCode, 503, `an identity provider answering ${broken}`)
     t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+    t.equal(res.headers['retry-after'], '5')
+    t.notOk(res.headers['www-authenticate'], 'the token is not called invalid')
+    t.match(res.json(), { code: 'ROPA_TOKEN_KEYS_UNAVAILABLE' })
   }
   mode = 'healthy'
   t.equal((await attempt()).statusCode, 200, 'once the key set is served again, tokens verify')
