@@ -1,11 +1,12 @@
 /**
  * Query parameters whose values are credentials by name: OAuth 2 and OpenID Connect (access_token,
- * id_token, refresh_token, code, client_secret), and the usual names of API keys, secrets, passwords
- * and URL signatures. Compared case-insensitively, with `-` and `_` alike. This API reads none of them;
- * clients send them by mistake, and the log must not keep them.
+ * id_token, refresh_token, client_secret), and the usual names of API keys, secrets, passwords and URL
+ * signatures. Compared case-insensitively, with `-` and `_` alike. This API reads none of them (OAuth's
+ * `code` is left out: it is the security-measures list's filter); clients send them by mistake, and
+ * the log must not keep them.
  */
 const CREDENTIAL_PARAMETERS = new Set([
-  'access_token', 'id_token', 'refresh_token', 'token', 'jwt', 'code', 'client_secret',
+  'access_token', 'id_token', 'refresh_token', 'token', 'jwt', 'client_secret',
   'api_key', 'apikey', 'key', 'secret', 'password', 'passwd', 'auth', 'authorization', 'signature', 'sig'
 ])
 

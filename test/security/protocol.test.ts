@@ -54,15 +54,17 @@ t.test('credentials in the query string never reach the log', async (t) => {
   const res = await logged.inject(`/v1/organisations?access_token=${jwt}&limit=5&API-Key=s3cret-value&q=${jwt}`)
   t.equal(res.statusCode, 401, 'a token in the URL is not accepted')
   await logged.inject(`/v1/reference/countries/${jwt}?Token=abc123`)
+  await logged.inject('/v1/organisations/00000000-0000-4000-8000-000000000000/security-measures?code=T.MFA')
 
   const requests = lines.map((line) => JSON.parse(line)).filter((entry) => entry.req)
-  t.equal(requests.length, 2, 'both requests were logged')
+  t.equal(requests.length, 3, 'every request was logged')
   const output = lines.join('')
   t.notMatch(output, jwt.split('.')[1] as string, 'the token appears nowhere in the log')
   t.notMatch(output, 's3cret-value')
   t.notMatch(output, 'abc123')
   t.equal(requests[0].req.url, '/v1/organisations?access_token=[redacted]&limit=5&API-Key=[redacted]&q=[redacted]')
   t.equal(requests[1].req.url, '/v1/reference/countries/[redacted]?Token=[redacted]')
+  t.equal(requests[2].req.url, '/v1/organisations/00000000-0000-4000-8000-000000000000/security-measures?code=T.MFA', 'a filter of this API is not taken for a credential')
 })
 
 /** Writes raw bytes to the server and reads until it closes the connection: status, headers and body. */
