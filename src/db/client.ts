@@ -12,6 +12,7 @@ import QueryStream from 'pg-query-stream'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
+import { DatabaseTimeoutError } from './errors.ts'
 import { withSafeTransactions } from './pg-transactions.ts'
 import * as schema from './schema/index.ts'
 
@@ -171,10 +172,6 @@ const countingLogger = (statements: { count: number }) => ({
     statements.count++
   }
 })
-
-export class DatabaseTimeoutError extends Error {
-  override name = 'DatabaseTimeoutError'
-}
 
 async function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined

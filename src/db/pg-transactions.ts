@@ -18,6 +18,9 @@ interface SessionInternals {
  * the ROLLBACK queues behind the statement still running and times out too, and a connection whose
  * server-side transaction is still open goes back to the pool, where the next request's COMMIT
  * would commit the failed one's writes. Here a connection whose state is unknown is destroyed.
+ *
+ * This reaches into drizzle's private session, so package.json pins drizzle-orm to the exact version
+ * it was written against, and test/db/pg-transactions.test.ts fails when an upgrade moves those parts.
  */
 export function withSafeTransactions(db: object, pool: pg.Pool) {
   const session = (db as unknown as { session: SessionInternals }).session

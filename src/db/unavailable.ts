@@ -1,4 +1,4 @@
-import { DatabaseTimeoutError } from './client.ts'
+import { DatabaseTimeoutError } from './errors.ts'
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
 // SQLSTATEs that mean "the server is not there for us right now", not "your query is wrong".

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { DatabaseTimeoutError } from '../../src/db/client.ts'
+import { DatabaseTimeoutError } from '../../src/db/errors.ts'
 import { isDatabaseUnavailable } from '../../src/db/unavailable.ts'
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code })

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, getTableColumns, or, sql, type SQL } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Database } from '../../db/client.ts'
 import { databaseError, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '../../db/errors.ts'
@@ -180,7 +180,6 @@ export function catalogueRepository(storage: CatalogueStorage) {
   }
 }
 
-export type CatalogueRepository = ReturnType<typeof catalogueRepository>
 
 /** `q`: a case-insensitive substring of the name or description (LIKE wildcards in it are literal). */
 export function textFilter(table: CatalogueTable, q: string | undefined): SQL | undefined {
@@ -190,4 +189,3 @@ export function textFilter(table: CatalogueTable, q: string | undefined): SQL | 
 }
 
 export const equalsIfGiven = (column: PgColumn, value: unknown) => (value === undefined ? undefined : eq(column, value))
-export const oneOfIfGiven = (column: PgColumn, values: unknown[] | undefined) => (values === undefined ? undefined : inArray(column, values))
