@@ -108,7 +108,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     closing = true
   })
   app.addHook('onRequest', async () => {
-    if (closing) throw new ApiProblem('service_unavailable', 'The service is shutting down; retry on another instance or shortly.', undefined, { 'retry-after': '5' })
+    if (closing) throw new ApiProblem('service_unavailable', 'The service is shutting down; retry on another instance or shortly.', { headers: { 'retry-after': '5' } })
   })
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close')

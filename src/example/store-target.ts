@@ -11,7 +11,7 @@ import { processorsResource } from '../modules/processors/processors.routes.ts'
 import { recipientsResource } from '../modules/recipients/recipients.routes.ts'
 import { securityMeasuresResource } from '../modules/security-measures/security-measures.routes.ts'
 import type { WriteContext } from '../shared/http.ts'
-import { ApiProblem, type FieldError } from '../shared/problems.ts'
+import { ApiProblem, describeErrors, type FieldError } from '../shared/problems.ts'
 import type { ResourceDefinition } from '../shared/resource-routes.ts'
 import { assertValid, unknownCountry } from '../shared/validation.ts'
 import type { BundleTarget } from './bundle.ts'
@@ -28,7 +28,7 @@ function validBody(schema: TSchema, body: Record<string, unknown>): Record<strin
     const unknown = error.keyword === 'additionalProperties' ? (error.params as { additionalProperties?: string[] }).additionalProperties : undefined
     return unknown ? { path: `/body${error.instancePath}/${unknown.join(', ')}`, message: 'is not a known property' } : { path: `/body${error.instancePath}`, message: error.message }
   })
-  if (errors.length > 0) throw new ApiProblem('validation_failed', errors.map((error) => `${error.path} ${error.message}`).join('; '), errors)
+  if (errors.length > 0) throw new ApiProblem('validation_failed', describeErrors(errors), { errors })
   return body
 }
 

@@ -27,9 +27,9 @@ const REALM = 'ropa'
 const KEYS_RETRY_AFTER_SECONDS = 5
 
 const unauthenticated = (reason: string) =>
-  new ApiProblem('unauthenticated', `Authentication failed: ${reason}.`, undefined, {
+  new ApiProblem('unauthenticated', `Authentication failed: ${reason}.`, { headers: {
     'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${reason.replaceAll('"', "'")}"`
-  })
+  } })
 
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization
@@ -105,15 +105,15 @@ export default fp<AuthPluginOptions>(
         if (error instanceof InvalidTokenError) throw unauthenticated(error.message)
         if (error instanceof KeySetUnavailableError) {
           request.log.warn({ err: error }, 'token key set unavailable')
-          throw new ApiProblem('token_keys_unavailable', `The token could not be checked: ${error.message}. Retry in ${KEYS_RETRY_AFTER_SECONDS} s with the same token.`, undefined, { 'retry-after': String(KEYS_RETRY_AFTER_SECONDS) })
+          throw new ApiProblem('token_keys_unavailable', `The token could not be checked: ${error.message}. Retry in ${KEYS_RETRY_AFTER_SECONDS} s with the same token.`, { headers: { 'retry-after': String(KEYS_RETRY_AFTER_SECONDS) } })
         }
         throw error
       }
       const needed = asList(request.routeOptions.config.scope as Scope | Scope[])
       if (!needed.some((scope) => request.principal.scopes.has(scope))) {
-        throw new ApiProblem('forbidden', `This operation needs the scope ${needed.join(' or ')}.`, undefined, {
+        throw new ApiProblem('forbidden', `This operation needs the scope ${needed.join(' or ')}.`, { headers: {
           'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${needed.join(' ')}"`
-        })
+        } })
       }
       // Before any validation: another organisation's URL answers exactly as a missing one.
       const { orgId } = (request.params ?? {}) as { orgId?: string }

@@ -114,9 +114,9 @@ class KeyAlreadyAnswered extends Error {
 /** The stored answer again, or 422 when the key was used for another request. */
 function replay(reply: FastifyReply, claim: Claim, stored: StoredAnswer) {
   if (stored.fingerprint !== claim.fingerprint) {
-    throw new ApiProblem('unprocessable', 'This Idempotency-Key was already used with a different request; use a new key for a new request.', [
+    throw new ApiProblem('unprocessable', 'This Idempotency-Key was already used with a different request; use a new key for a new request.', { errors: [
       { path: `/headers/${IDEMPOTENCY_HEADER}`, message: 'was used with a different method, URL or body' }
-    ])
+    ] })
   }
   for (const [name, value] of Object.entries(stored.headers)) reply.header(name, value)
   return reply.code(stored.status).header('idempotent-replayed', 'true').send(stored.body)

@@ -52,7 +52,7 @@ function inspectInput(value: unknown, at: string, errors: FieldError[], budget: 
   return errors
 }
 
-const invalid = (errors: FieldError[]) => new ApiProblem('validation_failed', describeErrors(errors), errors)
+const invalid = (errors: FieldError[]) => new ApiProblem('validation_failed', describeErrors(errors), { errors })
 
 /** Errors the router raises before any route runs, as problems like every other. */
 export function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {

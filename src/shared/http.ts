@@ -52,9 +52,9 @@ export function ifMatchVersions(request: FastifyRequest): number[] | undefined {
   if (header === undefined || header.trim() === '*') return undefined
   const tags = parseEntityTags(header)
   if (!tags) {
-    throw new ApiProblem('validation_failed', '/headers/if-match must be a quoted entity tag such as "3", or *', [
+    throw new ApiProblem('validation_failed', '/headers/if-match must be a quoted entity tag such as "3", or *', { errors: [
       { path: '/headers/if-match', message: 'must be a quoted entity tag such as "3", or *' }
-    ])
+    ] })
   }
   const strong = tags.filter((tag) => !tag.weak)
   if (strong.length === 0) {
@@ -84,7 +84,7 @@ export function decodeCursor<T extends TSchema>(schema: T, cursor: string | unde
   } catch {
     // falls through to the problem below
   }
-  throw new ApiProblem('validation_failed', '/query/cursor is not a cursor this list issued', [
+  throw new ApiProblem('validation_failed', '/query/cursor is not a cursor this list issued', { errors: [
     { path: '/query/cursor', message: 'is not a cursor this list issued; pass the nextCursor of the previous page' }
-  ])
+  ] })
 }

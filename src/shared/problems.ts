@@ -88,14 +88,18 @@ export function describeErrors(errors: FieldError[]): string {
 /** Thrown by handlers and repositories; the problem-details plugin turns it into the response. */
 export class ApiProblem extends Error {
   override name = 'ApiProblem'
+  readonly errors: FieldError[] | undefined
+  readonly headers: Record<string, string>
+  readonly references: Reference[] | undefined
   constructor(
     readonly kind: ProblemKind,
     detail: string,
-    readonly errors?: FieldError[],
-    readonly headers: Record<string, string> = {},
-    readonly references?: Reference[]
+    { errors, headers = {}, references }: { errors?: FieldError[] | undefined; headers?: Record<string, string>; references?: Reference[] } = {}
   ) {
     super(detail)
+    this.errors = errors
+    this.headers = headers
+    this.references = references
   }
   get status(): number {
     return problemTypes[this.kind].status

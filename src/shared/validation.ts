@@ -4,7 +4,7 @@ import { ApiProblem, describeErrors, type FieldError } from './problems.ts'
 /** Checks the schema cannot express (codes against the reference lists); throws one 400 naming every offending field. */
 export function assertValid(checks: (FieldError | undefined)[]): void {
   const errors = checks.filter((error): error is FieldError => error !== undefined)
-  if (errors.length > 0) throw new ApiProblem('validation_failed', describeErrors(errors), errors)
+  if (errors.length > 0) throw new ApiProblem('validation_failed', describeErrors(errors), { errors })
 }
 
 /** Codes people write for a country whose ISO 3166-1 code is another (EU texts write EL for Greece). */
@@ -34,6 +34,6 @@ export function unknownCode(code: string | null | undefined, known: ReadonlySet<
 export function withNormalisedName<T extends Record<string, unknown>>(fields: T): T {
   if (typeof fields.name !== 'string') return fields
   const name = fields.name.normalize('NFC').trim()
-  if (name === '') throw new ApiProblem('validation_failed', '/body/name must not be empty or white space only', [{ path: '/body/name', message: 'must not be empty or white space only' }])
+  if (name === '') throw new ApiProblem('validation_failed', '/body/name must not be empty or white space only', { errors: [{ path: '/body/name', message: 'must not be empty or white space only' }] })
   return { ...fields, name }
 }

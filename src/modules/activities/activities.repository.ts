@@ -75,7 +75,7 @@ export function activitiesRepository(db: Database) {
     const errors: FieldError[] = links
       .filter((link) => !found.has(`${link.target}:${link.id}`))
       .map((link) => ({ path: link.path, message: `there is no ${targets[link.target].label} ${link.id} in this organisation` }))
-    if (errors.length > 0) throw new ApiProblem('unprocessable', describeErrors(errors), errors)
+    if (errors.length > 0) throw new ApiProblem('unprocessable', describeErrors(errors), { errors })
   }
 
   async function writeLinks(tx: Database, organisationId: string, activityId: string, links: Link[]) {

@@ -63,16 +63,16 @@ export function catalogueRepository(storage: CatalogueStorage) {
   async function rejectBrokenLinks(tx: Database, organisationId: string, id: string | undefined, fields: Fields) {
     const errors = (await storage.checkLinks?.(tx, organisationId, id, fields)) ?? []
     if (errors.length > 0) {
-      throw new ApiProblem('unprocessable', describeErrors(errors), errors)
+      throw new ApiProblem('unprocessable', describeErrors(errors), { errors })
     }
   }
 
   function duplicateName(error: unknown, name: unknown): ApiProblem | undefined {
     const { code, constraint } = databaseError(error)
     if (code !== UNIQUE_VIOLATION || !constraint?.endsWith('_name_key')) return undefined
-    return new ApiProblem('conflict', `A ${label} named '${String(name)}' already exists in this organisation (names are compared without regard to case).`, [
+    return new ApiProblem('conflict', `A ${label} named '${String(name)}' already exists in this organisation (names are compared without regard to case).`, { errors: [
       { path: '/body/name', message: `'${String(name)}' is already used by another ${label}` }
-    ])
+    ] })
   }
 
   async function audited(tx: Database, organisationId: string, action: 'create' | 'update' | 'delete', entity: Entity, context: WriteContext) {
@@ -176,7 +176,7 @@ export function catalogueRepository(storage: CatalogueStorage) {
 
   function stillReferenced(entity: Entity, references: Reference[]) {
     const named = references.map((reference) => `${reference.entityType.replaceAll('_', ' ')} '${reference.name}'`).join(', ')
-    return new ApiProblem('conflict', `The ${label} '${entity.name}' is still linked from ${named}; remove those links first.`, undefined, {}, references)
+    return new ApiProblem('conflict', `The ${label} '${entity.name}' is still linked from ${named}; remove those links first.`, { references })
   }
 }
 

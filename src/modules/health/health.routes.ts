@@ -45,7 +45,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         await app.database.ping(READY_TIMEOUT_MS)
       } catch (error) {
-        throw new ApiProblem('database_unavailable', `The database did not answer: ${(error as Error).message}`, undefined, { 'retry-after': '5' })
+        throw new ApiProblem('database_unavailable', `The database did not answer: ${(error as Error).message}`, { headers: { 'retry-after': '5' } })
       }
       return { status: 'ok' as const, database: app.database.kind }
     }

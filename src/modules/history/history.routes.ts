@@ -99,7 +99,7 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const from = new Date(request.query.from).toISOString()
       const to = clampToNow(request.query.to ?? new Date().toISOString())
       if (request.query.to !== undefined && new Date(request.query.from) > new Date(request.query.to)) {
-        throw new ApiProblem('validation_failed', '/query/from is after /query/to', [{ path: '/query/from', message: 'must not be after to' }])
+        throw new ApiProblem('validation_failed', '/query/from is after /query/to', { errors: [{ path: '/query/from', message: 'must not be after to' }] })
       }
       const changes = await changesBetween(db, request.params.orgId, from, to)
       if (request.query.format !== 'csv') return reply.type('application/json; charset=utf-8').send({ from, to, items: changes })

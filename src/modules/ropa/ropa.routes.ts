@@ -67,7 +67,7 @@ function exportLimiter(perOrganisation: number, total: number) {
     acquire(organisationId: string): () => void {
       const mine = running.get(organisationId) ?? 0
       if (mine >= perOrganisation || all >= total) {
-        throw new ApiProblem('rate_limited', `Too many exports are running${mine >= perOrganisation ? ' for this organisation' : ''}; retry shortly.`, undefined, { 'retry-after': '5' })
+        throw new ApiProblem('rate_limited', `Too many exports are running${mine >= perOrganisation ? ' for this organisation' : ''}; retry shortly.`, { headers: { 'retry-after': '5' } })
       }
       running.set(organisationId, mine + 1)
       all++
