@@ -56,7 +56,12 @@ const server = createServer(async (request, response) => {
     } else if (request.method === 'POST' && url.pathname === '/create') {
       const chunks: Buffer[] = []
       for await (const chunk of request) chunks.push(chunk as Buffer)
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as { name: string; dataCategoryIds: string[]; dataSubjectCategoryIds: string[]; purposes: unknown[] }
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+        name: string
+        dataCategoryIds: string[]
+        dataSubjectCategoryIds: string[]
+        purposes: unknown[]
+      }
       let created: Record<string, unknown> | undefined
       await transaction(async (tx) => {
         ;[created] = await tx(
@@ -66,12 +71,18 @@ const server = createServer(async (request, response) => {
            returning *`,
           [org, body.name, JSON.stringify(body.purposes), JSON.stringify(body.dataSubjectCategoryIds), JSON.stringify(body.dataCategoryIds)]
         )
-        const links = [...body.dataCategoryIds.map((id) => ['dataCategoryIds', id, null]), ...body.dataSubjectCategoryIds.map((id) => ['dataSubjectCategoryIds', null, id])]
+        const links = [
+          ...body.dataCategoryIds.map((id) => ['dataCategoryIds', id, null]),
+          ...body.dataSubjectCategoryIds.map((id) => ['dataSubjectCategoryIds', null, id])
+        ]
         await tx(
           `insert into activity_links (organisation_id, activity_id, field, position, data_category_id, data_subject_category_id) values ${links.map((_, i) => `($1, $2, $${i * 3 + 3}, ${i}, $${i * 3 + 4}::uuid, $${i * 3 + 5}::uuid)`).join(', ')}`,
           [org, created!.id, ...links.flat()]
         )
-        await tx(`insert into audit_events (organisation_id, actor, action, entity_type, entity_id, snapshot) values ($1, 'bench', 'create', 'activity', $2, $3)`, [org, created!.id, JSON.stringify(created)])
+        await tx(
+          `insert into audit_events (organisation_id, actor, action, entity_type, entity_id, snapshot) values ($1, 'bench', 'create', 'activity', $2, $3)`,
+          [org, created!.id, JSON.stringify(created)]
+        )
       })
       result = json(201, created)
     } else {

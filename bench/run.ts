@@ -87,13 +87,27 @@ async function startApi(env: Record<string, string>): Promise<Server> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...CHILD_ENV, JWT_SECRET: SECRET, LOG_LEVEL: 'warn', PORT: String(port), STATEMENT_COUNT_HEADER: 'true', EXPORTS_PER_ORGANISATION: '10', EXPORTS_IN_TOTAL: '10', RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000', ...env },
+    env: {
+      ...CHILD_ENV,
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      STATEMENT_COUNT_HEADER: 'true',
+      EXPORTS_PER_ORGANISATION: '10',
+      EXPORTS_IN_TOTAL: '10',
+      RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000',
+      ...env
+    },
     stdio: ['ignore', 'ignore', 'inherit']
   })
   const url = `http://127.0.0.1:${port}`
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`)
-    const ready = await fetch(`${url}/health/ready`).then((response) => response.ok, () => false)
+    const ready = await fetch(`${url}/health/ready`).then(
+      (response) => response.ok,
+      () => false
+    )
     if (ready) break
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
@@ -111,7 +125,12 @@ interface Load {
 }
 
 /** One autocannon run in its own process. */
-async function load(url: string, options: Options, request: { method?: string; body?: string; headers?: Record<string, string> } = {}, duration = options.duration): Promise<Load> {
+async function load(
+  url: string,
+  options: Options,
+  request: { method?: string; body?: string; headers?: Record<string, string> } = {},
+  duration = options.duration
+): Promise<Load> {
   const args = [join(root, 'node_modules/autocannon/autocannon.js'), '--json', '-c', String(options.connections), '-d', String(duration)]
   for (const [name, value] of Object.entries(request.headers ?? {})) args.push('-H', `${name}=${value}`)
   if (request.method) args.push('-m', request.method)
@@ -194,10 +213,19 @@ async function apiJson(url: string, token: string, method: string, body: unknown
 }
 
 /** The scenarios at one size, against a running API and ceiling that share the data. */
-async function measure(api: Server, ceiling: Server, organisationId: string, token: string, options: Options, exportCeiling?: (csv: boolean) => Promise<{ bytes: number; seconds: number; megabytesPerSecond: number }>) {
+async function measure(
+  api: Server,
+  ceiling: Server,
+  organisationId: string,
+  token: string,
+  options: Options,
+  exportCeiling?: (csv: boolean) => Promise<{ bytes: number; seconds: number; megabytesPerSecond: number }>
+) {
   const headers = { authorization: `Bearer ${token}` }
   const base = `${api.url}/v1/organisations/${organisationId}`
-  const page = (await (await fetch(`${base}/activities?limit=50`, { headers })).json()) as { items: { id: string; dataCategoryIds: string[]; dataSubjectCategoryIds: string[] }[] }
+  const page = (await (await fetch(`${base}/activities?limit=50`, { headers })).json()) as {
+    items: { id: string; dataCategoryIds: string[]; dataSubjectCategoryIds: string[] }[]
+  }
   const sample = page.items[0]!
   const createBody = {
     name: 'Benchmark activity',
@@ -206,9 +234,24 @@ async function measure(api: Server, ceiling: Server, organisationId: string, tok
     dataSubjectCategoryIds: sample.dataSubjectCategoryIds.slice(0, 2)
   }
   const scenarios: Scenario[] = [
-    { name: 'read one activity', api: { url: `${base}/activities/${sample.id}`, headers }, ceiling: { url: `${ceiling.url}/activity?org=${organisationId}&id=${sample.id}` }, target: 0.8 },
-    { name: 'list a page of 50', api: { url: `${base}/activities?limit=50`, headers }, ceiling: { url: `${ceiling.url}/list?org=${organisationId}` }, target: 0.8 },
-    { name: 'create with 10 links', api: { url: `${base}/activities`, method: 'POST', body: JSON.stringify(createBody), headers }, ceiling: { url: `${ceiling.url}/create?org=${organisationId}`, method: 'POST', body: JSON.stringify(createBody) }, target: 0.6 }
+    {
+      name: 'read one activity',
+      api: { url: `${base}/activities/${sample.id}`, headers },
+      ceiling: { url: `${ceiling.url}/activity?org=${organisationId}&id=${sample.id}` },
+      target: 0.8
+    },
+    {
+      name: 'list a page of 50',
+      api: { url: `${base}/activities?limit=50`, headers },
+      ceiling: { url: `${ceiling.url}/list?org=${organisationId}` },
+      target: 0.8
+    },
+    {
+      name: 'create with 10 links',
+      api: { url: `${base}/activities`, method: 'POST', body: JSON.stringify(createBody), headers },
+      ceiling: { url: `${ceiling.url}/create?org=${organisationId}`, method: 'POST', body: JSON.stringify(createBody) },
+      target: 0.6
+    }
   ]
   // Exports first, on a process that has served nothing else yet, so its peak memory is theirs.
   const pid = api.process.pid!
@@ -227,7 +270,11 @@ async function measure(api: Server, ceiling: Server, organisationId: string, tok
   const statements = {
     read: await statementsOf(`${base}/activities/${sample.id}`, { headers }),
     list: await statementsOf(`${base}/activities?limit=50`, { headers }),
-    create: await statementsOf(`${base}/activities`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(createBody) }),
+    create: await statementsOf(`${base}/activities`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(createBody)
+    }),
     findings: await statementsOf(`${base}/findings`, { headers })
   }
 
@@ -274,7 +321,10 @@ async function postgres(options: Options) {
         await seedPostgres(databaseUrl, String(org.id), size)
         const token = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [String(org.id)], expiresIn: '2h' })
         console.error(`postgres: seeded ${size} activities in ${Math.round(performance.now() - seeded)} ms`)
-        sizes.push({ activities: size, ...(await measure(api, ceiling, String(org.id), token, options, (csv) => copyCeiling(databaseUrl, String(org.id), csv))) })
+        sizes.push({
+          activities: size,
+          ...(await measure(api, ceiling, String(org.id), token, options, (csv) => copyCeiling(databaseUrl, String(org.id), csv)))
+        })
       } finally {
         await api.stop()
         await ceiling.stop()
@@ -306,7 +356,10 @@ async function pglite(options: Options) {
     await apiJson(`${base}/activities`, platform, 'POST', {
       name: `Activity ${String(i).padStart(5, '0')}`,
       status: 'active',
-      purposes: [{ description: 'Deliver the service to customers', legalBasis: '6.1.b' }, { description: 'Keep accounting records', legalBasis: '6.1.c', legalReference: 'Bookkeeping Act § 13' }],
+      purposes: [
+        { description: 'Deliver the service to customers', legalBasis: '6.1.b' },
+        { description: 'Keep accounting records', legalBasis: '6.1.c', legalReference: 'Bookkeeping Act § 13' }
+      ],
       dataCategoryIds: categories.slice(i % 30, (i % 30) + 5 + (i % 10)),
       dataSubjectCategoryIds: subjects.slice(i % 18, (i % 18) + 2),
       processorIds: [processors[i % 10]],
@@ -333,12 +386,20 @@ function table(results: { backend: string; sizes: Awaited<ReturnType<typeof post
   for (const { backend, sizes } of results) {
     for (const size of sizes) {
       for (const s of size.scenarios) {
-        lines.push(`${backend.padEnd(10)} ${String(size.activities).padStart(10)}  ${s.scenario.padEnd(24)} ${String(s.apiRequestsPerSecond).padStart(9)}  ${String(s.ceilingRequestsPerSecond).padStart(13)}  ${s.ratio.toFixed(2).padStart(5)}  ${s.target.toFixed(2).padStart(6)}  ${String(s.apiP99Ms).padStart(10)}  ${String(s.ceilingP99Ms).padStart(14)}`)
+        lines.push(
+          `${backend.padEnd(10)} ${String(size.activities).padStart(10)}  ${s.scenario.padEnd(24)} ${String(s.apiRequestsPerSecond).padStart(9)}  ${String(s.ceilingRequestsPerSecond).padStart(13)}  ${s.ratio.toFixed(2).padStart(5)}  ${s.target.toFixed(2).padStart(6)}  ${String(s.apiP99Ms).padStart(10)}  ${String(s.ceilingP99Ms).padStart(14)}`
+        )
       }
       const e = size.exports
-      lines.push(`${backend.padEnd(10)} ${String(size.activities).padStart(10)}  export JSON ${e.json.megabytesPerSecond} MB/s (${(e.json.bytes / 1e6).toFixed(1)} MB)${e.copyText ? `, COPY ${e.copyText.megabytesPerSecond} MB/s, ratio ${e.json.ratioToCopy} (target 0.25)` : ''}`)
-      lines.push(`${backend.padEnd(10)} ${String(size.activities).padStart(10)}  export CSV ${e.csv.megabytesPerSecond} MB/s (${(e.csv.bytes / 1e6).toFixed(1)} MB)${e.copyCsv ? `, COPY csv ${e.copyCsv.megabytesPerSecond} MB/s, ratio ${e.csv.ratioToCopy} (target 0.20)` : ''}; XLSX ${e.xlsx.seconds.toFixed(2)} s`)
-      lines.push(`${backend.padEnd(10)} ${String(size.activities).padStart(10)}  API memory: ${e.memory.baselineMb} MB before exports, peak ${e.memory.peakAfterJsonMb} after JSON, ${e.memory.peakAfterCsvMb} after CSV, ${e.memory.peakMb} after XLSX; statements: read ${size.statements.read}, list ${size.statements.list}, create ${size.statements.create}, findings ${size.statements.findings}`)
+      lines.push(
+        `${backend.padEnd(10)} ${String(size.activities).padStart(10)}  export JSON ${e.json.megabytesPerSecond} MB/s (${(e.json.bytes / 1e6).toFixed(1)} MB)${e.copyText ? `, COPY ${e.copyText.megabytesPerSecond} MB/s, ratio ${e.json.ratioToCopy} (target 0.25)` : ''}`
+      )
+      lines.push(
+        `${backend.padEnd(10)} ${String(size.activities).padStart(10)}  export CSV ${e.csv.megabytesPerSecond} MB/s (${(e.csv.bytes / 1e6).toFixed(1)} MB)${e.copyCsv ? `, COPY csv ${e.copyCsv.megabytesPerSecond} MB/s, ratio ${e.csv.ratioToCopy} (target 0.20)` : ''}; XLSX ${e.xlsx.seconds.toFixed(2)} s`
+      )
+      lines.push(
+        `${backend.padEnd(10)} ${String(size.activities).padStart(10)}  API memory: ${e.memory.baselineMb} MB before exports, peak ${e.memory.peakAfterJsonMb} after JSON, ${e.memory.peakAfterCsvMb} after CSV, ${e.memory.peakMb} after XLSX; statements: read ${size.statements.read}, list ${size.statements.list}, create ${size.statements.create}, findings ${size.statements.findings}`
+      )
     }
   }
   return lines.join('\n')
@@ -350,9 +411,17 @@ export async function runBench(options: Options) {
   if (options.pgliteSize > 0) results.push({ backend: 'pglite', sizes: await pglite(options) })
   const postgresSizes = results.find((r) => r.backend === 'postgres')?.sizes ?? []
   const memoryGrowthMb = postgresSizes.length >= 2 ? postgresSizes.at(-1)!.exports.memory.peakMb - postgresSizes[0]!.exports.memory.peakMb : null
-  const report = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, options: { ...options, databaseUrl: options.databaseUrl ? 'set' : null }, memoryGrowthMb, results }
+  const report = {
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    options: { ...options, databaseUrl: options.databaseUrl ? 'set' : null },
+    memoryGrowthMb,
+    results
+  }
   if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`)
-  return { report, table: `${table(results)}${memoryGrowthMb === null ? '' : `\npeak API memory growth from ${postgresSizes[0]!.activities} to ${postgresSizes.at(-1)!.activities} activities: ${memoryGrowthMb} MB (target < 100)`}` }
+  return {
+    report,
+    table: `${table(results)}${memoryGrowthMb === null ? '' : `\npeak API memory growth from ${postgresSizes[0]!.activities} to ${postgresSizes.at(-1)!.activities} activities: ${memoryGrowthMb} MB (target < 100)`}`
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

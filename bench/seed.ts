@@ -7,16 +7,31 @@ export async function seedPostgres(databaseUrl: string, organisationId: string, 
   try {
     const org = organisationId
     await client.query('begin')
-    await client.query(`insert into data_categories (organisation_id, name, description, special_category, criminal, created_by, updated_by)
-      select $1, 'Data category ' || lpad(i::text, 3, '0'), 'Generated data category', case when i % 10 = 0 then 'health_data' end, i % 25 = 0, 'bench', 'bench' from generate_series(1, 100) i`, [org])
-    await client.query(`insert into data_subject_categories (organisation_id, name, description, includes_children, vulnerable, created_by, updated_by)
-      select $1, 'Subjects ' || lpad(i::text, 3, '0'), 'Generated', i % 20 = 0, i % 7 = 0, 'bench', 'bench' from generate_series(1, 100) i`, [org])
-    await client.query(`insert into recipients (organisation_id, name, type, country, created_by, updated_by)
-      select $1, 'Recipient ' || lpad(i::text, 3, '0'), case when i % 3 = 0 then 'processor' else 'internal' end, 'NO', 'bench', 'bench' from generate_series(1, 50) i`, [org])
-    await client.query(`insert into processors (organisation_id, name, country, service, dpa_reference, dpa_signed_at, subprocessor_authorisation, created_by, updated_by)
-      select $1, 'Processor ' || lpad(i::text, 3, '0'), case when i % 5 = 0 then 'US' else 'IE' end, 'Hosting', 'dpa/' || i, '2025-01-01', 'general', 'bench', 'bench' from generate_series(1, 30) i`, [org])
-    await client.query(`insert into security_measures (organisation_id, name, code, type, applies_to_all_activities, created_by, updated_by)
-      select $1, 'Measure ' || lpad(i::text, 3, '0'), null, 'technical', i <= 5, 'bench', 'bench' from generate_series(1, 20) i`, [org])
+    await client.query(
+      `insert into data_categories (organisation_id, name, description, special_category, criminal, created_by, updated_by)
+      select $1, 'Data category ' || lpad(i::text, 3, '0'), 'Generated data category', case when i % 10 = 0 then 'health_data' end, i % 25 = 0, 'bench', 'bench' from generate_series(1, 100) i`,
+      [org]
+    )
+    await client.query(
+      `insert into data_subject_categories (organisation_id, name, description, includes_children, vulnerable, created_by, updated_by)
+      select $1, 'Subjects ' || lpad(i::text, 3, '0'), 'Generated', i % 20 = 0, i % 7 = 0, 'bench', 'bench' from generate_series(1, 100) i`,
+      [org]
+    )
+    await client.query(
+      `insert into recipients (organisation_id, name, type, country, created_by, updated_by)
+      select $1, 'Recipient ' || lpad(i::text, 3, '0'), case when i % 3 = 0 then 'processor' else 'internal' end, 'NO', 'bench', 'bench' from generate_series(1, 50) i`,
+      [org]
+    )
+    await client.query(
+      `insert into processors (organisation_id, name, country, service, dpa_reference, dpa_signed_at, subprocessor_authorisation, created_by, updated_by)
+      select $1, 'Processor ' || lpad(i::text, 3, '0'), case when i % 5 = 0 then 'US' else 'IE' end, 'Hosting', 'dpa/' || i, '2025-01-01', 'general', 'bench', 'bench' from generate_series(1, 30) i`,
+      [org]
+    )
+    await client.query(
+      `insert into security_measures (organisation_id, name, code, type, applies_to_all_activities, created_by, updated_by)
+      select $1, 'Measure ' || lpad(i::text, 3, '0'), null, 'technical', i <= 5, 'bench', 'bench' from generate_series(1, 20) i`,
+      [org]
+    )
     await client.query(
       `with dc as (select array_agg(id order by name) as ids from data_categories where organisation_id = $1),
             ds as (select array_agg(id order by name) as ids from data_subject_categories where organisation_id = $1),
@@ -46,7 +61,13 @@ export async function seedPostgres(databaseUrl: string, organisationId: string, 
        from generate_series(1, $2::int) i, dc, ds, rc, pr, sm`,
       [org, count]
     )
-    for (const [field, column] of [['data_category_ids', 'data_category_id'], ['data_subject_category_ids', 'data_subject_category_id'], ['recipient_ids', 'recipient_id'], ['processor_ids', 'processor_id'], ['security_measure_ids', 'security_measure_id']] as const) {
+    for (const [field, column] of [
+      ['data_category_ids', 'data_category_id'],
+      ['data_subject_category_ids', 'data_subject_category_id'],
+      ['recipient_ids', 'recipient_id'],
+      ['processor_ids', 'processor_id'],
+      ['security_measure_ids', 'security_measure_id']
+    ] as const) {
       const name = field.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase())
       await client.query(
         `insert into activity_links (organisation_id, activity_id, field, position, ${column})

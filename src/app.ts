@@ -64,7 +64,13 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: REDACTED },
       // Fastify's own request serializer, but the URL without the credentials a client put in it.
       serializers: {
-        req: (request: FastifyRequest) => ({ method: request.method, url: redactUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort })
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          url: redactUrl(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+          remotePort: request.socket?.remotePort
+        })
       },
       ...(options.logStream ? { stream: options.logStream } : {})
     },
@@ -108,7 +114,8 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     closing = true
   })
   app.addHook('onRequest', async () => {
-    if (closing) throw new ApiProblem('service_unavailable', 'The service is shutting down; retry on another instance or shortly.', { headers: { 'retry-after': '5' } })
+    if (closing)
+      throw new ApiProblem('service_unavailable', 'The service is shutting down; retry on another instance or shortly.', { headers: { 'retry-after': '5' } })
   })
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close')

@@ -1,8 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 
-const optionalString = (description: string, options: object = {}) =>
-  Type.Optional(Type.String({ minLength: 1, description, ...options }))
+const optionalString = (description: string, options: object = {}) => Type.Optional(Type.String({ minLength: 1, description, ...options }))
 
 export const EnvSchema = Type.Object({
   NODE_ENV: Type.Enum(['development', 'test', 'production'], { default: 'development' }),
@@ -22,23 +21,77 @@ export const EnvSchema = Type.Object({
   JWT_SECRET: optionalString('HS256 shared secret, at least 32 bytes.', { minLength: 32 }),
   JWT_PUBLIC_KEY: optionalString('PEM public key (RS256, ES256 or EdDSA).'),
   JWT_JWKS_URL: optionalString('JWKS endpoint of an identity provider.', { format: 'uri', pattern: '^https?://' }),
-  JWT_JWKS_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 5000, description: 'Give up fetching the JWKS after this long (503 with Retry-After meanwhile).' }),
+  JWT_JWKS_TIMEOUT_MS: Type.Integer({
+    minimum: 50,
+    maximum: 60_000,
+    default: 5000,
+    description: 'Give up fetching the JWKS after this long (503 with Retry-After meanwhile).'
+  }),
   JWT_ISSUER: optionalString('Required `iss` claim when set.'),
   JWT_AUDIENCE: optionalString('Required `aud` claim when set.'),
-  JWT_MAX_TOKEN_AGE: optionalString('Longest token lifetime accepted, such as `24h`, `90m`, `7d` or `3600s`: tokens issued longer ago, or minted with a longer lifetime (`exp` - `iat`), or without `iat` are refused.', {
-    pattern: '^[1-9][0-9]{0,8}[smhd]$'
-  }),
+  JWT_MAX_TOKEN_AGE: optionalString(
+    'Longest token lifetime accepted, such as `24h`, `90m`, `7d` or `3600s`: tokens issued longer ago, or minted with a longer lifetime (`exp` - `iat`), or without `iat` are refused.',
+    {
+      pattern: '^[1-9][0-9]{0,8}[smhd]$'
+    }
+  ),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
-  EXPORTS_PER_ORGANISATION: Type.Integer({ minimum: 1, maximum: 100, default: 2, description: 'Exports that may run at once for one organisation (429 beyond).' }),
-  EXPORTS_IN_TOTAL: Type.Integer({ minimum: 1, maximum: 1000, default: 4, description: 'Exports that may run at once in this process; keep it well under DB_POOL_MAX.' }),
-  STATEMENT_COUNT_HEADER: Type.Boolean({ default: false, description: 'Answer each request with `x-sql-statements` (statements it sent); for benchmarks, meaningful when requests do not overlap.' }),
-  RATE_LIMIT_PER_TOKEN_PER_MINUTE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 1200, description: 'Requests one token subject may make per minute (429 with Retry-After beyond); 0 turns the limit off.' }),
-  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 6000, description: 'Requests one client address may make per minute, with or without a token; 0 turns the limit off.' }),
-  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000, description: 'Shed load (503 with Retry-After) while the mean event-loop delay exceeds this; 0 turns it off.' }),
-  MAX_HEAP_USED_MB: Type.Integer({ minimum: 0, default: 0, description: 'Shed load while the heap in use exceeds this many MiB; 0 (the default) turns it off.' }),
-  LOAD_SAMPLE_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000, description: 'How often load (event-loop delay, heap) is sampled for load shedding.' }),
-  IDEMPOTENCY_KEY_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 7 * 24 * 3600, default: 24 * 3600, description: 'How long the answer to a POST with an Idempotency-Key is kept for replay.' }),
-  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 60_000, description: 'Close a connection whose request headers have not all arrived after this long (408).' }),
+  EXPORTS_PER_ORGANISATION: Type.Integer({
+    minimum: 1,
+    maximum: 100,
+    default: 2,
+    description: 'Exports that may run at once for one organisation (429 beyond).'
+  }),
+  EXPORTS_IN_TOTAL: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 4,
+    description: 'Exports that may run at once in this process; keep it well under DB_POOL_MAX.'
+  }),
+  STATEMENT_COUNT_HEADER: Type.Boolean({
+    default: false,
+    description: 'Answer each request with `x-sql-statements` (statements it sent); for benchmarks, meaningful when requests do not overlap.'
+  }),
+  RATE_LIMIT_PER_TOKEN_PER_MINUTE: Type.Integer({
+    minimum: 0,
+    maximum: 10_000_000,
+    default: 1200,
+    description: 'Requests one token subject may make per minute (429 with Retry-After beyond); 0 turns the limit off.'
+  }),
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: Type.Integer({
+    minimum: 0,
+    maximum: 10_000_000,
+    default: 6000,
+    description: 'Requests one client address may make per minute, with or without a token; 0 turns the limit off.'
+  }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({
+    minimum: 0,
+    default: 1000,
+    description: 'Shed load (503 with Retry-After) while the mean event-loop delay exceeds this; 0 turns it off.'
+  }),
+  MAX_HEAP_USED_MB: Type.Integer({
+    minimum: 0,
+    default: 0,
+    description: 'Shed load while the heap in use exceeds this many MiB; 0 (the default) turns it off.'
+  }),
+  LOAD_SAMPLE_INTERVAL_MS: Type.Integer({
+    minimum: 50,
+    maximum: 60_000,
+    default: 1000,
+    description: 'How often load (event-loop delay, heap) is sampled for load shedding.'
+  }),
+  IDEMPOTENCY_KEY_TTL_SECONDS: Type.Integer({
+    minimum: 60,
+    maximum: 7 * 24 * 3600,
+    default: 24 * 3600,
+    description: 'How long the answer to a POST with an Idempotency-Key is kept for replay.'
+  }),
+  HEADERS_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    maximum: 120_000,
+    default: 60_000,
+    description: 'Close a connection whose request headers have not all arrived after this long (408).'
+  }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest accepted request body.' })
 })
 

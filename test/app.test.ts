@@ -87,7 +87,12 @@ t.test('malformed, empty, oversized and non-JSON bodies', async (t) => {
   t.equal(empty.statusCode, 400)
   t.equal(empty.json().code, 'ROPA_MALFORMED_BODY')
 
-  const poisoned = await app.inject({ method: 'POST', url: '/test/echo', headers: { 'content-type': 'application/json' }, payload: '{"name":"a","count":1,"__proto__":{"admin":true}}' })
+  const poisoned = await app.inject({
+    method: 'POST',
+    url: '/test/echo',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"name":"a","count":1,"__proto__":{"admin":true}}'
+  })
   t.equal(poisoned.statusCode, 400)
   t.equal(poisoned.headers['content-type'], problemType)
 
@@ -123,12 +128,15 @@ t.test('problem types are described where their type URIs point', async (t) => {
   t.equal(list.statusCode, 200)
   const items = list.json().items as { type: string; code: string; status: number }[]
   t.ok(items.length >= 15)
-  t.match(items.find((item) => item.code === 'ROPA_PRECONDITION_FAILED'), {
-    type: '/problems/precondition-failed',
-    status: 412,
-    title: 'The resource has changed',
-    description: /If-Match/
-  })
+  t.match(
+    items.find((item) => item.code === 'ROPA_PRECONDITION_FAILED'),
+    {
+      type: '/problems/precondition-failed',
+      status: 412,
+      title: 'The resource has changed',
+      description: /If-Match/
+    }
+  )
   for (const item of items) {
     const one = await app.inject(item.type)
     t.equal(one.statusCode, 200, item.type)

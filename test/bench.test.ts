@@ -16,7 +16,10 @@ t.test('npm run bench still runs, on a tiny size (no timing is asserted)', async
   const [result] = report.results
   t.equal(result?.backend, postgres ? 'postgres' : 'pglite')
   const [size] = result!.sizes
-  t.same(size!.scenarios.map((s) => s.scenario), ['read one activity', 'list a page of 50', 'create with 10 links'])
+  t.same(
+    size!.scenarios.map((s) => s.scenario),
+    ['read one activity', 'list a page of 50', 'create with 10 links']
+  )
   for (const scenario of size!.scenarios) {
     t.ok(scenario.apiRequestsPerSecond > 0 && scenario.ceilingRequestsPerSecond > 0, `${scenario.scenario}: both sides answered`)
     t.equal(scenario.errors, 0, `${scenario.scenario}: no errors`)

@@ -16,7 +16,11 @@ t.test('npm run example loads the example into a running instance over HTTP', as
   const existing = await createOrganisationViaApi(app, { name: 'Target AS' })
   const into = await runExampleCli(['--url', url, '--org', existing.id], { ROPA_TOKEN: await token({ scopes: ['ropa:write'], orgs: [existing.id] }) })
   t.match(into, `into organisation ${existing.id}`)
-  await t.rejects(runExampleCli(['--url', url, '--org', existing.id], { ROPA_TOKEN: await token({ scopes: ['ropa:write'], orgs: [existing.id] }) }), /dataCategories 'contact-details': 409 .*already exists/, 'a second load into the same organisation stops at the first duplicate')
+  await t.rejects(
+    runExampleCli(['--url', url, '--org', existing.id], { ROPA_TOKEN: await token({ scopes: ['ropa:write'], orgs: [existing.id] }) }),
+    /dataCategories 'contact-details': 409 .*already exists/,
+    'a second load into the same organisation stops at the first duplicate'
+  )
   await t.rejects(runExampleCli(['--url', url], {}), /--token/)
   await t.rejects(runExampleCli(['--url', url, '--token', 'not-a-token']), /organisation: 401/)
 })

@@ -25,7 +25,13 @@ function descendants(pid: number): number[] {
     .filter((entry) => /^\d+$/.test(entry))
     .filter((entry) => {
       try {
-        return Number(readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]) === pid
+        return (
+          Number(
+            readFileSync(`/proc/${entry}/stat`, 'utf8')
+              .replace(/^.*\) /, '')
+              .split(' ')[1]
+          ) === pid
+        )
       } catch {
         return false
       }
@@ -40,7 +46,11 @@ async function eventually(condition: () => boolean | Promise<boolean>, what: str
   }
 }
 
-const answers = (url: string) => fetch(url, { signal: AbortSignal.timeout(2_000) }).then((res) => res.ok, () => false)
+const answers = (url: string) =>
+  fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+    (res) => res.ok,
+    () => false
+  )
 
 /**
  * Runs `npm start` as a user or a service manager would, in a process group of its own (as a
@@ -50,7 +60,17 @@ async function npmStart(t: { teardown(fn: () => unknown): void }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'ropa-npm-start-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const databaseUrl = await createTestDatabase(t)
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', JWT_SECRET: TEST_SECRET, MAX_EVENT_LOOP_DELAY_MS: '0', _TAPJS_PROCESSINFO_COVERAGE_: '0', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmpdir(),
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    JWT_SECRET: TEST_SECRET,
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    _TAPJS_PROCESSINFO_COVERAGE_: '0',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {})
+  }
   const npm = spawn('npm', ['start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   npm.stdout.on('data', (chunk) => (output += chunk))

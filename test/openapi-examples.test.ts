@@ -43,7 +43,8 @@ function examplesIn(node: unknown, where: string, found: Example[] = []): Exampl
   if (object.schema && typeof object.schema === 'object') {
     if ('example' in object) found.push({ where: `${where}/example`, schema: object.schema as Json, value: object.example })
     if (object.examples && typeof object.examples === 'object' && !Array.isArray(object.examples)) {
-      for (const [name, example] of Object.entries(object.examples as Record<string, { value: unknown }>)) found.push({ where: `${where}/examples/${name}`, schema: object.schema as Json, value: example.value })
+      for (const [name, example] of Object.entries(object.examples as Record<string, { value: unknown }>))
+        found.push({ where: `${where}/examples/${name}`, schema: object.schema as Json, value: example.value })
     }
   } else if ('example' in object) {
     found.push({ where: `${where}/example`, schema: object, value: object.example })
@@ -53,7 +54,9 @@ function examplesIn(node: unknown, where: string, found: Example[] = []): Exampl
   return found
 }
 
-const operations = Object.entries(spec.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ where: `${method.toUpperCase()} ${path}`, operation })))
+const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, operation]) => ({ where: `${method.toUpperCase()} ${path}`, operation }))
+)
 const hasExample = (media: Json | undefined) => media !== undefined && ('example' in media || (typeof media.examples === 'object' && media.examples !== null))
 
 t.test('every request body and every 2xx JSON response has an example', async (t) => {
@@ -80,7 +83,9 @@ t.test('every example in the document is valid against its schema', async (t) =>
   const examples = examplesIn(spec.paths, '#/paths')
   examplesIn(spec.components, '#/components', examples)
   t.ok(examples.length >= 80, `${examples.length} examples checked`)
-  const invalid = examples.map((example) => ({ where: example.where, errors: errorsOf(example.schema, example.value) })).filter((example) => example.errors.length > 0)
+  const invalid = examples
+    .map((example) => ({ where: example.where, errors: errorsOf(example.schema, example.value) }))
+    .filter((example) => example.errors.length > 0)
   t.same(invalid, [], 'none invalid')
 })
 
@@ -93,7 +98,8 @@ t.test('a wrong example fails the check', async (t) => {
   t.not(errorsOf(schema, { ...example, unknown: true }).length, 0, 'an unknown property')
 })
 
-const bodyExample = (path: string, method: string) => (spec.paths[path]![method]!.requestBody as { content: Record<string, { example: Json }> }).content['application/json']!.example
+const bodyExample = (path: string, method: string) =>
+  (spec.paths[path]![method]!.requestBody as { content: Record<string, { example: Json }> }).content['application/json']!.example
 const answerExample = (path: string, method: string, status = '200') =>
   (spec.paths[path]![method]!.responses as Record<string, { content: Record<string, { example: Json }> }>)[status]!.content['application/json']!.example
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/
@@ -104,10 +110,12 @@ t.test('the write examples go through the API and answer what the response examp
   const real = new Map<string, string>()
   const asExample = new Map<string, string>()
   const link = (exampleId: string, realId: string) => void (real.set(exampleId, realId), asExample.set(realId, exampleId))
-  const mapped = (value: unknown, map: Map<string, string>) => JSON.parse(JSON.stringify(value), (_key, item) => (typeof item === 'string' && map.has(item) ? map.get(item) : item))
+  const mapped = (value: unknown, map: Map<string, string>) =>
+    JSON.parse(JSON.stringify(value), (_key, item) => (typeof item === 'string' && map.has(item) ? map.get(item) : item))
   const toReal = (value: unknown) => mapped(value, real)
   /** An answer in the terms of the examples: example ids, and instants (which only the clock decides) blanked on both sides. */
-  const comparable = (value: unknown) => JSON.parse(JSON.stringify(mapped(value, asExample)), (_key, item) => (typeof item === 'string' && INSTANT.test(item) ? '<instant>' : item))
+  const comparable = (value: unknown) =>
+    JSON.parse(JSON.stringify(mapped(value, asExample)), (_key, item) => (typeof item === 'string' && INSTANT.test(item) ? '<instant>' : item))
 
   const platform = await bearer({ sub: exampleActors.platform, scopes: ['ropa:platform'] })
   const created = await app.inject({ method: 'POST', url: '/v1/organisations', headers: platform, payload: bodyExample('/v1/organisations', 'post') })
@@ -121,7 +129,11 @@ t.test('the write examples go through the API and answer what the response examp
     t.equal(response.statusCode, method === 'POST' ? 201 : 200, `${method} ${url}: ${response.body}`)
     return response.json() as Json
   }
-  t.same(comparable(await write('PATCH', base, bodyExample('/v1/organisations/{orgId}', 'patch'))), comparable(answerExample('/v1/organisations/{orgId}', 'patch')), 'updateOrganisation')
+  t.same(
+    comparable(await write('PATCH', base, bodyExample('/v1/organisations/{orgId}', 'patch'))),
+    comparable(answerExample('/v1/organisations/{orgId}', 'patch')),
+    'updateOrganisation'
+  )
 
   const requestIds: Record<string, { create: string; update: string }> = {
     [exampleIds.workplaceAdaptation]: { create: exampleRequestIds.workplaceAdaptationCreate, update: exampleRequestIds.workplaceAdaptationUpdate },
@@ -139,7 +151,11 @@ t.test('the write examples go through the API and answer what the response examp
     const changed = await write('PATCH', `${base}/${entry.path}/${answer.id}`, toReal(bodyExample(`${path}/{id}`, 'patch')), requestIds[entry.id]?.update)
     t.same(comparable(changed), comparable(answerExample(`${path}/{id}`, 'patch')), `update ${entry.path}`)
   }
-  t.same([...shown].sort(), ['data-categories', 'data-subject-categories', 'processors', 'recipients', 'security-measures'], 'every catalogue create example was sent')
+  t.same(
+    [...shown].sort(),
+    ['data-categories', 'data-subject-categories', 'processors', 'recipients', 'security-measures'],
+    'every catalogue create example was sent'
+  )
 
   const read = async (url: string) => {
     const response = await app.inject({ url, headers: dpo })
@@ -149,14 +165,21 @@ t.test('the write examples go through the API and answer what the response examp
   const overdueCount = `${rules.find((rule) => rule.id === REVIEW_OVERDUE)!.severity}s`
   const withoutReviewOverdue = ({ items, summary }: { items: Json[]; summary: Json }) => {
     const overdue = items.filter((item) => item.rule === REVIEW_OVERDUE)
-    return { items: items.filter((item) => item.rule !== REVIEW_OVERDUE), summary: { ...summary, [overdueCount]: (summary[overdueCount] as number) - overdue.length } }
+    return {
+      items: items.filter((item) => item.rule !== REVIEW_OVERDUE),
+      summary: { ...summary, [overdueCount]: (summary[overdueCount] as number) - overdue.length }
+    }
   }
   const activities = '/v1/organisations/{orgId}/activities'
   const activity = await write('POST', `${base}/activities`, toReal(bodyExample(activities, 'post')), requestIds[exampleIds.personnel]!.create)
   link(exampleIds.personnel, activity.id as string)
   t.same(comparable(activity), comparable(answerExample(activities, 'post', '201')), 'createActivity')
   const activityUrl = `${base}/activities/${activity.id}`
-  t.same(withoutReviewOverdue(await read(`${activityUrl}/findings`)), comparable(answerExample(`${activities}/{id}/findings`, 'get')), 'listActivityFindings: what the created activity lacks')
+  t.same(
+    withoutReviewOverdue(await read(`${activityUrl}/findings`)),
+    comparable(answerExample(`${activities}/{id}/findings`, 'get')),
+    'listActivityFindings: what the created activity lacks'
+  )
   const changed = await write('PATCH', activityUrl, toReal(bodyExample(`${activities}/{id}`, 'patch')), requestIds[exampleIds.personnel]!.update)
   t.same(comparable(changed), comparable(answerExample(`${activities}/{id}`, 'patch')), 'updateActivity')
 
@@ -176,7 +199,10 @@ t.test('the write examples go through the API and answer what the response examp
   const overdue = ruleIds.includes(REVIEW_OVERDUE) ? 1 : 0
   exported.activities[0]!.findings = { ...counts, [overdueCount]: counts[overdueCount]! - overdue, rules: ruleIds.filter((rule) => rule !== REVIEW_OVERDUE) }
   // The export does not order organisation-wide security measures yet (src/exports/record.ts): compare them as a set.
-  const measuresByName = (activity: Json) => ({ ...activity, securityMeasures: [...(activity.securityMeasures as Json[])].sort((a, b) => String(a.name).localeCompare(String(b.name))) })
+  const measuresByName = (activity: Json) => ({
+    ...activity,
+    securityMeasures: [...(activity.securityMeasures as Json[])].sort((a, b) => String(a.name).localeCompare(String(b.name)))
+  })
   t.same({ ...exported, activities: exported.activities.map(measuresByName) }, { ...record, activities: record.activities.map(measuresByName) }, 'exportRecord')
 })
 
@@ -196,9 +222,15 @@ t.test('the reference lookups and problem types answer what their descriptions a
     t.equal(missing.statusCode, 404, `${where} answers 404 for an unknown code`)
     t.equal(missing.json().type, '/problems/not-found')
   }
-  const slugs = [...(operations.find(({ where }) => where === 'GET /problems/{slug}')!.operation.description as string).split('Slugs:')[1]!.matchAll(/`([a-z-]+)`/g)].map(([, slug]) => slug!)
+  const slugs = [
+    ...(operations.find(({ where }) => where === 'GET /problems/{slug}')!.operation.description as string).split('Slugs:')[1]!.matchAll(/`([a-z-]+)`/g)
+  ].map(([, slug]) => slug!)
   const { items } = (await app.inject('/problems')).json() as { items: { type: string }[] }
-  t.same(items.map((item) => item.type.slice('/problems/'.length)), slugs, 'the description lists every slug of GET /problems')
+  t.same(
+    items.map((item) => item.type.slice('/problems/'.length)),
+    slugs,
+    'the description lists every slug of GET /problems'
+  )
   for (const { type } of items) {
     const described = await app.inject(type)
     t.equal(described.statusCode, 200, `${type} resolves`)

@@ -13,7 +13,8 @@ interface RouteSeen {
 
 const routes: RouteSeen[] = []
 const app: App = await buildTestApp(t, {
-  extend: (app) => app.addHook('onRoute', (route) => void routes.push({ method: route.method, url: route.url, schema: route.schema as Record<string, unknown> | undefined }))
+  extend: (app) =>
+    app.addHook('onRoute', (route) => void routes.push({ method: route.method, url: route.url, schema: route.schema as Record<string, unknown> | undefined }))
 })
 
 t.test('the committed openapi/openapi.json is current (run `npm run openapi` after changing routes)', async (t) => {
@@ -64,7 +65,12 @@ t.test('every documented operation has tags, a summary, a unique operationId and
 
 t.test('authenticated operations document their bearer scheme, scope and auth problems; public ones none', async (t) => {
   const spec = JSON.parse(readFileSync(openapiPath, 'utf8'))
-  t.same(spec.components.securitySchemes.bearerAuth, { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with `sub`, `scope` and `orgs` claims.' })
+  t.same(spec.components.securitySchemes.bearerAuth, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A JWT with `sub`, `scope` and `orgs` claims.'
+  })
   let authenticated = 0
   for (const [path, item] of Object.entries<Record<string, Record<string, unknown>>>(spec.paths)) {
     for (const [method, operation] of Object.entries(item)) {

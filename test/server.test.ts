@@ -31,7 +31,10 @@ t.test('closing lets in-flight requests finish and refuses new ones', async (t) 
   const inFlight = fetch(`${base}/test/slow`)
   await handlerStarted
   const closing = app.close()
-  const late = await fetch(`${base}/health/live`).then((res) => res.status, (error: Error) => error.name)
+  const late = await fetch(`${base}/health/live`).then(
+    (res) => res.status,
+    (error: Error) => error.name
+  )
   release()
   const finished = await inFlight
   t.equal(finished.status, 200, 'the request already running completes')
@@ -44,7 +47,10 @@ t.test('npm start: the server starts with no configuration, then SIGTERM closes 
   const dataDir = mkdtempSync(join(tmpdir(), 'ropa-server-'))
   const databaseUrl = await createTestDatabase(t)
   const env = childEnv({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' })
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: databaseUrl ? { ...env, DATABASE_URL: databaseUrl } : env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: databaseUrl ? { ...env, DATABASE_URL: databaseUrl } : env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   t.teardown(() => void child.kill('SIGKILL'))
   let output = ''
   child.stderr.on('data', (chunk) => (output += chunk))
@@ -136,7 +142,12 @@ function open(address: string, method: string, path: string, headers: Record<str
   const answer = new Promise<Answer>((resolve) => {
     req = httpRequest(
       `${address}${path}`,
-      { method, agent: false, timeout: 20_000, headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) } },
+      {
+        method,
+        agent: false,
+        timeout: 20_000,
+        headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) }
+      },
       (res) => {
         let text = ''
         res.setEncoding('utf8')
@@ -187,7 +198,14 @@ t.test('SIGTERM under load: requests in flight finish with 201, the process exit
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const databaseUrl = await createTestDatabase(t)
   // Load shedding off: on a busy machine a slow event loop would answer 503 for reasons of its own.
-  const env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', JWT_SECRET: TEST_SECRET, MAX_EVENT_LOOP_DELAY_MS: '0', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }
+  const env = {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    JWT_SECRET: TEST_SECRET,
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {})
+  }
   const server = await startServer(env)
   t.teardown(() => void server.child.kill('SIGKILL'))
 
@@ -221,22 +239,37 @@ t.test('SIGTERM under load: requests in flight finish with 201, the process exit
   late.forEach((request) => request.finish())
   await Promise.all([...held, ...burst, ...late].map((request) => request.answer))
 
-  const timeout = new Promise<{ code: string; at: number }>((resolve) => setTimeout(() => resolve({ code: 'still running after 15 s', at: Date.now() }), 15_000).unref())
+  const timeout = new Promise<{ code: string; at: number }>((resolve) =>
+    setTimeout(() => resolve({ code: 'still running after 15 s', at: Date.now() }), 15_000).unref()
+  )
   const exit = await Promise.race([server.exited, timeout])
   t.equal(exit.code, 0, 'the process exits 0 after SIGTERM')
   t.ok(exit.at - sigtermAt < 10_000, `within the 10 s grace (${exit.at - sigtermAt} ms)`)
   t.notMatch(server.output(), /"level":50/, 'nothing was logged as an error')
 
   const group = (prefix: string) => [...sent].filter(([name]) => name.startsWith(prefix))
-  const tally = (prefix: string) => JSON.stringify(group(prefix).reduce<Record<string, number>>((counts, [, s]) => ({ ...counts, [s.outcome]: (counts[s.outcome] ?? 0) + 1 }), {}))
+  const tally = (prefix: string) =>
+    JSON.stringify(group(prefix).reduce<Record<string, number>>((counts, [, s]) => ({ ...counts, [s.outcome]: (counts[s.outcome] ?? 0) + 1 }), {}))
   t.comment(`held: ${tally('held')}, burst: ${tally('burst')}, late: ${tally('late')}`)
-  t.same(group('held').map(([, s]) => s.outcome), [201, 201, 201], 'the creates begun before SIGTERM and finished after it are answered 201')
+  t.same(
+    group('held').map(([, s]) => s.outcome),
+    [201, 201, 201],
+    'the creates begun before SIGTERM and finished after it are answered 201'
+  )
   t.ok(group('held').every(([, s]) => s.at > sigtermAt))
 
   const answered = [...sent].filter(([, s]) => typeof s.outcome === 'number')
-  t.same(answered.filter(([, s]) => s.outcome !== 201 && s.outcome !== 503).map(([name, s]) => `${name}: ${s.outcome}`), [], 'every answer is 201, or 503 for a request arriving while closing')
+  t.same(
+    answered.filter(([, s]) => s.outcome !== 201 && s.outcome !== 503).map(([name, s]) => `${name}: ${s.outcome}`),
+    [],
+    'every answer is 201, or 503 for a request arriving while closing'
+  )
   const closingAnswer = (body: Record<string, unknown>) => body.code === 'ROPA_SERVICE_UNAVAILABLE'
-  t.same(answered.filter(([, s]) => s.outcome === 503 && !closingAnswer(s.body)).map(([name, s]) => `${name}: ${JSON.stringify(s.body)}`), [], "a 503 is the closing server's, never a database torn down under a request")
+  t.same(
+    answered.filter(([, s]) => s.outcome === 503 && !closingAnswer(s.body)).map(([name, s]) => `${name}: ${JSON.stringify(s.body)}`),
+    [],
+    "a 503 is the closing server's, never a database torn down under a request"
+  )
   t.same(
     answered.filter(([, s]) => s.outcome === 503 && s.body.code !== 'ROPA_SERVICE_UNAVAILABLE').map(([name, s]) => `${name}: ${JSON.stringify(s.body)}`),
     [],
@@ -244,18 +277,33 @@ t.test('SIGTERM under load: requests in flight finish with 201, the process exit
   )
   // No answer is acceptable only for a connection the closing server had not read from yet.
   const unanswered = [...sent].filter(([, s]) => typeof s.outcome === 'string')
-  t.same(unanswered.filter(([, s]) => !['ECONNREFUSED', 'ECONNRESET'].includes(s.outcome as string)).map(([name, s]) => `${name}: ${s.outcome}`), [], 'a request without an answer was refused or reset, never left hanging')
+  t.same(
+    unanswered.filter(([, s]) => !['ECONNREFUSED', 'ECONNRESET'].includes(s.outcome as string)).map(([name, s]) => `${name}: ${s.outcome}`),
+    [],
+    'a request without an answer was refused or reset, never left hanging'
+  )
 
   // The server's own log says which creates it had begun when closing began: each must complete with 201.
   const log = logEntries(server.output())
   const closingAt = log.findIndex((entry) => entry.msg?.startsWith('closing'))
-  const begun = log.slice(0, closingAt).filter((entry) => entry.msg === 'incoming request' && entry.req?.method === 'POST' && entry.req.url === path).map((entry) => entry.requestId)
+  const begun = log
+    .slice(0, closingAt)
+    .filter((entry) => entry.msg === 'incoming request' && entry.req?.method === 'POST' && entry.req.url === path)
+    .map((entry) => entry.requestId)
   const completed = new Map(log.filter((entry) => entry.msg === 'request completed').map((entry) => [entry.requestId, entry.res?.statusCode]))
   const runningAtClose = begun.filter((id) => log.findIndex((entry) => entry.msg === 'request completed' && entry.requestId === id) > closingAt)
   t.comment(`the server had begun ${begun.length} creates when closing began, ${runningAtClose.length} of them still running`)
   t.ok(runningAtClose.length >= 3, 'creates were running when closing began')
-  t.same(begun.map((id) => `${id}: ${completed.get(id)}`), begun.map((id) => `${id}: 201`), 'every create begun before closing completed with 201')
-  t.same(unanswered.filter(([name]) => begun.includes(name)).map(([name]) => name), [], 'no create the server had begun lost its answer')
+  t.same(
+    begun.map((id) => `${id}: ${completed.get(id)}`),
+    begun.map((id) => `${id}: 201`),
+    'every create begun before closing completed with 201'
+  )
+  t.same(
+    unanswered.filter(([name]) => begun.includes(name)).map(([name]) => name),
+    [],
+    'no create the server had begun lost its answer'
+  )
 
   // What was answered 201 must be there: on PostgreSQL read it directly, on PGlite restart on the same folder.
   let rows: { id: string; name: string }[]
@@ -279,8 +327,16 @@ t.test('SIGTERM under load: requests in flight finish with 201, the process exit
   }
   const created = answered.filter(([, s]) => s.outcome === 201)
   const stored = new Map(rows.map((row) => [row.id, row.name]))
-  t.same(created.filter(([name, s]) => stored.get(s.body.id as string) !== name).map(([name]) => name), [], `every create answered 201 (${created.length}) is stored`)
+  t.same(
+    created.filter(([name, s]) => stored.get(s.body.id as string) !== name).map(([name]) => name),
+    [],
+    `every create answered 201 (${created.length}) is stored`
+  )
   // A request the server took on is answered before its connection closes; one it never read stores nothing.
   const createdIds = new Set(created.map(([, s]) => s.body.id))
-  t.same(rows.filter((row) => !createdIds.has(row.id)).map((row) => row.name), [], 'nothing is stored that was not answered 201')
+  t.same(
+    rows.filter((row) => !createdIds.has(row.id)).map((row) => row.name),
+    [],
+    'nothing is stored that was not answered 201'
+  )
 })

@@ -24,8 +24,9 @@ export interface DevelopmentAccess {
 
 /** Whether the organisation has any catalogue entry or activity now, and whether any was ever written (its audit trail). */
 async function recordOf(db: Database, organisationId: string) {
-  const exists = (table: typeof activities | typeof dataCategories | typeof dataSubjectCategories | typeof recipients | typeof processors | typeof securityMeasures) =>
-    sql`exists (select 1 from ${table} where ${table.organisationId} = ${organisationId})`
+  const exists = (
+    table: typeof activities | typeof dataCategories | typeof dataSubjectCategories | typeof recipients | typeof processors | typeof securityMeasures
+  ) => sql`exists (select 1 from ${table} where ${table.organisationId} = ${organisationId})`
   const [row] = (
     await db.execute(sql`select
       (${exists(dataCategories)} or ${exists(dataSubjectCategories)} or ${exists(recipients)} or ${exists(processors)} or ${exists(securityMeasures)} or ${exists(activities)}) as "hasEntries",

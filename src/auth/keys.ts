@@ -30,7 +30,11 @@ export function resolveVerificationKey(config: Config): VerificationKey {
     return { source: 'JWT_PUBLIC_KEY', algorithms: [algorithmOf(key)], key }
   }
   if (config.JWT_JWKS_URL) {
-    const jwks = createRemoteJWKSet(new URL(config.JWT_JWKS_URL), { timeoutDuration: config.JWT_JWKS_TIMEOUT_MS, cooldownDuration: 30_000, cacheMaxAge: 600_000 })
+    const jwks = createRemoteJWKSet(new URL(config.JWT_JWKS_URL), {
+      timeoutDuration: config.JWT_JWKS_TIMEOUT_MS,
+      cooldownDuration: 30_000,
+      cacheMaxAge: 600_000
+    })
     return { source: 'JWT_JWKS_URL', algorithms: JWKS_ALGORITHMS, key: unavailableAsItsOwnError(jwks) }
   }
   const { secret, file } = developmentSecret(config.DATA_DIR)
@@ -64,7 +68,9 @@ function algorithmOf(key: KeyObject): string {
   if (type === 'rsa') return 'RS256'
   if (type === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256'
   if (type === 'ed25519') return 'EdDSA'
-  throw new Error(`JWT_PUBLIC_KEY: unsupported key type ${type}${type === 'ec' ? ` (${key.asymmetricKeyDetails?.namedCurve})` : ''}; use RSA, EC P-256 or Ed25519`)
+  throw new Error(
+    `JWT_PUBLIC_KEY: unsupported key type ${type}${type === 'ec' ? ` (${key.asymmetricKeyDetails?.namedCurve})` : ''}; use RSA, EC P-256 or Ed25519`
+  )
 }
 
 function developmentSecret(dataDir: string): { secret: Uint8Array; file?: string } {

@@ -45,7 +45,11 @@ export function createTokenVerifier(key: VerificationKey, options: VerifyOptions
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number; nbf?: number; iat?: number }
     const tooOldAt = maxAgeSeconds !== undefined && claims.iat !== undefined ? claims.iat + maxAgeSeconds + CLOCK_TOLERANCE_SECONDS : Number.POSITIVE_INFINITY
     if (verified.size >= CACHE_ENTRIES) verified.delete(verified.keys().next().value as string)
-    verified.set(token, { principal, until: Math.min(claims.exp + CLOCK_TOLERANCE_SECONDS, now + CACHE_SECONDS, tooOldAt), notBefore: (claims.nbf ?? 0) - CLOCK_TOLERANCE_SECONDS })
+    verified.set(token, {
+      principal,
+      until: Math.min(claims.exp + CLOCK_TOLERANCE_SECONDS, now + CACHE_SECONDS, tooOldAt),
+      notBefore: (claims.nbf ?? 0) - CLOCK_TOLERANCE_SECONDS
+    })
     return principal
   }
 
@@ -82,7 +86,8 @@ const FUTURE_IAT = 'the token\'s "iat" (issued at) is in the future'
 
 function describe(error: unknown, maxTokenAge?: string): string {
   if (error instanceof errors.JWTExpired && error.claim === 'iat') return `the token was issued more than ${maxTokenAge} ago`
-  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iat' && error.reason === 'missing') return 'the token has no "iat" (issued at) claim, which this server requires'
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iat' && error.reason === 'missing')
+    return 'the token has no "iat" (issued at) claim, which this server requires'
   if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iat' && error.reason === 'check_failed') return FUTURE_IAT
   if (error instanceof errors.JWTExpired) return 'the token has expired'
   if (error instanceof errors.JWTClaimValidationFailed) return `the token's "${error.claim}" claim is not acceptable`

@@ -8,8 +8,19 @@ export const categoriesMissing: ActivityRule = {
   scope: 'activity',
   checks: 'The activity names its categories of data subjects and of personal data.',
   evaluate: (activity) => [
-    ...(activity.dataSubjectCategoryIds.length === 0 ? [{ severity: 'error' as const, article: 'Art. 30(1)(c)', path: '/dataSubjectCategoryIds', message: 'Name the categories of data subjects (Art. 30(1)(c)).' }] : []),
-    ...(activity.dataCategoryIds.length === 0 ? [{ severity: 'error' as const, article: 'Art. 30(1)(c)', path: '/dataCategoryIds', message: 'Name the categories of personal data (Art. 30(1)(c)).' }] : [])
+    ...(activity.dataSubjectCategoryIds.length === 0
+      ? [
+          {
+            severity: 'error' as const,
+            article: 'Art. 30(1)(c)',
+            path: '/dataSubjectCategoryIds',
+            message: 'Name the categories of data subjects (Art. 30(1)(c)).'
+          }
+        ]
+      : []),
+    ...(activity.dataCategoryIds.length === 0
+      ? [{ severity: 'error' as const, article: 'Art. 30(1)(c)', path: '/dataCategoryIds', message: 'Name the categories of personal data (Art. 30(1)(c)).' }]
+      : [])
   ]
 }
 
@@ -22,11 +33,25 @@ export const recipientsMissing: ActivityRule = {
   checks: 'The activity names its categories of recipients, and processors it uses appear among them (processors are recipients, Art. 4(9)).',
   evaluate: (activity, { catalogue }) => {
     if (activity.recipientIds.length === 0) {
-      return [{ severity: 'error', article: 'Art. 30(1)(d)', path: '/recipientIds', message: 'Name the categories of recipients the data are disclosed to (Art. 30(1)(d)).' }]
+      return [
+        {
+          severity: 'error',
+          article: 'Art. 30(1)(d)',
+          path: '/recipientIds',
+          message: 'Name the categories of recipients the data are disclosed to (Art. 30(1)(d)).'
+        }
+      ]
     }
     const processorRecipient = activity.recipientIds.some((id) => catalogue.recipients.get(id)?.type === 'processor')
     return activity.processorIds.length > 0 && !processorRecipient
-      ? [{ severity: 'error', article: 'Art. 4(9)', path: '/recipientIds', message: 'The activity uses processors but lists no recipient of type processor: processors are recipients (Art. 4(9)).' }]
+      ? [
+          {
+            severity: 'error',
+            article: 'Art. 4(9)',
+            path: '/recipientIds',
+            message: 'The activity uses processors but lists no recipient of type processor: processors are recipients (Art. 4(9)).'
+          }
+        ]
       : []
   }
 }
@@ -47,7 +72,14 @@ export const specialCategoryWithoutCondition: ActivityRule = {
   evaluate: (activity, context) => {
     const special = specialCategories(activity, context)
     return special.length > 0 && activity.specialCategoryConditions.length === 0
-      ? [{ severity: 'error', article: 'Art. 9(2)', path: '/specialCategoryConditions', message: `${special.map((c) => `'${c!.name}'`).join(', ')} ${special.length > 1 ? 'are' : 'is'} special category data (Art. 9(1)): record the Art. 9(2) condition that allows the processing.` }]
+      ? [
+          {
+            severity: 'error',
+            article: 'Art. 9(2)',
+            path: '/specialCategoryConditions',
+            message: `${special.map((c) => `'${c!.name}'`).join(', ')} ${special.length > 1 ? 'are' : 'is'} special category data (Art. 9(1)): record the Art. 9(2) condition that allows the processing.`
+          }
+        ]
       : []
   }
 }
@@ -64,7 +96,14 @@ export const conditionWithoutReference: ActivityRule = {
   evaluate: (activity) =>
     activity.specialCategoryConditions.flatMap((condition, index) =>
       NEEDS_REFERENCE.has(condition.condition) && blank(condition.reference)
-        ? [{ severity: 'error' as const, article: `Art. 9(2)(${condition.condition.slice(-1)})`, path: `/specialCategoryConditions/${index}/reference`, message: `Condition ${condition.condition} applies only on the basis of Union or Member State law${condition.condition === '9.2.b' ? ' or a collective agreement' : ''}: cite it.` }]
+        ? [
+            {
+              severity: 'error' as const,
+              article: `Art. 9(2)(${condition.condition.slice(-1)})`,
+              path: `/specialCategoryConditions/${index}/reference`,
+              message: `Condition ${condition.condition} applies only on the basis of Union or Member State law${condition.condition === '9.2.b' ? ' or a collective agreement' : ''}: cite it.`
+            }
+          ]
         : []
     )
 }
@@ -78,6 +117,13 @@ export const criminalDataWithoutAuthority: ActivityRule = {
   checks: 'Data on criminal convictions and offences are processed under official authority or a law that authorises it, and the record names it.',
   evaluate: (activity, context) =>
     criminalCategories(activity, context).length > 0 && blank(activity.criminalDataReference)
-      ? [{ severity: 'error', article: 'Art. 10', path: '/criminalDataReference', message: 'The activity processes data on criminal convictions and offences: name the official authority or the law that authorises it (Art. 10).' }]
+      ? [
+          {
+            severity: 'error',
+            article: 'Art. 10',
+            path: '/criminalDataReference',
+            message: 'The activity processes data on criminal convictions and offences: name the official authority or the law that authorises it (Art. 10).'
+          }
+        ]
       : []
 }

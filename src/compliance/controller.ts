@@ -7,10 +7,20 @@ export const controllerContact: OrganisationRule = {
   severity: 'error',
   article: 'Art. 30(1)(a)',
   scope: 'organisation',
-  checks: 'The controller has a name and a way to be reached: an email address or a telephone number (a postal address alone is read as incomplete, the stricter reading).',
+  checks:
+    'The controller has a name and a way to be reached: an email address or a telephone number (a postal address alone is read as incomplete, the stricter reading).',
   evaluate: ({ organisation }) =>
     blank(organisation.email) && blank(organisation.phone)
-      ? [{ severity: 'error', article: 'Art. 30(1)(a)', entityType: 'organisation', entityId: organisation.id, path: '/email', message: "Add the controller's email address or telephone number: Art. 30(1)(a) requires its contact details." }]
+      ? [
+          {
+            severity: 'error',
+            article: 'Art. 30(1)(a)',
+            entityType: 'organisation',
+            entityId: organisation.id,
+            path: '/email',
+            message: "Add the controller's email address or telephone number: Art. 30(1)(a) requires its contact details."
+          }
+        ]
       : []
 }
 
@@ -26,7 +36,14 @@ export const clientControllerContact: ActivityRule = {
       ? []
       : activity.controllers.flatMap((controller, index) =>
           blank(controller.contact)
-            ? [{ severity: 'error' as const, article: 'Art. 30(2)(a)', path: `/controllers/${index}/contact`, message: `Add the contact details of the client controller '${controller.name}' (Art. 30(2)(a)).` }]
+            ? [
+                {
+                  severity: 'error' as const,
+                  article: 'Art. 30(2)(a)',
+                  path: `/controllers/${index}/contact`,
+                  message: `Add the contact details of the client controller '${controller.name}' (Art. 30(2)(a)).`
+                }
+              ]
             : []
         )
 }
@@ -41,10 +58,28 @@ export const dataProtectionOfficer: OrganisationRule = {
   evaluate: ({ organisation }) => {
     const dpo = organisation.dpo
     if (dpo?.designated && blank(dpo.email) && blank(dpo.phone) && blank(dpo.address)) {
-      return [{ severity: 'error', article: 'Art. 37(7)', entityType: 'organisation', entityId: organisation.id, path: '/dpo', message: "Record the DPO's email, telephone or address: they are part of the record (Art. 30(1)(a)) and must be published (Art. 37(7))." }]
+      return [
+        {
+          severity: 'error',
+          article: 'Art. 37(7)',
+          entityType: 'organisation',
+          entityId: organisation.id,
+          path: '/dpo',
+          message: "Record the DPO's email, telephone or address: they are part of the record (Art. 30(1)(a)) and must be published (Art. 37(7))."
+        }
+      ]
     }
     if (organisation.isPublicAuthority && !dpo?.designated) {
-      return [{ severity: 'warning', article: 'Art. 37(1)(a)', entityType: 'organisation', entityId: organisation.id, path: '/dpo', message: 'A public authority must designate a DPO (Art. 37(1)(a)); record the DPO.' }]
+      return [
+        {
+          severity: 'warning',
+          article: 'Art. 37(1)(a)',
+          entityType: 'organisation',
+          entityId: organisation.id,
+          path: '/dpo',
+          message: 'A public authority must designate a DPO (Art. 37(1)(a)); record the DPO.'
+        }
+      ]
     }
     return []
   }
@@ -59,7 +94,16 @@ export const representative: OrganisationRule = {
   checks: 'A controller established outside the EEA records its representative in the Union.',
   evaluate: ({ organisation }) =>
     countryByCode.get(organisation.country)?.eea === false && !organisation.representative
-      ? [{ severity: 'warning', article: 'Art. 27', entityType: 'organisation', entityId: organisation.id, path: '/representative', message: 'The controller is established outside the EEA: record its representative in the Union (Art. 27), unless the Art. 27(2) exemption applies.' }]
+      ? [
+          {
+            severity: 'warning',
+            article: 'Art. 27',
+            entityType: 'organisation',
+            entityId: organisation.id,
+            path: '/representative',
+            message: 'The controller is established outside the EEA: record its representative in the Union (Art. 27), unless the Art. 27(2) exemption applies.'
+          }
+        ]
       : []
 }
 
@@ -72,11 +116,36 @@ export const jointControllers: ActivityRule = {
   checks: 'Joint controllers have contact details and an Art. 26 arrangement; a joint-controller activity names them.',
   evaluate: (activity) => [
     ...(activity.role === 'joint_controller' && activity.jointControllers.length === 0
-      ? [{ severity: 'error' as const, article: 'Art. 30(1)(a)', path: '/jointControllers', message: 'The activity is run jointly: name the joint controllers and their contact details (Art. 30(1)(a)).' }]
+      ? [
+          {
+            severity: 'error' as const,
+            article: 'Art. 30(1)(a)',
+            path: '/jointControllers',
+            message: 'The activity is run jointly: name the joint controllers and their contact details (Art. 30(1)(a)).'
+          }
+        ]
       : []),
     ...activity.jointControllers.flatMap((controller, index) => [
-      ...(blank(controller.contact) ? [{ severity: 'error' as const, article: 'Art. 30(1)(a)', path: `/jointControllers/${index}/contact`, message: `Add the contact details of the joint controller '${controller.name}'.` }] : []),
-      ...(blank(controller.arrangementReference) ? [{ severity: 'warning' as const, article: 'Art. 26(1)', path: `/jointControllers/${index}/arrangementReference`, message: `Record where the Art. 26 arrangement with '${controller.name}' is kept.` }] : [])
+      ...(blank(controller.contact)
+        ? [
+            {
+              severity: 'error' as const,
+              article: 'Art. 30(1)(a)',
+              path: `/jointControllers/${index}/contact`,
+              message: `Add the contact details of the joint controller '${controller.name}'.`
+            }
+          ]
+        : []),
+      ...(blank(controller.arrangementReference)
+        ? [
+            {
+              severity: 'warning' as const,
+              article: 'Art. 26(1)',
+              path: `/jointControllers/${index}/arrangementReference`,
+              message: `Record where the Art. 26 arrangement with '${controller.name}' is kept.`
+            }
+          ]
+        : [])
     ])
   ]
 }

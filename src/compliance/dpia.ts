@@ -23,7 +23,14 @@ export const dpiaMandatory: ActivityRule = {
     const cases = activity.dpia.criteria.filter((code) => code.startsWith('35.3.'))
     if (activity.automatedDecisionMaking && activity.profiling && !cases.includes('35.3.a')) cases.push('35.3.a')
     return cases.length > 0 && activity.dpia.status !== 'completed'
-      ? [{ severity: 'error', article: 'Art. 35(3)', path: '/dpia/status', message: `A DPIA is mandatory here (Art. 35(3)${cases.map((code) => `(${code.slice(-1)})`).join('')}): complete it before the processing.` }]
+      ? [
+          {
+            severity: 'error',
+            article: 'Art. 35(3)',
+            path: '/dpia/status',
+            message: `A DPIA is mandatory here (Art. 35(3)${cases.map((code) => `(${code.slice(-1)})`).join('')}): complete it before the processing.`
+          }
+        ]
       : []
   }
 }
@@ -38,8 +45,24 @@ export const dpiaScreening: ActivityRule = {
   evaluate: (activity, context) => {
     if (activity.dpia.status !== 'not_assessed' || activity.dpia.notRequiredReason) return []
     const criteria = [...wp248Criteria(activity, context)]
-    if (criteria.length >= 2) return [{ severity: 'warning', article: 'Art. 35(1)', path: '/dpia', message: `The activity meets ${criteria.length} WP248 criteria (${criteria.join(', ')}): carry out a DPIA, or record why none is needed.` }]
-    if (criteria.length === 1) return [{ severity: 'info', article: 'Art. 35(1)', path: '/dpia', message: `The activity meets one WP248 criterion (${criteria[0]}): consider whether a DPIA is needed.` }]
+    if (criteria.length >= 2)
+      return [
+        {
+          severity: 'warning',
+          article: 'Art. 35(1)',
+          path: '/dpia',
+          message: `The activity meets ${criteria.length} WP248 criteria (${criteria.join(', ')}): carry out a DPIA, or record why none is needed.`
+        }
+      ]
+    if (criteria.length === 1)
+      return [
+        {
+          severity: 'info',
+          article: 'Art. 35(1)',
+          path: '/dpia',
+          message: `The activity meets one WP248 criterion (${criteria[0]}): consider whether a DPIA is needed.`
+        }
+      ]
     return []
   }
 }

@@ -1,4 +1,15 @@
-import { alternativeBases, consentFromEmployees, consentUndocumented, contractWithNonParties, directMarketingObjection, impliedConsent, legalReferenceMissing, legitimateInterests, purposeMissingOrGeneric, purposeWithoutBasis } from './purposes.ts'
+import {
+  alternativeBases,
+  consentFromEmployees,
+  consentUndocumented,
+  contractWithNonParties,
+  directMarketingObjection,
+  impliedConsent,
+  legalReferenceMissing,
+  legitimateInterests,
+  purposeMissingOrGeneric,
+  purposeWithoutBasis
+} from './purposes.ts'
 import { categoriesMissing, conditionWithoutReference, criminalDataWithoutAuthority, recipientsMissing, specialCategoryWithoutCondition } from './categories.ts'
 import { clientControllerContact, controllerContact, dataProtectionOfficer, jointControllers, representative } from './controller.ts'
 import { dpiaMandatory, dpiaScreening } from './dpia.ts'
@@ -6,7 +17,14 @@ import { processorContract } from './processors.ts'
 import { retentionLawWithoutObligation, retentionMissing, retentionOpenEnded } from './retention.ts'
 import { reviewOverdue } from './review.ts'
 import { securityMeasuresMissing } from './security.ts'
-import { adequacyNotValid, compellingInterestsUndocumented, processorAbroadWithoutTransfer, sccIncomplete, transferWithoutCountry, transferWithoutGround } from './transfers.ts'
+import {
+  adequacyNotValid,
+  compellingInterestsUndocumented,
+  processorAbroadWithoutTransfer,
+  sccIncomplete,
+  transferWithoutCountry,
+  transferWithoutGround
+} from './transfers.ts'
 import type { Activity, ActivityRule, Context, Finding, OrganisationRule, Severity } from './types.ts'
 
 export const organisationRules: OrganisationRule[] = [controllerContact, dataProtectionOfficer, representative, processorContract]
@@ -48,7 +66,9 @@ export const rules = [...organisationRules, ...activityRules].sort((a, b) => a.c
 
 /** The findings on one activity. */
 export function activityFindings(activity: Activity, context: Context): Finding[] {
-  return activityRules.flatMap((rule) => rule.evaluate(activity, context).map((finding) => ({ rule: rule.id, entityType: 'activity' as const, entityId: activity.id, ...finding })))
+  return activityRules.flatMap((rule) =>
+    rule.evaluate(activity, context).map((finding) => ({ rule: rule.id, entityType: 'activity' as const, entityId: activity.id, ...finding }))
+  )
 }
 
 /** The findings on the organisation and its catalogue (not tied to one activity). */

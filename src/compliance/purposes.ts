@@ -1,7 +1,12 @@
 import { type Activity, type ActivityRule, blank, type Context } from './types.ts'
 
-const GENERIC = /^(business purposes?|historical purposes?|other( purposes?)?|improve (our )?services?|administration|general purposes?|various|misc(ellaneous)?)\.?$/i
-const words = (text: string) => text.trim().split(/\s+/).filter((word) => word.length > 1).length
+const GENERIC =
+  /^(business purposes?|historical purposes?|other( purposes?)?|improve (our )?services?|administration|general purposes?|various|misc(ellaneous)?)\.?$/i
+const words = (text: string) =>
+  text
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word.length > 1).length
 
 export const purposeMissingOrGeneric: ActivityRule = {
   id: 'purpose-missing-or-generic',
@@ -15,7 +20,14 @@ export const purposeMissingOrGeneric: ActivityRule = {
       ? [{ severity: 'error', article: 'Art. 30(1)(b)', path: '/purposes', message: 'Record the purposes of the processing (Art. 30(1)(b)).' }]
       : activity.purposes.flatMap((purpose, index) =>
           GENERIC.test(purpose.description.trim()) || words(purpose.description) < 3
-            ? [{ severity: 'warning' as const, article: 'Art. 5(1)(b)', path: `/purposes/${index}/description`, message: `'${purpose.description}' is too generic: purposes must be specified and explicit (Art. 5(1)(b)).` }]
+            ? [
+                {
+                  severity: 'warning' as const,
+                  article: 'Art. 5(1)(b)',
+                  path: `/purposes/${index}/description`,
+                  message: `'${purpose.description}' is too generic: purposes must be specified and explicit (Art. 5(1)(b)).`
+                }
+              ]
             : []
         )
 }
@@ -30,7 +42,14 @@ export const purposeWithoutBasis: ActivityRule = {
   evaluate: (activity) =>
     activity.purposes.flatMap((purpose, index) =>
       purpose.legalBasis === null
-        ? [{ severity: 'error' as const, article: 'Art. 6(1)', path: `/purposes/${index}/legalBasis`, message: `Choose the Art. 6(1) legal basis of the purpose '${purpose.description}': processing is lawful only on one of them.` }]
+        ? [
+            {
+              severity: 'error' as const,
+              article: 'Art. 6(1)',
+              path: `/purposes/${index}/legalBasis`,
+              message: `Choose the Art. 6(1) legal basis of the purpose '${purpose.description}': processing is lawful only on one of them.`
+            }
+          ]
         : []
     )
 }
@@ -45,7 +64,14 @@ export const legalReferenceMissing: ActivityRule = {
   evaluate: (activity) =>
     activity.purposes.flatMap((purpose, index) =>
       (purpose.legalBasis === '6.1.c' || purpose.legalBasis === '6.1.e') && blank(purpose.legalReference)
-        ? [{ severity: 'error' as const, article: 'Art. 6(3)', path: `/purposes/${index}/legalReference`, message: `Cite the law that lays down the ${purpose.legalBasis === '6.1.c' ? 'legal obligation' : 'public task'} behind '${purpose.description}' (Art. 6(3)).` }]
+        ? [
+            {
+              severity: 'error' as const,
+              article: 'Art. 6(3)',
+              path: `/purposes/${index}/legalReference`,
+              message: `Cite the law that lays down the ${purpose.legalBasis === '6.1.c' ? 'legal obligation' : 'public task'} behind '${purpose.description}' (Art. 6(3)).`
+            }
+          ]
         : []
     )
 }
@@ -59,16 +85,45 @@ export const legitimateInterests: ActivityRule = {
   severity: 'error',
   article: 'Art. 6(1)(f)',
   scope: 'activity',
-  checks: 'A 6.1.f purpose states the interest pursued (error) and its legitimate interests assessment (warning); children among the data subjects weigh against it (warning).',
+  checks:
+    'A 6.1.f purpose states the interest pursued (error) and its legitimate interests assessment (warning); children among the data subjects weigh against it (warning).',
   evaluate: (activity, context) => {
     const children = subjects(activity, context).some((category) => category.includesChildren)
     return activity.purposes.flatMap((purpose, index) => {
       if (purpose.legalBasis !== '6.1.f') return []
       const at = `/purposes/${index}`
       return [
-        ...(blank(purpose.legitimateInterest) ? [{ severity: 'error' as const, article: 'Art. 13(1)(d)', path: `${at}/legitimateInterest`, message: `State the legitimate interest pursued by '${purpose.description}' (Arts. 6(1)(f), 13(1)(d)).` }] : []),
-        ...(blank(purpose.liaReference) ? [{ severity: 'warning' as const, article: 'Art. 6(1)(f)', path: `${at}/liaReference`, message: `Record where the legitimate interests assessment (balancing test) for '${purpose.description}' is documented.` }] : []),
-        ...(children ? [{ severity: 'warning' as const, article: 'Art. 6(1)(f)', path: at, message: 'The data subjects include children, whose interests weigh heavily against legitimate interests (Art. 6(1)(f)); review the balancing test.' }] : [])
+        ...(blank(purpose.legitimateInterest)
+          ? [
+              {
+                severity: 'error' as const,
+                article: 'Art. 13(1)(d)',
+                path: `${at}/legitimateInterest`,
+                message: `State the legitimate interest pursued by '${purpose.description}' (Arts. 6(1)(f), 13(1)(d)).`
+              }
+            ]
+          : []),
+        ...(blank(purpose.liaReference)
+          ? [
+              {
+                severity: 'warning' as const,
+                article: 'Art. 6(1)(f)',
+                path: `${at}/liaReference`,
+                message: `Record where the legitimate interests assessment (balancing test) for '${purpose.description}' is documented.`
+              }
+            ]
+          : []),
+        ...(children
+          ? [
+              {
+                severity: 'warning' as const,
+                article: 'Art. 6(1)(f)',
+                path: at,
+                message:
+                  'The data subjects include children, whose interests weigh heavily against legitimate interests (Art. 6(1)(f)); review the balancing test.'
+              }
+            ]
+          : [])
       ]
     })
   }
@@ -84,14 +139,44 @@ export const consentUndocumented: ActivityRule = {
   evaluate: (activity) => {
     const consentPurposes = activity.purposes.map((purpose, index) => ({ purpose, index })).filter(({ purpose }) => purpose.legalBasis === '6.1.a')
     const findings = consentPurposes.flatMap(({ purpose, index }) => [
-      ...(blank(purpose.consent?.recordReference) ? [{ severity: 'error' as const, article: 'Art. 7(1)', path: `/purposes/${index}/consent/recordReference`, message: `Record where the consents for '${purpose.description}' are kept: the controller must be able to demonstrate them (Art. 7(1)).` }] : []),
-      ...(blank(purpose.consent?.withdrawalMechanism) ? [{ severity: 'error' as const, article: 'Art. 7(3)', path: `/purposes/${index}/consent/withdrawalMechanism`, message: `Describe how consent to '${purpose.description}' is withdrawn, as easily as it is given (Art. 7(3)).` }] : [])
+      ...(blank(purpose.consent?.recordReference)
+        ? [
+            {
+              severity: 'error' as const,
+              article: 'Art. 7(1)',
+              path: `/purposes/${index}/consent/recordReference`,
+              message: `Record where the consents for '${purpose.description}' are kept: the controller must be able to demonstrate them (Art. 7(1)).`
+            }
+          ]
+        : []),
+      ...(blank(purpose.consent?.withdrawalMechanism)
+        ? [
+            {
+              severity: 'error' as const,
+              article: 'Art. 7(3)',
+              path: `/purposes/${index}/consent/withdrawalMechanism`,
+              message: `Describe how consent to '${purpose.description}' is withdrawn, as easily as it is given (Art. 7(3)).`
+            }
+          ]
+        : [])
     ])
     const recorded = consentPurposes.some(({ purpose }) => !blank(purpose.consent?.recordReference))
     const explicit = activity.specialCategoryConditions.findIndex((condition) => condition.condition === '9.2.a')
-    if (explicit >= 0 && !recorded) findings.push({ severity: 'error', article: 'Art. 7(1)', path: `/specialCategoryConditions/${explicit}`, message: 'Explicit consent (Art. 9(2)(a)) is relied on, but no purpose records where the consents are kept (Art. 7(1)).' })
+    if (explicit >= 0 && !recorded)
+      findings.push({
+        severity: 'error',
+        article: 'Art. 7(1)',
+        path: `/specialCategoryConditions/${explicit}`,
+        message: 'Explicit consent (Art. 9(2)(a)) is relied on, but no purpose records where the consents are kept (Art. 7(1)).'
+      })
     activity.transfers.forEach((transfer, index) => {
-      if (transfer.mechanism === '49.1.a' && !recorded) findings.push({ severity: 'error', article: 'Art. 49(1)(a)', path: `/transfers/${index}/mechanism`, message: 'The transfer relies on explicit consent (Art. 49(1)(a)): record where the informed consents are kept.' })
+      if (transfer.mechanism === '49.1.a' && !recorded)
+        findings.push({
+          severity: 'error',
+          article: 'Art. 49(1)(a)',
+          path: `/transfers/${index}/mechanism`,
+          message: 'The transfer relies on explicit consent (Art. 49(1)(a)): record where the informed consents are kept.'
+        })
     })
     return findings
   }
@@ -105,11 +190,20 @@ export const contractWithNonParties: ActivityRule = {
   scope: 'activity',
   checks: 'Contract (6.1.b) is not used for contact persons of business customers or other people who are not party to the contract.',
   evaluate: (activity, context) => {
-    const nonParties = subjects(activity, context).filter((category) => /contact person|contacts? at|representatives? of|third part/i.test(`${category.name} ${category.description ?? ''}`))
+    const nonParties = subjects(activity, context).filter((category) =>
+      /contact person|contacts? at|representatives? of|third part/i.test(`${category.name} ${category.description ?? ''}`)
+    )
     if (nonParties.length === 0) return []
     return activity.purposes.flatMap((purpose, index) =>
       purpose.legalBasis === '6.1.b'
-        ? [{ severity: 'warning' as const, article: 'Art. 6(1)(b)', path: `/purposes/${index}/legalBasis`, message: `6.1.b covers only a contract the data subject is party to; ${nonParties.map((c) => `'${c.name}'`).join(', ')} are not. Consider 6.1.f for them.` }]
+        ? [
+            {
+              severity: 'warning' as const,
+              article: 'Art. 6(1)(b)',
+              path: `/purposes/${index}/legalBasis`,
+              message: `6.1.b covers only a contract the data subject is party to; ${nonParties.map((c) => `'${c.name}'`).join(', ')} are not. Consider 6.1.f for them.`
+            }
+          ]
         : []
     )
   }
@@ -127,7 +221,14 @@ export const consentFromEmployees: ActivityRule = {
     if (dependent.length === 0) return []
     return activity.purposes.flatMap((purpose, index) =>
       purpose.legalBasis === '6.1.a'
-        ? [{ severity: 'warning' as const, article: 'Art. 4(11)', path: `/purposes/${index}/legalBasis`, message: `Consent is rarely freely given by ${dependent.map((c) => `'${c.name}'`).join(', ')} (Arts. 4(11), 7(4)); consider another basis.` }]
+        ? [
+            {
+              severity: 'warning' as const,
+              article: 'Art. 4(11)',
+              path: `/purposes/${index}/legalBasis`,
+              message: `Consent is rarely freely given by ${dependent.map((c) => `'${c.name}'`).join(', ')} (Arts. 4(11), 7(4)); consider another basis.`
+            }
+          ]
         : []
     )
   }
@@ -150,7 +251,14 @@ export const alternativeBases: ActivityRule = {
         return []
       }
       return earlier.basis !== purpose.legalBasis
-        ? [{ severity: 'warning' as const, article: 'Art. 5(1)(a)', path: `/purposes/${index}`, message: `'${purpose.description}' is recorded under both ${earlier.basis ?? 'no basis'} and ${purpose.legalBasis ?? 'no basis'}: each purpose needs one identified basis (Arts. 5(1)(a), 13(1)(c)).` }]
+        ? [
+            {
+              severity: 'warning' as const,
+              article: 'Art. 5(1)(a)',
+              path: `/purposes/${index}`,
+              message: `'${purpose.description}' is recorded under both ${earlier.basis ?? 'no basis'} and ${purpose.legalBasis ?? 'no basis'}: each purpose needs one identified basis (Arts. 5(1)(a), 13(1)(c)).`
+            }
+          ]
         : []
     })
   }
@@ -166,7 +274,14 @@ export const directMarketingObjection: ActivityRule = {
   evaluate: (activity) =>
     activity.purposes.flatMap((purpose, index) =>
       purpose.directMarketing && blank(purpose.consent?.withdrawalMechanism)
-        ? [{ severity: 'warning' as const, article: 'Art. 21(2)', path: `/purposes/${index}`, message: `Record how recipients of '${purpose.description}' object or opt out: the right to object to direct marketing is absolute and must be offered clearly and separately (Art. 21(2)–(4)).` }]
+        ? [
+            {
+              severity: 'warning' as const,
+              article: 'Art. 21(2)',
+              path: `/purposes/${index}`,
+              message: `Record how recipients of '${purpose.description}' object or opt out: the right to object to direct marketing is absolute and must be offered clearly and separately (Art. 21(2)–(4)).`
+            }
+          ]
         : []
     )
 }
@@ -183,7 +298,14 @@ export const impliedConsent: ActivityRule = {
   evaluate: (activity) =>
     activity.purposes.flatMap((purpose, index) =>
       purpose.legalBasis === '6.1.a' && IMPLIED.test(purpose.consent?.mechanism ?? '')
-        ? [{ severity: 'warning' as const, article: 'Art. 4(11)', path: `/purposes/${index}/consent/mechanism`, message: 'Consent needs a clear affirmative action (Art. 4(11)); closing a banner or continuing to browse is not one.' }]
+        ? [
+            {
+              severity: 'warning' as const,
+              article: 'Art. 4(11)',
+              path: `/purposes/${index}/consent/mechanism`,
+              message: 'Consent needs a clear affirmative action (Art. 4(11)); closing a banner or continuing to browse is not one.'
+            }
+          ]
         : []
     )
 }

@@ -11,21 +11,26 @@ export const retentionMissing: ActivityRule = {
   evaluate: (activity, context) => {
     const sensitive = specialCategories(activity, context).length > 0 || criminalCategories(activity, context).length > 0
     const covered = (id: string) =>
-      activity.retention.some((rule) => (rule.dataCategoryIds.length === 0 || rule.dataCategoryIds.includes(id)) && (!blank(rule.period) || !blank(rule.trigger)))
+      activity.retention.some(
+        (rule) => (rule.dataCategoryIds.length === 0 || rule.dataCategoryIds.includes(id)) && (!blank(rule.period) || !blank(rule.trigger))
+      )
     return activity.dataCategoryIds.flatMap((id, index) =>
       covered(id)
         ? []
-        : [{
-            severity: sensitive ? ('error' as const) : ('warning' as const),
-            article: 'Art. 30(1)(f)',
-            path: `/dataCategoryIds/${index}`,
-            message: `Record how long '${context.catalogue.dataCategories.get(id)?.name ?? id}' is kept, or the criterion that decides it (Art. 30(1)(f)).`
-          }]
+        : [
+            {
+              severity: sensitive ? ('error' as const) : ('warning' as const),
+              article: 'Art. 30(1)(f)',
+              path: `/dataCategoryIds/${index}`,
+              message: `Record how long '${context.catalogue.dataCategories.get(id)?.name ?? id}' is kept, or the criterion that decides it (Art. 30(1)(f)).`
+            }
+          ]
     )
   }
 }
 
-const OPEN_ENDED = /indefinite|forever|permanent|as long as (needed|necessary|required)|until (the )?consent (is )?withdrawn|consent withdrawn|withdraws consent/i
+const OPEN_ENDED =
+  /indefinite|forever|permanent|as long as (needed|necessary|required)|until (the )?consent (is )?withdrawn|consent withdrawn|withdraws consent/i
 
 export const retentionOpenEnded: ActivityRule = {
   id: 'retention-open-ended',
@@ -37,7 +42,14 @@ export const retentionOpenEnded: ActivityRule = {
   evaluate: (activity) =>
     activity.retention.flatMap((rule, index) =>
       blank(rule.period) && OPEN_ENDED.test(`${rule.trigger ?? ''} ${rule.description ?? ''}`)
-        ? [{ severity: 'warning' as const, article: 'Art. 5(1)(e)', path: `/retention/${index}/period`, message: 'The retention is open-ended: set a maximum period or a review cycle (Art. 5(1)(e), Recital 39).' }]
+        ? [
+            {
+              severity: 'warning' as const,
+              article: 'Art. 5(1)(e)',
+              path: `/retention/${index}/period`,
+              message: 'The retention is open-ended: set a maximum period or a review cycle (Art. 5(1)(e), Recital 39).'
+            }
+          ]
         : []
     )
 }
@@ -55,6 +67,13 @@ export const retentionLawWithoutObligation: ActivityRule = {
       : activity.retention.flatMap((rule, index) =>
           blank(rule.legalReference)
             ? []
-            : [{ severity: 'warning' as const, article: 'Art. 5(1)(e)', path: `/retention/${index}/legalReference`, message: `The rule is justified by ${rule.legalReference}, but no purpose of the activity rests on that legal obligation (6.1.c): add the purpose or review the rule.` }]
+            : [
+                {
+                  severity: 'warning' as const,
+                  article: 'Art. 5(1)(e)',
+                  path: `/retention/${index}/legalReference`,
+                  message: `The rule is justified by ${rule.legalReference}, but no purpose of the activity rests on that legal obligation (6.1.c): add the purpose or review the rule.`
+                }
+              ]
         )
 }

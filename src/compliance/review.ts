@@ -13,6 +13,15 @@ export const reviewOverdue: ActivityRule = {
     const limit = new Date(now)
     limit.setUTCMonth(limit.getUTCMonth() - REVIEW_MONTHS)
     if (activity.lastReviewedAt && activity.lastReviewedAt >= limit.toISOString().slice(0, 10)) return []
-    return [{ severity: 'warning', article: 'Art. 5(2)', path: '/lastReviewedAt', message: activity.lastReviewedAt ? `The entry was last reviewed on ${activity.lastReviewedAt}, more than ${REVIEW_MONTHS} months ago: review it and record the date.` : 'Review the entry and record the date (Arts. 5(2), 24(1)).' }]
+    return [
+      {
+        severity: 'warning',
+        article: 'Art. 5(2)',
+        path: '/lastReviewedAt',
+        message: activity.lastReviewedAt
+          ? `The entry was last reviewed on ${activity.lastReviewedAt}, more than ${REVIEW_MONTHS} months ago: review it and record the date.`
+          : 'Review the entry and record the date (Arts. 5(2), 24(1)).'
+      }
+    ]
   }
 }

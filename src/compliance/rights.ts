@@ -26,25 +26,65 @@ export function rightsOf(activity: Activity): RightAnswer[] {
   const noBasis = bases.length === 0 ? ' No legal basis is recorded yet, so this is provisional.' : ''
 
   const answers: RightAnswer[] = [
-    { right: 'information', article: 'Arts. 13, 14', applies: 'full', reason: `Always: the purposes and bases (${describe(bases) || 'none recorded'}), recipients, retention and rights must be given when the data are collected.${has('6.1.f') ? ' For 6.1.f, also the legitimate interests pursued (Art. 13(1)(d)).' : ''}${has('6.1.a') ? ' For consent, also the right to withdraw it (Art. 13(2)(c)).' : ''}` },
+    {
+      right: 'information',
+      article: 'Arts. 13, 14',
+      applies: 'full',
+      reason: `Always: the purposes and bases (${describe(bases) || 'none recorded'}), recipients, retention and rights must be given when the data are collected.${has('6.1.f') ? ' For 6.1.f, also the legitimate interests pursued (Art. 13(1)(d)).' : ''}${has('6.1.a') ? ' For consent, also the right to withdraw it (Art. 13(2)(c)).' : ''}`
+    },
     { right: 'access', article: 'Art. 15', applies: 'full', reason: 'On every legal basis.' },
     { right: 'rectification', article: 'Art. 16', applies: 'full', reason: 'On every legal basis.' },
     erasure(),
     { right: 'restriction', article: 'Art. 18', applies: 'full', reason: 'On every legal basis.' },
     activity.recipientIds.length > 0
-      ? { right: 'notification_of_recipients', article: 'Art. 19', applies: 'full', reason: 'Recipients are recorded: rectification, erasure and restriction must be passed on to them.' }
+      ? {
+          right: 'notification_of_recipients',
+          article: 'Art. 19',
+          applies: 'full',
+          reason: 'Recipients are recorded: rectification, erasure and restriction must be passed on to them.'
+        }
       : { right: 'notification_of_recipients', article: 'Art. 19', applies: 'no', reason: 'No recipients are recorded.' },
     has('6.1.a', '6.1.b') || explicitConsent
-      ? { right: 'portability', article: 'Art. 20', applies: 'partial', reason: `For data the data subject provided, processed by automated means, on ${[...bases.filter((code) => code === '6.1.a' || code === '6.1.b'), ...(explicitConsent ? ['9.2.a'] : [])].join(', ')} (Art. 20(1)).` }
-      : { right: 'portability', article: 'Art. 20', applies: 'no', reason: `Art. 20(1)(a) covers only consent and contract; this activity rests on ${describe(bases) || 'no recorded basis'}.${noBasis}` },
+      ? {
+          right: 'portability',
+          article: 'Art. 20',
+          applies: 'partial',
+          reason: `For data the data subject provided, processed by automated means, on ${[...bases.filter((code) => code === '6.1.a' || code === '6.1.b'), ...(explicitConsent ? ['9.2.a'] : [])].join(', ')} (Art. 20(1)).`
+        }
+      : {
+          right: 'portability',
+          article: 'Art. 20',
+          applies: 'no',
+          reason: `Art. 20(1)(a) covers only consent and contract; this activity rests on ${describe(bases) || 'no recorded basis'}.${noBasis}`
+        },
     has('6.1.e', '6.1.f')
-      ? { right: 'object', article: 'Art. 21(1)', applies: only('6.1.e', '6.1.f') ? 'full' : 'partial', reason: `For the purposes on ${bases.filter((code) => code === '6.1.e' || code === '6.1.f').join(', ')}, including profiling; the controller must then show compelling legitimate grounds.` }
-      : { right: 'object', article: 'Art. 21(1)', applies: 'no', reason: `Art. 21(1) covers processing on 6.1.e or 6.1.f only.${has('6.1.a') ? ' Consent can be withdrawn instead (Art. 7(3)).' : ''}${noBasis}` },
+      ? {
+          right: 'object',
+          article: 'Art. 21(1)',
+          applies: only('6.1.e', '6.1.f') ? 'full' : 'partial',
+          reason: `For the purposes on ${bases.filter((code) => code === '6.1.e' || code === '6.1.f').join(', ')}, including profiling; the controller must then show compelling legitimate grounds.`
+        }
+      : {
+          right: 'object',
+          article: 'Art. 21(1)',
+          applies: 'no',
+          reason: `Art. 21(1) covers processing on 6.1.e or 6.1.f only.${has('6.1.a') ? ' Consent can be withdrawn instead (Art. 7(3)).' : ''}${noBasis}`
+        },
     directMarketing
-      ? { right: 'object_to_direct_marketing', article: 'Art. 21(2)', applies: 'full', reason: 'A purpose is direct marketing: the objection is absolute, whatever the basis (Art. 21(2), (3)).' }
+      ? {
+          right: 'object_to_direct_marketing',
+          article: 'Art. 21(2)',
+          applies: 'full',
+          reason: 'A purpose is direct marketing: the objection is absolute, whatever the basis (Art. 21(2), (3)).'
+        }
       : { right: 'object_to_direct_marketing', article: 'Art. 21(2)', applies: 'no', reason: 'No purpose is direct marketing.' },
     has('6.1.a') || explicitConsent || consentTransfer
-      ? { right: 'withdraw_consent', article: 'Art. 7(3)', applies: 'full', reason: `Consent is relied on (${[has('6.1.a') ? '6.1.a' : null, explicitConsent ? '9.2.a' : null, consentTransfer ? '49.1.a' : null].filter(Boolean).join(', ')}): it can be withdrawn at any time, as easily as it was given.` }
+      ? {
+          right: 'withdraw_consent',
+          article: 'Art. 7(3)',
+          applies: 'full',
+          reason: `Consent is relied on (${[has('6.1.a') ? '6.1.a' : null, explicitConsent ? '9.2.a' : null, consentTransfer ? '49.1.a' : null].filter(Boolean).join(', ')}): it can be withdrawn at any time, as easily as it was given.`
+        }
       : { right: 'withdraw_consent', article: 'Art. 7(3)', applies: 'no', reason: 'No consent is relied on.' },
     automatedDecisions(),
     { right: 'complaint', article: 'Art. 77', applies: 'full', reason: 'Always: a complaint may be lodged with a supervisory authority.' }
@@ -52,16 +92,55 @@ export function rightsOf(activity: Activity): RightAnswer[] {
   return answers
 
   function erasure(): RightAnswer {
-    if (has('6.1.a')) return { right: 'erasure', article: 'Art. 17', applies: only('6.1.a') ? 'full' : 'partial', reason: 'On withdrawal of consent, when no other ground remains (Art. 17(1)(b)).' + (only('6.1.a') ? '' : ' Other purposes rest on other bases.') }
-    if (only('6.1.c', '6.1.e')) return { right: 'erasure', article: 'Art. 17(3)(b)', applies: 'no', reason: 'Processing needed for a legal obligation or a public task is exempt from erasure while that need lasts (Art. 17(3)(b)).' }
-    return { right: 'erasure', article: 'Art. 17', applies: 'partial', reason: `When the data are no longer necessary (17(1)(a)), after a successful objection (17(1)(c)) or when processed unlawfully (17(1)(d)).${noBasis}` }
+    if (has('6.1.a'))
+      return {
+        right: 'erasure',
+        article: 'Art. 17',
+        applies: only('6.1.a') ? 'full' : 'partial',
+        reason: 'On withdrawal of consent, when no other ground remains (Art. 17(1)(b)).' + (only('6.1.a') ? '' : ' Other purposes rest on other bases.')
+      }
+    if (only('6.1.c', '6.1.e'))
+      return {
+        right: 'erasure',
+        article: 'Art. 17(3)(b)',
+        applies: 'no',
+        reason: 'Processing needed for a legal obligation or a public task is exempt from erasure while that need lasts (Art. 17(3)(b)).'
+      }
+    return {
+      right: 'erasure',
+      article: 'Art. 17',
+      applies: 'partial',
+      reason: `When the data are no longer necessary (17(1)(a)), after a successful objection (17(1)(c)) or when processed unlawfully (17(1)(d)).${noBasis}`
+    }
   }
 
   function automatedDecisions(): RightAnswer {
-    if (!activity.automatedDecisionMaking) return { right: 'not_subject_to_automated_decision', article: 'Art. 22', applies: 'no', reason: 'No decisions based solely on automated processing are recorded.' }
-    const exception = has('6.1.b') ? 'necessary for a contract (22(2)(a))' : has('6.1.c', '6.1.e') ? 'authorised by law (22(2)(b))' : has('6.1.a') || explicitConsent ? 'explicit consent (22(2)(c))' : null
+    if (!activity.automatedDecisionMaking)
+      return {
+        right: 'not_subject_to_automated_decision',
+        article: 'Art. 22',
+        applies: 'no',
+        reason: 'No decisions based solely on automated processing are recorded.'
+      }
+    const exception = has('6.1.b')
+      ? 'necessary for a contract (22(2)(a))'
+      : has('6.1.c', '6.1.e')
+        ? 'authorised by law (22(2)(b))'
+        : has('6.1.a') || explicitConsent
+          ? 'explicit consent (22(2)(c))'
+          : null
     return exception
-      ? { right: 'not_subject_to_automated_decision', article: 'Art. 22', applies: 'partial', reason: `Such decisions may rest on ${exception}, with at least human intervention, the right to express a view and to contest the decision (Art. 22(3)).` }
-      : { right: 'not_subject_to_automated_decision', article: 'Art. 22(1)', applies: 'full', reason: 'No Art. 22(2) exception fits the recorded bases: the data subject may not be subject to such decisions.' }
+      ? {
+          right: 'not_subject_to_automated_decision',
+          article: 'Art. 22',
+          applies: 'partial',
+          reason: `Such decisions may rest on ${exception}, with at least human intervention, the right to express a view and to contest the decision (Art. 22(3)).`
+        }
+      : {
+          right: 'not_subject_to_automated_decision',
+          article: 'Art. 22(1)',
+          applies: 'full',
+          reason: 'No Art. 22(2) exception fits the recorded bases: the data subject may not be subject to such decisions.'
+        }
   }
 }

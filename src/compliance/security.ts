@@ -12,6 +12,13 @@ export const securityMeasuresMissing: ActivityRule = {
     const organisationWide = [...context.catalogue.securityMeasures.values()].some((measure) => measure.appliesToAllActivities)
     if (activity.securityMeasureIds.length > 0 || organisationWide) return []
     const sensitive = specialCategories(activity, context).length > 0 || criminalCategories(activity, context).length > 0
-    return [{ severity: sensitive ? 'error' : 'warning', article: 'Art. 32(1)', path: '/securityMeasureIds', message: 'Describe the technical and organisational security measures (Arts. 30(1)(g), 32(1)).' }]
+    return [
+      {
+        severity: sensitive ? 'error' : 'warning',
+        article: 'Art. 32(1)',
+        path: '/securityMeasureIds',
+        message: 'Describe the technical and organisational security measures (Arts. 30(1)(g), 32(1)).'
+      }
+    ]
   }
 }

@@ -13,7 +13,14 @@ export const transferWithoutCountry: ActivityRule = {
   evaluate: (activity) =>
     activity.transfers.flatMap((transfer, index) =>
       transfer.country === null
-        ? [{ severity: 'error' as const, article: 'Art. 30(1)(e)', path: `/transfers/${index}/country`, message: `Identify the country the transfer${transfer.importer ? ` to ${transfer.importer}` : ''} goes to (Art. 30(1)(e)).` }]
+        ? [
+            {
+              severity: 'error' as const,
+              article: 'Art. 30(1)(e)',
+              path: `/transfers/${index}/country`,
+              message: `Identify the country the transfer${transfer.importer ? ` to ${transfer.importer}` : ''} goes to (Art. 30(1)(e)).`
+            }
+          ]
         : []
     )
 }
@@ -28,7 +35,15 @@ export const transferWithoutGround: ActivityRule = {
   evaluate: (activity) =>
     activity.transfers.flatMap((transfer, index) =>
       transfer.mechanism === null && (transfer.country === null || outsideEea(transfer.country))
-        ? [{ severity: 'error' as const, article: 'Art. 44', path: `/transfers/${index}/mechanism`, message: 'Name the Chapter V ground of the transfer: an adequacy decision, appropriate safeguards such as standard contractual clauses, or a derogation (Arts. 44–49).' }]
+        ? [
+            {
+              severity: 'error' as const,
+              article: 'Art. 44',
+              path: `/transfers/${index}/mechanism`,
+              message:
+                'Name the Chapter V ground of the transfer: an adequacy decision, appropriate safeguards such as standard contractual clauses, or a derogation (Arts. 44–49).'
+            }
+          ]
         : []
     )
 }
@@ -39,27 +54,63 @@ export const adequacyNotValid: ActivityRule = {
   severity: 'error',
   article: 'Art. 45(1)',
   scope: 'activity',
-  checks: 'A transfer on adequacy (45) goes to a country with a decision in force whose conditions the importer meets (the US: a DPF-certified importer); the US decision is under appeal (info).',
+  checks:
+    'A transfer on adequacy (45) goes to a country with a decision in force whose conditions the importer meets (the US: a DPF-certified importer); the US decision is under appeal (info).',
   evaluate: (activity, { catalogue, now }) =>
     activity.transfers.flatMap((transfer, index) => {
       if (transfer.mechanism !== '45' || transfer.country === null) return []
       const at = `/transfers/${index}`
       const adequacy = countryByCode.get(transfer.country)?.adequacy
-      if (!adequacy) return [{ severity: 'error' as const, article: 'Art. 45(1)', path: `${at}/mechanism`, message: `There is no adequacy decision for ${transfer.country}: use appropriate safeguards (Art. 46) or a derogation (Art. 49).` }]
+      if (!adequacy)
+        return [
+          {
+            severity: 'error' as const,
+            article: 'Art. 45(1)',
+            path: `${at}/mechanism`,
+            message: `There is no adequacy decision for ${transfer.country}: use appropriate safeguards (Art. 46) or a derogation (Art. 49).`
+          }
+        ]
       if (adequacy.validUntil && adequacy.validUntil < now.toISOString().slice(0, 10)) {
-        return [{ severity: 'error' as const, article: 'Art. 45(3)', path: `${at}/mechanism`, message: `The adequacy decision for ${transfer.country} ended on ${adequacy.validUntil}: find another ground.` }]
+        return [
+          {
+            severity: 'error' as const,
+            article: 'Art. 45(3)',
+            path: `${at}/mechanism`,
+            message: `The adequacy decision for ${transfer.country} ended on ${adequacy.validUntil}: find another ground.`
+          }
+        ]
       }
       if (transfer.country === 'US') {
         const processor = transfer.processorId ? catalogue.processors.get(transfer.processorId) : undefined
         return [
           ...(processor?.dpfCertified === true
             ? []
-            : [{ severity: 'error' as const, article: 'Art. 45(1)', path: `${at}/processorId`, message: 'The EU-US adequacy decision covers only importers on the Data Privacy Framework List: link the importer as a processor marked dpfCertified, or use standard contractual clauses.' }]),
-          { severity: 'info' as const, article: 'Art. 45(5)', path: at, message: 'The EU-US Data Privacy Framework is under appeal (C-703/25 P): keep a fallback such as standard contractual clauses ready.' }
+            : [
+                {
+                  severity: 'error' as const,
+                  article: 'Art. 45(1)',
+                  path: `${at}/processorId`,
+                  message:
+                    'The EU-US adequacy decision covers only importers on the Data Privacy Framework List: link the importer as a processor marked dpfCertified, or use standard contractual clauses.'
+                }
+              ]),
+          {
+            severity: 'info' as const,
+            article: 'Art. 45(5)',
+            path: at,
+            message: 'The EU-US Data Privacy Framework is under appeal (C-703/25 P): keep a fallback such as standard contractual clauses ready.'
+          }
         ]
       }
       return adequacy.scope === 'partial'
-        ? [{ severity: 'info' as const, article: 'Art. 45(1)', path: at, message: `The adequacy decision for ${transfer.country} is partial (${adequacy.conditions ?? 'see the decision'}): confirm the importer is covered.` }]
+        ? [
+            {
+              severity: 'info' as const,
+              article: 'Art. 45(1)',
+              path: at,
+              message: `The adequacy decision for ${transfer.country} is partial (${adequacy.conditions ?? 'see the decision'}): confirm the importer is covered.`
+            }
+          ]
         : []
     })
 }
@@ -70,7 +121,8 @@ export const compellingInterestsUndocumented: ActivityRule = {
   severity: 'error',
   article: 'Art. 49(6)',
   scope: 'activity',
-  checks: 'A transfer on compelling legitimate interests (49.1.sub2) documents the interest, the assessment, the safeguards and when the supervisory authority was informed.',
+  checks:
+    'A transfer on compelling legitimate interests (49.1.sub2) documents the interest, the assessment, the safeguards and when the supervisory authority was informed.',
   evaluate: (activity) =>
     activity.transfers.flatMap((transfer, index) => {
       if (transfer.mechanism !== '49.1.sub2') return []
@@ -79,7 +131,14 @@ export const compellingInterestsUndocumented: ActivityRule = {
         ? ['compellingInterest', 'assessmentReference', 'safeguards', 'supervisoryAuthorityNotifiedAt']
         : (['compellingInterest', 'assessmentReference', 'safeguards', 'supervisoryAuthorityNotifiedAt'] as const).filter((field) => blank(derogation[field]))
       return missing.length > 0
-        ? [{ severity: 'error' as const, article: 'Art. 49(6)', path: `/transfers/${index}/derogation`, message: `A transfer under the second subparagraph of Art. 49(1) must be documented in the record (Arts. 30(1)(e), 49(6)); missing: ${missing.join(', ')}.` }]
+        ? [
+            {
+              severity: 'error' as const,
+              article: 'Art. 49(6)',
+              path: `/transfers/${index}/derogation`,
+              message: `A transfer under the second subparagraph of Art. 49(1) must be documented in the record (Arts. 30(1)(e), 49(6)); missing: ${missing.join(', ')}.`
+            }
+          ]
         : []
     })
 }
@@ -96,8 +155,26 @@ export const sccIncomplete: ActivityRule = {
       transfer.mechanism !== '46.2.c'
         ? []
         : [
-            ...(transfer.sccModule === null ? [{ severity: 'warning' as const, article: 'Art. 46(2)(c)', path: `/transfers/${index}/sccModule`, message: 'Name the module of the standard contractual clauses (Implementing Decision (EU) 2021/914: 1 to 4).' }] : []),
-            ...(blank(transfer.tiaReference) ? [{ severity: 'warning' as const, article: 'Art. 46(1)', path: `/transfers/${index}/tiaReference`, message: 'Record the transfer impact assessment the clauses need (CJEU C-311/18).' }] : [])
+            ...(transfer.sccModule === null
+              ? [
+                  {
+                    severity: 'warning' as const,
+                    article: 'Art. 46(2)(c)',
+                    path: `/transfers/${index}/sccModule`,
+                    message: 'Name the module of the standard contractual clauses (Implementing Decision (EU) 2021/914: 1 to 4).'
+                  }
+                ]
+              : []),
+            ...(blank(transfer.tiaReference)
+              ? [
+                  {
+                    severity: 'warning' as const,
+                    article: 'Art. 46(1)',
+                    path: `/transfers/${index}/tiaReference`,
+                    message: 'Record the transfer impact assessment the clauses need (CJEU C-311/18).'
+                  }
+                ]
+              : [])
           ]
     )
 }
@@ -114,7 +191,15 @@ export const processorAbroadWithoutTransfer: ActivityRule = {
       const processor = catalogue.processors.get(id)
       if (!processor || !outsideEea(processor.country)) return []
       const covered = activity.transfers.some((transfer) => transfer.processorId === id || transfer.country === processor.country)
-      return covered ? [] : [{ severity: 'warning' as const, article: 'Art. 44', path: `/processorIds/${index}`, message: `The processor '${processor.name}' is in ${processor.country}, outside the EEA: record the transfer and its ground.` }]
+      return covered
+        ? []
+        : [
+            {
+              severity: 'warning' as const,
+              article: 'Art. 44',
+              path: `/processorIds/${index}`,
+              message: `The processor '${processor.name}' is in ${processor.country}, outside the EEA: record the transfer and its ground.`
+            }
+          ]
     })
 }
-

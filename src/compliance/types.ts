@@ -18,7 +18,17 @@ export interface Catalogue {
   dataCategories: Map<string, Json & { name: string; specialCategory: string | null; criminal: boolean }>
   dataSubjectCategories: Map<string, Json & { name: string; description: string | null; includesChildren: boolean; vulnerable: boolean }>
   recipients: Map<string, Json & { name: string; type: string; country: string | null }>
-  processors: Map<string, Json & { name: string; country: string | null; dpaReference: string | null; dpaSignedAt: string | null; subprocessorAuthorisation: string; dpfCertified: boolean | null }>
+  processors: Map<
+    string,
+    Json & {
+      name: string
+      country: string | null
+      dpaReference: string | null
+      dpaSignedAt: string | null
+      subprocessorAuthorisation: string
+      dpfCertified: boolean | null
+    }
+  >
   securityMeasures: Map<string, Json & { name: string; appliesToAllActivities: boolean }>
 }
 
@@ -40,7 +50,12 @@ export interface Transfer {
   sccModule: number | null
   safeguardReference: string | null
   tiaReference: string | null
-  derogation: { compellingInterest: string | null; assessmentReference: string | null; safeguards: string | null; supervisoryAuthorityNotifiedAt: string | null } | null
+  derogation: {
+    compellingInterest: string | null
+    assessmentReference: string | null
+    safeguards: string | null
+    supervisoryAuthorityNotifiedAt: string | null
+  } | null
 }
 
 export interface Activity extends Json {

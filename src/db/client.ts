@@ -152,7 +152,15 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
           const { sql: text, params } = dialect.sqlToQuery(query)
           return (await tx.query<Row>(text, params)).rows
         }
-        for await (const item of read({ all, each: (query) => ({ [Symbol.asyncIterator]: async function* () { yield* await all(query) } }) })) produced.push(item)
+        for await (const item of read({
+          all,
+          each: (query) => ({
+            [Symbol.asyncIterator]: async function* () {
+              yield* await all(query)
+            }
+          })
+        }))
+          produced.push(item)
       })
       yield* produced
     },

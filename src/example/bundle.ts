@@ -90,7 +90,17 @@ export async function loadBundle(into: BundleTarget | ApiCall, bundle: Bundle, o
     const body = { subProcessorIds: idsOf('processors', processor.subProcessorKeys, where) }
     await step(where, () => target.update('processors', orgId, idOf('processors', processor.key, where), body))
   }
-  for (const { key, dataSubjectCategoryKeys, dataCategoryKeys, recipientKeys, processorKeys, securityMeasureKeys, transfers, retention, ...activity } of bundle.activities) {
+  for (const {
+    key,
+    dataSubjectCategoryKeys,
+    dataCategoryKeys,
+    recipientKeys,
+    processorKeys,
+    securityMeasureKeys,
+    transfers,
+    retention,
+    ...activity
+  } of bundle.activities) {
     const where = `activities '${String(key)}'`
     const body = {
       ...activity,
@@ -103,7 +113,10 @@ export async function loadBundle(into: BundleTarget | ApiCall, bundle: Bundle, o
         ...transfer,
         processorId: processorKey ? idOf('processors', processorKey, where) : null
       })),
-      retention: ((retention as Json[] | undefined) ?? []).map(({ dataCategoryKeys: keys, ...rule }) => ({ ...rule, dataCategoryIds: idsOf('dataCategories', keys, where) }))
+      retention: ((retention as Json[] | undefined) ?? []).map(({ dataCategoryKeys: keys, ...rule }) => ({
+        ...rule,
+        dataCategoryIds: idsOf('dataCategories', keys, where)
+      }))
     }
     await step(where, () => target.create('activities', orgId, body))
   }

@@ -76,7 +76,13 @@ export interface ResourceExamples {
 
 function resourceExamples(id: string, create: Json, patch: Json, second: { id: string; fields: Json }): ResourceExamples {
   const entity = stored(id, create, at.catalogueCreated)
-  return { create, entity, patch, patched: patched(entity, patch, at.catalogueUpdated), page: page([entity, stored(second.id, second.fields, at.catalogueCreated)], true) }
+  return {
+    create,
+    entity,
+    patch,
+    patched: patched(entity, patch, at.catalogueUpdated),
+    page: page([entity, stored(second.id, second.fields, at.catalogueCreated)], true)
+  }
 }
 
 // ---- Organisation --------------------------------------------------------------------------------
@@ -111,9 +117,24 @@ export const organisationExamples = {
 // ---- Catalogue -----------------------------------------------------------------------------------
 
 const dataCategoryFields = {
-  contactDetails: { name: 'Contact details', description: 'Name, email address and telephone number; for employees also the home address.', specialCategory: null, criminal: false },
-  salaryAndBank: { name: 'Salary and bank account details', description: 'Bank account number and salary data used to pay employees.', specialCategory: null, criminal: false },
-  workplaceAdaptation: { name: 'Workplace adaptation information', description: "Information about an employee's health that is needed to adapt the workplace.", specialCategory: 'health_data', criminal: false }
+  contactDetails: {
+    name: 'Contact details',
+    description: 'Name, email address and telephone number; for employees also the home address.',
+    specialCategory: null,
+    criminal: false
+  },
+  salaryAndBank: {
+    name: 'Salary and bank account details',
+    description: 'Bank account number and salary data used to pay employees.',
+    specialCategory: null,
+    criminal: false
+  },
+  workplaceAdaptation: {
+    name: 'Workplace adaptation information',
+    description: "Information about an employee's health that is needed to adapt the workplace.",
+    specialCategory: 'health_data',
+    criminal: false
+  }
 }
 const dataSubjectCategoryFields = {
   employees: { name: 'Employees', description: 'Current employees of the company.', includesChildren: false, vulnerable: true },
@@ -126,12 +147,18 @@ const recipientFields = {
     country: 'NO',
     description: 'Authorities the company must report to, such as the tax authorities, and Datatilsynet when a breach is notified.'
   },
-  professionalAdvisers: { name: 'Professional advisers', type: 'independent_controller', country: null, description: 'Advisers on legal, financial, accounting, audit and insurance matters.' },
+  professionalAdvisers: {
+    name: 'Professional advisers',
+    type: 'independent_controller',
+    country: null,
+    description: 'Advisers on legal, financial, accounting, audit and insurance matters.'
+  },
   dataProcessors: {
     name: 'Data processors',
     type: 'processor',
     country: null,
-    description: 'Providers that handle personal data for the company: IT and admin services, bookkeeping, hosting of the website and of files in the cloud, sending of email, and the like.'
+    description:
+      'Providers that handle personal data for the company: IT and admin services, bookkeeping, hosting of the website and of files in the cloud, sending of email, and the like.'
   }
 }
 const processor = (fields: Json): Json => ({
@@ -162,8 +189,20 @@ const processorFields = {
   accountingProvider: processor({ name: 'Accounting and payroll service provider (not named)', service: 'Accounting and payroll system.' })
 }
 const securityMeasureFields = {
-  twoFactor: { name: 'Two-factor authentication', code: 'T.MFA', type: 'technical', description: 'Two-factor authentication protects access to company systems.', appliesToAllActivities: true },
-  strongPasswords: { name: 'Strong passwords', code: 'T.PASSWORD_POLICY', type: 'technical', description: 'Strong passwords are required on systems that hold personal data.', appliesToAllActivities: true }
+  twoFactor: {
+    name: 'Two-factor authentication',
+    code: 'T.MFA',
+    type: 'technical',
+    description: 'Two-factor authentication protects access to company systems.',
+    appliesToAllActivities: true
+  },
+  strongPasswords: {
+    name: 'Strong passwords',
+    code: 'T.PASSWORD_POLICY',
+    type: 'technical',
+    description: 'Strong passwords are required on systems that hold personal data.',
+    appliesToAllActivities: true
+  }
 }
 
 /** The examples of each catalogue resource, by URL segment. */
@@ -202,11 +241,23 @@ export const catalogueExamples: Record<'data-categories' | 'data-subject-categor
 
 /** Every catalogue entry the examples refer to, in an order they can be created in, with its example id. */
 export const exampleCatalogueEntries: { path: keyof typeof catalogueExamples; id: string; fields: Json }[] = [
-  ...Object.entries(dataCategoryFields).map(([key, fields]) => ({ path: 'data-categories' as const, id: exampleIds[key as keyof typeof dataCategoryFields], fields })),
-  ...Object.entries(dataSubjectCategoryFields).map(([key, fields]) => ({ path: 'data-subject-categories' as const, id: exampleIds[key as keyof typeof dataSubjectCategoryFields], fields })),
+  ...Object.entries(dataCategoryFields).map(([key, fields]) => ({
+    path: 'data-categories' as const,
+    id: exampleIds[key as keyof typeof dataCategoryFields],
+    fields
+  })),
+  ...Object.entries(dataSubjectCategoryFields).map(([key, fields]) => ({
+    path: 'data-subject-categories' as const,
+    id: exampleIds[key as keyof typeof dataSubjectCategoryFields],
+    fields
+  })),
   ...Object.entries(recipientFields).map(([key, fields]) => ({ path: 'recipients' as const, id: exampleIds[key as keyof typeof recipientFields], fields })),
   ...Object.entries(processorFields).map(([key, fields]) => ({ path: 'processors' as const, id: exampleIds[key as keyof typeof processorFields], fields })),
-  ...Object.entries(securityMeasureFields).map(([key, fields]) => ({ path: 'security-measures' as const, id: exampleIds[key as keyof typeof securityMeasureFields], fields }))
+  ...Object.entries(securityMeasureFields).map(([key, fields]) => ({
+    path: 'security-measures' as const,
+    id: exampleIds[key as keyof typeof securityMeasureFields],
+    fields
+  }))
 ]
 
 // ---- Activity ------------------------------------------------------------------------------------
@@ -310,8 +361,24 @@ export const transferPageExample = {
 
 export const activityHistoryExample = {
   items: [
-    { version: 1, at: at.activityCreated, actor: exampleActors.dpo, action: 'create', requestId: exampleRequestIds.personnelCreate, changedFields: [], snapshot: activity },
-    { version: 2, at: at.activityUpdated, actor: exampleActors.dpo, action: 'update', requestId: exampleRequestIds.personnelUpdate, changedFields: ['dpia', 'lastReviewedAt'], snapshot: activityUpdated }
+    {
+      version: 1,
+      at: at.activityCreated,
+      actor: exampleActors.dpo,
+      action: 'create',
+      requestId: exampleRequestIds.personnelCreate,
+      changedFields: [],
+      snapshot: activity
+    },
+    {
+      version: 2,
+      at: at.activityUpdated,
+      actor: exampleActors.dpo,
+      action: 'update',
+      requestId: exampleRequestIds.personnelUpdate,
+      changedFields: ['dpia', 'lastReviewedAt'],
+      snapshot: activityUpdated
+    }
   ]
 }
 
@@ -374,12 +441,21 @@ const countryRef = (code: string) => {
     code,
     name: country.name,
     eea: country.eea,
-    adequacy: country.adequacy && { decision: country.adequacy.decision, scope: country.adequacy.scope, conditions: country.adequacy.conditions, validUntil: country.adequacy.validUntil }
+    adequacy: country.adequacy && {
+      decision: country.adequacy.decision,
+      scope: country.adequacy.scope,
+      conditions: country.adequacy.conditions,
+      validUntil: country.adequacy.validUntil
+    }
   }
 }
 const named = (id: string, fields: Json) => ({ id, name: fields.name })
 /** A catalogue entry's fields as they stand after the PATCH examples. */
-const current = (path: keyof typeof catalogueExamples, id: string, fields: Json): Json => ({ id, ...fields, ...(catalogueExamples[path].entity.id === id ? catalogueExamples[path].patch : {}) })
+const current = (path: keyof typeof catalogueExamples, id: string, fields: Json): Json => ({
+  id,
+  ...fields,
+  ...(catalogueExamples[path].entity.id === id ? catalogueExamples[path].patch : {})
+})
 const securityMeasureRef = ({ id, name, code, type, description }: Json) => ({
   id,
   name,
@@ -425,7 +501,10 @@ export const recordExample = {
       dataCategories: [
         current('data-categories', exampleIds.contactDetails, dataCategoryFields.contactDetails),
         current('data-categories', exampleIds.salaryAndBank, dataCategoryFields.salaryAndBank),
-        { ...current('data-categories', exampleIds.workplaceAdaptation, dataCategoryFields.workplaceAdaptation), specialCategory: codeRef(specialCategories, 'health_data') }
+        {
+          ...current('data-categories', exampleIds.workplaceAdaptation, dataCategoryFields.workplaceAdaptation),
+          specialCategory: codeRef(specialCategories, 'health_data')
+        }
       ],
       recipients: [
         current('recipients', exampleIds.dataProcessors, recipientFields.dataProcessors),
@@ -433,7 +512,9 @@ export const recordExample = {
         { ...current('recipients', exampleIds.publicAuthorities, recipientFields.publicAuthorities), country: countryRef('NO') }
       ],
       processors: [
-        (({ id, name, description: _, subProcessorIds: __, ...fields }) => ({ id, name, ...fields, subProcessors: [] }))(current('processors', exampleIds.accountingProvider, processorFields.accountingProvider))
+        (({ id, name, description: _, subProcessorIds: __, ...fields }) => ({ id, name, ...fields, subProcessors: [] }))(
+          current('processors', exampleIds.accountingProvider, processorFields.accountingProvider)
+        )
       ],
       specialCategoryConditions: [{ condition: codeRef(legalBases, '9.2.b'), reference: 'arbeidsmiljøloven § 4-6 (adaptation of the workplace)' }],
       criminalDataReference: null,
@@ -442,7 +523,10 @@ export const recordExample = {
       transfers: [],
       retention: [
         {
-          dataCategories: [named(exampleIds.contactDetails, dataCategoryFields.contactDetails), named(exampleIds.workplaceAdaptation, dataCategoryFields.workplaceAdaptation)],
+          dataCategories: [
+            named(exampleIds.contactDetails, dataCategoryFields.contactDetails),
+            named(exampleIds.workplaceAdaptation, dataCategoryFields.workplaceAdaptation)
+          ],
           allDataCategories: false,
           period: null,
           trigger: 'End of employment',
@@ -504,7 +588,8 @@ export const findingsExample = {
       entityType: 'processor',
       entityId: exampleIds.accountingProvider,
       path: '/dpaReference',
-      message: 'Record the data processing agreement with \'Accounting and payroll service provider (not named)\' and when it was signed: processing by a processor needs a written contract (Art. 28(3), 28(9)).'
+      message:
+        "Record the data processing agreement with 'Accounting and payroll service provider (not named)' and when it was signed: processing by a processor needs a written contract (Art. 28(3), 28(9))."
     },
     {
       rule: 'processor-contract-incomplete',
@@ -513,7 +598,8 @@ export const findingsExample = {
       entityType: 'processor',
       entityId: exampleIds.accountingProvider,
       path: '/subprocessorAuthorisation',
-      message: 'Record whether \'Accounting and payroll service provider (not named)\' may engage sub-processors under a specific or a general written authorisation (Art. 28(2)).'
+      message:
+        "Record whether 'Accounting and payroll service provider (not named)' may engage sub-processors under a specific or a general written authorisation (Art. 28(2))."
     },
     {
       rule: 'processor-contract-incomplete',
@@ -522,7 +608,8 @@ export const findingsExample = {
       entityType: 'processor',
       entityId: exampleIds.hotjar,
       path: '/dpaReference',
-      message: 'Record the data processing agreement with \'Hotjar Ltd\' and when it was signed: processing by a processor needs a written contract (Art. 28(3), 28(9)).'
+      message:
+        "Record the data processing agreement with 'Hotjar Ltd' and when it was signed: processing by a processor needs a written contract (Art. 28(3), 28(9))."
     },
     {
       rule: 'processor-contract-incomplete',
@@ -531,7 +618,7 @@ export const findingsExample = {
       entityType: 'processor',
       entityId: exampleIds.hotjar,
       path: '/subprocessorAuthorisation',
-      message: 'Record whether \'Hotjar Ltd\' may engage sub-processors under a specific or a general written authorisation (Art. 28(2)).'
+      message: "Record whether 'Hotjar Ltd' may engage sub-processors under a specific or a general written authorisation (Art. 28(2))."
     }
   ],
   summary: { errors: 2, warnings: 2, infos: 0 }

@@ -17,16 +17,19 @@ import { assertValid, unknownCountry } from '../shared/validation.ts'
 import type { BundleTarget } from './bundle.ts'
 
 const definitions = new Map<string, ResourceDefinition>(
-  [...[dataCategoriesResource, dataSubjectCategoriesResource, recipientsResource, securityMeasuresResource, processorsResource].map(catalogueDefinition), activitiesDefinition].map(
-    (definition) => [definition.path, definition]
-  )
+  [
+    ...[dataCategoriesResource, dataSubjectCategoriesResource, recipientsResource, securityMeasuresResource, processorsResource].map(catalogueDefinition),
+    activitiesDefinition
+  ].map((definition) => [definition.path, definition])
 )
 
 /** The body checked against the schema its route validates it with: a 400 naming each offending field otherwise. */
 function validBody(schema: TSchema, body: Record<string, unknown>): Record<string, unknown> {
   const errors: FieldError[] = [...Value.Errors(schema, body)].map((error) => {
     const unknown = error.keyword === 'additionalProperties' ? (error.params as { additionalProperties?: string[] }).additionalProperties : undefined
-    return unknown ? { path: `/body${error.instancePath}/${unknown.join(', ')}`, message: 'is not a known property' } : { path: `/body${error.instancePath}`, message: error.message }
+    return unknown
+      ? { path: `/body${error.instancePath}/${unknown.join(', ')}`, message: 'is not a known property' }
+      : { path: `/body${error.instancePath}`, message: error.message }
   })
   if (errors.length > 0) throw new ApiProblem('validation_failed', describeErrors(errors), { errors })
   return body

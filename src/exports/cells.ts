@@ -25,22 +25,72 @@ export const controllerColumns: [string, (a: ExportActivity) => string][] = [
   ['Processing activity', (a) => a.name],
   ['Business function', (a) => a.businessFunction ?? ''],
   ['Purpose of processing', (a) => join(a.purposes.map((p) => p.description))],
-  ['Name and contact details of joint controller', (a) => join(a.jointControllers.map((c) => parts(c.name, c.contact, c.arrangementReference && `arrangement: ${c.arrangementReference}`)))],
+  [
+    'Name and contact details of joint controller',
+    (a) => join(a.jointControllers.map((c) => parts(c.name, c.contact, c.arrangementReference && `arrangement: ${c.arrangementReference}`)))
+  ],
   ['Categories of individuals', (a) => join(a.dataSubjectCategories.map((c) => c.name))],
-  ['Categories of personal data', (a) => join(a.dataCategories.map((c) => (c.specialCategory ? `${c.name} (special category: ${c.specialCategory.label})` : c.criminal ? `${c.name} (criminal convictions and offences)` : c.name)))],
+  [
+    'Categories of personal data',
+    (a) =>
+      join(
+        a.dataCategories.map((c) =>
+          c.specialCategory ? `${c.name} (special category: ${c.specialCategory.label})` : c.criminal ? `${c.name} (criminal convictions and offences)` : c.name
+        )
+      )
+  ],
   ['Categories of recipients', (a) => join(a.recipients.map((r) => parts(r.name, country(r.country))))],
-  ['Link to contract with processor', (a) => join(a.processors.map((p) => `${p.name}: ${p.dpaReference ?? 'no contract reference'}${p.dpaSignedAt ? ` (signed ${p.dpaSignedAt})` : ''}`))],
+  [
+    'Link to contract with processor',
+    (a) => join(a.processors.map((p) => `${p.name}: ${p.dpaReference ?? 'no contract reference'}${p.dpaSignedAt ? ` (signed ${p.dpaSignedAt})` : ''}`))
+  ],
   ['Names of third countries or international organisations', (a) => join(a.transfers.map((t) => parts(country(t.country), t.importer)))],
-  ['Safeguards for exceptional transfers', (a) =>
-    join(a.transfers.map((t) => parts(code(t.mechanism), t.sccModule ? `SCC module ${t.sccModule}` : null, t.safeguardReference, t.tiaReference && `TIA: ${t.tiaReference}`, t.derogation && `assessment: ${t.derogation.assessmentReference ?? 'none'}, safeguards: ${t.derogation.safeguards ?? 'none'}`)))],
-  ['Retention schedule', (a) =>
-    join(a.retention.map((r) => `${r.allDataCategories ? 'All data' : r.dataCategories.map((c) => c.name).join(', ')}: ${parts(r.period, r.trigger && `from ${r.trigger}`, r.description, r.legalReference) || 'no period given'}`))],
-  ['General description of technical and organisational security measures', (a) => join(a.securityMeasures.map((m) => (m.code ? `${m.name} (${m.code.code})` : m.name)))],
-  ['Article 6 lawful basis', (a) => join(a.purposes.map((p) => `${p.description}: ${p.legalBasis ? `${p.legalBasis.article} ${p.legalBasis.label}` : 'not recorded'}${p.legalReference ? ` (${p.legalReference})` : ''}`))],
+  [
+    'Safeguards for exceptional transfers',
+    (a) =>
+      join(
+        a.transfers.map((t) =>
+          parts(
+            code(t.mechanism),
+            t.sccModule ? `SCC module ${t.sccModule}` : null,
+            t.safeguardReference,
+            t.tiaReference && `TIA: ${t.tiaReference}`,
+            t.derogation && `assessment: ${t.derogation.assessmentReference ?? 'none'}, safeguards: ${t.derogation.safeguards ?? 'none'}`
+          )
+        )
+      )
+  ],
+  [
+    'Retention schedule',
+    (a) =>
+      join(
+        a.retention.map(
+          (r) =>
+            `${r.allDataCategories ? 'All data' : r.dataCategories.map((c) => c.name).join(', ')}: ${parts(r.period, r.trigger && `from ${r.trigger}`, r.description, r.legalReference) || 'no period given'}`
+        )
+      )
+  ],
+  [
+    'General description of technical and organisational security measures',
+    (a) => join(a.securityMeasures.map((m) => (m.code ? `${m.name} (${m.code.code})` : m.name)))
+  ],
+  [
+    'Article 6 lawful basis',
+    (a) =>
+      join(
+        a.purposes.map(
+          (p) =>
+            `${p.description}: ${p.legalBasis ? `${p.legalBasis.article} ${p.legalBasis.label}` : 'not recorded'}${p.legalReference ? ` (${p.legalReference})` : ''}`
+        )
+      )
+  ],
   ['Article 9 condition', (a) => join(a.specialCategoryConditions.map((c) => parts(`${c.condition.article} ${c.condition.label}`, c.reference)))],
   ['Legitimate interests', (a) => join(a.purposes.map((p) => p.legitimateInterest))],
   ['Link to record of legitimate interests assessment', (a) => join(a.purposes.map((p) => p.liaReference))],
-  ['Existence of automated decision-making, including profiling', (a) => join([a.automatedDecisionMaking ? 'Automated decision-making' : null, a.profiling ? 'Profiling' : null]) || 'No'],
+  [
+    'Existence of automated decision-making, including profiling',
+    (a) => join([a.automatedDecisionMaking ? 'Automated decision-making' : null, a.profiling ? 'Profiling' : null]) || 'No'
+  ],
   ['Source of the personal data', (a) => join(a.dataSources)],
   ['Link to record of consent', (a) => join(a.purposes.map((p) => p.consent?.recordReference))],
   ['Location of personal data', (a) => join(a.systems)],

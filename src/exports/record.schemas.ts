@@ -12,10 +12,7 @@ const CountryRef = Type.Object(
     name: Type.String(),
     eea: Type.Boolean({ description: 'Inside the EEA: no Chapter V transfer.' }),
     adequacy: Nullable(
-      Type.Object(
-        { decision: Type.String(), scope: Type.Enum(['full', 'partial']), conditions: text, validUntil: text },
-        { additionalProperties: false }
-      ),
+      Type.Object({ decision: Type.String(), scope: Type.Enum(['full', 'partial']), conditions: text, validUntil: text }, { additionalProperties: false }),
       'The adequacy decision covering the country, if any.'
     )
   },
@@ -66,13 +63,22 @@ export const ExportActivitySchema = Type.Object(
       )
     ),
     dataSubjectCategories: Type.Array(
-      Type.Object({ id: Type.String(), name: Type.String(), description: text, includesChildren: Type.Boolean(), vulnerable: Type.Boolean() }, { additionalProperties: false })
+      Type.Object(
+        { id: Type.String(), name: Type.String(), description: text, includesChildren: Type.Boolean(), vulnerable: Type.Boolean() },
+        { additionalProperties: false }
+      )
     ),
     dataCategories: Type.Array(
-      Type.Object({ id: Type.String(), name: Type.String(), description: text, specialCategory: Nullable(CodeRef), criminal: Type.Boolean() }, { additionalProperties: false })
+      Type.Object(
+        { id: Type.String(), name: Type.String(), description: text, specialCategory: Nullable(CodeRef), criminal: Type.Boolean() },
+        { additionalProperties: false }
+      )
     ),
     recipients: Type.Array(
-      Type.Object({ id: Type.String(), name: Type.String(), type: Type.String(), country: Nullable(CountryRef), description: text }, { additionalProperties: false })
+      Type.Object(
+        { id: Type.String(), name: Type.String(), type: Type.String(), country: Nullable(CountryRef), description: text },
+        { additionalProperties: false }
+      )
     ),
     processors: Type.Array(
       Type.Object(
@@ -108,7 +114,10 @@ export const ExportActivitySchema = Type.Object(
           safeguardReference: text,
           tiaReference: text,
           derogation: Nullable(
-            Type.Object({ compellingInterest: text, assessmentReference: text, safeguards: text, supervisoryAuthorityNotifiedAt: text }, { additionalProperties: false })
+            Type.Object(
+              { compellingInterest: text, assessmentReference: text, safeguards: text, supervisoryAuthorityNotifiedAt: text },
+              { additionalProperties: false }
+            )
           )
         },
         { additionalProperties: false }
@@ -140,7 +149,10 @@ export const ExportActivitySchema = Type.Object(
         { additionalProperties: false }
       )
     ),
-    dpia: Type.Object({ status: Type.String(), reference: text, completedAt: text, notRequiredReason: text, criteria: Type.Array(CodeRef) }, { additionalProperties: false }),
+    dpia: Type.Object(
+      { status: Type.String(), reference: text, completedAt: text, notRequiredReason: text, criteria: Type.Array(CodeRef) },
+      { additionalProperties: false }
+    ),
     automatedDecisionMaking: Type.Boolean(),
     profiling: Type.Boolean(),
     dataSources: Type.Array(Type.String()),
@@ -149,10 +161,20 @@ export const ExportActivitySchema = Type.Object(
     version: Type.Integer(),
     createdAt: Type.String(),
     updatedAt: Type.String(),
-    findings: Type.Optional(Type.Object(
-      { errors: Type.Integer(), warnings: Type.Integer(), infos: Type.Integer(), rules: Type.Array(Type.String(), { description: 'The ids of the rules with findings on the activity (see /v1/reference/rules).' }) },
-      { additionalProperties: false, description: 'What the checks found on this activity (always in the JSON export); GET …/activities/{id}/findings has the details.' }
-    ))
+    findings: Type.Optional(
+      Type.Object(
+        {
+          errors: Type.Integer(),
+          warnings: Type.Integer(),
+          infos: Type.Integer(),
+          rules: Type.Array(Type.String(), { description: 'The ids of the rules with findings on the activity (see /v1/reference/rules).' })
+        },
+        {
+          additionalProperties: false,
+          description: 'What the checks found on this activity (always in the JSON export); GET …/activities/{id}/findings has the details.'
+        }
+      )
+    )
   },
   { additionalProperties: false, description: 'An activity with every id resolved to a name and every code to its label and article.' }
 )
@@ -178,7 +200,10 @@ export const ProcessorRecordSchema = Type.Object(
     controllers: Type.Array(
       Type.Object(
         {
-          controller: Nullable(Type.Object({ name: Type.String(), contact: text, representative: text }, { additionalProperties: false }), 'Null groups processor activities whose client controller is not recorded.'),
+          controller: Nullable(
+            Type.Object({ name: Type.String(), contact: text, representative: text }, { additionalProperties: false }),
+            'Null groups processor activities whose client controller is not recorded.'
+          ),
           activities: Type.Array(ExportActivitySchema)
         },
         { additionalProperties: false }

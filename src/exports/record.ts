@@ -111,7 +111,10 @@ const latestSnapshots = (organisationId: string, asOf: string, entityTypes: stri
   select entity_type, entity_id, snapshot from (
     select distinct on (entity_type, entity_id) entity_type, entity_id, action, snapshot
       from audit_events
-     where organisation_id = ${organisationId} and at <= ${asOf}::timestamptz and entity_type in (${sql.join(entityTypes.map((type) => sql`${type}`), sql`, `)})
+     where organisation_id = ${organisationId} and at <= ${asOf}::timestamptz and entity_type in (${sql.join(
+       entityTypes.map((type) => sql`${type}`),
+       sql`, `
+     )})
      order by entity_type, entity_id, seq desc
   ) latest where action <> 'delete'`
 
@@ -130,7 +133,11 @@ const catalogueAsOfQuery = (organisationId: string, asOf: string) => sql`
 function activitiesAsOfQuery(organisationId: string, options: RecordOptions & { asOf: string }) {
   const statuses = options.includeDrafts ? ['active', 'draft'] : ['active']
   const roles = options.record === 'processor' ? ['processor'] : ['controller', 'joint_controller']
-  const list = (values: string[]) => sql.join(values.map((value) => sql`${value}`), sql`, `)
+  const list = (values: string[]) =>
+    sql.join(
+      values.map((value) => sql`${value}`),
+      sql`, `
+    )
   const columns = sql`s->>'id' as id, s->>'name' as name, s->>'description' as description, s->>'owner' as owner, s->>'status' as status, s->>'role' as role,
     s->'purposes' as purposes, s->'dataSubjectCategoryIds' as data_subject_category_ids, s->'dataCategoryIds' as data_category_ids, s->'recipientIds' as recipient_ids,
     s->'processorIds' as processor_ids, s->'securityMeasureIds' as security_measure_ids, s->'specialCategoryConditions' as special_category_conditions,
@@ -140,7 +147,8 @@ function activitiesAsOfQuery(organisationId: string, options: RecordOptions & { 
     s->>'createdAt' as created_at, s->>'updatedAt' as updated_at`
   const from = sql`(select snapshot as s from (${latestSnapshots(organisationId, options.asOf, ['activity'])}) latest) a
     where s->>'status' in (${list(statuses)}) and s->>'role' in (${list(roles)})`
-  if (options.record === 'controller') return sql`select ${columns}, null::jsonb as client_controller from ${from} order by lower(s->>'name') collate "C", s->>'id'`
+  if (options.record === 'controller')
+    return sql`select ${columns}, null::jsonb as client_controller from ${from} order by lower(s->>'name') collate "C", s->>'id'`
   return sql`select ${columns}, c.value as client_controller from ${sql`(select snapshot as s from (${latestSnapshots(organisationId, options.asOf, ['activity'])}) latest) a`}
     left join lateral jsonb_array_elements(s->'controllers') c on true
     where s->>'status' in (${list(statuses)}) and s->>'role' in (${list(roles)})
@@ -156,7 +164,8 @@ function activitiesQuery(organisationId: string, options: RecordOptions) {
     a.retention, a.dpia, a.automated_decision_making, a.profiling, a.data_sources, a.systems, a.last_reviewed_at::text as last_reviewed_at, a.version,
     ${iso('a.created_at')} as created_at, ${iso('a.updated_at')} as updated_at`
   const where = sql`a.organisation_id = ${organisationId} and a.status in ${statuses} and a.role in ${roles}`
-  if (options.record === 'controller') return sql`select ${columns}, null::jsonb as client_controller from activities a where ${where} order by lower(a.name) collate "C", a.id`
+  if (options.record === 'controller')
+    return sql`select ${columns}, null::jsonb as client_controller from activities a where ${where} order by lower(a.name) collate "C", a.id`
   // The processor record lists each activity under every client controller it serves (Art. 30(2)(a)).
   return sql`select ${columns}, c.value as client_controller from activities a left join lateral jsonb_array_elements(a.controllers) c on true
     where ${where} order by c.value->>'name' collate "C" nulls last, c.value::text collate "C", lower(a.name) collate "C", a.id`
@@ -166,7 +175,13 @@ type Catalogue = Record<'dataCategories' | 'dataSubjectCategories' | 'recipients
 
 /** The rows of `catalogueQuery` (or its as-of twin) as maps by id; the compliance rules read the same maps. */
 export function toCatalogue(rows: Row[]): Catalogue {
-  const catalogue: Catalogue = { dataCategories: new Map(), dataSubjectCategories: new Map(), recipients: new Map(), processors: new Map(), securityMeasures: new Map() }
+  const catalogue: Catalogue = {
+    dataCategories: new Map(),
+    dataSubjectCategories: new Map(),
+    recipients: new Map(),
+    processors: new Map(),
+    securityMeasures: new Map()
+  }
   for (const row of rows) catalogue[row.kind as keyof Catalogue].set(String(row.id), row.entry as Json)
   return catalogue
 }
@@ -243,35 +258,63 @@ export function resolveActivity(row: Row, catalogue: Catalogue, compliance?: Con
       consent: purpose.consent as ExportActivity['purposes'][number]['consent'],
       directMarketing: Boolean(purpose.directMarketing)
     })),
-    dataSubjectCategories: ids(row.data_subject_category_ids).map((id) => {
-      const category = entry('dataSubjectCategories', id)
-      return { id, name: String(category.name), description: text(category.description), includesChildren: Boolean(category.includesChildren), vulnerable: Boolean(category.vulnerable) }
-    }).sort(byName),
-    dataCategories: ids(row.data_category_ids).map((id) => {
-      const category = entry('dataCategories', id)
-      return { id, name: String(category.name), description: text(category.description), specialCategory: codeRef('specialCategory', category.specialCategory), criminal: Boolean(category.criminal) }
-    }).sort(byName),
-    recipients: ids(row.recipient_ids).map((id) => {
-      const recipient = entry('recipients', id)
-      return { id, name: String(recipient.name), type: String(recipient.type), country: countryRef(recipient.country), description: text(recipient.description) }
-    }).sort(byName),
-    processors: ids(row.processor_ids).map((id) => {
-      const processor = entry('processors', id)
-      return {
-        id,
-        name: String(processor.name),
-        country: countryRef(processor.country),
-        email: text(processor.email),
-        phone: text(processor.phone),
-        address: text(processor.address),
-        service: text(processor.service),
-        dpaReference: text(processor.dpaReference),
-        dpaSignedAt: text(processor.dpaSignedAt),
-        subprocessorAuthorisation: String(processor.subprocessorAuthorisation),
-        dpfCertified: (processor.dpfCertified ?? null) as boolean | null,
-        subProcessors: ids(processor.subProcessorIds).map((subId) => named('processors', subId)).sort(byName)
-      }
-    }).sort(byName),
+    dataSubjectCategories: ids(row.data_subject_category_ids)
+      .map((id) => {
+        const category = entry('dataSubjectCategories', id)
+        return {
+          id,
+          name: String(category.name),
+          description: text(category.description),
+          includesChildren: Boolean(category.includesChildren),
+          vulnerable: Boolean(category.vulnerable)
+        }
+      })
+      .sort(byName),
+    dataCategories: ids(row.data_category_ids)
+      .map((id) => {
+        const category = entry('dataCategories', id)
+        return {
+          id,
+          name: String(category.name),
+          description: text(category.description),
+          specialCategory: codeRef('specialCategory', category.specialCategory),
+          criminal: Boolean(category.criminal)
+        }
+      })
+      .sort(byName),
+    recipients: ids(row.recipient_ids)
+      .map((id) => {
+        const recipient = entry('recipients', id)
+        return {
+          id,
+          name: String(recipient.name),
+          type: String(recipient.type),
+          country: countryRef(recipient.country),
+          description: text(recipient.description)
+        }
+      })
+      .sort(byName),
+    processors: ids(row.processor_ids)
+      .map((id) => {
+        const processor = entry('processors', id)
+        return {
+          id,
+          name: String(processor.name),
+          country: countryRef(processor.country),
+          email: text(processor.email),
+          phone: text(processor.phone),
+          address: text(processor.address),
+          service: text(processor.service),
+          dpaReference: text(processor.dpaReference),
+          dpaSignedAt: text(processor.dpaSignedAt),
+          subprocessorAuthorisation: String(processor.subprocessorAuthorisation),
+          dpfCertified: (processor.dpfCertified ?? null) as boolean | null,
+          subProcessors: ids(processor.subProcessorIds)
+            .map((subId) => named('processors', subId))
+            .sort(byName)
+        }
+      })
+      .sort(byName),
     specialCategoryConditions: objects(row.special_category_conditions).map((condition) => ({
       condition: codeRef('legalBasis', condition.condition)!,
       reference: text(condition.reference)
@@ -300,14 +343,16 @@ export function resolveActivity(row: Row, catalogue: Catalogue, compliance?: Con
         legalReference: text(rule.legalReference)
       }
     }),
-    securityMeasures: measures.map(([id, measure]) => ({
-      id,
-      name: String(measure.name),
-      code: codeRef('securityMeasure', measure.code),
-      type: String(measure.type),
-      description: text(measure.description),
-      appliesTo: measure.appliesToAllActivities ? ('organisation' as const) : ('activity' as const)
-    })).sort(byName),
+    securityMeasures: measures
+      .map(([id, measure]) => ({
+        id,
+        name: String(measure.name),
+        code: codeRef('securityMeasure', measure.code),
+        type: String(measure.type),
+        description: text(measure.description),
+        appliesTo: measure.appliesToAllActivities ? ('organisation' as const) : ('activity' as const)
+      }))
+      .sort(byName),
     dpia: {
       status: String(dpia.status),
       reference: text(dpia.reference),
@@ -337,7 +382,12 @@ function findingsSummary(row: Row, compliance: Context) {
  * statements), then the activities streamed in order (one statement per pass the renderer makes).
  * Yields what `render` yields.
  */
-export function exportRecord<T>(database: DatabaseHandle, organisationId: string, options: RecordOptions, render: (record: AssembledRecord) => AsyncGenerator<T>) {
+export function exportRecord<T>(
+  database: DatabaseHandle,
+  organisationId: string,
+  options: RecordOptions,
+  render: (record: AssembledRecord) => AsyncGenerator<T>
+) {
   const { asOf } = options
   return database.readSnapshot(async function* (snapshot: Snapshot) {
     const [current] = await snapshot.all(organisationQuery(organisationId))
@@ -369,7 +419,10 @@ export function exportRecord<T>(database: DatabaseHandle, organisationId: string
       includesDrafts: options.includeDrafts,
       async *activities() {
         for await (const row of snapshot.each(activitiesQuery(organisationId, options))) {
-          yield { activity: resolveActivity(row, catalogue, options.findings ? compliance : undefined), controller: (row.client_controller ?? null) as ClientController | null }
+          yield {
+            activity: resolveActivity(row, catalogue, options.findings ? compliance : undefined),
+            controller: (row.client_controller ?? null) as ClientController | null
+          }
         }
       }
     })

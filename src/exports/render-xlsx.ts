@@ -41,7 +41,10 @@ function organisationRows(organisation: ExportOrganisation): [string, string][] 
     ['Supervisory authority', organisation.supervisoryAuthority ?? ''],
     ['Public authority', organisation.isPublicAuthority ? 'Yes' : 'No'],
     ['Employees', organisation.employeeCount === null ? '' : String(organisation.employeeCount)],
-    ['Data protection officer', organisation.dpo ? (organisation.dpo.designated ? contact(organisation.dpo) || 'Designated, no contact recorded' : 'Not designated') : 'Not recorded'],
+    [
+      'Data protection officer',
+      organisation.dpo ? (organisation.dpo.designated ? contact(organisation.dpo) || 'Designated, no contact recorded' : 'Not designated') : 'Not recorded'
+    ],
     ['Representative (Art. 27)', contact(organisation.representative)]
   ]
 }
@@ -74,8 +77,14 @@ export async function* renderXlsx(record: AssembledRecord): AsyncGenerator<Buffe
     const header = worksheet.getRow(1)
     header.font = { bold: true }
     header.alignment = wrap
-    header.height = rowHeight(columns.map(([title]) => title), columns.map(([, width]) => width))
-    widths.set(worksheet, columns.map(([, width]) => width))
+    header.height = rowHeight(
+      columns.map(([title]) => title),
+      columns.map(([, width]) => width)
+    )
+    widths.set(
+      worksheet,
+      columns.map(([, width]) => width)
+    )
     return worksheet
   }
   // Text cells are written as they are (a text cell of a workbook is never evaluated, so no apostrophe:
@@ -87,20 +96,39 @@ export async function* renderXlsx(record: AssembledRecord): AsyncGenerator<Buffe
     row.commit()
   }
 
-  const block = sheet(record.record === 'controller' ? 'Controller' : 'Processor', [['Field', 28], ['Value', 80]])
+  const block = sheet(record.record === 'controller' ? 'Controller' : 'Processor', [
+    ['Field', 28],
+    ['Value', 80]
+  ])
   for (const cells of organisationRows(record.organisation)) add(block, cells)
   block.commit()
   yield* drain()
 
   const columns = record.record === 'controller' ? controllerColumns : processorColumns
-  const activities = sheet('Activities', columns.map(([title]) => [title, title === 'Activity ID' ? 38 : title.length > 40 ? 45 : 30]))
+  const activities = sheet(
+    'Activities',
+    columns.map(([title]) => [title, title === 'Activity ID' ? 38 : title.length > 40 ? 45 : 30])
+  )
   for await (const { activity, controller } of record.activities()) {
-    add(activities, columns.map(([, cell]) => cell(activity, controller)))
+    add(
+      activities,
+      columns.map(([, cell]) => cell(activity, controller))
+    )
     yield* drain()
   }
   activities.commit()
 
-  const transfers = sheet('Transfers', [['Processing activity', 30], ['Country', 22], ['Importer', 30], ['Processor', 25], ['Mechanism', 35], ['SCC module', 10], ['Safeguards', 40], ['Transfer impact assessment', 30], ['Art. 49(1) second subparagraph documentation', 45]])
+  const transfers = sheet('Transfers', [
+    ['Processing activity', 30],
+    ['Country', 22],
+    ['Importer', 30],
+    ['Processor', 25],
+    ['Mechanism', 35],
+    ['SCC module', 10],
+    ['Safeguards', 40],
+    ['Transfer impact assessment', 30],
+    ['Art. 49(1) second subparagraph documentation', 45]
+  ])
   const seen = new Set<string>()
   for await (const { activity } of record.activities()) {
     if (seen.has(activity.id)) continue // the processor record lists an activity once per client controller
@@ -116,20 +144,43 @@ export async function* renderXlsx(record: AssembledRecord): AsyncGenerator<Buffe
         transfer.sccModule === null ? '' : String(transfer.sccModule),
         transfer.safeguardReference ?? '',
         transfer.tiaReference ?? '',
-        derogation ? [derogation.compellingInterest, derogation.assessmentReference, derogation.safeguards, derogation.supervisoryAuthorityNotifiedAt && `authority informed ${derogation.supervisoryAuthorityNotifiedAt}`].filter(Boolean).join('; ') : ''
+        derogation
+          ? [
+              derogation.compellingInterest,
+              derogation.assessmentReference,
+              derogation.safeguards,
+              derogation.supervisoryAuthorityNotifiedAt && `authority informed ${derogation.supervisoryAuthorityNotifiedAt}`
+            ]
+              .filter(Boolean)
+              .join('; ')
+          : ''
       ])
     }
     yield* drain()
   }
   transfers.commit()
 
-  const retention = sheet('Retention', [['Processing activity', 30], ['Data categories', 40], ['Period', 12], ['Trigger or criterion', 30], ['Description', 45], ['Legal reference', 30]])
+  const retention = sheet('Retention', [
+    ['Processing activity', 30],
+    ['Data categories', 40],
+    ['Period', 12],
+    ['Trigger or criterion', 30],
+    ['Description', 45],
+    ['Legal reference', 30]
+  ])
   seen.clear()
   for await (const { activity } of record.activities()) {
     if (seen.has(activity.id)) continue
     seen.add(activity.id)
     for (const rule of activity.retention) {
-      add(retention, [activity.name, rule.allDataCategories ? 'All data categories' : rule.dataCategories.map((c) => c.name).join('; '), rule.period ?? '', rule.trigger ?? '', rule.description ?? '', rule.legalReference ?? ''])
+      add(retention, [
+        activity.name,
+        rule.allDataCategories ? 'All data categories' : rule.dataCategories.map((c) => c.name).join('; '),
+        rule.period ?? '',
+        rule.trigger ?? '',
+        rule.description ?? '',
+        rule.legalReference ?? ''
+      ])
     }
     yield* drain()
   }

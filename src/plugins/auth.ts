@@ -27,9 +27,11 @@ const REALM = 'ropa'
 const KEYS_RETRY_AFTER_SECONDS = 5
 
 const unauthenticated = (reason: string) =>
-  new ApiProblem('unauthenticated', `Authentication failed: ${reason}.`, { headers: {
-    'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${reason.replaceAll('"', "'")}"`
-  } })
+  new ApiProblem('unauthenticated', `Authentication failed: ${reason}.`, {
+    headers: {
+      'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${reason.replaceAll('"', "'")}"`
+    }
+  })
 
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization
@@ -63,7 +65,7 @@ function documentAuthorisation(route: RouteOptions, scope: Scope[]) {
   route.schema = {
     ...schema,
     security: [{ bearerAuth: [] }],
-    description: `${schema.description ? `${schema.description}\n\n` : ''}**Scope:** ${needs}.${orgScoped ? ' The organisation must be in the token\'s `orgs` claim (or the token has `ropa:platform`); otherwise 404.' : ''}`,
+    description: `${schema.description ? `${schema.description}\n\n` : ''}**Scope:** ${needs}.${orgScoped ? " The organisation must be in the token's `orgs` claim (or the token has `ropa:platform`); otherwise 404." : ''}`,
     response: { ...(schema.response as object), ...problemResponses(401, 403, ...(orgScoped ? [404] : [])), 503: unavailable }
   }
 }
@@ -87,13 +89,18 @@ export default fp<AuthPluginOptions>(
     })
     app.decorateRequest('principal', null as unknown as Principal)
     const organisationExists = lazily(() =>
-      app.database.db.select({ exists: sql<number>`1` }).from(organisations).where(eq(organisations.id, sql.placeholder('id'))).prepare('organisation_exists')
+      app.database.db
+        .select({ exists: sql<number>`1` })
+        .from(organisations)
+        .where(eq(organisations.id, sql.placeholder('id')))
+        .prepare('organisation_exists')
     )
 
     app.addHook('onRoute', (route) => {
       if (route.method === 'HEAD') return
       const scope = route.config?.scope
-      if (!scope || asList(scope).length === 0) throw new Error(`${String(route.method)} ${route.url} declares no scope (config.scope): every authenticated route must`)
+      if (!scope || asList(scope).length === 0)
+        throw new Error(`${String(route.method)} ${route.url} declares no scope (config.scope): every authenticated route must`)
       documentAuthorisation(route, asList(scope))
     })
 
@@ -105,15 +112,21 @@ export default fp<AuthPluginOptions>(
         if (error instanceof InvalidTokenError) throw unauthenticated(error.message)
         if (error instanceof KeySetUnavailableError) {
           request.log.warn({ err: error }, 'token key set unavailable')
-          throw new ApiProblem('token_keys_unavailable', `The token could not be checked: ${error.message}. Retry in ${KEYS_RETRY_AFTER_SECONDS} s with the same token.`, { headers: { 'retry-after': String(KEYS_RETRY_AFTER_SECONDS) } })
+          throw new ApiProblem(
+            'token_keys_unavailable',
+            `The token could not be checked: ${error.message}. Retry in ${KEYS_RETRY_AFTER_SECONDS} s with the same token.`,
+            { headers: { 'retry-after': String(KEYS_RETRY_AFTER_SECONDS) } }
+          )
         }
         throw error
       }
       const needed = asList(request.routeOptions.config.scope as Scope | Scope[])
       if (!needed.some((scope) => request.principal.scopes.has(scope))) {
-        throw new ApiProblem('forbidden', `This operation needs the scope ${needed.join(' or ')}.`, { headers: {
-          'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${needed.join(' ')}"`
-        } })
+        throw new ApiProblem('forbidden', `This operation needs the scope ${needed.join(' or ')}.`, {
+          headers: {
+            'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${needed.join(' ')}"`
+          }
+        })
       }
       // Before any validation: another organisation's URL answers exactly as a missing one.
       const { orgId } = (request.params ?? {}) as { orgId?: string }

@@ -12,8 +12,10 @@ function pathOf(rawPacket: unknown): string | undefined {
 }
 
 function kindAndDetail(error: ConnectionError, headersTimeoutMs: number): [ProblemKind, string] {
-  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return ['request_timeout', `The request headers did not arrive within ${headersTimeoutMs} ms; the connection is closed.`]
-  if (error.code === 'HPE_HEADER_OVERFLOW') return ['request_header_fields_too_large', `The request line and headers exceed ${maxHeaderSize} bytes; the connection is closed.`]
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return ['request_timeout', `The request headers did not arrive within ${headersTimeoutMs} ms; the connection is closed.`]
+  if (error.code === 'HPE_HEADER_OVERFLOW')
+    return ['request_header_fields_too_large', `The request line and headers exceed ${maxHeaderSize} bytes; the connection is closed.`]
   return ['malformed_request', 'The request is not well-formed HTTP/1.1; the connection is closed.']
 }
 

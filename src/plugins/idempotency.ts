@@ -57,7 +57,9 @@ function canonicalJson(value: unknown): string {
 }
 
 export const requestFingerprint = (method: string, url: string, body: unknown) =>
-  createHash('sha256').update(`${method} ${url}\n${canonicalJson(body)}`).digest('hex')
+  createHash('sha256')
+    .update(`${method} ${url}\n${canonicalJson(body)}`)
+    .digest('hex')
 
 /** Adds the header, its 422 answer and a note to the documentation of a POST. */
 function documentIdempotency(route: RouteOptions) {
@@ -114,9 +116,9 @@ class KeyAlreadyAnswered extends Error {
 /** The stored answer again, or 422 when the key was used for another request. */
 function replay(reply: FastifyReply, claim: Claim, stored: StoredAnswer) {
   if (stored.fingerprint !== claim.fingerprint) {
-    throw new ApiProblem('unprocessable', 'This Idempotency-Key was already used with a different request; use a new key for a new request.', { errors: [
-      { path: `/headers/${IDEMPOTENCY_HEADER}`, message: 'was used with a different method, URL or body' }
-    ] })
+    throw new ApiProblem('unprocessable', 'This Idempotency-Key was already used with a different request; use a new key for a new request.', {
+      errors: [{ path: `/headers/${IDEMPOTENCY_HEADER}`, message: 'was used with a different method, URL or body' }]
+    })
   }
   for (const [name, value] of Object.entries(stored.headers)) reply.header(name, value)
   return reply.code(stored.status).header('idempotent-replayed', 'true').send(stored.body)
@@ -218,7 +220,9 @@ export default fp<IdempotencyOptions>(
     })
 
     const sweep = setInterval(() => {
-      app.database.db.execute(sql`delete from idempotency_keys where expires_at <= now()`).catch((error: unknown) => app.log.warn({ err: error }, 'sweeping expired idempotency keys failed'))
+      app.database.db
+        .execute(sql`delete from idempotency_keys where expires_at <= now()`)
+        .catch((error: unknown) => app.log.warn({ err: error }, 'sweeping expired idempotency keys failed'))
     }, SWEEP_EVERY_MS)
     sweep.unref()
     app.addHook('onClose', async () => clearInterval(sweep))

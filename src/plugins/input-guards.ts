@@ -57,8 +57,12 @@ const invalid = (errors: FieldError[]) => new ApiProblem('validation_failed', de
 /** Errors the router raises before any route runs, as problems like every other. */
 export function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   reply.header('x-request-id', request.id) // no hook has run to set it
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblem(reply, problemFor(request, 'uri_too_long', 'A path segment is longer than any identifier this API uses.'))
-  return sendProblem(reply, problemFor(request, 'malformed_url', error.code === 'FST_ERR_BAD_URL' ? 'The path holds an invalid percent-encoding.' : error.message))
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return sendProblem(reply, problemFor(request, 'uri_too_long', 'A path segment is longer than any identifier this API uses.'))
+  return sendProblem(
+    reply,
+    problemFor(request, 'malformed_url', error.code === 'FST_ERR_BAD_URL' ? 'The path holds an invalid percent-encoding.' : error.message)
+  )
 }
 
 /**

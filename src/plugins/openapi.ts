@@ -16,8 +16,15 @@ export const tags = [
   { name: 'Recipients', description: 'Categories of recipients (Art. 30(1)(d)).' },
   { name: 'Processors', description: 'Processors and their Art. 28 contracts and sub-processors.' },
   { name: 'Security measures', description: 'Technical and organisational measures (Arts. 30(1)(g), 32).' },
-  { name: 'Activities', description: 'The processing activities: the entries of the Art. 30 record, each with its purposes, categories, recipients, transfers, retention and security.' },
-  { name: 'Findings', description: 'The record checked against the GDPR, rule by rule with the article each rests on, and the data subject rights each activity gives.' },
+  {
+    name: 'Activities',
+    description:
+      'The processing activities: the entries of the Art. 30 record, each with its purposes, categories, recipients, transfers, retention and security.'
+  },
+  {
+    name: 'Findings',
+    description: 'The record checked against the GDPR, rule by rule with the article each rests on, and the data subject rights each activity gives.'
+  },
   { name: 'History', description: 'The record as it stood at any past instant, and what changed between two: read from the audit trail.' },
   { name: 'Exports', description: 'The whole record as JSON, CSV or XLSX, for auditors, supervisory authorities and scripts.' },
   { name: 'Audit', description: 'The change feed: who changed what, when, with the entity as it was after the change.' }

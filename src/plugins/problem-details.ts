@@ -6,7 +6,18 @@ import { databaseError, FOREIGN_KEY_VIOLATION } from '../db/errors.ts'
 import { isDatabaseUnavailable } from '../db/unavailable.ts'
 import { COUNTRY_PATTERN, DATE_PATTERN, INSTANT_PATTERN, ISO_DURATION } from '../shared/schemas.ts'
 import { countryCodeMessage } from '../shared/validation.ts'
-import { ApiProblem, describeErrors, type FieldError, MAX_LISTED_ERRORS, type Problem, ProblemSchema, problemCode, problemTypeUri, problemTypes, type ProblemKind } from '../shared/problems.ts'
+import {
+  ApiProblem,
+  describeErrors,
+  type FieldError,
+  MAX_LISTED_ERRORS,
+  type Problem,
+  ProblemSchema,
+  problemCode,
+  problemTypeUri,
+  problemTypes,
+  type ProblemKind
+} from '../shared/problems.ts'
 
 interface AjvError {
   instancePath: string
@@ -41,27 +52,35 @@ function withoutNullableNoise(validation: AjvError[]): AjvError[] {
 export function fieldErrors(validation: AjvError[], context = 'body'): FieldError[] {
   const prefix = partPrefix[context] ?? `/${context}`
   const seen = new Set<string>()
-  return withoutNullableNoise(validation).map((error) => {
-    switch (error.keyword) {
-      case 'required':
-        return { path: `${prefix}${error.instancePath}/${escapePointer(String(error.params.missingProperty))}`, message: 'is required' }
-      case 'additionalProperties':
-        return { path: `${prefix}${error.instancePath}/${escapePointer(String(error.params.additionalProperty))}`, message: 'is not a known property' }
-      case 'enum':
-        return { path: `${prefix}${error.instancePath}`, message: `must be one of: ${(error.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}` }
-      case 'pattern':
-        return { path: `${prefix}${error.instancePath}`, message: patternMessages[String(error.params.pattern)]?.(error.data) ?? error.message ?? 'must match its pattern' }
-      case 'format':
-        return { path: `${prefix}${error.instancePath}`, message: formatMessages[String(error.params.format)] ?? error.message ?? 'must match its format' }
-      case 'type':
-        return { path: `${prefix}${error.instancePath}`, message: `must be ${String(error.params.type).split(',').join(' or ')}` }
-      default:
-        return { path: `${prefix}${error.instancePath}`, message: error.message ?? error.keyword }
-    }
-  }).filter((error) => {
-    const key = `${error.path} ${error.message}`
-    return seen.has(key) ? false : (seen.add(key), true)
-  })
+  return withoutNullableNoise(validation)
+    .map((error) => {
+      switch (error.keyword) {
+        case 'required':
+          return { path: `${prefix}${error.instancePath}/${escapePointer(String(error.params.missingProperty))}`, message: 'is required' }
+        case 'additionalProperties':
+          return { path: `${prefix}${error.instancePath}/${escapePointer(String(error.params.additionalProperty))}`, message: 'is not a known property' }
+        case 'enum':
+          return {
+            path: `${prefix}${error.instancePath}`,
+            message: `must be one of: ${(error.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`
+          }
+        case 'pattern':
+          return {
+            path: `${prefix}${error.instancePath}`,
+            message: patternMessages[String(error.params.pattern)]?.(error.data) ?? error.message ?? 'must match its pattern'
+          }
+        case 'format':
+          return { path: `${prefix}${error.instancePath}`, message: formatMessages[String(error.params.format)] ?? error.message ?? 'must match its format' }
+        case 'type':
+          return { path: `${prefix}${error.instancePath}`, message: `must be ${String(error.params.type).split(',').join(' or ')}` }
+        default:
+          return { path: `${prefix}${error.instancePath}`, message: error.message ?? error.keyword }
+      }
+    })
+    .filter((error) => {
+      const key = `${error.path} ${error.message}`
+      return seen.has(key) ? false : (seen.add(key), true)
+    })
 }
 
 const INSTANT_MESSAGE = 'must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z (year 0001 or later, seconds 00 to 59)'
@@ -143,7 +162,8 @@ function toProblem(error: FastifyError, request: FastifyRequest): { problem: Pro
 // What of a database error says where and why a statement failed, without quoting its values.
 const DIAGNOSTIC_FIELDS = ['code', 'severity', 'constraint', 'schema', 'table', 'column', 'routine'] as const
 
-const isStatementError = (error: Error) => error instanceof DrizzleQueryError || 'params' in error || 'query' in error || ('severity' in error && 'code' in error)
+const isStatementError = (error: Error) =>
+  error instanceof DrizzleQueryError || 'params' in error || 'query' in error || ('severity' in error && 'code' in error)
 
 /**
  * An error as it may be logged. A failed statement carries its parameters (user data) in drizzle's
@@ -169,12 +189,7 @@ function isMissingOrganisation(error: unknown): boolean {
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem, headers: Record<string, string> = {}) {
-  return reply
-    .code(problem.status)
-    .headers(headers)
-    .type('application/problem+json; charset=utf-8')
-    .serializer(JSON.stringify)
-    .send(problem)
+  return reply.code(problem.status).headers(headers).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(problem)
 }
 
 /** RFC 9457 problem details for every error the API answers, from one place. */

@@ -64,7 +64,9 @@ export const protection = fp<{ config: Config }>(
         sampleInterval: config.LOAD_SAMPLE_INTERVAL_MS,
         pressureHandler: async (request, _reply, type) => {
           if (isLiveness(request) || Date.now() < shedFrom) return
-          throw new ApiProblem('service_unavailable', `The service is overloaded (${type}); retry in ${SHED_RETRY_AFTER_SECONDS} s.`, { headers: { 'retry-after': String(SHED_RETRY_AFTER_SECONDS) } })
+          throw new ApiProblem('service_unavailable', `The service is overloaded (${type}); retry in ${SHED_RETRY_AFTER_SECONDS} s.`, {
+            headers: { 'retry-after': String(SHED_RETRY_AFTER_SECONDS) }
+          })
         }
       })
     }

@@ -6,8 +6,7 @@ import type { Adequacy, Country } from './reference.schemas.ts'
  * The European Patent Organisation decision (Implementing Decision (EU) 2025/1382) covers an
  * international organisation, not a country, so it has no entry here.
  */
-type AdequateCountryCode =
-  | 'AD' | 'AR' | 'BR' | 'CA' | 'CH' | 'FO' | 'GB' | 'GG' | 'IL' | 'IM' | 'JE' | 'JP' | 'KR' | 'NZ' | 'US' | 'UY'
+type AdequateCountryCode = 'AD' | 'AR' | 'BR' | 'CA' | 'CH' | 'FO' | 'GB' | 'GG' | 'IL' | 'IM' | 'JE' | 'JP' | 'KR' | 'NZ' | 'US' | 'UY'
 
 const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
   AD: {
@@ -42,8 +41,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     decision: 'Decision 2002/2/EC',
     article: 'Art. 45(9)',
     scope: 'partial',
-    conditions:
-      'The importer must be a commercial organisation subject to PIPEDA; public bodies and organisations outside PIPEDA are not covered.',
+    conditions: 'The importer must be a commercial organisation subject to PIPEDA; public bodies and organisations outside PIPEDA are not covered.',
     validFrom: '2001-12-20',
     validUntil: null,
     notes: null

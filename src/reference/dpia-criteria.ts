@@ -10,8 +10,7 @@ export const dpiaCriteria: readonly DpiaCriterion[] = [
     code: 'evaluation_scoring',
     label: 'Evaluation or scoring',
     article: 'Art. 35(1)',
-    description:
-      'Evaluating, profiling or predicting aspects of people such as work performance, finances, health, preferences, behaviour or location.',
+    description: 'Evaluating, profiling or predicting aspects of people such as work performance, finances, health, preferences, behaviour or location.',
     kind: 'wp248_criterion'
   },
   {
@@ -33,8 +32,7 @@ export const dpiaCriteria: readonly DpiaCriterion[] = [
     code: 'sensitive_data',
     label: 'Sensitive or highly personal data',
     article: 'Art. 35(1)',
-    description:
-      'Special category (Art. 9) or criminal (Art. 10) data, or other highly personal data such as financial, location or communications data.',
+    description: 'Special category (Art. 9) or criminal (Art. 10) data, or other highly personal data such as financial, location or communications data.',
     kind: 'wp248_criterion'
   },
   {
@@ -49,16 +47,14 @@ export const dpiaCriteria: readonly DpiaCriterion[] = [
     code: 'matching_combining',
     label: 'Matching or combining datasets',
     article: 'Art. 35(1)',
-    description:
-      'Matching or combining datasets, for example linking data collected for different purposes or from different sources.',
+    description: 'Matching or combining datasets, for example linking data collected for different purposes or from different sources.',
     kind: 'wp248_criterion'
   },
   {
     code: 'vulnerable_data_subjects',
     label: 'Vulnerable data subjects',
     article: 'Art. 35(1)',
-    description:
-      'People in a weaker position towards the controller, such as children, employees, patients, the elderly or asylum seekers.',
+    description: 'People in a weaker position towards the controller, such as children, employees, patients, the elderly or asylum seekers.',
     kind: 'wp248_criterion'
   },
   {
@@ -73,8 +69,7 @@ export const dpiaCriteria: readonly DpiaCriterion[] = [
     code: 'prevents_exercise_of_rights',
     label: 'Prevents exercise of a right or use of a service or contract',
     article: 'Art. 35(1)',
-    description:
-      'The processing itself decides whether people can exercise a right, use a service or enter a contract.',
+    description: 'The processing itself decides whether people can exercise a right, use a service or enter a contract.',
     kind: 'wp248_criterion'
   },
   {
@@ -89,8 +84,7 @@ export const dpiaCriteria: readonly DpiaCriterion[] = [
     code: '35.3.b',
     label: 'Large-scale special category or criminal data',
     article: 'Art. 35(3)(b)',
-    description:
-      'Large-scale processing of Art. 9(1) special category data or Art. 10 criminal conviction and offence data. A DPIA is mandatory.',
+    description: 'Large-scale processing of Art. 9(1) special category data or Art. 10 criminal conviction and offence data. A DPIA is mandatory.',
     kind: 'art35_3_case'
   },
   {

@@ -37,8 +37,7 @@ export const legalBases: readonly LegalBasis[] = [
     code: '6.1.d',
     label: 'Vital interests',
     article: 'Art. 6(1)(d)',
-    description:
-      'Needed to protect the life or physical safety of the data subject or another person, typically in an emergency where no other basis fits.',
+    description: 'Needed to protect the life or physical safety of the data subject or another person, typically in an emergency where no other basis fits.',
     kind: 'lawful_basis',
     requiresReference: false
   },
@@ -64,8 +63,7 @@ export const legalBases: readonly LegalBasis[] = [
     code: '9.2.a',
     label: 'Explicit consent',
     article: 'Art. 9(2)(a)',
-    description:
-      'The data subject gave explicit consent for specified purposes, unless Union or Member State law says consent cannot lift the prohibition.',
+    description: 'The data subject gave explicit consent for specified purposes, unless Union or Member State law says consent cannot lift the prohibition.',
     kind: 'special_category_condition',
     requiresReference: false
   },
@@ -82,8 +80,7 @@ export const legalBases: readonly LegalBasis[] = [
     code: '9.2.c',
     label: 'Vital interests where consent is impossible',
     article: 'Art. 9(2)(c)',
-    description:
-      'Needed to protect someone’s vital interests when the data subject is physically or legally unable to give consent.',
+    description: 'Needed to protect someone’s vital interests when the data subject is physically or legally unable to give consent.',
     kind: 'special_category_condition',
     requiresReference: false
   },
@@ -108,8 +105,7 @@ export const legalBases: readonly LegalBasis[] = [
     code: '9.2.f',
     label: 'Legal claims and courts',
     article: 'Art. 9(2)(f)',
-    description:
-      'Needed to establish, exercise or defend legal claims, or when courts act in their judicial capacity.',
+    description: 'Needed to establish, exercise or defend legal claims, or when courts act in their judicial capacity.',
     kind: 'special_category_condition',
     requiresReference: false
   },
@@ -117,8 +113,7 @@ export const legalBases: readonly LegalBasis[] = [
     code: '9.2.g',
     label: 'Substantial public interest',
     article: 'Art. 9(2)(g)',
-    description:
-      'Needed for reasons of substantial public interest under a proportionate Union or Member State law with specific safeguards. Cite that law.',
+    description: 'Needed for reasons of substantial public interest under a proportionate Union or Member State law with specific safeguards. Cite that law.',
     kind: 'special_category_condition',
     requiresReference: true
   },

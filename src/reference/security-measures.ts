@@ -34,7 +34,8 @@ export const securityMeasureVocabulary: readonly SecurityMeasureVocabularyEntry[
     code: 'T.KEY_MGMT',
     label: 'Key management (HSM/KMS, key rotation)',
     article: 'Art. 32(1)(a)',
-    description: 'Keys are generated, stored and rotated in a controlled way, for example in an HSM or a key management service, separately from the data they protect.',
+    description:
+      'Keys are generated, stored and rotated in a controlled way, for example in an HSM or a key management service, separately from the data they protect.',
     type: 'technical',
     art32Points: ['a', 'b']
   },

@@ -33,8 +33,7 @@ export const specialCategories: readonly SpecialCategory[] = [
     code: 'genetic_data',
     label: 'Genetic data',
     article: 'Art. 9(1)',
-    description:
-      'Data about a person’s inherited or acquired genetic characteristics, usually from analysing a biological sample (defined in Art. 4(13)).'
+    description: 'Data about a person’s inherited or acquired genetic characteristics, usually from analysing a biological sample (defined in Art. 4(13)).'
   },
   {
     code: 'biometric_data',

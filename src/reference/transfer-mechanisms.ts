@@ -24,8 +24,7 @@ export const transferMechanisms: readonly TransferMechanism[] = [
     code: '46.2.b',
     label: 'Binding corporate rules',
     article: 'Art. 46(2)(b)',
-    description:
-      'Transfers within a group under approved binding corporate rules (Art. 47), used as an Art. 46 safeguard.',
+    description: 'Transfers within a group under approved binding corporate rules (Art. 47), used as an Art. 46 safeguard.',
     category: 'safeguard'
   },
   {
@@ -47,24 +46,21 @@ export const transferMechanisms: readonly TransferMechanism[] = [
     code: '46.2.e',
     label: 'Approved code of conduct',
     article: 'Art. 46(2)(e)',
-    description:
-      'An approved Art. 40 code of conduct together with binding and enforceable commitments by the importer to apply the safeguards.',
+    description: 'An approved Art. 40 code of conduct together with binding and enforceable commitments by the importer to apply the safeguards.',
     category: 'safeguard'
   },
   {
     code: '46.2.f',
     label: 'Approved certification',
     article: 'Art. 46(2)(f)',
-    description:
-      'An approved Art. 42 certification mechanism together with binding and enforceable commitments by the importer to apply the safeguards.',
+    description: 'An approved Art. 42 certification mechanism together with binding and enforceable commitments by the importer to apply the safeguards.',
     category: 'safeguard'
   },
   {
     code: '46.3.a',
     label: 'Ad hoc contractual clauses (authorised)',
     article: 'Art. 46(3)(a)',
-    description:
-      'Bespoke contract clauses between exporter and importer; they need authorisation from the competent supervisory authority before use.',
+    description: 'Bespoke contract clauses between exporter and importer; they need authorisation from the competent supervisory authority before use.',
     category: 'authorised_safeguard'
   },
   {
@@ -125,8 +121,7 @@ export const transferMechanisms: readonly TransferMechanism[] = [
     code: '49.1.f',
     label: 'Vital interests',
     article: 'Art. 49(1)(f)',
-    description:
-      'Needed to protect the vital interests of the data subject or others when the data subject is physically or legally unable to consent.',
+    description: 'Needed to protect the vital interests of the data subject or others when the data subject is physically or legally unable to consent.',
     category: 'derogation'
   },
   {

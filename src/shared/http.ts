@@ -52,14 +52,17 @@ export function ifMatchVersions(request: FastifyRequest): number[] | undefined {
   if (header === undefined || header.trim() === '*') return undefined
   const tags = parseEntityTags(header)
   if (!tags) {
-    throw new ApiProblem('validation_failed', '/headers/if-match must be a quoted entity tag such as "3", or *', { errors: [
-      { path: '/headers/if-match', message: 'must be a quoted entity tag such as "3", or *' }
-    ] })
+    throw new ApiProblem('validation_failed', '/headers/if-match must be a quoted entity tag such as "3", or *', {
+      errors: [{ path: '/headers/if-match', message: 'must be a quoted entity tag such as "3", or *' }]
+    })
   }
   const strong = tags.filter((tag) => !tag.weak)
   if (strong.length === 0) {
     const example = tags[0]?.opaque ?? '3'
-    throw new ApiProblem('precondition_failed', `If-Match compares entity tags strongly, so a weak entity tag such as W/"${example}" never matches; send the ETag exactly as this API gave it, such as "${example}".`)
+    throw new ApiProblem(
+      'precondition_failed',
+      `If-Match compares entity tags strongly, so a weak entity tag such as W/"${example}" never matches; send the ETag exactly as this API gave it, such as "${example}".`
+    )
   }
   return strong.filter((tag) => /^\d{1,9}$/.test(tag.opaque)).map((tag) => Number(tag.opaque))
 }
@@ -84,7 +87,7 @@ export function decodeCursor<T extends TSchema>(schema: T, cursor: string | unde
   } catch {
     // falls through to the problem below
   }
-  throw new ApiProblem('validation_failed', '/query/cursor is not a cursor this list issued', { errors: [
-    { path: '/query/cursor', message: 'is not a cursor this list issued; pass the nextCursor of the previous page' }
-  ] })
+  throw new ApiProblem('validation_failed', '/query/cursor is not a cursor this list issued', {
+    errors: [{ path: '/query/cursor', message: 'is not a cursor this list issued; pass the nextCursor of the previous page' }]
+  })
 }

@@ -6,8 +6,22 @@
  * the log must not keep them.
  */
 const CREDENTIAL_PARAMETERS = new Set([
-  'access_token', 'id_token', 'refresh_token', 'token', 'jwt', 'client_secret',
-  'api_key', 'apikey', 'key', 'secret', 'password', 'passwd', 'auth', 'authorization', 'signature', 'sig'
+  'access_token',
+  'id_token',
+  'refresh_token',
+  'token',
+  'jwt',
+  'client_secret',
+  'api_key',
+  'apikey',
+  'key',
+  'secret',
+  'password',
+  'passwd',
+  'auth',
+  'authorization',
+  'signature',
+  'sig'
 ])
 
 /** A JWT (JWS or JWE compact form) anywhere: base64url segments separated by dots, the first a JSON header. */

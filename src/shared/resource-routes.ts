@@ -88,12 +88,20 @@ export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsync
           description: `${resource.about}\n\n${resource.createNote}`,
           params: OrganisationParams,
           body: withExample(resource.create, resource.examples.create),
-          response: { 201: { ...resource.entity, description: `The ${resource.label}, with \`Location\` and \`ETag\` headers.`, examples: [resource.examples.entity] }, ...problemResponses(400, ...resource.problems.create) }
+          response: {
+            201: { ...resource.entity, description: `The ${resource.label}, with \`Location\` and \`ETag\` headers.`, examples: [resource.examples.entity] },
+            ...problemResponses(400, ...resource.problems.create)
+          }
         }
       },
       async (request, reply) => {
         const { orgId } = request.params
-        return sendCreatedOnce(request, reply, (context) => store.create(orgId, request.body as Fields, context), (entity) => location(orgId, entity.id))
+        return sendCreatedOnce(
+          request,
+          reply,
+          (context) => store.create(orgId, request.body as Fields, context),
+          (entity) => location(orgId, entity.id)
+        )
       }
     )
 
@@ -129,11 +137,19 @@ export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsync
           tags,
           operationId: `update${resource.names.one}`,
           summary: `Change a ${resource.label}`,
-          description: 'Replaces the given fields; lists (and nested objects) are replaced whole. Send `If-Match` with the ETag you read to avoid overwriting a change made meanwhile.',
+          description:
+            'Replaces the given fields; lists (and nested objects) are replaced whole. Send `If-Match` with the ETag you read to avoid overwriting a change made meanwhile.',
           params: EntityParams,
           headers: IfMatchHeaders,
           body: withExample(resource.patch, resource.examples.patch),
-          response: { 200: { ...resource.entity, description: `The whole ${resource.label} after the change, with its new \`ETag\`.`, examples: [resource.examples.patched] }, ...problemResponses(400, 412, ...resource.problems.patch) }
+          response: {
+            200: {
+              ...resource.entity,
+              description: `The whole ${resource.label} after the change, with its new \`ETag\`.`,
+              examples: [resource.examples.patched]
+            },
+            ...problemResponses(400, 412, ...resource.problems.patch)
+          }
         }
       },
       async (request, reply) => {

@@ -73,7 +73,13 @@ export const Description = (description = 'Free text: what the entry covers, in 
 
 /** `If-Match` on writes to one entity (optimistic concurrency, DESIGN.md section 7). */
 export const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ maxLength: 1024, description: 'The ETag of the version the change is based on, quoted as given (`"3"`), or `*`; a stale or weak (`W/"3"`) one answers 412, an unquoted one 400.' }))
+  'if-match': Type.Optional(
+    Type.String({
+      maxLength: 1024,
+      description:
+        'The ETag of the version the change is based on, quoted as given (`"3"`), or `*`; a stale or weak (`W/"3"`) one answers 412, an unquoted one 400.'
+    })
+  )
 })
 
 /** The position in lists ordered by name (any case), then id. */

@@ -20,7 +20,8 @@ export function unknownCountry(code: string | null | undefined, path: string): F
 /** The message for a value that is not two upper-case letters, naming the code it most likely means. */
 export function countryCodeMessage(value: unknown): string {
   const upper = String(value).toUpperCase()
-  if (!/^[A-Z]{2}$/.test(upper)) return `'${String(value)}' is not an ISO 3166-1 alpha-2 code: use two letters in upper case, such as DE (see /v1/reference/countries)`
+  if (!/^[A-Z]{2}$/.test(upper))
+    return `'${String(value)}' is not an ISO 3166-1 alpha-2 code: use two letters in upper case, such as DE (see /v1/reference/countries)`
   const alias = countryAliases[upper]
   return `must be an ISO 3166-1 alpha-2 code in upper case; for '${String(value)}' use '${alias?.code ?? upper}'${alias ? ` (${alias.name})` : ''}`
 }
@@ -34,6 +35,9 @@ export function unknownCode(code: string | null | undefined, known: ReadonlySet<
 export function withNormalisedName<T extends Record<string, unknown>>(fields: T): T {
   if (typeof fields.name !== 'string') return fields
   const name = fields.name.normalize('NFC').trim()
-  if (name === '') throw new ApiProblem('validation_failed', '/body/name must not be empty or white space only', { errors: [{ path: '/body/name', message: 'must not be empty or white space only' }] })
+  if (name === '')
+    throw new ApiProblem('validation_failed', '/body/name must not be empty or white space only', {
+      errors: [{ path: '/body/name', message: 'must not be empty or white space only' }]
+    })
   return { ...fields, name }
 }

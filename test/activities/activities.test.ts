@@ -42,9 +42,33 @@ const fullActivity = (): Json => ({
   status: 'active',
   role: 'joint_controller',
   purposes: [
-    { description: 'Pay salaries', legalBasis: '6.1.b', legalReference: null, legitimateInterest: null, liaReference: null, consent: null, directMarketing: false },
-    { description: 'Report to the tax authorities', legalBasis: '6.1.c', legalReference: 'skatteforvaltningsloven § 7-2', legitimateInterest: null, liaReference: null, consent: null, directMarketing: false },
-    { description: 'Staff newsletter', legalBasis: '6.1.a', legalReference: null, legitimateInterest: null, liaReference: null, consent: { mechanism: 'Opt-in box', recordReference: 'crm/consents', withdrawalMechanism: 'Unsubscribe link' }, directMarketing: true }
+    {
+      description: 'Pay salaries',
+      legalBasis: '6.1.b',
+      legalReference: null,
+      legitimateInterest: null,
+      liaReference: null,
+      consent: null,
+      directMarketing: false
+    },
+    {
+      description: 'Report to the tax authorities',
+      legalBasis: '6.1.c',
+      legalReference: 'skatteforvaltningsloven § 7-2',
+      legitimateInterest: null,
+      liaReference: null,
+      consent: null,
+      directMarketing: false
+    },
+    {
+      description: 'Staff newsletter',
+      legalBasis: '6.1.a',
+      legalReference: null,
+      legitimateInterest: null,
+      liaReference: null,
+      consent: { mechanism: 'Opt-in box', recordReference: 'crm/consents', withdrawalMechanism: 'Unsubscribe link' },
+      directMarketing: true
+    }
   ],
   dataSubjectCategoryIds: [idOf('dataSubjectCategories', 'employees')],
   dataCategoryIds: [idOf('dataCategories', 'contact-details'), idOf('dataCategories', 'workplace-adaptation')],
@@ -56,14 +80,49 @@ const fullActivity = (): Json => ({
   jointControllers: [{ name: 'Group HR AS', contact: 'hr@group.example', arrangementReference: 'contracts/joint-hr.pdf' }],
   controllers: [],
   transfers: [
-    { country: 'US', importer: 'Payroll SaaS Inc.', processorId: idOf('processors', 'accounting-provider'), mechanism: '46.2.c', sccModule: 2, safeguardReference: 'SCC 2021/914 module 2', tiaReference: 'tia/payroll.pdf', derogation: null },
-    { country: 'IN', importer: 'Consultant', processorId: null, mechanism: '49.1.sub2', sccModule: null, safeguardReference: null, tiaReference: null, derogation: { compellingInterest: 'One-off audit', assessmentReference: 'assessments/2025-01', safeguards: 'Pseudonymised extract', supervisoryAuthorityNotifiedAt: '2025-01-15' } }
+    {
+      country: 'US',
+      importer: 'Payroll SaaS Inc.',
+      processorId: idOf('processors', 'accounting-provider'),
+      mechanism: '46.2.c',
+      sccModule: 2,
+      safeguardReference: 'SCC 2021/914 module 2',
+      tiaReference: 'tia/payroll.pdf',
+      derogation: null
+    },
+    {
+      country: 'IN',
+      importer: 'Consultant',
+      processorId: null,
+      mechanism: '49.1.sub2',
+      sccModule: null,
+      safeguardReference: null,
+      tiaReference: null,
+      derogation: {
+        compellingInterest: 'One-off audit',
+        assessmentReference: 'assessments/2025-01',
+        safeguards: 'Pseudonymised extract',
+        supervisoryAuthorityNotifiedAt: '2025-01-15'
+      }
+    }
   ],
   retention: [
-    { dataCategoryIds: [idOf('dataCategories', 'contact-details')], period: 'P5Y', trigger: 'End of the financial year', description: 'Accounting material', legalReference: 'bokføringsloven § 13' },
+    {
+      dataCategoryIds: [idOf('dataCategories', 'contact-details')],
+      period: 'P5Y',
+      trigger: 'End of the financial year',
+      description: 'Accounting material',
+      legalReference: 'bokføringsloven § 13'
+    },
     { dataCategoryIds: [], period: 'P6M', trigger: null, description: null, legalReference: null }
   ],
-  dpia: { status: 'completed', reference: 'dpia/payroll.pdf', completedAt: '2024-11-30', notRequiredReason: null, criteria: ['sensitive_data', 'vulnerable_data_subjects'] },
+  dpia: {
+    status: 'completed',
+    reference: 'dpia/payroll.pdf',
+    completedAt: '2024-11-30',
+    notRequiredReason: null,
+    criteria: ['sensitive_data', 'vulnerable_data_subjects']
+  },
   automatedDecisionMaking: false,
   profiling: false,
   dataSources: ['data_subject', 'third_party'],
@@ -77,7 +136,15 @@ t.test('create with every field: 201, Location, ETag, and a read returns exactly
   const created = res.json()
   t.equal(res.headers.location, `${base}/activities/${created.id}`)
   t.equal(res.headers.etag, '"1"')
-  t.same(created, { ...fullActivity(), id: created.id, version: 1, createdAt: created.createdAt, updatedAt: created.createdAt, createdBy: 'recorder', updatedBy: 'recorder' })
+  t.same(created, {
+    ...fullActivity(),
+    id: created.id,
+    version: 1,
+    createdAt: created.createdAt,
+    updatedAt: created.createdAt,
+    createdBy: 'recorder',
+    updatedBy: 'recorder'
+  })
   t.same((await get(`${base}/activities/${created.id}`)).json(), created)
 })
 
@@ -86,7 +153,13 @@ t.test('create with only a name: every other field takes its default, nested obj
     method: 'POST',
     url: `${base}/activities`,
     headers,
-    payload: { name: 'Draft idea', purposes: [{ description: 'Something' }, { description: 'With consent', legalBasis: '6.1.a', consent: {} }], transfers: [{}], retention: [{ period: 'P1Y' }], dpia: { criteria: ['large_scale'] } }
+    payload: {
+      name: 'Draft idea',
+      purposes: [{ description: 'Something' }, { description: 'With consent', legalBasis: '6.1.a', consent: {} }],
+      transfers: [{}],
+      retention: [{ period: 'P1Y' }],
+      dpia: { criteria: ['large_scale'] }
+    }
   })
   t.equal(res.statusCode, 201, 'an incomplete draft is accepted; the findings report the gaps')
   t.match(res.json(), {
@@ -99,7 +172,9 @@ t.test('create with only a name: every other field takes its default, nested obj
       { description: 'With consent', legalBasis: '6.1.a', consent: { mechanism: null, recordReference: null, withdrawalMechanism: null } }
     ],
     dataCategoryIds: [],
-    transfers: [{ country: null, importer: null, processorId: null, mechanism: null, sccModule: null, safeguardReference: null, tiaReference: null, derogation: null }],
+    transfers: [
+      { country: null, importer: null, processorId: null, mechanism: null, sccModule: null, safeguardReference: null, tiaReference: null, derogation: null }
+    ],
     retention: [{ dataCategoryIds: [], period: 'P1Y', trigger: null, description: null, legalReference: null }],
     dpia: { status: 'not_assessed', reference: null, completedAt: null, notRequiredReason: null, criteria: ['large_scale'] },
     automatedDecisionMaking: false,
@@ -123,7 +198,11 @@ t.test('malformed input answers 400 naming each field, and writes nothing', asyn
     [{ transfers: [{ mechanism: '45', sccModule: 2 }] }, '/body/transfers/0/sccModule', /applies only to mechanism 46.2.c/],
     [{ transfers: [{ mechanism: '46.2.c', sccModule: 5 }] }, '/body/transfers/0/sccModule', /must be <= 4/],
     [{ transfers: [{ mechanism: '49.1.a', derogation: {} }] }, '/body/transfers/0/derogation', /applies only to mechanism 49.1.sub2/],
-    [{ transfers: [{ mechanism: '49.1.sub2', derogation: { supervisoryAuthorityNotifiedAt: '15.01.2025' } }] }, '/body/transfers/0/derogation/supervisoryAuthorityNotifiedAt', /must be a date YYYY-MM-DD such as 2026-01-31/],
+    [
+      { transfers: [{ mechanism: '49.1.sub2', derogation: { supervisoryAuthorityNotifiedAt: '15.01.2025' } }] },
+      '/body/transfers/0/derogation/supervisoryAuthorityNotifiedAt',
+      /must be a date YYYY-MM-DD such as 2026-01-31/
+    ],
     [{ retention: [{ period: '5 years' }] }, '/body/retention/0/period', /'5 years' is not an ISO 8601 duration: write P6M/],
     [{ retention: [{ period: 'P' }] }, '/body/retention/0/period', /'P' is not an ISO 8601 duration/],
     [{ retention: [{ period: 'PT' }] }, '/body/retention/0/period', /'PT' is not an ISO 8601 duration/],
@@ -148,7 +227,9 @@ t.test('malformed input answers 400 naming each field, and writes nothing', asyn
 
 t.test('ids that do not exist in this organisation answer 422 naming each path', async (t) => {
   const other = await createOrganisationViaApi(app)
-  const theirCategory = (await app.inject({ method: 'POST', url: `/v1/organisations/${other.id}/data-categories`, headers: platform, payload: { name: 'Theirs' } })).json().id
+  const theirCategory = (
+    await app.inject({ method: 'POST', url: `/v1/organisations/${other.id}/data-categories`, headers: platform, payload: { name: 'Theirs' } })
+  ).json().id
   const missing = randomUUID()
   const recipientAsProcessor = idOf('recipients', 'processors')
   const res = await app.inject({
@@ -174,7 +255,14 @@ t.test('ids that do not exist in this organisation answer 422 naming each path',
 })
 
 t.test('patch replaces lists whole, honours If-Match, keeps links in step, audits each change', async (t) => {
-  const created = (await app.inject({ method: 'POST', url: `${base}/activities`, headers, payload: { name: 'Patch me', dataCategoryIds: [idOf('dataCategories', 'contact-details')] } })).json()
+  const created = (
+    await app.inject({
+      method: 'POST',
+      url: `${base}/activities`,
+      headers,
+      payload: { name: 'Patch me', dataCategoryIds: [idOf('dataCategories', 'contact-details')] }
+    })
+  ).json()
   const url = `${base}/activities/${created.id}`
   t.equal((await app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': '"2"' }, payload: { status: 'active' } })).statusCode, 412)
   const res = await app.inject({
@@ -185,7 +273,12 @@ t.test('patch replaces lists whole, honours If-Match, keeps links in step, audit
   })
   t.equal(res.statusCode, 200)
   t.equal(res.headers.etag, '"2"')
-  t.match(res.json(), { name: 'Patch me', version: 2, dataCategoryIds: [idOf('dataCategories', 'workplace-adaptation')], purposes: [{ description: 'New purpose', legalBasis: '6.1.f', consent: null }] })
+  t.match(res.json(), {
+    name: 'Patch me',
+    version: 2,
+    dataCategoryIds: [idOf('dataCategories', 'workplace-adaptation')],
+    purposes: [{ description: 'New purpose', legalBasis: '6.1.f', consent: null }]
+  })
   t.same(await names(`dataCategoryId=${idOf('dataCategories', 'contact-details')}&q=Patch`), [], 'the old link is gone')
   t.same(await names(`dataCategoryId=${idOf('dataCategories', 'workplace-adaptation')}&q=Patch`), ['Patch me'], 'the new one is there')
   const bad = await app.inject({ method: 'PATCH', url, headers, payload: { transfers: [{ mechanism: '45', sccModule: 1 }] } })
@@ -194,24 +287,42 @@ t.test('patch replaces lists whole, honours If-Match, keeps links in step, audit
   t.equal(broken.statusCode, 422)
   t.equal((await app.inject({ method: 'PATCH', url, headers, payload: {} })).statusCode, 400)
   const feed = (await app.inject({ url: `${base}/audit-events?entityId=${created.id}`, headers })).json().items
-  t.same(feed.map((e: { action: string; actor: string }) => [e.action, e.actor]), [['update', 'recorder'], ['create', 'recorder']])
+  t.same(
+    feed.map((e: { action: string; actor: string }) => [e.action, e.actor]),
+    [
+      ['update', 'recorder'],
+      ['create', 'recorder']
+    ]
+  )
   t.same(feed[0].snapshot, res.json())
 })
 
 t.test('delete: 204, then 404; If-Match honoured', async (t) => {
-  const created = (await app.inject({ method: 'POST', url: `${base}/activities`, headers, payload: { name: 'Short-lived', dataCategoryIds: [idOf('dataCategories', 'contact-details')] } })).json()
+  const created = (
+    await app.inject({
+      method: 'POST',
+      url: `${base}/activities`,
+      headers,
+      payload: { name: 'Short-lived', dataCategoryIds: [idOf('dataCategories', 'contact-details')] }
+    })
+  ).json()
   const url = `${base}/activities/${created.id}`
   t.equal((await app.inject({ method: 'DELETE', url, headers: { ...headers, 'if-match': '"3"' } })).statusCode, 412)
   t.equal((await app.inject({ method: 'DELETE', url, headers })).statusCode, 204)
   t.equal((await get(url)).statusCode, 404)
   t.equal((await app.inject({ method: 'DELETE', url, headers })).statusCode, 404)
   const feed = (await app.inject({ url: `${base}/audit-events?entityId=${created.id}`, headers })).json().items
-  t.same(feed.map((e: { action: string }) => e.action), ['delete', 'create'])
+  t.same(
+    feed.map((e: { action: string }) => e.action),
+    ['delete', 'create']
+  )
 })
 
 t.test("another organisation's activities answer 404", async (t) => {
   const other = await createOrganisationViaApi(app)
-  const theirs = (await app.inject({ method: 'POST', url: `/v1/organisations/${other.id}/activities`, headers: platform, payload: { name: 'Their secret processing' } })).json()
+  const theirs = (
+    await app.inject({ method: 'POST', url: `/v1/organisations/${other.id}/activities`, headers: platform, payload: { name: 'Their secret processing' } })
+  ).json()
   for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
     const res = await app.inject({ method, url: `${base}/activities/${theirs.id}`, headers, ...(method === 'PATCH' ? { payload: { name: 'Mine' } } : {}) })
     t.equal(res.statusCode, 404, method)
@@ -224,13 +335,22 @@ t.test("another organisation's activities answer 404", async (t) => {
 t.test('a catalogue entry an activity links to cannot be deleted: 409 names the activities', async (t) => {
   const category = (await app.inject({ method: 'POST', url: `${base}/data-categories`, headers, payload: { name: 'Only in retention' } })).json()
   const processor = (await app.inject({ method: 'POST', url: `${base}/processors`, headers, payload: { name: 'Only as importer' } })).json()
-  const activity = (await app.inject({
-    method: 'POST',
-    url: `${base}/activities`,
-    headers,
-    payload: { name: 'Holds links', retention: [{ dataCategoryIds: [category.id], period: 'P1Y' }], transfers: [{ country: 'CH', processorId: processor.id, mechanism: '45' }] }
-  })).json()
-  for (const [path, id] of [['data-categories', category.id], ['processors', processor.id]]) {
+  const activity = (
+    await app.inject({
+      method: 'POST',
+      url: `${base}/activities`,
+      headers,
+      payload: {
+        name: 'Holds links',
+        retention: [{ dataCategoryIds: [category.id], period: 'P1Y' }],
+        transfers: [{ country: 'CH', processorId: processor.id, mechanism: '45' }]
+      }
+    })
+  ).json()
+  for (const [path, id] of [
+    ['data-categories', category.id],
+    ['processors', processor.id]
+  ]) {
     const res = await app.inject({ method: 'DELETE', url: `${base}/${path}/${id}`, headers })
     t.equal(res.statusCode, 409, path)
     t.same(res.json().references, [{ entityType: 'activity', id: activity.id, name: 'Holds links' }])
@@ -253,18 +373,73 @@ t.test('filters, alone and combined, match the example data', async (t) => {
   const onlyExample = (list: string[]) => list.filter((name) => example.some((a) => a.name === name))
   const check = async (query: string, expected: string[]) => t.same(onlyExample(await names(`${scope}&${query}`.replace('q=&', ''))), expected, query)
 
-  await check('status=active', where((a) => a.status === 'active'))
-  await check('role=controller', where((a) => a.role === 'controller'))
-  await check('legalBasis=6.1.a', where((a) => purposes(a).some((p) => p.legalBasis === '6.1.a')))
-  await check('legalBasis=6.1.c', where((a) => purposes(a).some((p) => p.legalBasis === '6.1.c')))
-  await check(`dataCategoryId=${idOf('dataCategories', 'contact-details')}`, where((a) => keysOf(a, 'dataCategoryKeys').includes('contact-details') || (a.retention as Json[]).some((r) => keysOf(r, 'dataCategoryKeys').includes('contact-details'))))
-  await check(`dataSubjectCategoryId=${idOf('dataSubjectCategories', 'employees')}`, where((a) => keysOf(a, 'dataSubjectCategoryKeys').includes('employees')))
-  await check(`processorId=${idOf('processors', 'google-ireland')}`, where((a) => keysOf(a, 'processorKeys').includes('google-ireland') || (a.transfers as Json[]).some((tr) => tr.processorKey === 'google-ireland')))
-  await check('country=US', where((a) => (a.transfers as Json[]).some((tr) => tr.country === 'US')))
-  await check('specialCategory=true', where((a) => keysOf(a, 'dataCategoryKeys').some((key) => specialKeys.has(key)) || (a.retention as Json[]).some((r) => keysOf(r, 'dataCategoryKeys').some((key) => specialKeys.has(key)))))
-  await check('specialCategory=false&status=active', where((a) => a.status === 'active' && !keysOf(a, 'dataCategoryKeys').some((key) => specialKeys.has(key)) && !(a.retention as Json[]).some((r) => keysOf(r, 'dataCategoryKeys').some((key) => specialKeys.has(key)))))
-  await check('q=NEWSLETTER', where((a) => [a.name, a.description, ...purposes(a).map((p) => p.description)].some((text) => String(text ?? '').toLowerCase().includes('newsletter'))))
-  await check(`legalBasis=6.1.f&dataSubjectCategoryId=${idOf('dataSubjectCategories', 'employees')}`, where((a) => purposes(a).some((p) => p.legalBasis === '6.1.f') && keysOf(a, 'dataSubjectCategoryKeys').includes('employees')))
+  await check(
+    'status=active',
+    where((a) => a.status === 'active')
+  )
+  await check(
+    'role=controller',
+    where((a) => a.role === 'controller')
+  )
+  await check(
+    'legalBasis=6.1.a',
+    where((a) => purposes(a).some((p) => p.legalBasis === '6.1.a'))
+  )
+  await check(
+    'legalBasis=6.1.c',
+    where((a) => purposes(a).some((p) => p.legalBasis === '6.1.c'))
+  )
+  await check(
+    `dataCategoryId=${idOf('dataCategories', 'contact-details')}`,
+    where(
+      (a) =>
+        keysOf(a, 'dataCategoryKeys').includes('contact-details') ||
+        (a.retention as Json[]).some((r) => keysOf(r, 'dataCategoryKeys').includes('contact-details'))
+    )
+  )
+  await check(
+    `dataSubjectCategoryId=${idOf('dataSubjectCategories', 'employees')}`,
+    where((a) => keysOf(a, 'dataSubjectCategoryKeys').includes('employees'))
+  )
+  await check(
+    `processorId=${idOf('processors', 'google-ireland')}`,
+    where((a) => keysOf(a, 'processorKeys').includes('google-ireland') || (a.transfers as Json[]).some((tr) => tr.processorKey === 'google-ireland'))
+  )
+  await check(
+    'country=US',
+    where((a) => (a.transfers as Json[]).some((tr) => tr.country === 'US'))
+  )
+  await check(
+    'specialCategory=true',
+    where(
+      (a) =>
+        keysOf(a, 'dataCategoryKeys').some((key) => specialKeys.has(key)) ||
+        (a.retention as Json[]).some((r) => keysOf(r, 'dataCategoryKeys').some((key) => specialKeys.has(key)))
+    )
+  )
+  await check(
+    'specialCategory=false&status=active',
+    where(
+      (a) =>
+        a.status === 'active' &&
+        !keysOf(a, 'dataCategoryKeys').some((key) => specialKeys.has(key)) &&
+        !(a.retention as Json[]).some((r) => keysOf(r, 'dataCategoryKeys').some((key) => specialKeys.has(key)))
+    )
+  )
+  await check(
+    'q=NEWSLETTER',
+    where((a) =>
+      [a.name, a.description, ...purposes(a).map((p) => p.description)].some((text) =>
+        String(text ?? '')
+          .toLowerCase()
+          .includes('newsletter')
+      )
+    )
+  )
+  await check(
+    `legalBasis=6.1.f&dataSubjectCategoryId=${idOf('dataSubjectCategories', 'employees')}`,
+    where((a) => purposes(a).some((p) => p.legalBasis === '6.1.f') && keysOf(a, 'dataSubjectCategoryKeys').includes('employees'))
+  )
   t.same(await names('updatedSince=2999-01-01T00:00:00Z'), [])
   t.ok((await names(`updatedSince=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`)).length >= example.length)
   for (const query of ['status=gone', 'legalBasis=9.2.a', 'country=usa', 'updatedSince=yesterday', 'specialCategory=maybe', 'dataCategoryId=1']) {
@@ -294,10 +469,22 @@ t.test('the transfers view lists every transfer with its activity', async (t) =>
   t.equal(fromExample(all).length, expectedCount)
   t.equal(all.length, expectedCount + 2, 'and the two transfers of the Payroll activity made above')
   const us = (await get(`${base}/transfers?country=US`)).json()
-  t.match(fromExample(us.items), [{ activityName: 'Website, cookies and analytics', activityStatus: 'active', country: 'US', importer: 'Google LLC', mechanism: '45', processorId: idOf('processors', 'google-ireland') }])
+  t.match(fromExample(us.items), [
+    {
+      activityName: 'Website, cookies and analytics',
+      activityStatus: 'active',
+      country: 'US',
+      importer: 'Google LLC',
+      mechanism: '45',
+      processorId: idOf('processors', 'google-ireland')
+    }
+  ])
   t.ok(us.items.every((row: { country: string }) => row.country === 'US'))
   t.same(fromExample((await get(`${base}/transfers?mechanism=45&country=US`)).json().items).length, 1)
-  t.same((await get(`${base}/transfers?mechanism=46.2.c`)).json().items.map((row: { activityName: string; sccModule: number }) => [row.activityName, row.sccModule]), [['Payroll', 2]])
+  t.same(
+    (await get(`${base}/transfers?mechanism=46.2.c`)).json().items.map((row: { activityName: string; sccModule: number }) => [row.activityName, row.sccModule]),
+    [['Payroll', 2]]
+  )
   t.equal((await get(`${base}/transfers?mechanism=47`)).json().items.length, 0)
   const paged: string[] = []
   let cursor: string | null = null
@@ -307,13 +494,21 @@ t.test('the transfers view lists every transfer with its activity', async (t) =>
     paged.push(...page.items.map((row) => `${row.activityId}:${row.index}`))
     cursor = page.nextCursor
   } while (cursor)
-  t.same(paged, all.map((row: { activityId: string; index: number }) => `${row.activityId}:${row.index}`))
+  t.same(
+    paged,
+    all.map((row: { activityId: string; index: number }) => `${row.activityId}:${row.index}`)
+  )
   t.equal((await get(`${base}/transfers?mechanism=99`)).statusCode, 400)
 })
 
 t.test('the SQL statements of a create, a read and a list page do not grow with the size of the activity', async (t) => {
   const categories = [...loaded.ids].filter(([key]) => key.startsWith('dataCategories:')).map(([, id]) => id)
-  const small = { name: 'Small', purposes: [{ description: 'One', legalBasis: '6.1.b' }], dataCategoryIds: [categories[0]], transfers: [{ country: 'US', mechanism: '46.2.c', sccModule: 2 }] }
+  const small = {
+    name: 'Small',
+    purposes: [{ description: 'One', legalBasis: '6.1.b' }],
+    dataCategoryIds: [categories[0]],
+    transfers: [{ country: 'US', mechanism: '46.2.c', sccModule: 2 }]
+  }
   const large = {
     name: 'Large',
     purposes: Array.from({ length: 20 }, (_, i) => ({ description: `Purpose ${i}`, legalBasis: '6.1.f', legitimateInterest: 'x' })),
@@ -333,7 +528,10 @@ t.test('the SQL statements of a create, a read and a list page do not grow with 
   const largeCreate = await cost(create(large))
   t.equal(largeCreate, smallCreate, `a create costs ${smallCreate} statements, whatever its size`)
   t.ok(smallCreate <= 6, `${smallCreate} statements`)
-  const ids = (await get(`${base}/activities?q=Small`)).json().items.concat((await get(`${base}/activities?q=Large`)).json().items).map((a: { id: string }) => a.id)
+  const ids = (await get(`${base}/activities?q=Small`))
+    .json()
+    .items.concat((await get(`${base}/activities?q=Large`)).json().items)
+    .map((a: { id: string }) => a.id)
   const readSmall = await cost(() => get(`${base}/activities/${ids[0]}`))
   const readLarge = await cost(() => get(`${base}/activities/${ids[1]}`))
   t.equal(readLarge, readSmall)
@@ -343,6 +541,8 @@ t.test('the SQL statements of a create, a read and a list page do not grow with 
   t.equal(pageOfAll, pageOfTwo)
   t.equal(pageOfTwo, 1, 'a list page is one statement')
   const patchSmall = await cost(() => app.inject({ method: 'PATCH', url: `${base}/activities/${ids[0]}`, headers, payload: { purposes: small.purposes } }))
-  const patchLarge = await cost(() => app.inject({ method: 'PATCH', url: `${base}/activities/${ids[1]}`, headers, payload: { purposes: large.purposes, transfers: large.transfers } }))
+  const patchLarge = await cost(() =>
+    app.inject({ method: 'PATCH', url: `${base}/activities/${ids[1]}`, headers, payload: { purposes: large.purposes, transfers: large.transfers } })
+  )
   t.equal(patchLarge, patchSmall)
 })

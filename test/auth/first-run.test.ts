@@ -50,10 +50,18 @@ t.test('without a configured key: a kept development key, one organisation, a to
   t.equal(first!.example, 'loaded')
   const res = await app.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${first!.token}` } })
   t.equal(res.statusCode, 200)
-  t.same(res.json().items.map((o: { id: string }) => o.id), [first!.organisation.id])
+  t.same(
+    res.json().items.map((o: { id: string }) => o.id),
+    [first!.organisation.id]
+  )
   const activities = await app.inject({ url: `/v1/organisations/${first!.organisation.id}/activities`, headers: { authorization: `Bearer ${first!.token}` } })
   t.equal(activities.json().items.length, 11, 'the example register is there at once')
-  const write = await app.inject({ method: 'PATCH', url: `/v1/organisations/${first!.organisation.id}`, headers: { authorization: `Bearer ${first!.token}` }, payload: { name: 'Renamed' } })
+  const write = await app.inject({
+    method: 'PATCH',
+    url: `/v1/organisations/${first!.organisation.id}`,
+    headers: { authorization: `Bearer ${first!.token}` },
+    payload: { name: 'Renamed' }
+  })
   t.equal(write.statusCode, 200, 'the token carries every scope')
   t.equal(write.json().updatedBy, 'developer')
 
@@ -77,20 +85,31 @@ t.test('the first run writes the example without HTTP: no request hook runs, so 
   t.equal(requests, 0, 'no request went through the hooks')
   const example = readExampleBundle()
   const subProcessorLinks = example.processors.filter((processor) => ((processor.subProcessorKeys as unknown[] | undefined) ?? []).length > 0).length
-  t.same(await stored(app), {
-    organisations: 1,
-    entries: 44,
-    activities: 11,
-    auditEvents: 1 + 44 + subProcessorLinks + 11,
-    actors: ['system:first-run']
-  }, 'every row has its audit event, written by system:first-run')
+  t.same(
+    await stored(app),
+    {
+      organisations: 1,
+      entries: 44,
+      activities: 11,
+      auditEvents: 1 + 44 + subProcessorLinks + 11,
+      actors: ['system:first-run']
+    },
+    'every row has its audit event, written by system:first-run'
+  )
   t.equal(requests, 0)
 })
 
 t.test('a first run that fails midway leaves nothing behind, and the next start loads the example whole', async (t) => {
   const app = await buildTestApp(t, { env: { JWT_SECRET: '' } })
-  await t.rejects(developmentAccess(app, exampleBrokenAtTheEnd()), /activities 'breach-handling': \/body\/transfers\/0\/country 'XX' is not an ISO 3166-1 alpha-2 country code/)
-  t.same(await stored(app), { organisations: 0, entries: 0, activities: 0, auditEvents: 0, actors: [] }, 'no organisation, catalogue entry, activity or audit event remains')
+  await t.rejects(
+    developmentAccess(app, exampleBrokenAtTheEnd()),
+    /activities 'breach-handling': \/body\/transfers\/0\/country 'XX' is not an ISO 3166-1 alpha-2 country code/
+  )
+  t.same(
+    await stored(app),
+    { organisations: 0, entries: 0, activities: 0, auditEvents: 0, actors: [] },
+    'no organisation, catalogue entry, activity or audit event remains'
+  )
   const again = await developmentAccess(app)
   t.equal(again!.example, 'loaded')
   t.match(await stored(app), { organisations: 1, entries: 44, activities: 11 })

@@ -42,35 +42,97 @@ t.test('the Bearer scheme is case-insensitive and may be followed by several spa
 t.test('the negative matrix: every bad token answers 401 with WWW-Authenticate', async (t) => {
   const good = await valid()
   const [header, payload, signature] = good.split('.') as [string, string, string]
-  const tamperedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), scope: 'ropa:platform' })).toString('base64url')
+  const tamperedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), scope: 'ropa:platform' })).toString(
+    'base64url'
+  )
   const base = (jwt: SignJWT) => jwt.setIssuer('https://idp.test').setAudience('ropa-api')
   const cases: [string, string | undefined, RegExp][] = [
     ['no token', undefined, /no bearer token/],
     ['not a bearer header', `Basic ${Buffer.from('a:b').toString('base64')}`, /not "Bearer <token>"/],
     ['malformed token', 'Bearer not.a.jwt', /malformed/],
     ['garbage characters', 'Bearer abc def', /not "Bearer <token>"/],
-    ['alg none', `Bearer ${new UnsecuredJWT({ scope: 'ropa:platform' }).setSubject('mallory').setExpirationTime('5m').setIssuer('https://idp.test').setAudience('ropa-api').encode()}`, /algorithm|malformed/],
-    ['expired', `Bearer ${await hs({}, (jwt) => base(jwt).setSubject('alice').setExpirationTime(now() - 120))}`, /expired/],
-    ['not yet valid (nbf)', `Bearer ${await hs({}, (jwt) => base(jwt).setSubject('alice').setExpirationTime('10m').setNotBefore(now() + 600))}`, /"nbf"/],
+    [
+      'alg none',
+      `Bearer ${new UnsecuredJWT({ scope: 'ropa:platform' }).setSubject('mallory').setExpirationTime('5m').setIssuer('https://idp.test').setAudience('ropa-api').encode()}`,
+      /algorithm|malformed/
+    ],
+    [
+      'expired',
+      `Bearer ${await hs({}, (jwt) =>
+        base(jwt)
+          .setSubject('alice')
+          .setExpirationTime(now() - 120)
+      )}`,
+      /expired/
+    ],
+    [
+      'not yet valid (nbf)',
+      `Bearer ${await hs({}, (jwt) =>
+        base(jwt)
+          .setSubject('alice')
+          .setExpirationTime('10m')
+          .setNotBefore(now() + 600)
+      )}`,
+      /"nbf"/
+    ],
     ['no exp', `Bearer ${await hs({}, (jwt) => base(jwt).setSubject('alice'))}`, /"exp"/],
     ['no sub', `Bearer ${await hs({}, (jwt) => base(jwt).setExpirationTime('5m'))}`, /"sub"/],
-    ['wrong iss', `Bearer ${await hs({}, (jwt) => jwt.setSubject('alice').setExpirationTime('5m').setIssuer('https://evil.test').setAudience('ropa-api'))}`, /"iss"/],
-    ['wrong aud', `Bearer ${await hs({}, (jwt) => jwt.setSubject('alice').setExpirationTime('5m').setIssuer('https://idp.test').setAudience('other-api'))}`, /"aud"/],
+    [
+      'wrong iss',
+      `Bearer ${await hs({}, (jwt) => jwt.setSubject('alice').setExpirationTime('5m').setIssuer('https://evil.test').setAudience('ropa-api'))}`,
+      /"iss"/
+    ],
+    [
+      'wrong aud',
+      `Bearer ${await hs({}, (jwt) => jwt.setSubject('alice').setExpirationTime('5m').setIssuer('https://idp.test').setAudience('other-api'))}`,
+      /"aud"/
+    ],
     ['tampered payload', `Bearer ${header}.${tamperedPayload}.${signature}`, /signature/],
-    ['signed with another secret', `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setExpirationTime('5m').setIssuer('https://idp.test').setAudience('ropa-api').sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes!!'))}`, /signature/],
-    ['orgs claim not a list of ids', `Bearer ${await hs({ orgs: ['acme'] }, (jwt) => base(jwt).setSubject('alice').setExpirationTime('5m'))}`, /claims are malformed/],
-    ['scope claim not a string', `Bearer ${await hs({ scope: ['ropa:read'] }, (jwt) => base(jwt).setSubject('alice').setExpirationTime('5m'))}`, /claims are malformed/]
+    [
+      'signed with another secret',
+      `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setExpirationTime('5m').setIssuer('https://idp.test').setAudience('ropa-api').sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes!!'))}`,
+      /signature/
+    ],
+    [
+      'orgs claim not a list of ids',
+      `Bearer ${await hs({ orgs: ['acme'] }, (jwt) => base(jwt).setSubject('alice').setExpirationTime('5m'))}`,
+      /claims are malformed/
+    ],
+    [
+      'scope claim not a string',
+      `Bearer ${await hs({ scope: ['ropa:read'] }, (jwt) => base(jwt).setSubject('alice').setExpirationTime('5m'))}`,
+      /claims are malformed/
+    ]
   ]
   for (const [label, authorization, reason] of cases) await expect401(t, authorization, reason, label)
   t.equal(
-    (await app.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${await hs({}, (jwt) => base(jwt).setSubject('alice').setExpirationTime(now() - 10))}` } })).statusCode,
+    (
+      await app.inject({
+        url: '/v1/organisations',
+        headers: {
+          authorization: `Bearer ${await hs({}, (jwt) =>
+            base(jwt)
+              .setSubject('alice')
+              .setExpirationTime(now() - 10)
+          )}`
+        }
+      })
+    ).statusCode,
     200,
     'a token expired by less than the 30 s clock tolerance still passes'
   )
 })
 
 t.test('an "iat" in the future beyond the clock tolerance is refused, with or without JWT_MAX_TOKEN_AGE', async (t) => {
-  const issuedAt = (iat: number) => hs({}, (jwt) => jwt.setSubject('alice').setIssuedAt(iat).setExpirationTime(iat + 600).setIssuer('https://idp.test').setAudience('ropa-api'))
+  const issuedAt = (iat: number) =>
+    hs({}, (jwt) =>
+      jwt
+        .setSubject('alice')
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + 600)
+        .setIssuer('https://idp.test')
+        .setAudience('ropa-api')
+    )
   await expect401(t, `Bearer ${await issuedAt(now() + 600)}`, /"iat" \(issued at\) is in the future/, 'iat 10 minutes ahead')
   const slightlyAhead = await app.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${await issuedAt(now() + 10)}` } })
   t.equal(slightlyAhead.statusCode, 200, 'an iat within the 30 s clock tolerance passes')
@@ -88,12 +150,28 @@ t.test('JWT_MAX_TOKEN_AGE: refuses tokens issued too long ago, lifetimes beyond 
   }
 
   t.equal((await call(await sign((jwt) => jwt.setIssuedAt().setExpirationTime('30m')))).statusCode, 200, 'a fresh token of 30 minutes passes')
-  t.equal((await call(await sign((jwt) => jwt.setIssuedAt(now() - 3000).setExpirationTime(now() + 600)))).statusCode, 200, 'issued 50 minutes ago, lifetime 60 minutes: passes')
+  t.equal(
+    (await call(await sign((jwt) => jwt.setIssuedAt(now() - 3000).setExpirationTime(now() + 600)))).statusCode,
+    200,
+    'issued 50 minutes ago, lifetime 60 minutes: passes'
+  )
   await expectRefused(await sign((jwt) => jwt.setIssuedAt(now() - 7200).setExpirationTime(now() + 60)), /issued more than 1h ago/, 'issued two hours ago')
-  await expectRefused(await sign((jwt) => jwt.setIssuedAt().setExpirationTime('365d')), /lifetime \(exp - iat\) is longer than the 1h/, 'a fresh token minted for a year')
+  await expectRefused(
+    await sign((jwt) => jwt.setIssuedAt().setExpirationTime('365d')),
+    /lifetime \(exp - iat\) is longer than the 1h/,
+    'a fresh token minted for a year'
+  )
   await expectRefused(await sign((jwt) => jwt.setExpirationTime('10m')), /no "iat" \(issued at\) claim/, 'no iat')
-  await expectRefused(await sign((jwt) => jwt.setIssuedAt(now() + 600).setExpirationTime(now() + 1200)), /"iat" \(issued at\) is in the future/, 'iat in the future')
-  await expectRefused(await hs({ iat: 'yesterday' }, (jwt) => jwt.setSubject('alice').setExpirationTime('10m')), /"iat" claim is not acceptable/, 'iat not a number')
+  await expectRefused(
+    await sign((jwt) => jwt.setIssuedAt(now() + 600).setExpirationTime(now() + 1200)),
+    /"iat" \(issued at\) is in the future/,
+    'iat in the future'
+  )
+  await expectRefused(
+    await hs({ iat: 'yesterday' }, (jwt) => jwt.setSubject('alice').setExpirationTime('10m')),
+    /"iat" claim is not acceptable/,
+    'iat not a number'
+  )
   t.throws(() => testConfig({ JWT_MAX_TOKEN_AGE: 'forever' }), /JWT_MAX_TOKEN_AGE/)
   t.equal(testConfig({ JWT_MAX_TOKEN_AGE: '24h' }).JWT_MAX_TOKEN_AGE, '24h')
 })
@@ -104,7 +182,11 @@ t.test('RS256 public key: only RS256 is accepted, so an HS256 token signed with 
   const rsApp = await buildTestApp(t, { env: { JWT_SECRET: '', JWT_PUBLIC_KEY: pem } })
   const rsToken = await new SignJWT({ scope: 'ropa:read' }).setProtectedHeader({ alg: 'RS256' }).setSubject('bob').setExpirationTime('5m').sign(privateKey)
   t.equal((await rsApp.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${rsToken}` } })).statusCode, 200)
-  const confused = await new SignJWT({ scope: 'ropa:platform' }).setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setExpirationTime('5m').sign(new TextEncoder().encode(pem))
+  const confused = await new SignJWT({ scope: 'ropa:platform' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('mallory')
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(pem))
   const res = await rsApp.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${confused}` } })
   t.equal(res.statusCode, 401)
   t.match(res.json().detail, /algorithm/)
@@ -125,7 +207,8 @@ t.test('JWKS URL: keys are fetched, and an unknown kid is refused after a refres
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/.well-known/jwks.json`
   const jwksApp = await buildTestApp(t, { env: { JWT_SECRET: '', JWT_JWKS_URL: url } })
-  const sign = (kid: string, key = privateKey) => new SignJWT({ scope: 'ropa:read' }).setProtectedHeader({ alg: 'ES256', kid }).setSubject('carol').setExpirationTime('5m').sign(key)
+  const sign = (kid: string, key = privateKey) =>
+    new SignJWT({ scope: 'ropa:read' }).setProtectedHeader({ alg: 'ES256', kid }).setSubject('carol').setExpirationTime('5m').sign(key)
 
   t.equal((await jwksApp.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${await sign('key-1')}` } })).statusCode, 200)
   t.equal(fetches, 1, 'the key set was fetched once')
@@ -136,8 +219,16 @@ t.test('JWKS URL: keys are fetched, and an unknown kid is refused after a refres
   t.match(unknown.json().detail, /no key matches/)
   const wrongKeySameKid = await jwksApp.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${await sign('key-1', other.privateKey)}` } })
   t.equal(wrongKeySameKid.statusCode, 401)
-  const hsToken = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: 'key-1' }).setSubject('m').setExpirationTime('5m').sign(new TextEncoder().encode(JSON.stringify(jwk)))
-  t.equal((await jwksApp.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${hsToken}` } })).statusCode, 401, 'HS256 is never accepted from a JWKS')
+  const hsToken = await new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', kid: 'key-1' })
+    .setSubject('m')
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(JSON.stringify(jwk)))
+  t.equal(
+    (await jwksApp.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${hsToken}` } })).statusCode,
+    401,
+    'HS256 is never accepted from a JWKS'
+  )
 })
 
 t.test('JWKS URL hanging, failing or serving garbage: 503 with Retry-After, never 401; recovers by itself', async (t) => {
@@ -153,13 +244,20 @@ t.test('JWKS URL hanging, failing or serving garbage: 503 with Retry-After, neve
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>((resolve) => {
-    server.closeAllConnections()
-    server.close(() => resolve())
-  }))
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  )
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`
   const jwksApp = await buildTestApp(t, { env: { JWT_SECRET: '', JWT_JWKS_URL: url, JWT_JWKS_TIMEOUT_MS: '200' } })
-  const signed = await new SignJWT({ scope: 'ropa:read' }).setProtectedHeader({ alg: 'ES256', kid: 'key-1' }).setSubject('carol').setExpirationTime('5m').sign(privateKey)
+  const signed = await new SignJWT({ scope: 'ropa:read' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'key-1' })
+    .setSubject('carol')
+    .setExpirationTime('5m')
+    .sign(privateKey)
   const call = () => jwksApp.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${signed}` } })
 
   for (const failure of ['hang', 'error', 'not a key set', 'not json', 'reset'] as const) {
@@ -197,7 +295,11 @@ t.test('PEM keys of each supported type select their algorithm', async (t) => {
     const key = resolveVerificationKey(testConfig({ JWT_SECRET: '', JWT_PUBLIC_KEY: pem.replaceAll('\n', '\\n') }))
     t.same(key.algorithms, [alg], label)
     const verify = createTokenVerifier(key)
-    const signed = await new SignJWT({ scope: 'ropa:read ropa:write', orgs: ['0b0c5f7e-8a51-4d6e-9f3b-1c2d3e4f5a6b'] }).setProtectedHeader({ alg }).setSubject('dave').setExpirationTime('5m').sign(pair.privateKey)
+    const signed = await new SignJWT({ scope: 'ropa:read ropa:write', orgs: ['0b0c5f7e-8a51-4d6e-9f3b-1c2d3e4f5a6b'] })
+      .setProtectedHeader({ alg })
+      .setSubject('dave')
+      .setExpirationTime('5m')
+      .sign(pair.privateKey)
     const principal = await verify(signed)
     t.equal(principal.sub, 'dave')
     t.same([...principal.scopes], ['ropa:read', 'ropa:write'])
@@ -215,5 +317,9 @@ t.test('key configuration: exactly one source; production needs one', async (t) 
 })
 
 t.test('a bearer header from the helper works against the shared app', async (t) => {
-  t.equal((await app.inject({ url: '/v1/organisations', headers: await bearer() })).statusCode, 401, 'the shared app requires iss and aud, which the helper does not set')
+  t.equal(
+    (await app.inject({ url: '/v1/organisations', headers: await bearer() })).statusCode,
+    401,
+    'the shared app requires iss and aud, which the helper does not set'
+  )
 })

@@ -101,7 +101,19 @@ const cases: ResourceCase[] = [
       subProcessorIds: [],
       dpfCertified: true
     },
-    defaults: { description: null, country: null, email: null, phone: null, address: null, service: null, dpaReference: null, dpaSignedAt: null, subprocessorAuthorisation: 'unknown', subProcessorIds: [], dpfCertified: null },
+    defaults: {
+      description: null,
+      country: null,
+      email: null,
+      phone: null,
+      address: null,
+      service: null,
+      dpaReference: null,
+      dpaSignedAt: null,
+      subprocessorAuthorisation: 'unknown',
+      subProcessorIds: [],
+      dpfCertified: null
+    },
     invalid: [
       [{ name: 'X', dpaSignedAt: '01.03.2025' }, '/body/dpaSignedAt', /must be a date YYYY-MM-DD such as 2026-01-31/],
       [{ name: 'X', dpaSignedAt: '2025-02-30' }, '/body/dpaSignedAt', /must be a date YYYY-MM-DD such as 2026-01-31/],
@@ -170,7 +182,15 @@ for (const resource of cases) {
     const entry = created.json()
     t.equal(created.headers.location, `${base}/${entry.id}`)
     t.equal(created.headers.etag, '"1"')
-    t.same(entry, { ...resource.full, id: entry.id, version: 1, createdAt: entry.createdAt, updatedAt: entry.createdAt, createdBy: 'catalogue-writer', updatedBy: 'catalogue-writer' })
+    t.same(entry, {
+      ...resource.full,
+      id: entry.id,
+      version: 1,
+      createdAt: entry.createdAt,
+      updatedAt: entry.createdAt,
+      createdBy: 'catalogue-writer',
+      updatedBy: 'catalogue-writer'
+    })
     const read = await app.inject({ url: `${base}/${entry.id}`, headers: writer })
     t.equal(read.statusCode, 200)
     t.equal(read.headers.etag, '"1"')
@@ -182,7 +202,11 @@ for (const resource of cases) {
 
     await t.test('invalid input is refused, naming the field, and writes nothing', async (t) => {
       const before = (await auditOf(org.id)).length
-      for (const [payload, path, message] of [...resource.invalid, [{ name: 'X', colour: 'red' }, '/body/colour', /not a known property/] as const, [{ description: 'no name' }, '/body/name', /is required/] as const]) {
+      for (const [payload, path, message] of [
+        ...resource.invalid,
+        [{ name: 'X', colour: 'red' }, '/body/colour', /not a known property/] as const,
+        [{ description: 'no name' }, '/body/name', /is required/] as const
+      ]) {
         const res = await create(payload)
         t.equal(res.statusCode, 400, JSON.stringify(payload))
         t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
@@ -197,9 +221,19 @@ for (const resource of cases) {
       const duplicate = await create({ name: String(resource.full.name).toUpperCase() })
       t.equal(duplicate.statusCode, 409)
       t.match(duplicate.json(), { code: 'ROPA_CONFLICT', errors: [{ path: '/body/name' }] })
-      const rename = await app.inject({ method: 'PATCH', url: `${base}/${minimal.json().id}`, headers: writer, payload: { name: ` ${resource.full.name}`.trim().toLowerCase() } })
+      const rename = await app.inject({
+        method: 'PATCH',
+        url: `${base}/${minimal.json().id}`,
+        headers: writer,
+        payload: { name: ` ${resource.full.name}`.trim().toLowerCase() }
+      })
       t.equal(rename.statusCode, 409)
-      const elsewhere = await app.inject({ method: 'POST', url: `/v1/organisations/${other.id}/${resource.path}`, headers: await bearer({ orgs: [other.id] }), payload: { name: resource.full.name } })
+      const elsewhere = await app.inject({
+        method: 'POST',
+        url: `/v1/organisations/${other.id}/${resource.path}`,
+        headers: await bearer({ orgs: [other.id] }),
+        payload: { name: resource.full.name }
+      })
       t.equal(elsewhere.statusCode, 201, 'another organisation may use the same name')
     })
 
@@ -225,7 +259,14 @@ for (const resource of cases) {
       for (const [query, expected] of resource.filters) {
         const res = await app.inject({ url: `${base}?${query}&limit=200`, headers: writer })
         t.equal(res.statusCode, 200, query)
-        t.same(res.json().items.map((e: { name: string }) => e.name).filter((name: string) => !name.startsWith('Minimal')), expected, query)
+        t.same(
+          res
+            .json()
+            .items.map((e: { name: string }) => e.name)
+            .filter((name: string) => !name.startsWith('Minimal')),
+          expected,
+          query
+        )
       }
       const all = (await app.inject({ url: `${base}?limit=200`, headers: writer })).json().items.map((e: { id: string }) => e.id)
       const paged: string[] = []
@@ -242,10 +283,20 @@ for (const resource of cases) {
     })
 
     await t.test("another organisation's entries answer 404", async (t) => {
-      const theirs = await app.inject({ method: 'POST', url: `/v1/organisations/${other.id}/${resource.path}`, headers: await bearer({ orgs: [other.id] }), payload: { name: 'Theirs only' } })
+      const theirs = await app.inject({
+        method: 'POST',
+        url: `/v1/organisations/${other.id}/${resource.path}`,
+        headers: await bearer({ orgs: [other.id] }),
+        payload: { name: 'Theirs only' }
+      })
       const theirId = theirs.json().id
       for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
-        const res = await app.inject({ method, url: `${base}/${theirId}`, headers: writer, ...(method === 'PATCH' ? { payload: { description: 'mine now' } } : {}) })
+        const res = await app.inject({
+          method,
+          url: `${base}/${theirId}`,
+          headers: writer,
+          ...(method === 'PATCH' ? { payload: { description: 'mine now' } } : {})
+        })
         t.equal(res.statusCode, 404, method)
         t.match(res.json(), { code: 'ROPA_NOT_FOUND', detail: `There is no ${resource.label} ${theirId}.` })
       }
@@ -263,14 +314,20 @@ for (const resource of cases) {
 
     await t.test('every write left exactly one audit event with the actor and snapshot', async (t) => {
       const events = await auditOf(minimal.json().id)
-      t.same(events.map((e) => [e.action, e.entity_type, e.actor]), [
-        ['create', resource.entityType, 'catalogue-writer'],
-        ['update', resource.entityType, 'catalogue-writer'],
-        ['delete', resource.entityType, 'catalogue-writer']
-      ])
+      t.same(
+        events.map((e) => [e.action, e.entity_type, e.actor]),
+        [
+          ['create', resource.entityType, 'catalogue-writer'],
+          ['update', resource.entityType, 'catalogue-writer'],
+          ['delete', resource.entityType, 'catalogue-writer']
+        ]
+      )
       t.same(events[0]!.snapshot, minimal.json())
       t.match(events[2]!.snapshot, { description: 'Changed', version: 2 })
-      t.same((await auditOf(entry.id)).map((e) => e.action), ['create'])
+      t.same(
+        (await auditOf(entry.id)).map((e) => e.action),
+        ['create']
+      )
     })
 
     await t.test('scopes: reading needs ropa:read, writing ropa:write', async (t) => {

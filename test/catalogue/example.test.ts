@@ -45,7 +45,13 @@ t.test('the catalogue of the example organisation loads through the API without 
   }
   t.equal(ids.size, 14 + 12 + 4 + 9 + 5)
   const special = (await app.inject({ url: `${base}/data-categories?specialCategory=any`, headers })).json().items
-  t.same(special.map((c: { name: string }) => c.name).sort(), example.dataCategories.filter((c: { specialCategory: string | null }) => c.specialCategory).map((c: { name: string }) => c.name).sort())
+  t.same(
+    special.map((c: { name: string }) => c.name).sort(),
+    example.dataCategories
+      .filter((c: { specialCategory: string | null }) => c.specialCategory)
+      .map((c: { name: string }) => c.name)
+      .sort()
+  )
   const organisationWide = (await app.inject({ url: `${base}/security-measures?appliesToAllActivities=true`, headers })).json().items
   t.equal(organisationWide.length, example.securityMeasures.filter((m: { appliesToAllActivities: boolean }) => m.appliesToAllActivities).length)
 })

@@ -31,7 +31,10 @@ t.test('sub-processors are stored in the order given and replaced whole', async 
   const renamed = await patch(saas.id, { name: 'SaaS platform' })
   t.same(renamed.json().subProcessorIds, [monitoring.id], 'a patch that does not name the links keeps them')
   const listed = (await app.inject({ url: `${base}?q=platform`, headers })).json().items
-  t.same(listed.map((p: { subProcessorIds: string[] }) => p.subProcessorIds), [[monitoring.id]])
+  t.same(
+    listed.map((p: { subProcessorIds: string[] }) => p.subProcessorIds),
+    [[monitoring.id]]
+  )
   const cleared = await patch(saas.id, { subProcessorIds: [] })
   t.same(cleared.json().subProcessorIds, [])
 })
@@ -68,7 +71,9 @@ t.test('cycles are refused: a processor cannot engage, directly or through other
   t.same(self.json().errors, [{ path: '/body/subProcessorIds/0', message: 'a processor cannot be its own sub-processor' }])
   const direct = await patch(a.id, { subProcessorIds: [hosting.id, b.id] })
   t.equal(direct.statusCode, 422)
-  t.same(direct.json().errors, [{ path: '/body/subProcessorIds/1', message: `processor ${b.id} already engages this processor, directly or through others: the link would make a cycle` }])
+  t.same(direct.json().errors, [
+    { path: '/body/subProcessorIds/1', message: `processor ${b.id} already engages this processor, directly or through others: the link would make a cycle` }
+  ])
   const transitive = await patch(a.id, { subProcessorIds: [c.id] })
   t.equal(transitive.statusCode, 422)
   t.match(transitive.json().errors, [{ path: '/body/subProcessorIds/0' }])
@@ -102,13 +107,23 @@ t.test('deleting the organisation deletes its catalogue and links in one go', as
   const doomed = await createOrganisationViaApi(app)
   const h = await bearer({ orgs: [doomed.id] })
   const first = await app.inject({ method: 'POST', url: `/v1/organisations/${doomed.id}/processors`, headers: h, payload: { name: 'First' } })
-  await app.inject({ method: 'POST', url: `/v1/organisations/${doomed.id}/processors`, headers: h, payload: { name: 'Second', subProcessorIds: [first.json().id] } })
+  await app.inject({
+    method: 'POST',
+    url: `/v1/organisations/${doomed.id}/processors`,
+    headers: h,
+    payload: { name: 'Second', subProcessorIds: [first.json().id] }
+  })
   const category = await app.inject({ method: 'POST', url: `/v1/organisations/${doomed.id}/data-categories`, headers: h, payload: { name: 'Contact details' } })
   const activity = await app.inject({
     method: 'POST',
     url: `/v1/organisations/${doomed.id}/activities`,
     headers: h,
-    payload: { name: 'Linked', dataCategoryIds: [category.json().id], processorIds: [first.json().id], transfers: [{ country: 'US', processorId: first.json().id }] }
+    payload: {
+      name: 'Linked',
+      dataCategoryIds: [category.json().id],
+      processorIds: [first.json().id],
+      transfers: [{ country: 'US', processorId: first.json().id }]
+    }
   })
   t.equal(activity.statusCode, 201)
   const res = await app.inject({ method: 'DELETE', url: `/v1/organisations/${doomed.id}`, headers: await bearer({ scopes: ['ropa:platform'] }) })
@@ -120,5 +135,9 @@ t.test('deleting the organisation deletes its catalogue and links in one go', as
            (select count(*) from activities where organisation_id = ${doomed.id})::int as activities,
            (select count(*) from activity_links where organisation_id = ${doomed.id})::int as activity_links,
            (select count(*) from audit_events where organisation_id = ${doomed.id})::int as events`)
-  t.same(counts.rows[0], { processors: 0, links: 0, categories: 0, activities: 0, activity_links: 0, events: 6 }, 'records gone; the audit trail (5 creates and the delete) kept')
+  t.same(
+    counts.rows[0],
+    { processors: 0, links: 0, categories: 0, activities: 0, activity_links: 0, events: 6 },
+    'records gone; the audit trail (5 creates and the delete) kept'
+  )
 })

@@ -8,7 +8,15 @@ function activity(bases: (string | null)[], changes: Partial<Activity> = {}): Ac
     name: 'Test',
     status: 'active',
     role: 'controller',
-    purposes: bases.map((legalBasis, i) => ({ description: `Purpose number ${i}`, legalBasis, legalReference: null, legitimateInterest: null, liaReference: null, consent: null, directMarketing: false })),
+    purposes: bases.map((legalBasis, i) => ({
+      description: `Purpose number ${i}`,
+      legalBasis,
+      legalReference: null,
+      legitimateInterest: null,
+      liaReference: null,
+      consent: null,
+      directMarketing: false
+    })),
     dataSubjectCategoryIds: [],
     dataCategoryIds: [],
     recipientIds: ['r0000000-0000-4000-8000-000000000001'],
@@ -33,7 +41,23 @@ const answer = (answers: RightAnswer[], right: string) => answers.find((a) => a.
 
 t.test('every answer names the right, its article, whether it applies and why', async (t) => {
   const answers = rightsOf(activity(['6.1.b']))
-  t.same(answers.map((a) => a.right), ['information', 'access', 'rectification', 'erasure', 'restriction', 'notification_of_recipients', 'portability', 'object', 'object_to_direct_marketing', 'withdraw_consent', 'not_subject_to_automated_decision', 'complaint'])
+  t.same(
+    answers.map((a) => a.right),
+    [
+      'information',
+      'access',
+      'rectification',
+      'erasure',
+      'restriction',
+      'notification_of_recipients',
+      'portability',
+      'object',
+      'object_to_direct_marketing',
+      'withdraw_consent',
+      'not_subject_to_automated_decision',
+      'complaint'
+    ]
+  )
   for (const a of answers) {
     t.match(a.article, /^Arts?\. \d+/)
     t.ok(a.reason.length > 10)
@@ -51,7 +75,20 @@ t.test('per legal basis (the rights table of the reference, section 7)', async (
   }
   for (const [basis, expected] of Object.entries(table)) {
     const answers = applies(rightsOf(activity([basis])))
-    t.match(answers, { ...expected, information: 'full', access: 'full', rectification: 'full', restriction: 'full', complaint: 'full', object_to_direct_marketing: 'no', not_subject_to_automated_decision: 'no' }, basis)
+    t.match(
+      answers,
+      {
+        ...expected,
+        information: 'full',
+        access: 'full',
+        rectification: 'full',
+        restriction: 'full',
+        complaint: 'full',
+        object_to_direct_marketing: 'no',
+        not_subject_to_automated_decision: 'no'
+      },
+      basis
+    )
   }
   t.match(answer(rightsOf(activity(['6.1.c'])), 'erasure'), { article: 'Art. 17(3)(b)' })
   t.match(answer(rightsOf(activity(['6.1.f'])), 'information').reason, /legitimate interests pursued/)
@@ -66,14 +103,49 @@ t.test('mixed bases answer partly where a right follows only some purposes', asy
 })
 
 t.test('special cases: direct marketing, automated decisions, explicit consent, 49.1.a transfers, no recipients', async (t) => {
-  const marketing = rightsOf(activity(['6.1.f'], { purposes: [{ description: 'Newsletter to customers', legalBasis: '6.1.f', legalReference: null, legitimateInterest: 'Marketing', liaReference: null, consent: null, directMarketing: true }] }))
+  const marketing = rightsOf(
+    activity(['6.1.f'], {
+      purposes: [
+        {
+          description: 'Newsletter to customers',
+          legalBasis: '6.1.f',
+          legalReference: null,
+          legitimateInterest: 'Marketing',
+          liaReference: null,
+          consent: null,
+          directMarketing: true
+        }
+      ]
+    })
+  )
   t.match(answer(marketing, 'object_to_direct_marketing'), { applies: 'full', article: 'Art. 21(2)', reason: /absolute/ })
-  t.match(answer(rightsOf(activity(['6.1.b'], { automatedDecisionMaking: true })), 'not_subject_to_automated_decision'), { applies: 'partial', reason: /contract \(22\(2\)\(a\)\).*human intervention/ })
-  t.match(answer(rightsOf(activity(['6.1.f'], { automatedDecisionMaking: true })), 'not_subject_to_automated_decision'), { applies: 'full', article: 'Art. 22(1)' })
+  t.match(answer(rightsOf(activity(['6.1.b'], { automatedDecisionMaking: true })), 'not_subject_to_automated_decision'), {
+    applies: 'partial',
+    reason: /contract \(22\(2\)\(a\)\).*human intervention/
+  })
+  t.match(answer(rightsOf(activity(['6.1.f'], { automatedDecisionMaking: true })), 'not_subject_to_automated_decision'), {
+    applies: 'full',
+    article: 'Art. 22(1)'
+  })
   const explicit = rightsOf(activity(['6.1.b'], { specialCategoryConditions: [{ condition: '9.2.a', reference: null }] }))
   t.match(applies(explicit), { withdraw_consent: 'full', portability: 'partial' })
   t.match(answer(explicit, 'withdraw_consent').reason, /9\.2\.a/)
-  const transfer = rightsOf(activity(['6.1.b'], { transfers: [{ country: 'IN', importer: 'X', processorId: null, mechanism: '49.1.a', sccModule: null, safeguardReference: null, tiaReference: null, derogation: null }] }))
+  const transfer = rightsOf(
+    activity(['6.1.b'], {
+      transfers: [
+        {
+          country: 'IN',
+          importer: 'X',
+          processorId: null,
+          mechanism: '49.1.a',
+          sccModule: null,
+          safeguardReference: null,
+          tiaReference: null,
+          derogation: null
+        }
+      ]
+    })
+  )
   t.match(answer(transfer, 'withdraw_consent'), { applies: 'full', reason: /49\.1\.a/ })
   t.equal(answer(rightsOf(activity(['6.1.b'], { recipientIds: [] })), 'notification_of_recipients').applies, 'no')
 })

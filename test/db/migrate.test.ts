@@ -20,18 +20,22 @@ t.test('migrations create the tables the app starts with', async (t) => {
   )
 })
 
-t.test('instances starting together migrate once, under the advisory lock', { skip: !process.env.DATABASE_URL && 'the advisory lock matters on PostgreSQL only' }, async (t) => {
-  const url = (await createTestDatabase(t)) as string
-  const config = testConfig({ DATABASE_URL: url })
-  const quiet = (await import('pino')).default({ level: 'silent' })
-  const handles = await Promise.all([1, 2, 3].map(() => openDatabase(config, quiet)))
-  t.teardown(() => Promise.all(handles.map((handle) => handle.close())))
-  await Promise.all(handles.map((handle) => handle.migrate()))
-  const expected = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')).entries.length
-  t.ok(expected >= 4)
-  const applied = await handles[0]!.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)
-  t.equal(applied.rows[0]?.n, expected, 'each migration is recorded once')
-  await handles[1]!.migrate()
-  const again = await handles[1]!.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)
-  t.equal(again.rows[0]?.n, expected, 'running them again changes nothing')
-})
+t.test(
+  'instances starting together migrate once, under the advisory lock',
+  { skip: !process.env.DATABASE_URL && 'the advisory lock matters on PostgreSQL only' },
+  async (t) => {
+    const url = (await createTestDatabase(t)) as string
+    const config = testConfig({ DATABASE_URL: url })
+    const quiet = (await import('pino')).default({ level: 'silent' })
+    const handles = await Promise.all([1, 2, 3].map(() => openDatabase(config, quiet)))
+    t.teardown(() => Promise.all(handles.map((handle) => handle.close())))
+    await Promise.all(handles.map((handle) => handle.migrate()))
+    const expected = JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')).entries.length
+    t.ok(expected >= 4)
+    const applied = await handles[0]!.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)
+    t.equal(applied.rows[0]?.n, expected, 'each migration is recorded once')
+    await handles[1]!.migrate()
+    const again = await handles[1]!.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)
+    t.equal(again.rows[0]?.n, expected, 'running them again changes nothing')
+  }
+)

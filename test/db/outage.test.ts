@@ -15,7 +15,12 @@ if (!process.env.DATABASE_URL) {
   const QUERY_TIMEOUT_MS = 3000
   const POOL_MAX = 10
   const app = buildApp(
-    testConfig({ DATABASE_URL: proxiedUrl, DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS), DB_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS), DB_POOL_MAX: String(POOL_MAX) })
+    testConfig({
+      DATABASE_URL: proxiedUrl,
+      DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+      DB_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+      DB_POOL_MAX: String(POOL_MAX)
+    })
   )
   app.get('/test/db', { schema: { hide: true } }, async () => {
     await app.database.db.execute(sql`select 1`)
@@ -116,7 +121,12 @@ if (!process.env.DATABASE_URL) {
     t.equal((await app.inject('/test/db')).statusCode, 200, 'the next request is served by a fresh connection')
   })
   t.test('an outage under write load: every answer is 201 or 503, writing resumes alone, and every 201 is stored', async (t) => {
-    const org = await app.inject({ method: 'POST', url: '/v1/organisations', headers: await bearer({ scopes: ['ropa:platform'] }), payload: { name: 'Loaded AS', country: 'NO' } })
+    const org = await app.inject({
+      method: 'POST',
+      url: '/v1/organisations',
+      headers: await bearer({ scopes: ['ropa:platform'] }),
+      payload: { name: 'Loaded AS', country: 'NO' }
+    })
     t.equal(org.statusCode, 201)
     const orgId: string = org.json().id
     const headers = await bearer({ sub: 'writer', scopes: ['ropa:read', 'ropa:write'], orgs: [orgId] })
@@ -127,7 +137,8 @@ if (!process.env.DATABASE_URL) {
     const storedRows = async () =>
       (await admin.query<{ id: string; name: string }>('select id, name from data_categories where organisation_id = $1', [orgId])).rows
 
-    for (const name of ['Existing A', 'Existing B', 'Existing C']) t.equal((await app.inject({ method: 'POST', url, headers, payload: { name } })).statusCode, 201)
+    for (const name of ['Existing A', 'Existing B', 'Existing C'])
+      t.equal((await app.inject({ method: 'POST', url, headers, payload: { name } })).statusCode, 201)
     const preExisting = await storedRows()
     t.equal(preExisting.length, 3)
 
@@ -151,7 +162,16 @@ if (!process.env.DATABASE_URL) {
         const started = Date.now()
         const res = await app.inject({ method: 'POST', url, headers, payload: { name } })
         const body = res.json()
-        outcomes.push({ name, started, ended: Date.now(), status: res.statusCode, id: body.id, contentType: res.headers['content-type'] as string | undefined, retryAfter: res.headers['retry-after'] as string | undefined, code: body.code })
+        outcomes.push({
+          name,
+          started,
+          ended: Date.now(),
+          status: res.statusCode,
+          id: body.id,
+          contentType: res.headers['content-type'] as string | undefined,
+          retryAfter: res.headers['retry-after'] as string | undefined,
+          code: body.code
+        })
         // A 503 comes back at once while connections are refused; pause so the loop stays modest.
         if (res.statusCode !== 201) await sleep(50)
       }
@@ -167,7 +187,11 @@ if (!process.env.DATABASE_URL) {
 
     const statuses = outcomes.reduce<Record<number, number>>((counts, o) => ({ ...counts, [o.status]: (counts[o.status] ?? 0) + 1 }), {})
     t.comment(`${outcomes.length} creates in ${Date.now() - loadStarted} ms: ${JSON.stringify(statuses)}`)
-    t.same(Object.keys(statuses).filter((status) => status !== '201' && status !== '503'), [], 'every answer is 201 or 503, never a 500')
+    t.same(
+      Object.keys(statuses).filter((status) => status !== '201' && status !== '503'),
+      [],
+      'every answer is 201 or 503, never a 500'
+    )
     const unavailable = outcomes.filter((o) => o.status === 503)
     t.same(
       unavailable.filter((o) => o.contentType !== 'application/problem+json; charset=utf-8' || o.retryAfter !== '5' || o.code !== 'ROPA_DATABASE_UNAVAILABLE'),
@@ -176,24 +200,42 @@ if (!process.env.DATABASE_URL) {
     )
     const slowest = Math.max(...outcomes.map((o) => o.ended - o.started))
     t.ok(slowest < CONNECT_TIMEOUT_MS + QUERY_TIMEOUT_MS + 2000, `no create hung: the slowest answered in ${slowest} ms`)
-    t.ok(outcomes.some((o) => o.status === 201 && o.ended < outageStarted), 'creates succeeded before the outage')
-    t.ok(unavailable.some((o) => o.started >= outageStarted && o.ended <= outageEnded), 'creates during the outage answered 503')
+    t.ok(
+      outcomes.some((o) => o.status === 201 && o.ended < outageStarted),
+      'creates succeeded before the outage'
+    )
+    t.ok(
+      unavailable.some((o) => o.started >= outageStarted && o.ended <= outageEnded),
+      'creates during the outage answered 503'
+    )
     const afterRecovery = outcomes.filter((o) => o.started >= outageEnded + 500)
     t.ok(afterRecovery.length >= WORKERS, `creates were sent after the outage (${afterRecovery.length})`)
-    t.same(afterRecovery.filter((o) => o.status !== 201).map((o) => `${o.name}: ${o.status}`), [], 'every create from 0.5 s after the outage answers 201: the app recovered alone')
+    t.same(
+      afterRecovery.filter((o) => o.status !== 201).map((o) => `${o.name}: ${o.status}`),
+      [],
+      'every create from 0.5 s after the outage answers 201: the app recovered alone'
+    )
     t.same(await fullPool(), Array(POOL_MAX).fill(200), `all ${POOL_MAX} pooled connections serve again: none leaked`)
 
     // Read through a direct connection, not the proxy.
     const rows = await storedRows()
     const stored = new Map(rows.map((row) => [row.id, row.name]))
     const created = outcomes.filter((o) => o.status === 201)
-    t.same(created.filter((o) => stored.get(o.id!) !== o.name).map((o) => o.name), [], 'every create answered 201 is in the database')
+    t.same(
+      created.filter((o) => stored.get(o.id!) !== o.name).map((o) => o.name),
+      [],
+      'every create answered 201 is in the database'
+    )
     // A connection cut after COMMIT was sent but before its answer came back leaves the client unsure
     // (a 503 whose row exists). Only requests in flight at the cut can be such; nothing else may be extra.
     const answered = new Set([...created.map((o) => o.id), ...preExisting.map((row) => row.id)])
     const extra = rows.filter((row) => !answered.has(row.id))
     const inFlightAtCut = new Set(unavailable.filter((o) => o.started <= outageStarted && o.ended >= outageStarted).map((o) => o.name))
-    t.same(extra.filter((row) => !inFlightAtCut.has(row.name)).map((row) => row.name), [], 'no row exists for a create that was refused outright')
+    t.same(
+      extra.filter((row) => !inFlightAtCut.has(row.name)).map((row) => row.name),
+      [],
+      'no row exists for a create that was refused outright'
+    )
     if (extra.length > 0) t.comment(`rows of creates cut while committing (answered 503): ${extra.map((row) => row.name).join(', ')}`)
     t.equal(rows.length, preExisting.length + created.length + extra.length)
     t.ok(extra.length <= WORKERS)
@@ -204,7 +246,10 @@ if (!process.env.DATABASE_URL) {
       [orgId]
     )
     t.same(new Set(events.rows.map((row) => row.entity_id)), new Set(rows.map((row) => row.id)), 'the audit trail has a create for exactly the stored rows')
-    t.ok(events.rows.every((row) => row.n === 1), 'one create event per row')
+    t.ok(
+      events.rows.every((row) => row.n === 1),
+      'one create event per row'
+    )
   })
   t.test('a partition while transactions wait for their answers: 503 within the query timeout, nothing leaks, nothing commits late', async (t) => {
     const admin = new pg.Client({ connectionString: databaseUrl })
@@ -213,7 +258,10 @@ if (!process.env.DATABASE_URL) {
     await admin.query('create table if not exists outage_probe (marker text not null)')
     const write = (marker: string, slow = false) => app.inject({ method: 'POST', url: '/test/slow-write', payload: { marker, slow } })
     // Open a few pooled connections, so requests during the partition find idle ones to use.
-    t.same((await Promise.all(['warm-1', 'warm-2', 'warm-3', 'warm-4'].map((marker) => write(marker)))).map((res) => res.statusCode), [200, 200, 200, 200])
+    t.same(
+      (await Promise.all(['warm-1', 'warm-2', 'warm-3', 'warm-4'].map((marker) => write(marker)))).map((res) => res.statusCode),
+      [200, 200, 200, 200]
+    )
 
     const timed = async (answer: ReturnType<typeof write>) => {
       const started = Date.now()
@@ -234,7 +282,10 @@ if (!process.env.DATABASE_URL) {
     t.ok(await waitUntilReady())
     t.same(await fullPool(), Array(POOL_MAX).fill(200), `all ${POOL_MAX} pooled connections serve again: none leaked`)
     // Writes that go through every pooled connection again.
-    t.same((await Promise.all(Array.from({ length: POOL_MAX }, (_, i) => write(`after-${i}`)))).map((res) => res.statusCode), Array(POOL_MAX).fill(200))
+    t.same(
+      (await Promise.all(Array.from({ length: POOL_MAX }, (_, i) => write(`after-${i}`)))).map((res) => res.statusCode),
+      Array(POOL_MAX).fill(200)
+    )
     const markers = (await admin.query<{ marker: string }>('select marker from outage_probe')).rows.map((row) => row.marker)
     t.equal(markers.filter((marker) => marker.startsWith('after-')).length, POOL_MAX)
     t.notOk(markers.includes('during'), 'the write that never began is not stored')

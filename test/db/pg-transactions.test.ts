@@ -28,7 +28,11 @@ t.test('the private parts pg-transactions.ts uses are where it expects them', as
   // As withSafeTransactions builds it: a transaction on one checked-out client sends its statements there.
   const sent: string[] = []
   const client = { query: async (query: unknown) => (sent.push(JSON.stringify(query)), { rows: [], rowCount: 0, fields: [] }) }
-  const tx = new NodePgTransaction(session.dialect as PgDialect, new NodePgSession(client as never, session.dialect as PgDialect, session.schema as never, session.options as never), session.schema as never)
+  const tx = new NodePgTransaction(
+    session.dialect as PgDialect,
+    new NodePgSession(client as never, session.dialect as PgDialect, session.schema as never, session.options as never),
+    session.schema as never
+  )
   await tx.execute(sql`select 42 as answer`)
   t.equal(sent.length, 1, 'one statement reached the client')
   t.match(sent[0], /select 42 as answer/)

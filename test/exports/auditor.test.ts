@@ -40,7 +40,14 @@ async function hostileOrganisation(name = 'Hostile AS') {
       method: 'POST',
       url: `${base}/activities`,
       headers,
-      payload: { name: `Activity ${String(i).padStart(2, '0')}`, status: 'active', owner: value, description: value, purposes: [{ description: value }], systems: [value] }
+      payload: {
+        name: `Activity ${String(i).padStart(2, '0')}`,
+        status: 'active',
+        owner: value,
+        description: value,
+        purposes: [{ description: value }],
+        systems: [value]
+      }
     })
     if (res.statusCode !== 201) throw new Error(`creating with ${JSON.stringify(value)}: ${res.statusCode} ${res.body}`)
     ids.push(res.json().id)
@@ -48,7 +55,13 @@ async function hostileOrganisation(name = 'Hostile AS') {
       method: 'POST',
       url: `${base}/activities`,
       headers,
-      payload: { name: `Processing ${String(i).padStart(2, '0')}`, status: 'active', role: 'processor', description: value, controllers: [{ name: `Client ${String(i).padStart(2, '0')}`, representative: value }] }
+      payload: {
+        name: `Processing ${String(i).padStart(2, '0')}`,
+        status: 'active',
+        role: 'processor',
+        description: value,
+        controllers: [{ name: `Client ${String(i).padStart(2, '0')}`, representative: value }]
+      }
     })
     if (client.statusCode !== 201) throw new Error(`creating with ${JSON.stringify(value)}: ${client.statusCode} ${client.body}`)
   }
@@ -63,22 +76,38 @@ t.test('CSV: a line break inside a value cannot forge a row, and no cell can run
 
   const controller = readCsv((await get('/ropa?format=csv')).body)
   t.equal(controller.length, 1 + hostile.length, 'one row per activity, whatever the line breaks inside them')
-  t.same(controller.slice(1).map((row) => row[0]), hostile.map((_, i) => `Activity ${String(i).padStart(2, '0')}`))
+  t.same(
+    controller.slice(1).map((row) => row[0]),
+    hostile.map((_, i) => `Activity ${String(i).padStart(2, '0')}`)
+  )
   for (const [i, value] of hostile.entries()) {
     const row = controller[i + 1]!
     t.equal(row[1], neutralised(value), `business function ${JSON.stringify(value)} round-trips`)
     t.equal(row[2], neutralised(value), 'purpose round-trips')
   }
-  t.same(controller.flat().filter((cell) => !safe(cell)), [], 'no controller cell reads as a formula')
+  t.same(
+    controller.flat().filter((cell) => !safe(cell)),
+    [],
+    'no controller cell reads as a formula'
+  )
 
   const processor = readCsv((await get('/ropa?format=csv&record=processor')).body)
   t.equal(processor.length, 1 + hostile.length)
   for (const [i, value] of hostile.entries()) t.equal(processor[i + 1]![1], neutralised(value), `representative ${JSON.stringify(value)} round-trips`)
-  t.same(processor.flat().filter((cell) => !safe(cell)), [], 'no processor cell reads as a formula')
+  t.same(
+    processor.flat().filter((cell) => !safe(cell)),
+    [],
+    'no processor cell reads as a formula'
+  )
 
   const before = new Date().toISOString()
   for (const [i, value] of hostile.entries()) {
-    const res = await app.inject({ method: 'PATCH', url: `${hostileOrg.base}/activities/${hostileOrg.ids[i]}`, headers: hostileOrg.headers, payload: { description: `${value} (changed)` } })
+    const res = await app.inject({
+      method: 'PATCH',
+      url: `${hostileOrg.base}/activities/${hostileOrg.ids[i]}`,
+      headers: hostileOrg.headers,
+      payload: { description: `${value} (changed)` }
+    })
     t.equal(res.statusCode, 200)
   }
   const changes = (await get(`/ropa/changes?from=${encodeURIComponent(before)}`)).json().items as Json[]
@@ -88,7 +117,11 @@ t.test('CSV: a line break inside a value cannot forge a row, and no cell can run
   for (const [i, value] of hostile.entries()) {
     t.same(changesCsv[i + 1]!.slice(6), ['description', neutralised(value), neutralised(`${value} (changed)`)])
   }
-  t.same(changesCsv.flat().filter((cell) => !safe(cell)), [], 'no change cell reads as a formula')
+  t.same(
+    changesCsv.flat().filter((cell) => !safe(cell)),
+    [],
+    'no change cell reads as a formula'
+  )
 })
 
 async function workbookOf(query: string, headers = hostileOrg.headers, base = hostileOrg.base) {
@@ -120,7 +153,8 @@ t.test('XLSX prints: landscape, one page wide, header row repeated, rows as high
   const org = await createOrganisationViaApi(app, { name: 'Nordic & Fjord AS' })
   const headers = await bearer({ orgs: [org.id] })
   const base = `/v1/organisations/${org.id}`
-  const create = async (payload: Json) => t.equal((await app.inject({ method: 'POST', url: `${base}/activities`, headers, payload: { status: 'active', ...payload } })).statusCode, 201)
+  const create = async (payload: Json) =>
+    t.equal((await app.inject({ method: 'POST', url: `${base}/activities`, headers, payload: { status: 'active', ...payload } })).statusCode, 201)
   await create({ name: 'A short one' })
   await create({ name: 'B four lines', owner: 'one\ntwo\nthree\nfour' })
   await create({ name: 'C long purpose', purposes: [{ description: 'word '.repeat(60).trim() }] })
@@ -135,7 +169,10 @@ t.test('XLSX prints: landscape, one page wide, header row repeated, rows as high
   t.equal(activities.getRow(2).height, 15, 'one line')
   t.equal(activities.getRow(3).height, 60, 'four lines')
   const purposeWidth = activities.getColumn(3).width!
-  t.ok(activities.getRow(4).height >= 15 * Math.ceil(299 / purposeWidth), `a 299-character purpose in a column ${purposeWidth} wide: ${activities.getRow(4).height}`)
+  t.ok(
+    activities.getRow(4).height >= 15 * Math.ceil(299 / purposeWidth),
+    `a 299-character purpose in a column ${purposeWidth} wide: ${activities.getRow(4).height}`
+  )
   t.ok(activities.getRow(4).height <= 409, 'within the largest height Excel allows')
 })
 
@@ -184,7 +221,12 @@ t.test('every list of linked entries is in name order (any case), whatever the o
   const recipients = await entries('recipients', () => ({ type: 'other' }))
   const processors = await entries('processors')
   const measures = await entries('security-measures', (i) => ({ appliesToAllActivities: i % 2 === 0 }))
-  const subProcessed = await app.inject({ method: 'PATCH', url: `${base}/processors/${processors[0]}`, headers, payload: { subProcessorIds: [...processors.slice(1)].sort() } })
+  const subProcessed = await app.inject({
+    method: 'PATCH',
+    url: `${base}/processors/${processors[0]}`,
+    headers,
+    payload: { subProcessorIds: [...processors.slice(1)].sort() }
+  })
   t.equal(subProcessed.statusCode, 200, 'sub-processors set')
   const activity = await app.inject({
     method: 'POST',
@@ -211,9 +253,16 @@ t.test('every list of linked entries is in name order (any case), whatever the o
     t.same(listed(exported.dataSubjectCategories), ordered('data-subject-categories'))
     t.same(listed(exported.recipients), ordered('recipients'))
     t.same(listed(exported.processors), ordered('processors'))
-    t.same(listed(exported.processors.find((p: { name: string }) => p.name === 'alpha processors').subProcessors), ordered('processors').slice(1), 'sub-processors')
+    t.same(
+      listed(exported.processors.find((p: { name: string }) => p.name === 'alpha processors').subProcessors),
+      ordered('processors').slice(1),
+      'sub-processors'
+    )
     t.same(listed(exported.securityMeasures), ordered('security-measures'), 'security measures, organisation-wide and own')
-    t.same(exported.retention.map((rule: { dataCategories: { name: string }[] }) => listed(rule.dataCategories)), [ordered('data-categories'), ordered('data-categories')])
+    t.same(
+      exported.retention.map((rule: { dataCategories: { name: string }[] }) => listed(rule.dataCategories)),
+      [ordered('data-categories'), ordered('data-categories')]
+    )
   }
 
   const inOrder = (cell: string, expected: string[]) => {
@@ -230,7 +279,12 @@ t.test('every list of linked entries is in name order (any case), whatever the o
   const workbook = await workbookOf('?format=xlsx', headers, base)
   const sheetRow = workbook.getWorksheet('Activities')!.getRow(2)
   t.ok(inOrder(String(sheetRow.getCell(header!.indexOf('Categories of personal data') + 1).value), ordered('data-categories')), 'XLSX too')
-  t.ok(inOrder(String(sheetRow.getCell(header!.indexOf('General description of technical and organisational security measures') + 1).value), ordered('security-measures')))
+  t.ok(
+    inOrder(
+      String(sheetRow.getCell(header!.indexOf('General description of technical and organisational security measures') + 1).value),
+      ordered('security-measures')
+    )
+  )
 })
 
 t.test('the export operation lists the CSV columns it writes', async (t) => {

@@ -39,9 +39,21 @@ t.test('JSON: the whole controller record, valid against its documented schema',
     record: 'controller',
     asOf: null,
     includesDrafts: false,
-    organisation: { name: 'Example Consulting AS', registrationNumber: '923456783', supervisoryAuthority: 'Datatilsynet', country: { code: 'NO', name: 'Norway', eea: true }, dpo: { designated: true, name: 'Kari Nordmann' } }
+    organisation: {
+      name: 'Example Consulting AS',
+      registrationNumber: '923456783',
+      supervisoryAuthority: 'Datatilsynet',
+      country: { code: 'NO', name: 'Norway', eea: true },
+      dpo: { designated: true, name: 'Kari Nordmann' }
+    }
   })
-  t.same(record.activities.map((a: { name: string }) => a.name).sort(), bundle.activities.filter((a) => a.status === 'active').map((a) => a.name as string).sort())
+  t.same(
+    record.activities.map((a: { name: string }) => a.name).sort(),
+    bundle.activities
+      .filter((a) => a.status === 'active')
+      .map((a) => a.name as string)
+      .sort()
+  )
 })
 
 t.test('every fact of the example appears, resolved, in the JSON and in the CSV', async (t) => {
@@ -62,13 +74,36 @@ t.test('every fact of the example appears, resolved, in the JSON and in the CSV'
     }
     // Linked entries are listed in name order (any case), whatever the order they were linked in.
     const names = (list: string, keys: unknown) =>
-      ((keys as string[]) ?? []).map((key) => String(byKey((bundle as unknown as Record<string, Json[]>)[list]!, key).name)).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))
-    t.same(exported.dataCategories.map((c: { name: string }) => c.name), names('dataCategories', activity.dataCategoryKeys), 'data categories by name')
-    t.same(exported.dataSubjectCategories.map((c: { name: string }) => c.name), names('dataSubjectCategories', activity.dataSubjectCategoryKeys))
-    t.same(exported.recipients.map((c: { name: string }) => c.name), names('recipients', activity.recipientKeys))
-    t.same(exported.processors.map((c: { name: string }) => c.name), names('processors', activity.processorKeys))
-    for (const name of [...names('dataCategories', activity.dataCategoryKeys), ...names('dataSubjectCategories', activity.dataSubjectCategoryKeys), ...names('recipients', activity.recipientKeys), ...names('processors', activity.processorKeys)]) {
-      t.ok(row.some((cell) => cell.includes(name)), `CSV row of ${String(activity.name)} names ${name}`)
+      ((keys as string[]) ?? [])
+        .map((key) => String(byKey((bundle as unknown as Record<string, Json[]>)[list]!, key).name))
+        .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1))
+    t.same(
+      exported.dataCategories.map((c: { name: string }) => c.name),
+      names('dataCategories', activity.dataCategoryKeys),
+      'data categories by name'
+    )
+    t.same(
+      exported.dataSubjectCategories.map((c: { name: string }) => c.name),
+      names('dataSubjectCategories', activity.dataSubjectCategoryKeys)
+    )
+    t.same(
+      exported.recipients.map((c: { name: string }) => c.name),
+      names('recipients', activity.recipientKeys)
+    )
+    t.same(
+      exported.processors.map((c: { name: string }) => c.name),
+      names('processors', activity.processorKeys)
+    )
+    for (const name of [
+      ...names('dataCategories', activity.dataCategoryKeys),
+      ...names('dataSubjectCategories', activity.dataSubjectCategoryKeys),
+      ...names('recipients', activity.recipientKeys),
+      ...names('processors', activity.processorKeys)
+    ]) {
+      t.ok(
+        row.some((cell) => cell.includes(name)),
+        `CSV row of ${String(activity.name)} names ${name}`
+      )
     }
     t.equal(exported.transfers.length, (activity.transfers as Json[]).length)
     for (const [i, transfer] of (activity.transfers as Json[]).entries()) {
@@ -81,28 +116,48 @@ t.test('every fact of the example appears, resolved, in the JSON and in the CSV'
     t.equal(exported.retention.length, (activity.retention as Json[]).length)
     for (const [i, rule] of (activity.retention as Json[]).entries()) {
       t.equal(exported.retention[i].period, rule.period)
-      t.same(exported.retention[i].dataCategories.map((c: { name: string }) => c.name), names('dataCategories', (rule.dataCategoryKeys as string[]).length ? rule.dataCategoryKeys : activity.dataCategoryKeys))
+      t.same(
+        exported.retention[i].dataCategories.map((c: { name: string }) => c.name),
+        names('dataCategories', (rule.dataCategoryKeys as string[]).length ? rule.dataCategoryKeys : activity.dataCategoryKeys)
+      )
       if (rule.period) t.ok(row[10]!.includes(String(rule.period)), 'retention column has the period')
       if (rule.legalReference) t.ok(row[10]!.includes(String(rule.legalReference)))
     }
     for (const condition of activity.specialCategoryConditions as Json[]) {
-      t.ok(exported.specialCategoryConditions.some((c: { condition: { code: string; article: string } }) => c.condition.code === condition.condition && c.condition.article.startsWith('Art. 9(2)')))
+      t.ok(
+        exported.specialCategoryConditions.some(
+          (c: { condition: { code: string; article: string } }) => c.condition.code === condition.condition && c.condition.article.startsWith('Art. 9(2)')
+        )
+      )
       t.match(row[13], 'Art. 9(2)')
     }
     const organisationWide = bundle.securityMeasures.filter((m) => m.appliesToAllActivities).map((m) => String(m.name))
     const own = names('securityMeasures', activity.securityMeasureKeys)
-    t.same(exported.securityMeasures.map((m: { name: string }) => m.name).sort(), [...new Set([...organisationWide, ...own])].sort(), 'organisation-wide measures merged in')
+    t.same(
+      exported.securityMeasures.map((m: { name: string }) => m.name).sort(),
+      [...new Set([...organisationWide, ...own])].sort(),
+      'organisation-wide measures merged in'
+    )
     for (const measure of [...organisationWide, ...own]) t.ok(row[11]!.includes(measure))
   }
   for (const category of bundle.dataCategories.filter((c) => c.specialCategory)) {
     t.match(csvText, `${String(category.name)} (special category:`)
-    t.ok(record.activities.some((a: { dataCategories: { name: string; specialCategory: { code: string; article: string } | null }[] }) => a.dataCategories.some((c) => c.name === category.name && c.specialCategory?.code === category.specialCategory && c.specialCategory?.article === 'Art. 9(1)')))
+    t.ok(
+      record.activities.some((a: { dataCategories: { name: string; specialCategory: { code: string; article: string } | null }[] }) =>
+        a.dataCategories.some(
+          (c) => c.name === category.name && c.specialCategory?.code === category.specialCategory && c.specialCategory?.article === 'Art. 9(1)'
+        )
+      )
+    )
   }
   const website = record.activities.find((a: { name: string }) => a.name === 'Website, cookies and analytics')
-  t.match(website.transfers.find((tr: { country: { code: string } | null }) => tr.country?.code === 'US'), {
-    country: { code: 'US', eea: false, adequacy: { scope: 'partial', decision: 'Implementing Decision (EU) 2023/1795' } },
-    mechanism: { code: '45', article: 'Art. 45' }
-  })
+  t.match(
+    website.transfers.find((tr: { country: { code: string } | null }) => tr.country?.code === 'US'),
+    {
+      country: { code: 'US', eea: false, adequacy: { scope: 'partial', decision: 'Implementing Decision (EU) 2023/1795' } },
+      mechanism: { code: '45', article: 'Art. 45' }
+    }
+  )
 })
 
 t.test('CSV: a header row in the order of the ICO template, one row per activity', async (t) => {
@@ -126,7 +181,11 @@ t.test('CSV: a header row in the order of the ICO template, one row per activity
     'Article 9 condition'
   ])
   t.equal(csvRows.length, 1 + record.activities.length)
-  t.same(csvRows.slice(1).map((row) => row[0]), record.activities.map((a: { name: string }) => a.name), 'same activities, same order')
+  t.same(
+    csvRows.slice(1).map((row) => row[0]),
+    record.activities.map((a: { name: string }) => a.name),
+    'same activities, same order'
+  )
 })
 
 t.test('XLSX: four sheets that parse back with the same rows as the CSV', async (t) => {
@@ -136,17 +195,26 @@ t.test('XLSX: four sheets that parse back with the same rows as the CSV', async 
   t.match(res.headers['content-disposition'], /ropa-example-consulting-as-controller-\d{4}-\d\d-\d\d\.xlsx/)
   const workbook = new ExcelJS.Workbook()
   await workbook.xlsx.load(res.rawPayload as unknown as ArrayBuffer)
-  t.same(workbook.worksheets.map((sheet) => sheet.name), ['Controller', 'Activities', 'Transfers', 'Retention'])
+  t.same(
+    workbook.worksheets.map((sheet) => sheet.name),
+    ['Controller', 'Activities', 'Transfers', 'Retention']
+  )
   const rows = (name: string) => {
     const out: string[][] = []
-    workbook.getWorksheet(name)!.eachRow((row) => out.push((row.values as unknown[]).slice(1).map((value) => (value === null || value === undefined ? '' : String(value)))))
+    workbook
+      .getWorksheet(name)!
+      .eachRow((row) => out.push((row.values as unknown[]).slice(1).map((value) => (value === null || value === undefined ? '' : String(value)))))
     return out
   }
   const activities = rows('Activities')
   const width = csvRows[0]!.length
   const padded = (row: string[]) => Array.from({ length: width }, (_, i) => row[i] ?? '')
   t.same(activities.map(padded), csvRows.map(padded), 'the activities sheet holds the CSV rows')
-  t.match(rows('Controller'), [['Field', 'Value'], ['Name', 'Example Consulting AS'], ['Registration number', '923456783']])
+  t.match(rows('Controller'), [
+    ['Field', 'Value'],
+    ['Name', 'Example Consulting AS'],
+    ['Registration number', '923456783']
+  ])
   const transferCount = bundle.activities.filter((a) => a.status === 'active').reduce((n, a) => n + (a.transfers as Json[]).length, 0)
   t.equal(rows('Transfers').length, 1 + transferCount)
   const retentionCount = bundle.activities.filter((a) => a.status === 'active').reduce((n, a) => n + (a.retention as Json[]).length, 0)
@@ -176,8 +244,21 @@ t.test('drafts only on request, retired never; the processor record groups per c
   const create = async (payload: Json) => (await app.inject({ method: 'POST', url: `${base}/activities`, headers: writer, payload })).json()
   await create({ name: 'A draft idea', status: 'draft' })
   await create({ name: 'Old retired processing', status: 'retired' })
-  const payroll = await create({ name: 'Payroll for clients', status: 'active', role: 'processor', controllers: [{ name: 'Client B AS', contact: 'b@client.example' }, { name: 'Client A AS', contact: 'a@client.example', representative: 'Rep GmbH' }] })
-  await create({ name: 'Hosting for clients', status: 'active', role: 'processor', controllers: [{ name: 'Client A AS', contact: 'a@client.example', representative: 'Rep GmbH' }] })
+  const payroll = await create({
+    name: 'Payroll for clients',
+    status: 'active',
+    role: 'processor',
+    controllers: [
+      { name: 'Client B AS', contact: 'b@client.example' },
+      { name: 'Client A AS', contact: 'a@client.example', representative: 'Rep GmbH' }
+    ]
+  })
+  await create({
+    name: 'Hosting for clients',
+    status: 'active',
+    role: 'processor',
+    controllers: [{ name: 'Client A AS', contact: 'a@client.example', representative: 'Rep GmbH' }]
+  })
   await create({ name: 'Unattributed processing', status: 'active', role: 'processor' })
   const names = (body: { activities: { name: string }[] }) => body.activities.map((a) => a.name)
   const standard = (await exportAs('')).json()
@@ -194,7 +275,10 @@ t.test('drafts only on request, retired never; the processor record groups per c
   const body = processorRecord.json()
   t.ok(Value.Check(RecordSchema, body))
   t.same(
-    body.controllers.map((group: { controller: { name: string } | null; activities: { name: string }[] }) => [group.controller?.name ?? null, group.activities.map((a) => a.name)]),
+    body.controllers.map((group: { controller: { name: string } | null; activities: { name: string }[] }) => [
+      group.controller?.name ?? null,
+      group.activities.map((a) => a.name)
+    ]),
     [
       ['Client A AS', ['Hosting for clients', 'Payroll for clients']],
       ['Client B AS', ['Payroll for clients']],
@@ -204,12 +288,15 @@ t.test('drafts only on request, retired never; the processor record groups per c
   t.match(body.controllers[0].controller, { name: 'Client A AS', contact: 'a@client.example', representative: 'Rep GmbH' })
   const processorCsv: string[][] = parse((await exportAs('?record=processor&format=csv')).body, { bom: true })
   t.same(processorCsv[0]!.slice(0, 3), ['Name and contact details of controller', "Controller's representative", 'Categories of processing'])
-  t.same(processorCsv.slice(1).map((row) => [row[0], row[2]]), [
-    ['Client A AS, a@client.example', 'Hosting for clients'],
-    ['Client A AS, a@client.example', 'Payroll for clients'],
-    ['Client B AS, b@client.example', 'Payroll for clients'],
-    ['not recorded', 'Unattributed processing']
-  ])
+  t.same(
+    processorCsv.slice(1).map((row) => [row[0], row[2]]),
+    [
+      ['Client A AS, a@client.example', 'Hosting for clients'],
+      ['Client A AS, a@client.example', 'Payroll for clients'],
+      ['Client B AS, b@client.example', 'Payroll for clients'],
+      ['not recorded', 'Unattributed processing']
+    ]
+  )
   t.ok(payroll.id)
 })
 
@@ -217,20 +304,44 @@ t.test('cells a spreadsheet would run as formulas are neutralised in CSV; XLSX k
   const hostile = ['=HYPERLINK("http://evil.example","click")', '+41 cmd', '-2+3', '@SUM(A1)', '\t=1+1', '\r=1+1']
   const org = await createOrganisationViaApi(app, { name: '=cmd|calc' })
   const headers = await bearer({ orgs: [org.id] })
-  await app.inject({ method: 'POST', url: `/v1/organisations/${org.id}/activities`, headers, payload: { name: hostile[0], status: 'active', description: hostile[1], owner: hostile[2], purposes: hostile.slice(3).map((description) => ({ description })), systems: hostile } })
+  await app.inject({
+    method: 'POST',
+    url: `/v1/organisations/${org.id}/activities`,
+    headers,
+    payload: {
+      name: hostile[0],
+      status: 'active',
+      description: hostile[1],
+      owner: hostile[2],
+      purposes: hostile.slice(3).map((description) => ({ description })),
+      systems: hostile
+    }
+  })
   const csvBody = (await app.inject({ url: `/v1/organisations/${org.id}/ropa?format=csv`, headers })).body
   const [, row] = parse(csvBody, { bom: true }) as string[][]
   t.equal(row![0], `'${hostile[0]}`)
   t.equal(row![1], `'${hostile[2]}`)
-  t.ok(row!.every((cell) => !/^[=+\-@\t\r]/.test(cell)), 'no cell starts with a formula character')
+  t.ok(
+    row!.every((cell) => !/^[=+\-@\t\r]/.test(cell)),
+    'no cell starts with a formula character'
+  )
   const xlsx = await app.inject({ url: `/v1/organisations/${org.id}/ropa?format=xlsx`, headers })
   const workbook = new ExcelJS.Workbook()
   await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
   const cells: ExcelJS.Cell[] = []
   for (const sheet of workbook.worksheets) sheet.eachRow((r) => r.eachCell((cell) => void cells.push(cell)))
-  t.ok(cells.some((cell) => cell.value === hostile[0]), 'the name as typed')
-  t.ok(cells.some((cell) => cell.value === '=cmd|calc'), 'the organisation name too')
-  t.ok(cells.every((cell) => cell.type === ExcelJS.ValueType.String), 'every XLSX cell is text, none a formula')
+  t.ok(
+    cells.some((cell) => cell.value === hostile[0]),
+    'the name as typed'
+  )
+  t.ok(
+    cells.some((cell) => cell.value === '=cmd|calc'),
+    'the organisation name too'
+  )
+  t.ok(
+    cells.every((cell) => cell.type === ExcelJS.ValueType.String),
+    'every XLSX cell is text, none a formula'
+  )
   t.equal(xlsx.headers['content-disposition'], `attachment; filename="ropa-cmd-calc-controller-${today}.xlsx"`)
 })
 

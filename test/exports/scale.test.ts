@@ -10,7 +10,8 @@ const GENERATED = 3000
 async function generate(app: App, count: number) {
   const org = await createOrganisationViaApi(app)
   const headers = await bearer({ orgs: [org.id] })
-  const post = async (path: string, payload: Record<string, unknown>) => (await app.inject({ method: 'POST', url: `/v1/organisations/${org.id}/${path}`, headers, payload })).json().id as string
+  const post = async (path: string, payload: Record<string, unknown>) =>
+    (await app.inject({ method: 'POST', url: `/v1/organisations/${org.id}/${path}`, headers, payload })).json().id as string
   const category = await post('data-categories', { name: 'Contact details' })
   const subjects = await post('data-subject-categories', { name: 'Customers' })
   const processor = await post('processors', { name: 'Hosting Ltd', country: 'IE' })
@@ -72,32 +73,36 @@ t.test('concurrent exports of one organisation are capped: 429 with Retry-After,
   t.equal(third, 200, 'a cancelled download frees its slot')
 })
 
-t.test('an aborted download releases its connection: the pool stays usable', { skip: !process.env.DATABASE_URL && 'pooled connections are a PostgreSQL concern' }, async (t) => {
-  const tight = await buildTestApp(t, { env: { DB_POOL_MAX: '2', DB_CONNECT_TIMEOUT_MS: '2000', EXPORTS_PER_ORGANISATION: '10', EXPORTS_IN_TOTAL: '10' } })
-  const { org, headers } = await generate(tight, GENERATED)
-  await tight.listen({ port: 0, host: '127.0.0.1' })
-  const url = `http://127.0.0.1:${(tight.server.address() as { port: number }).port}/v1/organisations/${org.id}`
-  for (let i = 0; i < 4; i++) {
-    const controller = new AbortController()
-    const res = await fetch(`${url}/ropa`, { headers, signal: controller.signal })
-    const reader = res.body!.getReader()
-    await reader.read()
-    controller.abort()
-    await reader.closed.catch(() => undefined)
+t.test(
+  'an aborted download releases its connection: the pool stays usable',
+  { skip: !process.env.DATABASE_URL && 'pooled connections are a PostgreSQL concern' },
+  async (t) => {
+    const tight = await buildTestApp(t, { env: { DB_POOL_MAX: '2', DB_CONNECT_TIMEOUT_MS: '2000', EXPORTS_PER_ORGANISATION: '10', EXPORTS_IN_TOTAL: '10' } })
+    const { org, headers } = await generate(tight, GENERATED)
+    await tight.listen({ port: 0, host: '127.0.0.1' })
+    const url = `http://127.0.0.1:${(tight.server.address() as { port: number }).port}/v1/organisations/${org.id}`
+    for (let i = 0; i < 4; i++) {
+      const controller = new AbortController()
+      const res = await fetch(`${url}/ropa`, { headers, signal: controller.signal })
+      const reader = res.body!.getReader()
+      await reader.read()
+      controller.abort()
+      await reader.closed.catch(() => undefined)
+    }
+    let open = -1
+    for (let i = 0; i < 40 && open !== 0; i++) {
+      await sleep(50)
+      const result = await tight.database.db.execute(
+        sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'ropa-api' and state like 'idle in transaction%'`
+      )
+      open = Number(result.rows[0]?.n)
+    }
+    t.equal(open, 0, 'no connection is left inside an export transaction')
+    const started = Date.now()
+    const after = await fetch(url, { headers })
+    t.equal(after.status, 200, 'with a pool of 2 and 4 aborted exports, the next request is served')
+    t.ok(Date.now() - started < 1500, 'without waiting for a connection')
+    const complete = await fetch(`${url}/ropa?format=csv`, { headers })
+    t.equal((await complete.text()).split('\r\n').length, GENERATED + 2, 'and a whole export still works')
   }
-  let open = -1
-  for (let i = 0; i < 40 && open !== 0; i++) {
-    await sleep(50)
-    const result = await tight.database.db.execute(
-      sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'ropa-api' and state like 'idle in transaction%'`
-    )
-    open = Number(result.rows[0]?.n)
-  }
-  t.equal(open, 0, 'no connection is left inside an export transaction')
-  const started = Date.now()
-  const after = await fetch(url, { headers })
-  t.equal(after.status, 200, 'with a pool of 2 and 4 aborted exports, the next request is served')
-  t.ok(Date.now() - started < 1500, 'without waiting for a connection')
-  const complete = await fetch(`${url}/ropa?format=csv`, { headers })
-  t.equal((await complete.text()).split('\r\n').length, GENERATED + 2, 'and a whole export still works')
-})
+)

@@ -30,11 +30,15 @@ const idOf = (key: string) => activities.find((a) => keyOf.get(a.id) === key)!.i
 const all = (await get(`${base}/findings`)).json()
 
 const matches = (finding: Finding, expected: Json) =>
-  finding.article.includes(String(expected.articleContains)) && (expected.activityKey === null ? finding.entityType !== 'activity' : keyOf.get(finding.entityId) === expected.activityKey)
+  finding.article.includes(String(expected.articleContains)) &&
+  (expected.activityKey === null ? finding.entityType !== 'activity' : keyOf.get(finding.entityId) === expected.activityKey)
 
 t.test("the example organisation's expected block holds", async (t) => {
   for (const expected of bundle.expected.findings) {
-    t.ok(all.items.some((finding: Finding) => finding.severity === expected.severity && matches(finding, expected)), `${String(expected.why).slice(0, 100)}`)
+    t.ok(
+      all.items.some((finding: Finding) => finding.severity === expected.severity && matches(finding, expected)),
+      `${String(expected.why).slice(0, 100)}`
+    )
   }
   for (const absent of bundle.expected.noFindingsFor) {
     const wrong = all.items.filter((finding: Finding) => matches(finding, absent))
@@ -46,7 +50,13 @@ t.test('findings are well formed and counted', async (t) => {
   const ruleIds = new Set(rules.map((rule) => rule.id))
   for (const finding of all.items as Finding[]) {
     t.ok(ruleIds.has(finding.rule), finding.rule)
-    t.match(finding, { severity: /^(error|warning|info)$/, article: /^Art\. \d+/, entityType: /^(organisation|activity|processor)$/, path: /^\//, message: /\w/ })
+    t.match(finding, {
+      severity: /^(error|warning|info)$/,
+      article: /^Art\. \d+/,
+      entityType: /^(organisation|activity|processor)$/,
+      path: /^\//,
+      message: /\w/
+    })
   }
   t.same(all.summary, {
     errors: all.items.filter((f: Finding) => f.severity === 'error').length,
@@ -77,12 +87,19 @@ t.test('fixing the record makes its findings go away', async (t) => {
   const before = (await get(`${base}/activities/${id}/findings`)).json()
   t.ok(before.items.some((f: Finding) => f.rule === 'purpose-without-legal-basis'))
   const current = (await get(`${base}/activities/${id}`)).json()
-  const purposes = current.purposes.map((p: Json) => ({ ...p, legalBasis: '6.1.a', consent: { mechanism: 'Opt-in box', recordReference: 'crm/consents', withdrawalMechanism: 'Unsubscribe link' } }))
+  const purposes = current.purposes.map((p: Json) => ({
+    ...p,
+    legalBasis: '6.1.a',
+    consent: { mechanism: 'Opt-in box', recordReference: 'crm/consents', withdrawalMechanism: 'Unsubscribe link' }
+  }))
   const res = await app.inject({ method: 'PATCH', url: `${base}/activities/${id}`, headers: writer, payload: { purposes } })
   t.equal(res.statusCode, 200)
   const after = (await get(`${base}/activities/${id}/findings`)).json()
   for (const rule of ['purpose-without-legal-basis', 'direct-marketing-without-opt-out', 'consent-undocumented']) {
-    t.notOk(after.items.some((f: Finding) => f.rule === rule), `${rule} gone`)
+    t.notOk(
+      after.items.some((f: Finding) => f.rule === rule),
+      `${rule} gone`
+    )
   }
   t.ok(after.summary.errors < before.summary.errors)
 })
@@ -99,9 +116,43 @@ t.test('the rules catalogue is public and complete', async (t) => {
   t.equal(res.statusCode, 200)
   const items = res.json().items
   t.equal(items.length, rules.length)
-  t.match(items.find((r: { id: string }) => r.id === 'purpose-without-legal-basis'), { code: 'L-19', severity: 'error', article: 'Art. 6(1)', scope: 'activity' })
+  t.match(
+    items.find((r: { id: string }) => r.id === 'purpose-without-legal-basis'),
+    { code: 'L-19', severity: 'error', article: 'Art. 6(1)', scope: 'activity' }
+  )
   const codes = new Set(items.map((r: { code: string }) => r.code))
-  for (const code of ['L-01', 'L-02', 'L-03', 'L-04', 'L-05', 'L-06', 'L-07', 'L-08', 'L-09', 'L-10', 'L-13', 'L-14', 'L-15', 'L-16', 'L-17', 'L-18', 'L-19', 'L-21', 'L-22', 'L-23', 'L-24', 'L-25', 'L-27', 'L-28', 'L-29', 'L-32', 'L-34', 'L-35', 'L-36', 'L-40']) {
+  for (const code of [
+    'L-01',
+    'L-02',
+    'L-03',
+    'L-04',
+    'L-05',
+    'L-06',
+    'L-07',
+    'L-08',
+    'L-09',
+    'L-10',
+    'L-13',
+    'L-14',
+    'L-15',
+    'L-16',
+    'L-17',
+    'L-18',
+    'L-19',
+    'L-21',
+    'L-22',
+    'L-23',
+    'L-24',
+    'L-25',
+    'L-27',
+    'L-28',
+    'L-29',
+    'L-32',
+    'L-34',
+    'L-35',
+    'L-36',
+    'L-40'
+  ]) {
     t.ok(codes.has(code), code)
   }
 })
@@ -123,7 +174,7 @@ t.test('findings cost the same SQL statements for a few activities as for many',
   t.equal(await cost(`${base}/activities/${idOf('inquiries')}/rights`), 3)
 })
 
-t.test('the JSON export carries each activity\'s findings summary', async (t) => {
+t.test("the JSON export carries each activity's findings summary", async (t) => {
   const record = (await get(`${base}/ropa`)).json()
   const prospects = record.activities.find((a: { id: string }) => a.id === idOf('prospects'))
   const direct = (await get(`${base}/activities/${idOf('prospects')}/findings`)).json()

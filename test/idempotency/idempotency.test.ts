@@ -35,7 +35,11 @@ t.test('a replay answers the first result and writes nothing', async (t) => {
   t.not(again.headers['x-request-id'], first.headers['x-request-id'], 'the replay has its own request id')
   t.same(await namesInCatalogue('Replay me'), ['Replay me'], 'one entry')
   const audit = await app.inject({ url: `/v1/organisations/${org.id}/audit-events?entityId=${first.json().id}`, headers: writer })
-  t.same(audit.json().items.map((event: { action: string }) => event.action), ['create'], 'one audit event')
+  t.same(
+    audit.json().items.map((event: { action: string }) => event.action),
+    ['create'],
+    'one audit event'
+  )
   t.match(await storedKey(key), { status: 201, ttl: 24 * 3600 }, 'kept for 24 hours')
 })
 
@@ -49,7 +53,10 @@ t.test('the same key with another request answers 422 and writes nothing', async
     const res = await post(url, key, body)
     t.equal(res.statusCode, 422, what)
     t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
-    t.match(res.json(), { code: 'ROPA_UNPROCESSABLE', errors: [{ path: '/headers/idempotency-key', message: 'was used with a different method, URL or body' }] })
+    t.match(res.json(), {
+      code: 'ROPA_UNPROCESSABLE',
+      errors: [{ path: '/headers/idempotency-key', message: 'was used with a different method, URL or body' }]
+    })
   }
   t.same(await namesInCatalogue('Different'), [])
   t.same((await app.inject({ url: `/v1/organisations/${org.id}/recipients?q=Original`, headers: writer })).json().items, [])
@@ -83,12 +90,31 @@ t.test('concurrent duplicates: one write, every request answers its 201', async 
   const burst = `Burst ${randomUUID()}`
   for (const [url, body, headers, count] of [
     [categories, { name: burst }, writer, async () => (await namesInCatalogue(burst)).length],
-    [`/v1/organisations/${org.id}/activities`, { name: burst }, writer, async () => (await app.inject({ url: `/v1/organisations/${org.id}/activities?limit=200`, headers: writer })).json().items.filter((item: { name: string }) => item.name === burst).length],
-    ['/v1/organisations', { name: burst, country: 'SE' }, platform, async () => (await app.inject({ url: '/v1/organisations?limit=200', headers: platform })).json().items.filter((item: { name: string }) => item.name === burst).length]
+    [
+      `/v1/organisations/${org.id}/activities`,
+      { name: burst },
+      writer,
+      async () =>
+        (await app.inject({ url: `/v1/organisations/${org.id}/activities?limit=200`, headers: writer }))
+          .json()
+          .items.filter((item: { name: string }) => item.name === burst).length
+    ],
+    [
+      '/v1/organisations',
+      { name: burst, country: 'SE' },
+      platform,
+      async () =>
+        (await app.inject({ url: '/v1/organisations?limit=200', headers: platform })).json().items.filter((item: { name: string }) => item.name === burst)
+          .length
+    ]
   ] as const) {
     const key = randomUUID()
     const answers = await Promise.all(Array.from({ length: 10 }, () => post(url, key, body, headers)))
-    t.same(answers.map((res) => res.statusCode), Array(10).fill(201), `${url}: every request answers 201`)
+    t.same(
+      answers.map((res) => res.statusCode),
+      Array(10).fill(201),
+      `${url}: every request answers 201`
+    )
     t.equal(answers.filter((res) => res.headers['idempotent-replayed'] !== 'true').length, 1, `${url}: one did the write, the others replay it`)
     t.equal(new Set(answers.map((res) => res.body)).size, 1, `${url}: all with the same body (so the same id)`)
     t.equal(new Set(answers.map((res) => res.headers.location)).size, 1)
@@ -141,11 +167,16 @@ t.test('a malformed key answers 400 naming the header', async (t) => {
 })
 
 t.test('every POST documents the header and its 422 answer', async (t) => {
-  const spec = app.swagger() as unknown as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>> }
+  const spec = app.swagger() as unknown as {
+    paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>>
+  }
   const posts = Object.entries(spec.paths).flatMap(([path, operations]) => (operations.post ? [[path, operations.post] as const] : []))
   t.ok(posts.length >= 7)
   for (const [path, operation] of posts) {
-    t.ok(operation.parameters?.some((parameter) => parameter.in === 'header' && parameter.name === 'idempotency-key'), `${path} documents Idempotency-Key`)
+    t.ok(
+      operation.parameters?.some((parameter) => parameter.in === 'header' && parameter.name === 'idempotency-key'),
+      `${path} documents Idempotency-Key`
+    )
     t.ok(operation.responses['422'], `${path} documents 422`)
   }
 })

@@ -18,11 +18,17 @@ if (!process.env.DATABASE_URL) {
   await admin.connect()
   t.teardown(() => admin.end())
 
-  const org = await app.inject({ method: 'POST', url: '/v1/organisations', headers: await bearer({ scopes: ['ropa:platform'] }), payload: { name: 'Cut AS', country: 'NO' } })
+  const org = await app.inject({
+    method: 'POST',
+    url: '/v1/organisations',
+    headers: await bearer({ scopes: ['ropa:platform'] }),
+    payload: { name: 'Cut AS', country: 'NO' }
+  })
   const orgId: string = org.json().id
   const writer = await bearer({ sub: 'retrying-script', scopes: ['ropa:read', 'ropa:write'], orgs: [orgId] })
   const categories = `/v1/organisations/${orgId}/data-categories`
-  const create = (key: string, name: string) => app.inject({ method: 'POST', url: categories, headers: { ...writer, 'idempotency-key': key }, payload: { name } })
+  const create = (key: string, name: string) =>
+    app.inject({ method: 'POST', url: categories, headers: { ...writer, 'idempotency-key': key }, payload: { name } })
 
   const waitUntilReady = async () => {
     for (let i = 0; i < 100; i++) {
@@ -31,7 +37,8 @@ if (!process.env.DATABASE_URL) {
     }
     return false
   }
-  const storedRows = async (name: string) => (await admin.query<{ id: string }>('select id from data_categories where organisation_id = $1 and name = $2', [orgId, name])).rows
+  const storedRows = async (name: string) =>
+    (await admin.query<{ id: string }>('select id from data_categories where organisation_id = $1 and name = $2', [orgId, name])).rows
   const createEvents = async (id: string) =>
     (await admin.query<{ n: number }>(`select count(*)::int as n from audit_events where entity_id = $1 and action = 'create'`, [id])).rows[0]!.n
 
@@ -77,7 +84,11 @@ if (!process.env.DATABASE_URL) {
     t.equal(retry.statusCode, 201, 'no key is left claimed by the cut request')
     t.not(retry.headers['idempotent-replayed'], 'true', 'the retry did the write')
     const rows = await storedRows('Rolled back')
-    t.same(rows.map((row) => row.id), [retry.json().id], 'exactly one row, the one the retry answered')
+    t.same(
+      rows.map((row) => row.id),
+      [retry.json().id],
+      'exactly one row, the one the retry answered'
+    )
 
     const again = await create(key, 'Rolled back')
     t.equal(again.headers['idempotent-replayed'], 'true')

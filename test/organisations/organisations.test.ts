@@ -45,7 +45,16 @@ t.test('create: 201, Location, ETag, the stored values, defaults, one audit even
 
   const minimal = await app.inject({ method: 'POST', url: '/v1/organisations', headers: platform, payload: { name: 'Minimal Ltd', country: 'GB' } })
   t.equal(minimal.statusCode, 201)
-  t.match(minimal.json(), { name: 'Minimal Ltd', country: 'GB', registrationNumber: null, email: null, isPublicAuthority: false, employeeCount: null, dpo: null, representative: null })
+  t.match(minimal.json(), {
+    name: 'Minimal Ltd',
+    country: 'GB',
+    registrationNumber: null,
+    email: null,
+    isPublicAuthority: false,
+    employeeCount: null,
+    dpo: null,
+    representative: null
+  })
 
   const events = await auditOf(body.id)
   t.equal(events.length, 1)
@@ -59,18 +68,24 @@ t.test('invalid bodies are refused with every offending field named, and write n
     [{ country: 'NO' }, [{ path: '/body/name', message: /is required/ }]],
     [{ name: 'X', country: 'NO', colour: 'blue' }, [{ path: '/body/colour', message: /not a known property/ }]],
     [{ name: 'X', country: 'no' }, [{ path: '/body/country', message: /for 'no' use 'NO'/ }]],
-    [{ name: '', country: 'NO', employeeCount: -1, email: 'not-an-email', website: 'ftp://example.no' }, [
-      { path: '/body/email', message: /format "email"/ },
-      { path: '/body/employeeCount', message: /must be >= 0/ },
-      { path: '/body/name', message: /fewer than 1/ },
-      { path: '/body/website', message: /pattern/ }
-    ]],
+    [
+      { name: '', country: 'NO', employeeCount: -1, email: 'not-an-email', website: 'ftp://example.no' },
+      [
+        { path: '/body/email', message: /format "email"/ },
+        { path: '/body/employeeCount', message: /must be >= 0/ },
+        { path: '/body/name', message: /fewer than 1/ },
+        { path: '/body/website', message: /pattern/ }
+      ]
+    ],
     [{ name: 'X', country: 'NO', employeeCount: '42' }, [{ path: '/body/employeeCount', message: /must be integer/ }]],
     [{ name: 'X', country: 'NO', dpo: 'Kari' }, [{ path: '/body/dpo', message: /must be object/ }]],
-    [{ name: 'X', country: 'NO', dpo: { designated: 'yes', name: 'A', email: null, phone: null, address: null, extra: 1 } }, [
-      { path: '/body/dpo/designated', message: /boolean/ },
-      { path: '/body/dpo/extra', message: /not a known property/ }
-    ]]
+    [
+      { name: 'X', country: 'NO', dpo: { designated: 'yes', name: 'A', email: null, phone: null, address: null, extra: 1 } },
+      [
+        { path: '/body/dpo/designated', message: /boolean/ },
+        { path: '/body/dpo/extra', message: /not a known property/ }
+      ]
+    ]
   ]
   for (const [payload, expected] of cases) {
     const res = await app.inject({ method: 'POST', url: '/v1/organisations', headers: platform, payload })
@@ -95,7 +110,10 @@ t.test('list: only the organisations of the token, all for platform, pages with 
   const reader = await bearer({ scopes: ['ropa:read'], orgs: [created[0]!, created[2]!] })
   const mineOnly = await app.inject({ url: '/v1/organisations', headers: reader })
   t.equal(mineOnly.statusCode, 200)
-  t.same(mineOnly.json().items.map((o: { name: string }) => o.name), ['Charlie list test', 'Delta list test'])
+  t.same(
+    mineOnly.json().items.map((o: { name: string }) => o.name),
+    ['Charlie list test', 'Delta list test']
+  )
   t.equal(mineOnly.json().nextCursor, null)
 
   const none = await app.inject({ url: '/v1/organisations', headers: await bearer({ scopes: ['ropa:read'], orgs: [] }) })
@@ -105,7 +123,10 @@ t.test('list: only the organisations of the token, all for platform, pages with 
   let cursor: string | null = null
   let pages = 0
   do {
-    const res: Awaited<ReturnType<typeof app.inject>> = await app.inject({ url: `/v1/organisations?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: platform })
+    const res: Awaited<ReturnType<typeof app.inject>> = await app.inject({
+      url: `/v1/organisations?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      headers: platform
+    })
     t.equal(res.statusCode, 200)
     const page: { items: { name: string }[]; nextCursor: string | null } = res.json()
     t.ok(page.items.length <= 2)
@@ -117,7 +138,11 @@ t.test('list: only the organisations of the token, all for platform, pages with 
   const names = all.json().items.map((o: { name: string }) => o.name)
   t.same(seen, names, 'pages of 2 give exactly the full list, in order')
   t.equal(new Set(seen).size, seen.length, 'no organisation repeated')
-  t.same(names, [...names].sort((a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)), 'ordered by name')
+  t.same(
+    names,
+    [...names].sort((a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)),
+    'ordered by name'
+  )
   t.ok(pages >= 4)
 
   const badCursor = await app.inject({ url: '/v1/organisations?cursor=garbage', headers: platform })
@@ -133,11 +158,24 @@ t.test('patch: replaces the given fields, honours If-Match, audits each change o
   const admin = await bearer({ sub: 'org-admin', scopes: ['ropa:admin', 'ropa:read'], orgs: [created.id] })
   const url = `/v1/organisations/${created.id}`
 
-  const res = await app.inject({ method: 'PATCH', url, headers: { ...admin, 'if-match': '"1"' }, payload: { employeeCount: 300, dpo: null, representative: { name: 'EU Rep GmbH', email: 'rep@example.de', phone: null, address: 'Berlin' } } })
+  const res = await app.inject({
+    method: 'PATCH',
+    url,
+    headers: { ...admin, 'if-match': '"1"' },
+    payload: { employeeCount: 300, dpo: null, representative: { name: 'EU Rep GmbH', email: 'rep@example.de', phone: null, address: 'Berlin' } }
+  })
   t.equal(res.statusCode, 200)
   t.equal(res.headers.etag, '"2"')
   const updated = res.json()
-  t.match(updated, { ...fullProfile, employeeCount: 300, dpo: null, representative: { name: 'EU Rep GmbH', address: 'Berlin' }, version: 2, updatedBy: 'org-admin', createdBy: 'platform-admin' })
+  t.match(updated, {
+    ...fullProfile,
+    employeeCount: 300,
+    dpo: null,
+    representative: { name: 'EU Rep GmbH', address: 'Berlin' },
+    version: 2,
+    updatedBy: 'org-admin',
+    createdBy: 'platform-admin'
+  })
   t.same((await app.inject({ url, headers: admin })).json(), updated)
 
   const stale = await app.inject({ method: 'PATCH', url, headers: { ...admin, 'if-match': '"1"' }, payload: { name: 'Lost update' } })
@@ -148,7 +186,12 @@ t.test('patch: replaces the given fields, honours If-Match, audits each change o
 
   const listed = await app.inject({ method: 'PATCH', url, headers: { ...admin, 'if-match': '"7", "2"' }, payload: { name: 'Renamed AS' } })
   t.equal(listed.statusCode, 200, 'one of several tags matching is enough')
-  const star = await app.inject({ method: 'PATCH', url, headers: { ...admin, 'if-match': '*', 'content-type': 'application/merge-patch+json' }, payload: JSON.stringify({ isPublicAuthority: true }) })
+  const star = await app.inject({
+    method: 'PATCH',
+    url,
+    headers: { ...admin, 'if-match': '*', 'content-type': 'application/merge-patch+json' },
+    payload: JSON.stringify({ isPublicAuthority: true })
+  })
   t.equal(star.statusCode, 200)
   t.match(star.json(), { name: 'Renamed AS', isPublicAuthority: true, version: 4 })
   const unconditional = await app.inject({ method: 'PATCH', url, headers: admin, payload: { phone: null } })
@@ -164,8 +207,15 @@ t.test('patch: replaces the given fields, honours If-Match, audits each change o
   t.match(readOnly.json().errors, [{ path: '/body/version', message: 'is not a known property' }])
 
   const events = await auditOf(created.id)
-  t.same(events.map((e) => e.action), ['create', 'update', 'update', 'update', 'update'], 'one event per successful write, none for refused ones')
-  t.same(events.map((e) => e.actor), ['platform-admin', 'org-admin', 'org-admin', 'org-admin', 'org-admin'])
+  t.same(
+    events.map((e) => e.action),
+    ['create', 'update', 'update', 'update', 'update'],
+    'one event per successful write, none for refused ones'
+  )
+  t.same(
+    events.map((e) => e.actor),
+    ['platform-admin', 'org-admin', 'org-admin', 'org-admin', 'org-admin']
+  )
   t.match(events[1]!.snapshot, { employeeCount: 300, version: 2 })
   t.same(events.at(-1)!.snapshot, unconditional.json())
 })
@@ -180,9 +230,19 @@ t.test('delete: 204, then 404; If-Match honoured; the audit events stay', async 
   t.equal(gone.body, '')
   t.equal((await app.inject({ url, headers: await bearer({ scopes: ['ropa:read', 'ropa:platform'] }) })).statusCode, 404)
   t.equal((await app.inject({ method: 'DELETE', url, headers: platform })).statusCode, 404)
-  t.equal((await app.inject({ method: 'PATCH', url, headers: platform, payload: { name: 'Zombie' } })).statusCode, 403, 'PATCH needs ropa:admin, checked before existence')
+  t.equal(
+    (await app.inject({ method: 'PATCH', url, headers: platform, payload: { name: 'Zombie' } })).statusCode,
+    403,
+    'PATCH needs ropa:admin, checked before existence'
+  )
   const events = await auditOf(created.id)
-  t.same(events.map((e) => [e.action, e.request_id]), [['create', null], ['delete', 'delete-1']].map(([a, r]) => [a, r ?? events[0]!.request_id]))
+  t.same(
+    events.map((e) => [e.action, e.request_id]),
+    [
+      ['create', null],
+      ['delete', 'delete-1']
+    ].map(([a, r]) => [a, r ?? events[0]!.request_id])
+  )
   t.same(events[1]!.snapshot, created, 'a delete records the entity as it was before')
 })
 
@@ -211,6 +271,10 @@ t.test('parallel changes with the same If-Match: exactly one wins, the others ge
   const stored = (await app.inject({ url, headers: admin })).json()
   t.same(stored, winner, 'the stored document is the winner')
   const events = await auditOf(created.id)
-  t.same(events.map((e) => e.action), ['create', 'update'], 'and the audit trail holds exactly that one change')
+  t.same(
+    events.map((e) => e.action),
+    ['create', 'update'],
+    'and the audit trail holds exactly that one change'
+  )
   t.same(events[1]!.snapshot, winner)
 })

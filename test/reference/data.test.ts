@@ -48,8 +48,22 @@ t.test('codes are unique in each list', async (t) => {
 
 t.test('legal bases', async (t) => {
   t.same(codes(legalBases), [
-    '6.1.a', '6.1.b', '6.1.c', '6.1.d', '6.1.e', '6.1.f',
-    '9.2.a', '9.2.b', '9.2.c', '9.2.d', '9.2.e', '9.2.f', '9.2.g', '9.2.h', '9.2.i', '9.2.j'
+    '6.1.a',
+    '6.1.b',
+    '6.1.c',
+    '6.1.d',
+    '6.1.e',
+    '6.1.f',
+    '9.2.a',
+    '9.2.b',
+    '9.2.c',
+    '9.2.d',
+    '9.2.e',
+    '9.2.f',
+    '9.2.g',
+    '9.2.h',
+    '9.2.i',
+    '9.2.j'
   ])
   t.same(
     legalBases.filter((b) => b.requiresReference).map((b) => b.code),
@@ -79,10 +93,22 @@ t.test('special categories', async (t) => {
 t.test('transfer mechanisms', async (t) => {
   t.same(codes(transferMechanisms), [
     '45',
-    '46.2.a', '46.2.b', '46.2.c', '46.2.d', '46.2.e', '46.2.f',
-    '46.3.a', '46.3.b',
+    '46.2.a',
+    '46.2.b',
+    '46.2.c',
+    '46.2.d',
+    '46.2.e',
+    '46.2.f',
+    '46.3.a',
+    '46.3.b',
     '47',
-    '49.1.a', '49.1.b', '49.1.c', '49.1.d', '49.1.e', '49.1.f', '49.1.g',
+    '49.1.a',
+    '49.1.b',
+    '49.1.c',
+    '49.1.d',
+    '49.1.e',
+    '49.1.f',
+    '49.1.g',
     '49.1.sub2'
   ])
   const byCode = new Map(transferMechanisms.map((m) => [m.code, m]))
@@ -125,7 +151,35 @@ t.test('countries', async (t) => {
   t.notOk(countryByCode.has('XK'), 'no user-assigned codes')
   t.notOk(countryByCode.has('UK') || countryByCode.has('EL'), 'ISO codes, not EU protocol codes')
 
-  const eu27 = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE']
+  const eu27 = [
+    'AT',
+    'BE',
+    'BG',
+    'HR',
+    'CY',
+    'CZ',
+    'DK',
+    'EE',
+    'FI',
+    'FR',
+    'DE',
+    'GR',
+    'HU',
+    'IE',
+    'IT',
+    'LV',
+    'LT',
+    'LU',
+    'MT',
+    'NL',
+    'PL',
+    'PT',
+    'RO',
+    'SK',
+    'SI',
+    'ES',
+    'SE'
+  ]
   const euTerritories = ['AX', 'GF', 'GP', 'MQ', 'RE', 'YT', 'MF']
   const thirdCountryTerritories = ['GL', 'FO', 'AW', 'CW', 'SX', 'BQ', 'PF', 'NC', 'WF', 'PM', 'BL', 'SJ', 'GI']
   const eu = countries.filter((c) => c.eu).map((c) => c.code)
@@ -178,14 +232,50 @@ t.test('adequacy', async (t) => {
 
 t.test('security measure vocabulary', async (t) => {
   t.same(codes(securityMeasureVocabulary), [
-    'T.ENC_REST', 'T.ENC_TRANSIT', 'T.ENC_E2E', 'T.KEY_MGMT', 'T.PSEUDONYMISATION', 'T.ANONYMISATION',
-    'T.MINIMISATION_MASKING', 'T.ACCESS_CONTROL', 'T.MFA', 'T.PASSWORD_POLICY', 'T.SSO_IAM', 'T.PAM',
-    'T.LOGGING', 'T.MONITORING', 'T.NETWORK_SECURITY', 'T.ANTI_MALWARE', 'T.PATCH_MGMT', 'T.SECURE_DEV',
-    'T.ENDPOINT_MGMT', 'T.EMAIL_SECURITY', 'T.WEB_SECURITY', 'T.BACKUP', 'T.BACKUP_OFFSITE_IMMUTABLE',
-    'T.RESTORE_TEST', 'T.REDUNDANCY', 'T.SECURE_DELETION', 'T.DLP', 'T.PHYSICAL', 'T.PENTEST',
-    'O.SECURITY_POLICY', 'O.TRAINING', 'O.CONFIDENTIALITY', 'O.NEED_TO_KNOW', 'O.ACCESS_REVIEW',
-    'O.VENDOR_MGMT', 'O.INCIDENT_RESPONSE', 'O.BREACH_REGISTER', 'O.RETENTION_SCHEDULE',
-    'O.PRIVACY_BY_DESIGN', 'O.DPIA_PROCESS', 'O.AUDIT', 'O.CERTIFICATION', 'O.CODE_OF_CONDUCT', 'O.CLEAN_DESK'
+    'T.ENC_REST',
+    'T.ENC_TRANSIT',
+    'T.ENC_E2E',
+    'T.KEY_MGMT',
+    'T.PSEUDONYMISATION',
+    'T.ANONYMISATION',
+    'T.MINIMISATION_MASKING',
+    'T.ACCESS_CONTROL',
+    'T.MFA',
+    'T.PASSWORD_POLICY',
+    'T.SSO_IAM',
+    'T.PAM',
+    'T.LOGGING',
+    'T.MONITORING',
+    'T.NETWORK_SECURITY',
+    'T.ANTI_MALWARE',
+    'T.PATCH_MGMT',
+    'T.SECURE_DEV',
+    'T.ENDPOINT_MGMT',
+    'T.EMAIL_SECURITY',
+    'T.WEB_SECURITY',
+    'T.BACKUP',
+    'T.BACKUP_OFFSITE_IMMUTABLE',
+    'T.RESTORE_TEST',
+    'T.REDUNDANCY',
+    'T.SECURE_DELETION',
+    'T.DLP',
+    'T.PHYSICAL',
+    'T.PENTEST',
+    'O.SECURITY_POLICY',
+    'O.TRAINING',
+    'O.CONFIDENTIALITY',
+    'O.NEED_TO_KNOW',
+    'O.ACCESS_REVIEW',
+    'O.VENDOR_MGMT',
+    'O.INCIDENT_RESPONSE',
+    'O.BREACH_REGISTER',
+    'O.RETENTION_SCHEDULE',
+    'O.PRIVACY_BY_DESIGN',
+    'O.DPIA_PROCESS',
+    'O.AUDIT',
+    'O.CERTIFICATION',
+    'O.CODE_OF_CONDUCT',
+    'O.CLEAN_DESK'
   ])
   for (const m of securityMeasureVocabulary) {
     t.equal(m.type, m.code.startsWith('T.') ? 'technical' : 'organisational', `${m.code} type`)

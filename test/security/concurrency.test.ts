@@ -27,7 +27,12 @@ await app.listen({ port: 0, host: '127.0.0.1' })
 const address = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
 
 const viaInject: Send = async (method, url, payload, extraHeaders = {}) => {
-  const res = await app.inject({ method: method as 'GET', url, headers: { ...headers, ...extraHeaders }, ...(payload === undefined ? {} : { payload: payload as object }) })
+  const res = await app.inject({
+    method: method as 'GET',
+    url,
+    headers: { ...headers, ...extraHeaders },
+    ...(payload === undefined ? {} : { payload: payload as object })
+  })
   return { status: res.statusCode, headers: res.headers as Record<string, string | undefined>, body: res.body ? res.json() : {} }
 }
 
@@ -66,7 +71,8 @@ function expectProblem(t: Test, answer: Answer, status: number, code: string, wh
 }
 
 /** Counts answers by status, so one failed assertion says what all the racers got. */
-const tally = (answers: Answer[]) => answers.reduce<Record<number, number>>((counts, answer) => ({ ...counts, [answer.status]: (counts[answer.status] ?? 0) + 1 }), {})
+const tally = (answers: Answer[]) =>
+  answers.reduce<Record<number, number>>((counts, answer) => ({ ...counts, [answer.status]: (counts[answer.status] ?? 0) + 1 }), {})
 
 /**
  * Creates an entry at `collection`, then sends `racers` PATCHes of it at once, all with If-Match "1",
@@ -99,7 +105,11 @@ async function raceUpdates(t: Test, send: Send, collection: string, entityType: 
   t.same(stored.body, winner.answer.body, "the stored entry is exactly the winner's answer")
 
   const events = await auditEventsOf(send, `entityId=${id}`)
-  t.same(events.map((event) => event.action), ['update', 'create'], 'the audit trail holds one create and exactly one update')
+  t.same(
+    events.map((event) => event.action),
+    ['update', 'create'],
+    'the audit trail holds one create and exactly one update'
+  )
   const update = events.find((event) => event.action === 'update')
   t.match(update, { entityType, entityId: id, actor: 'racer', requestId: winner.answer.headers['x-request-id'] }, 'the update event is the winning request')
   t.same(update?.snapshot, stored.body, 'its snapshot agrees with the stored document')
@@ -135,7 +145,11 @@ async function raceCreates(t: Test, send: Send, racers: number) {
     [created.id],
     'the list holds exactly one entry of that name, the winner'
   )
-  t.same(items.find((item) => item.id === created.id), created, 'and it reads back as created')
+  t.same(
+    items.find((item) => item.id === created.id),
+    created,
+    'and it reads back as created'
+  )
 
   const creates = (await auditEventsOf(send, 'entityType=data_category')).filter(
     (event) => event.action === 'create' && String(event.snapshot.name).toLowerCase() === name.toLowerCase()
@@ -168,15 +182,25 @@ for (const [transport, send] of [
 async function raceUnconditionalUpdates(t: Test, send: Send, url: string, entityType: string, racers: number, extraHeaders: Record<string, string> = {}) {
   const before = await send('GET', url)
   const initial = (before.body as Json).version
-  const answers = await Promise.all(Array.from({ length: racers }, (_, i) => send('PATCH', url, { name: `${(before.body as Json).name.split(' #')[0]} #${i}` }, extraHeaders)))
+  const answers = await Promise.all(
+    Array.from({ length: racers }, (_, i) => send('PATCH', url, { name: `${(before.body as Json).name.split(' #')[0]} #${i}` }, extraHeaders))
+  )
   t.same(tally(answers), { 200: racers }, `all ${racers} PATCHes answer 200`)
-  t.same(answers.map((answer) => (answer.body as Json).version).sort((a, b) => a - b), Array.from({ length: racers }, (_, i) => initial + i + 1), 'each got a version of its own')
+  t.same(
+    answers.map((answer) => (answer.body as Json).version).sort((a, b) => a - b),
+    Array.from({ length: racers }, (_, i) => initial + i + 1),
+    'each got a version of its own'
+  )
   const stored = await send('GET', url)
   t.equal(stored.body.version, initial + racers, `the stored version is ${initial} + ${racers}`)
   const id = (stored.body as Json).id
   const updates = (await auditEventsOf(send, `entityId=${id}`)).filter((event) => event.action === 'update' && event.entityType === entityType)
   t.ok(updates.length >= racers, `the audit trail has an update event for each of the ${racers}`)
-  t.equal(updates.filter((event) => event.actor === 'racer' && answers.some((answer) => answer.headers['x-request-id'] === event.requestId)).length, racers, 'one per request')
+  t.equal(
+    updates.filter((event) => event.actor === 'racer' && answers.some((answer) => answer.headers['x-request-id'] === event.requestId)).length,
+    racers,
+    'one per request'
+  )
 }
 
 for (const [transport, send] of [

@@ -193,7 +193,7 @@ const UNICODE_EDGES = [
   'İstanbul ß ǅ ﬃ', // case mappings that change length
   '\uFFFF\uFFFE',
   '\u{10FFFF}',
-  '=cmd|\' /C calc\'!A0',
+  "=cmd|' /C calc'!A0",
   '+1+1',
   '-2+3',
   '@SUM(A1)',
@@ -225,10 +225,52 @@ const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('x'.repeat(100_000), '😀'.repeat(5_000), '\u0000'.repeat(1000)) }
 )
 
-const WRONG_TYPES: unknown[] = [null, true, false, 0, -1, 1.5, -0, 2 ** 31, 2 ** 53 + 1, 1e308, -1e308, '', 'x', '1', 'true', 'null', [], ['x'], [null], {}, { a: 1 }]
+const WRONG_TYPES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  -0,
+  2 ** 31,
+  2 ** 53 + 1,
+  1e308,
+  -1e308,
+  '',
+  'x',
+  '1',
+  'true',
+  'null',
+  [],
+  ['x'],
+  [null],
+  {},
+  { a: 1 }
+]
 const wrongType = fc.constantFrom(...WRONG_TYPES)
 
-const UNKNOWN_KEYS = ['__proto__', 'constructor', 'prototype', 'id', 'version', 'createdBy', 'updatedBy', 'createdAt', 'updatedAt', 'organisationId', 'organisation_id', 'seq', '', ' ', '\u0000', '$where', 'toString', 'hasOwnProperty', 'NAME']
+const UNKNOWN_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'id',
+  'version',
+  'createdBy',
+  'updatedBy',
+  'createdAt',
+  'updatedAt',
+  'organisationId',
+  'organisation_id',
+  'seq',
+  '',
+  ' ',
+  '\u0000',
+  '$where',
+  'toString',
+  'hasOwnProperty',
+  'NAME'
+]
 
 const BAD_IDS = [
   'not-a-uuid',
@@ -274,11 +316,61 @@ const BAD_INSTANTS = [
   'NaN'
 ]
 
-const BAD_DATES = ['0000-01-01', '9999-12-31', '2024-02-29', '2023-02-29', '2024-02-30', '10000-01-01', '-0001-01-01', '2024-1-1', '01.01.2024', '2024-01-01T00:00:00Z']
+const BAD_DATES = [
+  '0000-01-01',
+  '9999-12-31',
+  '2024-02-29',
+  '2023-02-29',
+  '2024-02-30',
+  '10000-01-01',
+  '-0001-01-01',
+  '2024-1-1',
+  '01.01.2024',
+  '2024-01-01T00:00:00Z'
+]
 
-const BAD_INTEGERS = ['-1', '0', '1.5', '1e3', '201', '999999999999999999999', 'NaN', 'Infinity', '-Infinity', '0x10', '', ' 1', '١', '1,2', 'true', '1_000', '00001', '-0']
+const BAD_INTEGERS = [
+  '-1',
+  '0',
+  '1.5',
+  '1e3',
+  '201',
+  '999999999999999999999',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '0x10',
+  '',
+  ' 1',
+  '١',
+  '1,2',
+  'true',
+  '1_000',
+  '00001',
+  '-0'
+]
 const BAD_BOOLEANS = ['yes', 'no', '1', '0', 'TRUE', 'False', '', 'null', 'on', 'true ']
-const BAD_IF_MATCH = ['*', '"1"', '"2"', 'W/"1"', '1', '""', '"abc"', '"1", "2"', ' "1" ', '"99999999999"', '"999999999"', '"-1"', '"0"', ', ,', '"1",', 'x'.repeat(8000), '"1"'.repeat(500), '*, "1"', '\t']
+const BAD_IF_MATCH = [
+  '*',
+  '"1"',
+  '"2"',
+  'W/"1"',
+  '1',
+  '""',
+  '"abc"',
+  '"1", "2"',
+  ' "1" ',
+  '"99999999999"',
+  '"999999999"',
+  '"-1"',
+  '"0"',
+  ', ,',
+  '"1",',
+  'x'.repeat(8000),
+  '"1"'.repeat(500),
+  '*, "1"',
+  '\t'
+]
 const BAD_IDEMPOTENCY_KEYS = ['', ' ', 'k', 'a'.repeat(300), 'a'.repeat(10_000), 'fuzz-replayed-key', 'fuzz-replayed-key', '\t', 'key with spaces', '"quoted"']
 const CONTENT_TYPES = [
   'application/json; charset=utf-8',
@@ -299,7 +391,17 @@ const CONTENT_TYPES = [
   '',
   'x'.repeat(2000)
 ]
-const ACCEPTS = ['application/xml', 'text/html', 'image/png', '*/*', 'application/json;q=0', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ';;;', 'x'.repeat(3000)]
+const ACCEPTS = [
+  'application/xml',
+  'text/html',
+  'image/png',
+  '*/*',
+  'application/json;q=0',
+  'text/csv',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ';;;',
+  'x'.repeat(3000)
+]
 
 /** Percent-encodes UTF-8; a lone surrogate becomes U+FFFD first, since encodeURIComponent throws on it. */
 const encode = (value: string) => encodeURIComponent((value as string & { toWellFormed(): string }).toWellFormed())
@@ -327,10 +429,7 @@ const isoDate = (date: Date) => date.toISOString().slice(0, 10)
 const instantArb = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2035-12-31T23:59:59Z'), noInvalidDate: true })
 
 const durationArb = fc
-  .record(
-    { Y: fc.nat(99), M: fc.nat(11), W: fc.nat(52), D: fc.nat(400), H: fc.nat(23), m: fc.nat(59), S: fc.nat(59) },
-    { requiredKeys: [] }
-  )
+  .record({ Y: fc.nat(99), M: fc.nat(11), W: fc.nat(52), D: fc.nat(400), H: fc.nat(23), m: fc.nat(59), S: fc.nat(59) }, { requiredKeys: [] })
   .map(({ Y, M, W, D, H, m, S }) => {
     const date = `${Y !== undefined ? `${Y}Y` : ''}${M !== undefined ? `${M}M` : ''}${W !== undefined ? `${W}W` : ''}${D !== undefined ? `${D}D` : ''}`
     const time = `${H !== undefined ? `${H}H` : ''}${m !== undefined ? `${m}M` : ''}${S !== undefined ? `${S}S` : ''}`
@@ -354,9 +453,13 @@ function stringArb(schema: Schema, name: string | undefined, vocabulary: Vocabul
     case 'uri':
       return fc.oneof(fc.constantFrom('https://example.com/', 'http://example.org/a?b=c'), fc.webUrl()).filter(fits)
   }
-  if (schema.pattern === '^[A-Z]{2}$') return fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...vocabulary.countries) }, { weight: 1, arbitrary: fc.stringMatching(/^[A-Z]{2}$/) })
+  if (schema.pattern === '^[A-Z]{2}$')
+    return fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...vocabulary.countries) }, { weight: 1, arbitrary: fc.stringMatching(/^[A-Z]{2}$/) })
   if (schema.pattern?.startsWith('^[TO]\\.') && vocabulary.securityMeasureCodes.length > 0) {
-    return fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...vocabulary.securityMeasureCodes) }, { weight: 1, arbitrary: fc.stringMatching(new RegExp(schema.pattern)) })
+    return fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom(...vocabulary.securityMeasureCodes) },
+      { weight: 1, arbitrary: fc.stringMatching(new RegExp(schema.pattern)) }
+    )
   }
   if (schema.pattern?.startsWith('^P')) return durationArb.filter(fits)
   if (schema.pattern) {
@@ -367,10 +470,12 @@ function stringArb(schema: Schema, name: string | undefined, vocabulary: Vocabul
     }
   }
   const upper = Math.min(max, min + 40)
-  return fc.oneof(
-    { weight: 4, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: Math.max(min, 1), maxLength: Math.max(upper, 1) }) },
-    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: Math.max(min, 1), maxLength: Math.max(upper, 1) }) }
-  ).filter(fits)
+  return fc
+    .oneof(
+      { weight: 4, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: Math.max(min, 1), maxLength: Math.max(upper, 1) }) },
+      { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: Math.max(min, 1), maxLength: Math.max(upper, 1) }) }
+    )
+    .filter(fits)
 }
 
 function validArb(schema: Schema, vocabulary: Vocabulary = defaultVocabulary, name?: string): fc.Arbitrary<unknown> {
@@ -395,14 +500,15 @@ function validArb(schema: Schema, vocabulary: Vocabulary = defaultVocabulary, na
       const items = validArb(schema.items ?? {}, vocabulary, name)
       const minLength = schema.minItems ?? 0
       const maxLength = Math.min(schema.maxItems ?? 4, minLength + 3)
-      return schema.uniqueItems ? fc.uniqueArray(items, { minLength, maxLength, selector: (value) => JSON.stringify(value) }) : fc.array(items, { minLength, maxLength })
+      return schema.uniqueItems
+        ? fc.uniqueArray(items, { minLength, maxLength, selector: (value) => JSON.stringify(value) })
+        : fc.array(items, { minLength, maxLength })
     }
     case 'object': {
       const properties = schema.properties ?? {}
-      const record = fc.record(
-        Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, validArb(property, vocabulary, key)])),
-        { requiredKeys: (schema.required ?? []).filter((key) => key in properties) }
-      )
+      const record = fc.record(Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, validArb(property, vocabulary, key)])), {
+        requiredKeys: (schema.required ?? []).filter((key) => key in properties)
+      })
       const minProperties = schema.minProperties ?? 0
       return minProperties > 0 ? record.filter((value) => Object.keys(value).length >= minProperties) : record
     }
@@ -427,8 +533,13 @@ interface Node {
 function branchFor(schema: Schema, value: unknown): Schema {
   const branches = schema.anyOf ?? schema.oneOf
   if (branches) {
-    const kind = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value
-    return branches.find((branch) => typesOf(branch).includes(kind) || (kind === 'integer' && typesOf(branch).includes('number'))) ?? branches.find((branch) => branch.enum) ?? schema
+    const kind =
+      value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value
+    return (
+      branches.find((branch) => typesOf(branch).includes(kind) || (kind === 'integer' && typesOf(branch).includes('number'))) ??
+      branches.find((branch) => branch.enum) ??
+      schema
+    )
   }
   return schema
 }
@@ -463,7 +574,20 @@ function setAt(root: unknown, path: PathSegment[], replacement: unknown): unknow
   return copy
 }
 
-type MutationKind = 'none' | 'foreignId' | 'wrongType' | 'dropRequired' | 'unknownKey' | 'overMaxLength' | 'hugeString' | 'overMaxItems' | 'unicode' | 'enumMiss' | 'badFormat' | 'optionalWrongType' | 'outOfRange'
+type MutationKind =
+  | 'none'
+  | 'foreignId'
+  | 'wrongType'
+  | 'dropRequired'
+  | 'unknownKey'
+  | 'overMaxLength'
+  | 'hugeString'
+  | 'overMaxItems'
+  | 'unicode'
+  | 'enumMiss'
+  | 'badFormat'
+  | 'optionalWrongType'
+  | 'outOfRange'
 
 interface Mutation {
   kind: MutationKind
@@ -473,7 +597,25 @@ interface Mutation {
 }
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.record({
-  kind: fc.constantFrom<MutationKind>('none', 'foreignId', 'foreignId', 'wrongType', 'wrongType', 'dropRequired', 'unknownKey', 'unknownKey', 'overMaxLength', 'hugeString', 'overMaxItems', 'unicode', 'unicode', 'enumMiss', 'badFormat', 'optionalWrongType', 'outOfRange'),
+  kind: fc.constantFrom<MutationKind>(
+    'none',
+    'foreignId',
+    'foreignId',
+    'wrongType',
+    'wrongType',
+    'dropRequired',
+    'unknownKey',
+    'unknownKey',
+    'overMaxLength',
+    'hugeString',
+    'overMaxItems',
+    'unicode',
+    'unicode',
+    'enumMiss',
+    'badFormat',
+    'optionalWrongType',
+    'outOfRange'
+  ),
   pick: fc.nat(),
   hostile: fc.oneof(wrongType, hostileString),
   key: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...UNKNOWN_KEYS) }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) })
@@ -500,7 +642,9 @@ function mutate(value: unknown, schema: Schema, mutation: Mutation): unknown {
       return setAt(value, node.path, mutation.hostile)
     }
     case 'dropRequired': {
-      const node = choose(nodes.filter((candidate) => isObject(candidate) && (candidate.schema.required ?? []).some((key) => key in (candidate.value as object))))
+      const node = choose(
+        nodes.filter((candidate) => isObject(candidate) && (candidate.schema.required ?? []).some((key) => key in (candidate.value as object)))
+      )
       if (!node) return value
       const required = (node.schema.required ?? []).filter((key) => key in (node.value as object))
       return setAt(value, [...node.path, required[mutation.pick % required.length]!], undefined)
@@ -532,7 +676,11 @@ function mutate(value: unknown, schema: Schema, mutation: Mutation): unknown {
       const items = node.value as unknown[]
       const length = node.schema.maxItems !== undefined && mutation.pick % 2 === 0 ? node.schema.maxItems + 1 : 10_000
       const filler = items[0] ?? (node.schema.items?.format === 'uuid' ? randomUUIDFrom(mutation.pick) : 'x')
-      return setAt(value, node.path, Array.from({ length }, (_, index) => (typeof filler === 'string' && node.schema.uniqueItems ? `${filler}${index}` : filler)))
+      return setAt(
+        value,
+        node.path,
+        Array.from({ length }, (_, index) => (typeof filler === 'string' && node.schema.uniqueItems ? `${filler}${index}` : filler))
+      )
     }
     case 'unicode': {
       const node = choose(nodes.filter(isString))
@@ -547,10 +695,19 @@ function mutate(value: unknown, schema: Schema, mutation: Mutation): unknown {
       return setAt(value, node.path, variants[mutation.pick % variants.length])
     }
     case 'badFormat': {
-      const node = choose(nodes.filter((candidate) => candidate.schema.format !== undefined || candidate.schema.pattern !== undefined || candidate.value instanceof IdRef))
+      const node = choose(
+        nodes.filter((candidate) => candidate.schema.format !== undefined || candidate.schema.pattern !== undefined || candidate.value instanceof IdRef)
+      )
       if (!node) return value
       const format = node.schema.format
-      const pool = format === 'date-time' ? BAD_INSTANTS : format === 'date' ? BAD_DATES : format === 'uuid' ? BAD_IDS : ['no', 'us', 'P', 'PT', 'P1Y2', 'mailto:x', 'javascript:alert(1)', 'a@', '@b', 'http://', 'XX', 'ZZ']
+      const pool =
+        format === 'date-time'
+          ? BAD_INSTANTS
+          : format === 'date'
+            ? BAD_DATES
+            : format === 'uuid'
+              ? BAD_IDS
+              : ['no', 'us', 'P', 'PT', 'P1Y2', 'mailto:x', 'javascript:alert(1)', 'a@', '@b', 'http://', 'XX', 'ZZ']
       return setAt(value, node.path, pool[mutation.pick % pool.length])
     }
     case 'outOfRange': {
@@ -568,10 +725,7 @@ const randomUUIDFrom = (seed: number) => `00000000-0000-4000-8000-${String(seed 
 // Generated requests
 // ---------------------------------------------------------------------------------------------
 
-type Body =
-  | { kind: 'none' }
-  | { kind: 'json'; value: unknown; contentType: string | null }
-  | { kind: 'raw'; payload: string; contentType: string | null }
+type Body = { kind: 'none' } | { kind: 'json'; value: unknown; contentType: string | null } | { kind: 'raw'; payload: string; contentType: string | null }
 
 type Auth = 'valid' | 'none' | 'readOnly' | 'garbage'
 
@@ -635,7 +789,11 @@ function hostileQueryValue(parameter: Parameter, cursors: string[]): fc.Arbitrar
   if (types.includes('integer') || types.includes('number')) specific.push(fc.constantFrom(...BAD_INTEGERS), fc.double().map(String), fc.bigInt().map(String))
   if (types.includes('boolean')) specific.push(fc.constantFrom(...BAD_BOOLEANS))
   if (schema.enum) specific.push(fc.constantFrom(...schema.enum.map((value) => String(value).toUpperCase()), 'unknown', '', 'any,none'))
-  if (schema.format === 'date-time') specific.push(fc.constantFrom(...BAD_INSTANTS), fc.date({ noInvalidDate: true }).map((date) => date.toISOString()))
+  if (schema.format === 'date-time')
+    specific.push(
+      fc.constantFrom(...BAD_INSTANTS),
+      fc.date({ noInvalidDate: true }).map((date) => date.toISOString())
+    )
   if (schema.format === 'uuid') specific.push(fc.constantFrom(...BAD_IDS), wrongIdArb(targetOf(parameter.name)))
   if (parameter.name === 'cursor') specific.push(cursorArb(cursors), cursorArb(cursors))
   if (schema.maxLength !== undefined) specific.push(fc.constant('q'.repeat(schema.maxLength + 1)))
@@ -645,13 +803,30 @@ function hostileQueryValue(parameter: Parameter, cursors: string[]): fc.Arbitrar
 /** Cursors: random base64url, base64url of JSON of the wrong shape, issued cursors with a changed value. */
 function cursorArb(issued: string[]): fc.Arbitrary<string> {
   const b64 = (value: string) => Buffer.from(value).toString('base64url')
-  const hostileField = fc.oneof(wrongType, hostileString, fc.constantFrom(-1, 0, 2 ** 31, 2 ** 63, 1e20, 1e308, 0.5, 'not-a-uuid', '00000000-0000-4000-8000-000000000000'))
+  const hostileField = fc.oneof(
+    wrongType,
+    hostileString,
+    fc.constantFrom(-1, 0, 2 ** 31, 2 ** 63, 1e20, 1e308, 0.5, 'not-a-uuid', '00000000-0000-4000-8000-000000000000')
+  )
   const shapes = fc.oneof(
     fc.jsonValue({ maxDepth: 2 }).map((value) => b64(JSON.stringify(value) ?? 'null')),
-    fc.record({ name: fc.oneof(hostileString, wrongType), id: fc.oneof(fc.uuid(), wrongType, fc.constantFrom(...BAD_IDS)) }, { requiredKeys: [] }).map((value) => b64(JSON.stringify(value))),
+    fc
+      .record({ name: fc.oneof(hostileString, wrongType), id: fc.oneof(fc.uuid(), wrongType, fc.constantFrom(...BAD_IDS)) }, { requiredKeys: [] })
+      .map((value) => b64(JSON.stringify(value))),
     fc.record({ seq: hostileField }).map((value) => b64(JSON.stringify(value))),
     fc.record({ name: fc.string(), id: fc.uuid(), index: hostileField }).map((value) => b64(JSON.stringify(value))),
-    fc.constantFrom(b64('{"name":"a","id":"00000000-0000-0000-0000-000000000000","__proto__":{"x":1}}'), b64('{'), b64(''), b64('[]'.repeat(100)), b64('{"seq":1}x'), '=', '====', 'a', '!!!!', '%00'),
+    fc.constantFrom(
+      b64('{"name":"a","id":"00000000-0000-0000-0000-000000000000","__proto__":{"x":1}}'),
+      b64('{'),
+      b64(''),
+      b64('[]'.repeat(100)),
+      b64('{"seq":1}x'),
+      '=',
+      '====',
+      'a',
+      '!!!!',
+      '%00'
+    ),
     fc.base64String({ maxLength: 80 }),
     fc.string({ unit: 'binary-ascii', maxLength: 40 })
   )
@@ -662,7 +837,13 @@ function cursorArb(issued: string[]): fc.Arbitrary<string> {
     position[keys[pick % keys.length]!] = replacement
     return b64(JSON.stringify(position))
   })
-  return fc.oneof(fc.constantFrom(...issued), tampered, tampered, shapes, fc.constantFrom(...issued).map((cursor) => cursor.slice(0, -2)))
+  return fc.oneof(
+    fc.constantFrom(...issued),
+    tampered,
+    tampered,
+    shapes,
+    fc.constantFrom(...issued).map((cursor) => cursor.slice(0, -2))
+  )
 }
 
 type Query = Array<[string, string | IdRef]>
@@ -679,7 +860,11 @@ const validQueryValue = (parameter: Parameter, cursor?: string): fc.Arbitrary<st
 function validQueryArb(operation: Operation, cursor?: string): fc.Arbitrary<Query> {
   const parameters = queryParameters(operation).filter((parameter) => parameter.name !== 'cursor' || cursor !== undefined)
   return fc
-    .tuple(...parameters.map((parameter) => (parameter.required ? validQueryValue(parameter, cursor) : fc.option(validQueryValue(parameter, cursor), { freq: 2, nil: undefined }))))
+    .tuple(
+      ...parameters.map((parameter) =>
+        parameter.required ? validQueryValue(parameter, cursor) : fc.option(validQueryValue(parameter, cursor), { freq: 2, nil: undefined })
+      )
+    )
     .map((values) => values.flatMap((value, index): Query => (value === undefined ? [] : [[parameters[index]!.name, value]])))
 }
 
@@ -687,21 +872,57 @@ function validQueryArb(operation: Operation, cursor?: string): fc.Arbitrary<Quer
 function hostileQueryArb(operation: Operation, cursors: string[], cursor?: string): fc.Arbitrary<Query> {
   const parameters = queryParameters(operation)
   const unknown = fc.array(
-    fc.tuple(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'foo', 'LIMIT', 'orgId', 'limit[]', 'filter[name]', 'a.b', ''), fc.string({ maxLength: 8 })), fc.oneof(fc.string({ maxLength: 10 }), hostileString)),
+    fc.tuple(
+      fc.oneof(fc.constantFrom('__proto__', 'constructor', 'foo', 'LIMIT', 'orgId', 'limit[]', 'filter[name]', 'a.b', ''), fc.string({ maxLength: 8 })),
+      fc.oneof(fc.string({ maxLength: 10 }), hostileString)
+    ),
     { minLength: 1, maxLength: 2 }
   )
   const changes: fc.Arbitrary<(query: Query) => Query>[] = [unknown.map((extra) => (query: Query) => [...query, ...extra])]
   if (parameters.length > 0) {
-    const replaced = fc.oneof(...parameters.map((parameter) => hostileQueryValue(parameter, parameter.name === 'cursor' ? cursors : []).map((value) => ({ name: parameter.name, value }))))
-    changes.push(replaced.map(({ name, value }) => (query: Query) => [...query.filter(([key]) => key !== name), [name, value]]))
-    changes.push(replaced.map(({ name, value }) => (query: Query) => [...query.filter(([key]) => key !== name), [name, value]]))
-    const duplicated = fc.oneof(...parameters.map((parameter) => fc.array(fc.oneof(validQueryValue(parameter), hostileQueryValue(parameter, [])), { minLength: 2, maxLength: 3 }).map((values) => ({ name: parameter.name, values }))))
-    changes.push(duplicated.map(({ name, values }) => (query: Query) => [...query.filter(([key]) => key !== name), ...values.map((value): [string, string | IdRef] => [name, value])]))
+    const replaced = fc.oneof(
+      ...parameters.map((parameter) =>
+        hostileQueryValue(parameter, parameter.name === 'cursor' ? cursors : []).map((value) => ({ name: parameter.name, value }))
+      )
+    )
+    changes.push(
+      replaced.map(({ name, value }) => (query: Query) => [...query.filter(([key]) => key !== name), [name, value]])
+    )
+    changes.push(
+      replaced.map(({ name, value }) => (query: Query) => [...query.filter(([key]) => key !== name), [name, value]])
+    )
+    const duplicated = fc.oneof(
+      ...parameters.map((parameter) =>
+        fc
+          .array(fc.oneof(validQueryValue(parameter), hostileQueryValue(parameter, [])), { minLength: 2, maxLength: 3 })
+          .map((values) => ({ name: parameter.name, values }))
+      )
+    )
+    changes.push(
+      duplicated.map(({ name, values }) => (query: Query) => [
+        ...query.filter(([key]) => key !== name),
+        ...values.map((value): [string, string | IdRef] => [name, value])
+      ])
+    )
   }
   return fc.tuple(validQueryArb(operation, cursor), fc.oneof(...changes)).map(([query, change]) => change(query))
 }
 
-const RAW_QUERIES = ['limit=%', 'q=%E0%A4%A', '%FF=1', 'limit=1&&&', '&', '=', '==', 'a=%00', '?', 'limit=1#frag', `cursor=${'%41'.repeat(600)}`, 'limit=1;limit=2', 'limit=+1']
+const RAW_QUERIES = [
+  'limit=%',
+  'q=%E0%A4%A',
+  '%FF=1',
+  'limit=1&&&',
+  '&',
+  '=',
+  '==',
+  'a=%00',
+  '?',
+  'limit=1#frag',
+  `cursor=${'%41'.repeat(600)}`,
+  'limit=1;limit=2',
+  'limit=+1'
+]
 
 type Headers = Record<string, string | IdRef>
 const headerNames = (operation: Operation) => operation.params.filter((candidate) => candidate.in === 'header').map((parameter) => parameter.name.toLowerCase())
@@ -710,7 +931,11 @@ const headerNames = (operation: Operation) => operation.params.filter((candidate
 function validHeadersArb(operation: Operation): fc.Arbitrary<Headers> {
   const parts = headerNames(operation).map((name): fc.Arbitrary<Headers> => {
     if (name === 'if-match') return fc.oneof(fc.constant({}), fc.constant({}), fc.constantFrom({ [name]: '*' }, { [name]: '"1"' }))
-    if (name === 'idempotency-key') return fc.oneof(fc.constant({}), fc.uuid().map((key) => ({ [name]: key })))
+    if (name === 'idempotency-key')
+      return fc.oneof(
+        fc.constant({}),
+        fc.uuid().map((key) => ({ [name]: key }))
+      )
     return fc.constant({})
   })
   return fc.tuple(...parts).map((records) => Object.assign({}, ...records) as Headers)
@@ -723,11 +948,14 @@ function hostileHeadersArb(operation: Operation): fc.Arbitrary<Headers> {
   const parts: fc.Arbitrary<Headers>[] = []
   for (const name of headerNames(operation)) {
     if (name === 'if-match') parts.push(header(name, fc.constantFrom(...BAD_IF_MATCH), 4))
-    else if (name === 'idempotency-key') parts.push(header(name, fc.oneof({ weight: 1, arbitrary: fc.uuid() }, { weight: 3, arbitrary: fc.constantFrom(...BAD_IDEMPOTENCY_KEYS) }), 4))
+    else if (name === 'idempotency-key')
+      parts.push(header(name, fc.oneof({ weight: 1, arbitrary: fc.uuid() }, { weight: 3, arbitrary: fc.constantFrom(...BAD_IDEMPOTENCY_KEYS) }), 4))
     else parts.push(header(name, fc.string({ unit: 'grapheme-ascii', maxLength: 30 }), 4))
   }
   parts.push(header('accept', fc.constantFrom(...ACCEPTS)))
-  parts.push(header('x-request-id', fc.oneof(fc.constantFrom('x'.repeat(129), 'a b', '../x', 'req-1', ''), fc.string({ unit: 'grapheme-ascii', maxLength: 20 }))))
+  parts.push(
+    header('x-request-id', fc.oneof(fc.constantFrom('x'.repeat(129), 'a b', '../x', 'req-1', ''), fc.string({ unit: 'grapheme-ascii', maxLength: 20 })))
+  )
   return fc.tuple(...parts).map((records) => Object.assign({}, ...records) as Headers)
 }
 
@@ -758,7 +986,9 @@ const RAW_BODIES = [
 ]
 
 const hostileDocument: fc.Arbitrary<Body> = fc.oneof(
-  fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(null, [], [{}], 0, 'x', true, [[[]]])).map((value): Body => ({ kind: 'json', value, contentType: 'application/json' })),
+  fc
+    .oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(null, [], [{}], 0, 'x', true, [[[]]]))
+    .map((value): Body => ({ kind: 'json', value, contentType: 'application/json' })),
   fc.constantFrom(...RAW_BODIES).map((payload): Body => ({ kind: 'raw', payload, contentType: 'application/json' }))
 )
 
@@ -771,13 +1001,21 @@ function validBodyArb(operation: Operation, vocabulary: Vocabulary): fc.Arbitrar
 function hostileBodyArb(operation: Operation, vocabulary: Vocabulary): fc.Arbitrary<Body> {
   const otherType = fc.constantFrom(...CONTENT_TYPES)
   if (!operation.body) {
-    return fc.oneof(hostileDocument, otherType.map((contentType): Body => ({ kind: 'raw', payload: '{"x":1}', contentType })))
+    return fc.oneof(
+      hostileDocument,
+      otherType.map((contentType): Body => ({ kind: 'raw', payload: '{"x":1}', contentType }))
+    )
   }
   const schema = operation.body
   const mutated = fc.tuple(validArb(schema, vocabulary), mutationArb).map(([value, mutation]) => mutate(value, schema, mutation))
   return fc.oneof(
     { weight: 12, arbitrary: mutated.map((value): Body => ({ kind: 'json', value, contentType: 'application/json' })) },
-    { weight: 2, arbitrary: fc.tuple(validArb(schema, vocabulary), fc.option(otherType, { freq: 6, nil: null })).map(([value, contentType]): Body => ({ kind: 'json', value, contentType })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(validArb(schema, vocabulary), fc.option(otherType, { freq: 6, nil: null }))
+        .map(([value, contentType]): Body => ({ kind: 'json', value, contentType }))
+    },
     { weight: 3, arbitrary: hostileDocument },
     { weight: 1, arbitrary: fc.constant<Body>({ kind: 'none' }) }
   )
@@ -786,11 +1024,27 @@ function hostileBodyArb(operation: Operation, vocabulary: Vocabulary): fc.Arbitr
 /** What a case attacks; the other parts of the request are valid, so the attack reaches deep. */
 type Focus = 'none' | 'path' | 'query' | 'headers' | 'body' | 'auth' | 'everything'
 
-function requestArb(operation: Operation, vocabulary: Vocabulary, codes: Map<string, string[]>, cursors: string[], cursor?: string): fc.Arbitrary<GeneratedRequest> {
+function requestArb(
+  operation: Operation,
+  vocabulary: Vocabulary,
+  codes: Map<string, string[]>,
+  cursors: string[],
+  cursor?: string
+): fc.Arbitrary<GeneratedRequest> {
   const pathParameters = operation.params.filter((parameter) => parameter.in === 'path')
   const pathArb = (hostile: boolean) =>
     fc
-      .tuple(...pathParameters.map((parameter) => (hostile ? fc.oneof(validPathParamArb(operation, parameter, codes), hostilePathParamArb(operation, parameter, codes), hostilePathParamArb(operation, parameter, codes)) : validPathParamArb(operation, parameter, codes))))
+      .tuple(
+        ...pathParameters.map((parameter) =>
+          hostile
+            ? fc.oneof(
+                validPathParamArb(operation, parameter, codes),
+                hostilePathParamArb(operation, parameter, codes),
+                hostilePathParamArb(operation, parameter, codes)
+              )
+            : validPathParamArb(operation, parameter, codes)
+        )
+      )
       .map((values) => Object.fromEntries(values.map((value, index) => [pathParameters[index]!.name, value])))
   const weights: [Focus, number][] = [
     ['none', 2],
@@ -802,8 +1056,18 @@ function requestArb(operation: Operation, vocabulary: Vocabulary, codes: Map<str
     ['everything', 2]
   ]
   // Built once per focus (not in a chain), so fast-check does not rebuild the schema arbitraries per case.
-  const valid = { path: pathArb(false), query: validQueryArb(operation, cursor), headers: validHeadersArb(operation), body: validBodyArb(operation, vocabulary) }
-  const hostile = { path: pathArb(true), query: hostileQueryArb(operation, cursors, cursor), headers: hostileHeadersArb(operation), body: hostileBodyArb(operation, vocabulary) }
+  const valid = {
+    path: pathArb(false),
+    query: validQueryArb(operation, cursor),
+    headers: validHeadersArb(operation),
+    body: validBodyArb(operation, vocabulary)
+  }
+  const hostile = {
+    path: pathArb(true),
+    query: hostileQueryArb(operation, cursors, cursor),
+    headers: hostileHeadersArb(operation),
+    body: hostileBodyArb(operation, vocabulary)
+  }
   const forFocus = (focus: Focus): fc.Arbitrary<GeneratedRequest> => {
     const attacked = (part: Focus) => focus === part || focus === 'everything'
     return fc.record({
@@ -851,32 +1115,43 @@ interface Exchange {
   replayed?: boolean
 }
 
-const mediaType = (header: unknown) => String(header ?? '').split(';')[0]!.trim().toLowerCase()
+const mediaType = (header: unknown) =>
+  String(header ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase()
 
 /** A superficial check of a value against a response schema: types, required properties, enums, items. */
 function shapeErrors(schema: Schema | undefined, value: unknown, path = '', components: Record<string, Schema> = {}, depth = 0): string[] {
   if (!schema || depth > 12) return []
   if (schema.$ref) return shapeErrors(components[schema.$ref.replace(/^#\/components\/schemas\//, '').replace(/#$/, '')], value, path, components, depth + 1)
   const branches = schema.anyOf ?? schema.oneOf
-  if (branches) return branches.some((branch) => shapeErrors(branch, value, path, components, depth + 1).length === 0) ? [] : [`${path || '/'} matches no branch`]
+  if (branches)
+    return branches.some((branch) => shapeErrors(branch, value, path, components, depth + 1).length === 0) ? [] : [`${path || '/'} matches no branch`]
   if (schema.enum && !schema.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))) return [`${path || '/'} is not one of the enum`]
   const types = typesOf(schema)
   if (types.length > 0) {
     const ok = types.some((type) =>
-      type === 'null' ? value === null
-        : type === 'array' ? Array.isArray(value)
-          : type === 'object' ? value !== null && typeof value === 'object' && !Array.isArray(value)
-            : type === 'integer' ? Number.isInteger(value)
+      type === 'null'
+        ? value === null
+        : type === 'array'
+          ? Array.isArray(value)
+          : type === 'object'
+            ? value !== null && typeof value === 'object' && !Array.isArray(value)
+            : type === 'integer'
+              ? Number.isInteger(value)
               : typeof value === type
     )
     if (!ok) return [`${path || '/'} is not ${types.join('|')}: ${JSON.stringify(value)?.slice(0, 80)}`]
   }
   const errors: string[] = []
-  if (Array.isArray(value) && schema.items) value.slice(0, 50).forEach((item, index) => errors.push(...shapeErrors(schema.items, item, `${path}/${index}`, components, depth + 1)))
+  if (Array.isArray(value) && schema.items)
+    value.slice(0, 50).forEach((item, index) => errors.push(...shapeErrors(schema.items, item, `${path}/${index}`, components, depth + 1)))
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const record = value as Record<string, unknown>
     for (const key of schema.required ?? []) if (!(key in record)) errors.push(`${path}/${key} is missing`)
-    for (const [key, property] of Object.entries(schema.properties ?? {})) if (key in record) errors.push(...shapeErrors(property, record[key], `${path}/${key}`, components, depth + 1))
+    for (const [key, property] of Object.entries(schema.properties ?? {}))
+      if (key in record) errors.push(...shapeErrors(property, record[key], `${path}/${key}`, components, depth + 1))
   }
   return errors
 }
@@ -886,9 +1161,11 @@ function checkExchange(exchange: Exchange, components: Record<string, Schema> = 
   const { operation, status, headers, body } = exchange
   const violations: string[] = []
   if (status >= 500) violations.push(`answered ${status}, a server error`)
-  if (!operation.statuses.has(status) && !ALLOWED_EVERYWHERE.has(status)) violations.push(`answered ${status}, which ${operation.id} does not document (documented: ${[...operation.statuses].join(', ')})`)
+  if (!operation.statuses.has(status) && !ALLOWED_EVERYWHERE.has(status))
+    violations.push(`answered ${status}, which ${operation.id} does not document (documented: ${[...operation.statuses].join(', ')})`)
   if (status < 200 || status >= 300) {
-    if (headers['content-type'] !== PROBLEM_CONTENT_TYPE) violations.push(`error answer has content-type ${JSON.stringify(headers['content-type'])}, not ${PROBLEM_CONTENT_TYPE}`)
+    if (headers['content-type'] !== PROBLEM_CONTENT_TYPE)
+      violations.push(`error answer has content-type ${JSON.stringify(headers['content-type'])}, not ${PROBLEM_CONTENT_TYPE}`)
     let problem: Record<string, unknown> | undefined
     try {
       problem = JSON.parse(body) as Record<string, unknown>
@@ -897,14 +1174,17 @@ function checkExchange(exchange: Exchange, components: Record<string, Schema> = 
     }
     if (problem) {
       if (problem.status !== status) violations.push(`problem status ${JSON.stringify(problem.status)} is not the HTTP status ${status}`)
-      for (const field of ['type', 'title', 'detail', 'code', 'requestId']) if (typeof problem[field] !== 'string') violations.push(`problem has no string ${field}`)
-      if (!exchange.replayed && problem.requestId !== undefined && headers['x-request-id'] !== undefined && problem.requestId !== headers['x-request-id']) violations.push('problem requestId differs from the x-request-id header')
+      for (const field of ['type', 'title', 'detail', 'code', 'requestId'])
+        if (typeof problem[field] !== 'string') violations.push(`problem has no string ${field}`)
+      if (!exchange.replayed && problem.requestId !== undefined && headers['x-request-id'] !== undefined && problem.requestId !== headers['x-request-id'])
+        violations.push('problem requestId differs from the x-request-id header')
       if (problem.code === 'ROPA_VALIDATION_FAILED') {
         const errors = problem.errors
         if (!Array.isArray(errors) || errors.length === 0) violations.push('ROPA_VALIDATION_FAILED without errors[]')
         else {
           for (const error of errors as { path?: unknown }[]) {
-            if (typeof error?.path !== 'string' || !/^\/(body|query|params|headers)(\/|$)/.test(error.path)) violations.push(`validation error path ${JSON.stringify(error?.path)} does not name a request part`)
+            if (typeof error?.path !== 'string' || !/^\/(body|query|params|headers)(\/|$)/.test(error.path))
+              violations.push(`validation error path ${JSON.stringify(error?.path)} does not name a request part`)
           }
         }
       }
@@ -920,7 +1200,11 @@ function checkExchange(exchange: Exchange, components: Record<string, Schema> = 
       let parsed: unknown
       try {
         parsed = JSON.parse(body)
-        violations.push(...shapeErrors(documented?.get(type), parsed, '', components).slice(0, 5).map((error) => `response body ${error}`))
+        violations.push(
+          ...shapeErrors(documented?.get(type), parsed, '', components)
+            .slice(0, 5)
+            .map((error) => `response body ${error}`)
+        )
       } catch {
         violations.push('2xx JSON answer is not JSON')
       }
@@ -945,10 +1229,14 @@ function checkExchange(exchange: Exchange, components: Record<string, Schema> = 
 const UUID_FORMAT = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i
 
 const matchesType = (type: string, value: unknown) =>
-  type === 'null' ? value === null
-    : type === 'array' ? Array.isArray(value)
-      : type === 'object' ? value !== null && typeof value === 'object' && !Array.isArray(value)
-        : type === 'integer' ? Number.isInteger(value)
+  type === 'null'
+    ? value === null
+    : type === 'array'
+      ? Array.isArray(value)
+      : type === 'object'
+        ? value !== null && typeof value === 'object' && !Array.isArray(value)
+        : type === 'integer'
+          ? Number.isInteger(value)
           : typeof value === type
 
 /**
@@ -1135,7 +1423,8 @@ async function createEntity(orgId: string, entity: Entity, links: Partial<Record
   }
 }
 
-const linksOf = (ids: Partial<Record<Entity, [string, string]>>) => Object.fromEntries(Object.entries(ids).map(([entity, pair]) => [entity, pair[0]])) as Partial<Record<Entity, string>>
+const linksOf = (ids: Partial<Record<Entity, [string, string]>>) =>
+  Object.fromEntries(Object.entries(ids).map(([entity, pair]) => [entity, pair[0]])) as Partial<Record<Entity, string>>
 
 /** An organisation with two entries of every kind: lists have a second page, so a real cursor. */
 async function createOrganisationFixture(): Promise<OrganisationFixture> {
@@ -1162,7 +1451,9 @@ async function repairFixtures(): Promise<void> {
       if (side === 'mine') fuzzHeaders = await bearer({ sub: 'fuzzer', orgs: [fixtures.mine.id] })
       continue
     }
-    const lookups = ENTITIES.map((entity) => sql`select id::text as id from ${sql.identifier(entityTable[entity])} where id in (${fixture.ids[entity][0]}, ${fixture.ids[entity][1]})`)
+    const lookups = ENTITIES.map(
+      (entity) => sql`select id::text as id from ${sql.identifier(entityTable[entity])} where id in (${fixture.ids[entity][0]}, ${fixture.ids[entity][1]})`
+    )
     const present = new Set((await app.database.db.execute(sql.join(lookups, sql` union all `))).rows.map((row) => String(row.id)))
     for (const entity of ENTITIES) {
       for (const index of [0, 1] as const) {
@@ -1213,7 +1504,17 @@ async function concrete(operation: Operation, generated: GeneratedRequest): Prom
   return { method: operation.method, url, headers, ...(payload !== undefined ? { payload } : {}) }
 }
 
-const mainTables = ['organisations', 'data_categories', 'data_subject_categories', 'recipients', 'processors', 'processor_subprocessors', 'security_measures', 'activities', 'activity_links']
+const mainTables = [
+  'organisations',
+  'data_categories',
+  'data_subject_categories',
+  'recipients',
+  'processors',
+  'processor_subprocessors',
+  'security_measures',
+  'activities',
+  'activity_links'
+]
 
 interface Fingerprint {
   text: string
@@ -1233,20 +1534,30 @@ let lastFingerprint: { xid: string; fingerprint: Fingerprint } | undefined
 async function fingerprint(): Promise<Fingerprint> {
   if (lastFingerprint && lastFingerprint.xid === (await nextXid())) return lastFingerprint.fingerprint
   timing.fullFingerprints++
-  const tables = mainTables.map((table) => sql`(select count(*) || ':' || coalesce(sum(t.xmin::text::bigint), 0) from ${sql.identifier(table)} t) as ${sql.identifier(table)}`)
+  const tables = mainTables.map(
+    (table) => sql`(select count(*) || ':' || coalesce(sum(t.xmin::text::bigint), 0) from ${sql.identifier(table)} t) as ${sql.identifier(table)}`
+  )
   const result = await app.database.db.execute(
     sql`select pg_snapshot_xmax(pg_current_snapshot())::text as xid, (select coalesce(max(seq), 0) from audit_events) as seq, (select count(*) from audit_events) as audit_events, ${sql.join(tables, sql`, `)}`
   )
   const { xid, ...row } = result.rows[0] as Record<string, unknown>
-  const fingerprint = { text: Object.entries(row).map(([name, value]) => `${name}=${String(value)}`).join(' '), seq: Number(row.seq) }
+  const fingerprint = {
+    text: Object.entries(row)
+      .map(([name, value]) => `${name}=${String(value)}`)
+      .join(' '),
+    seq: Number(row.seq)
+  }
   lastFingerprint = { xid: String(xid), fingerprint }
   return fingerprint
 }
 
-const short = (text: string | undefined, limit = 600) => (text === undefined ? '' : text.length > limit ? `${text.slice(0, limit)}… (${text.length} chars)` : text)
+const short = (text: string | undefined, limit = 600) =>
+  text === undefined ? '' : text.length > limit ? `${text.slice(0, limit)}… (${text.length} chars)` : text
 
 function describe(request: ConcreteRequest, status: number, headers: Record<string, unknown>, body: string): string {
-  const shownHeaders = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, name === 'authorization' ? `${value.slice(0, 16)}…` : short(value, 120)]))
+  const shownHeaders = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name, name === 'authorization' ? `${value.slice(0, 16)}…` : short(value, 120)])
+  )
   return [
     `  request: ${request.method} ${short(request.url, 400)}`,
     `  headers: ${JSON.stringify(shownHeaders)}`,
@@ -1295,7 +1606,12 @@ async function runChecks(operation: Operation, generated: GeneratedRequest): Pro
   const before = write ? await fingerprint() : undefined
   timing.fingerprint += performance.now() - started
   started = performance.now()
-  const res = await app.inject({ method: request.method, url: request.url, headers: request.headers, ...(request.payload !== undefined ? { payload: request.payload } : {}) })
+  const res = await app.inject({
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    ...(request.payload !== undefined ? { payload: request.payload } : {})
+  })
   timing.inject += performance.now() - started
   const accepted = res.statusCode >= 200 && res.statusCode < 300
   // A replay (Idempotency-Key) must write nothing either, so it is checked like a rejected write.
@@ -1312,7 +1628,10 @@ async function runChecks(operation: Operation, generated: GeneratedRequest): Pro
     tally.codes.set(code, (tally.codes.get(code) ?? 0) + 1)
   }
   const unchangedExpected = write && (!accepted || replayed)
-  const forbidden = generated.auth === 'valid' ? (forbiddenBy(operation, generated, resolveId) ?? bodyForbiddenBy(operation, request.headers['content-type'], request.payload)) : undefined
+  const forbidden =
+    generated.auth === 'valid'
+      ? (forbiddenBy(operation, generated, resolveId) ?? bodyForbiddenBy(operation, request.headers['content-type'], request.payload))
+      : undefined
   const violations = checkExchange(
     {
       operation,
@@ -1327,7 +1646,8 @@ async function runChecks(operation: Operation, generated: GeneratedRequest): Pro
     components
   )
   if (replayed) tally.replays++
-  if (generated.repeat && request.headers['idempotency-key'] !== undefined && res.statusCode < 500) violations.push(...(await repeatChecks(operation, request, res, after!)))
+  if (generated.repeat && request.headers['idempotency-key'] !== undefined && res.statusCode < 500)
+    violations.push(...(await repeatChecks(operation, request, res, after!)))
   if (write && accepted) {
     tally.acceptedWrites++
     // One audit event per successful write, unless it replayed an earlier answer.
@@ -1341,7 +1661,13 @@ async function runChecks(operation: Operation, generated: GeneratedRequest): Pro
   if (!keepGoing) throw new Error(report)
   // FUZZ_KEEP_GOING: note each distinct kind of violation once, with its first request, and go on.
   // A server error is one kind per operation (each may have its own cause); other kinds group across operations.
-  const kinds = violations.map((violation) => violation.split('\n')[0]!.replace(operation.id, '<op>').replace(/ \(documented: .*\)$/, '').replace(/"[^"]*"/g, '…'))
+  const kinds = violations.map((violation) =>
+    violation
+      .split('\n')[0]!
+      .replace(operation.id, '<op>')
+      .replace(/ \(documented: .*\)$/, '')
+      .replace(/"[^"]*"/g, '…')
+  )
   const signature = `${res.statusCode >= 500 ? `${operation.id}: ` : ''}${res.statusCode}: ${kinds.join('; ')}`
   const seen = found.get(signature)
   if (seen) seen.operations.add(operation.id)
@@ -1353,15 +1679,26 @@ async function runChecks(operation: Operation, generated: GeneratedRequest): Pro
  * first answer must come back as a replay (`Idempotent-Replayed: true`) with the same body; a
  * refused one may be refused again by the same check before the key is even looked at.
  */
-async function repeatChecks(operation: Operation, request: ConcreteRequest, first: { statusCode: number; body: string }, before: Fingerprint): Promise<string[]> {
-  const res = await app.inject({ method: request.method, url: request.url, headers: request.headers, ...(request.payload !== undefined ? { payload: request.payload } : {}) })
+async function repeatChecks(
+  operation: Operation,
+  request: ConcreteRequest,
+  first: { statusCode: number; body: string },
+  before: Fingerprint
+): Promise<string[]> {
+  const res = await app.inject({
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    ...(request.payload !== undefined ? { payload: request.payload } : {})
+  })
   const after = await fingerprint()
   const replayed = res.headers['idempotent-replayed'] === 'true'
   tally.repeats++
   if (replayed) tally.replays++
-  const violations = checkExchange({ operation, request, status: res.statusCode, headers: res.headers, body: res.body, before: before.text, after: after.text, replayed }, components).map(
-    (violation) => `the repeat: ${violation}`
-  )
+  const violations = checkExchange(
+    { operation, request, status: res.statusCode, headers: res.headers, body: res.body, before: before.text, after: after.text, replayed },
+    components
+  ).map((violation) => `the repeat: ${violation}`)
   if (res.statusCode !== first.statusCode) violations.push(`the repeat with the same Idempotency-Key answered ${res.statusCode}, the first ${first.statusCode}`)
   if (first.statusCode < 300 && !replayed) violations.push('the repeat of an accepted request was not a replay')
   if (first.statusCode < 300 && res.body !== first.body) violations.push(`the replay answered another body: ${short(res.body, 300)}`)
@@ -1438,14 +1775,18 @@ const runsOf = (operation: Operation) => Math.max(1, Math.round((totalRuns * wei
 t.test('fuzzing every operation of the OpenAPI document keeps every invariant', async (t) => {
   const started = Date.now()
   const planned = operations.reduce((sum, operation) => sum + runsOf(operation), 0)
-  t.comment(`fuzz seed ${seed} (FUZZ_SEED), ${planned} cases (FUZZ_RUNS=${totalRuns}) over ${operations.length} operations, ${cursors.size} issued cursors, time budget ${budgetSeconds} s (FUZZ_BUDGET_SECONDS)`)
+  t.comment(
+    `fuzz seed ${seed} (FUZZ_SEED), ${planned} cases (FUZZ_RUNS=${totalRuns}) over ${operations.length} operations, ${cursors.size} issued cursors, time budget ${budgetSeconds} s (FUZZ_BUDGET_SECONDS)`
+  )
   const deadline = started + budgetSeconds * 1000
   for (const [index, operation] of operations.entries()) {
     // A slow machine runs fewer cases rather than hit the file's timeout: each operation may use four
     // times its share of the time left, and always gets two seconds.
     const share = Math.max(2000, (4 * (deadline - Date.now())) / (operations.length - index))
     const details = await fc.check(
-      fc.asyncProperty(requestArb(operation, vocabulary, codes, [...cursors.values()], cursors.get(operation.id)), async (generated) => runCase(operation, generated)),
+      fc.asyncProperty(requestArb(operation, vocabulary, codes, [...cursors.values()], cursors.get(operation.id)), async (generated) =>
+        runCase(operation, generated)
+      ),
       { seed: seed + index, numRuns: runsOf(operation), endOnFailure: process.env.FUZZ_SHRINK === undefined, interruptAfterTimeLimit: share }
     )
     await caseUnderWay
@@ -1454,10 +1795,26 @@ t.test('fuzzing every operation of the OpenAPI document keeps every invariant', 
   }
   for (const [signature, { report, operations }] of found) t.fail(`${signature} (in ${[...operations].join(', ')})`, { found: report })
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
-  t.comment(`fuzzed ${[...tally.cases.values()].reduce((a, b) => a + b, 0)} cases in ${seconds} s: ${tally.acceptedWrites} accepted writes, ${tally.rejectedWrites} rejected writes (database unchanged after each), ${tally.repeats} repeats with an Idempotency-Key (${tally.replays} replayed)`)
-  t.comment(`time in requests ${(timing.inject / 1000).toFixed(1)} s, database fingerprints ${(timing.fingerprint / 1000).toFixed(1)} s (${timing.fullFingerprints} computed), fixture repairs ${(timing.repair / 1000).toFixed(1)} s, building requests ${(timing.concrete / 1000).toFixed(1)} s, generating ${(timing.between / 1000).toFixed(1)} s`)
-  t.comment(`problem codes: ${[...tally.codes].sort((a, b) => b[1] - a[1]).map(([code, count]) => `${code} ${count}`).join(', ')}`)
-  if (process.env.FUZZ_VERBOSE) for (const [id, statuses] of tally.statuses) t.comment(`${id}: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([status, count]) => `${status}×${count}`).join(' ')}`)
+  t.comment(
+    `fuzzed ${[...tally.cases.values()].reduce((a, b) => a + b, 0)} cases in ${seconds} s: ${tally.acceptedWrites} accepted writes, ${tally.rejectedWrites} rejected writes (database unchanged after each), ${tally.repeats} repeats with an Idempotency-Key (${tally.replays} replayed)`
+  )
+  t.comment(
+    `time in requests ${(timing.inject / 1000).toFixed(1)} s, database fingerprints ${(timing.fingerprint / 1000).toFixed(1)} s (${timing.fullFingerprints} computed), fixture repairs ${(timing.repair / 1000).toFixed(1)} s, building requests ${(timing.concrete / 1000).toFixed(1)} s, generating ${(timing.between / 1000).toFixed(1)} s`
+  )
+  t.comment(
+    `problem codes: ${[...tally.codes]
+      .sort((a, b) => b[1] - a[1])
+      .map(([code, count]) => `${code} ${count}`)
+      .join(', ')}`
+  )
+  if (process.env.FUZZ_VERBOSE)
+    for (const [id, statuses] of tally.statuses)
+      t.comment(
+        `${id}: ${[...statuses]
+          .sort((a, b) => a[0] - b[0])
+          .map(([status, count]) => `${status}×${count}`)
+          .join(' ')}`
+      )
 })
 
 t.test('the fuzzer is effective', async (t) => {
@@ -1468,17 +1825,27 @@ t.test('the fuzzer is effective', async (t) => {
     t.equal(new Set(operations.map((operation) => operation.id)).size, operations.length, 'operationIds are unique, so the count per operation is meaningful')
   })
 
-  t.test('its requests reach the handlers: writes are both accepted and rejected, with several kinds of problem', { skip: totalRuns < 1000 ? 'needs FUZZ_RUNS of 1000 or more' : false }, async (t) => {
-    t.ok(tally.acceptedWrites > 0, `${tally.acceptedWrites} accepted writes`)
-    t.ok(tally.rejectedWrites > 0, `${tally.rejectedWrites} rejected writes`)
-    const bodies = operations.filter((operation) => operation.body)
-    const reachedHandler = bodies.filter((operation) => [...(tally.statuses.get(operation.id)?.keys() ?? [])].some((status) => status < 300 || [404, 409, 412, 422].includes(status)))
-    t.ok(reachedHandler.length >= bodies.length * 0.8, `${reachedHandler.length} of ${bodies.length} operations with a body got past validation at least once`)
-    for (const code of ['ROPA_VALIDATION_FAILED', 'ROPA_MALFORMED_BODY', 'ROPA_UNSUPPORTED_MEDIA_TYPE', 'ROPA_NOT_FOUND']) t.ok(tally.codes.has(code), `${code} answered`)
-    const total = [...tally.cases.values()].reduce((sum, count) => sum + count, 0)
-    const limited = tally.codes.get('ROPA_RATE_LIMITED') ?? 0
-    t.ok(limited < total / 10, `${limited} of ${total} cases were rate limited (a limit that answers most of them would leave nothing fuzzed)`)
-  })
+  t.test(
+    'its requests reach the handlers: writes are both accepted and rejected, with several kinds of problem',
+    { skip: totalRuns < 1000 ? 'needs FUZZ_RUNS of 1000 or more' : false },
+    async (t) => {
+      t.ok(tally.acceptedWrites > 0, `${tally.acceptedWrites} accepted writes`)
+      t.ok(tally.rejectedWrites > 0, `${tally.rejectedWrites} rejected writes`)
+      const bodies = operations.filter((operation) => operation.body)
+      const reachedHandler = bodies.filter((operation) =>
+        [...(tally.statuses.get(operation.id)?.keys() ?? [])].some((status) => status < 300 || [404, 409, 412, 422].includes(status))
+      )
+      t.ok(
+        reachedHandler.length >= bodies.length * 0.8,
+        `${reachedHandler.length} of ${bodies.length} operations with a body got past validation at least once`
+      )
+      for (const code of ['ROPA_VALIDATION_FAILED', 'ROPA_MALFORMED_BODY', 'ROPA_UNSUPPORTED_MEDIA_TYPE', 'ROPA_NOT_FOUND'])
+        t.ok(tally.codes.has(code), `${code} answered`)
+      const total = [...tally.cases.values()].reduce((sum, count) => sum + count, 0)
+      const limited = tally.codes.get('ROPA_RATE_LIMITED') ?? 0
+      t.ok(limited < total / 10, `${limited} of ${total} cases were rate limited (a limit that answers most of them would leave nothing fuzzed)`)
+    }
+  )
 
   t.test('the database fingerprint sees every committed change and no rolled-back one', async (t) => {
     const processor = fixtures.mine.ids.processor[1]
@@ -1502,26 +1869,59 @@ t.test('the fuzzer is effective', async (t) => {
     operation: processors,
     request: { method: 'POST', url: '/v1/organisations/x/processors', headers: {} },
     status,
-    headers: { 'content-type': status < 300 ? 'application/json; charset=utf-8' : PROBLEM_CONTENT_TYPE, 'x-request-id': 'r', ...(status === 201 ? { location: '/x' } : {}) },
+    headers: {
+      'content-type': status < 300 ? 'application/json; charset=utf-8' : PROBLEM_CONTENT_TYPE,
+      'x-request-id': 'r',
+      ...(status === 201 ? { location: '/x' } : {})
+    },
     body: typeof body === 'string' ? body : JSON.stringify(body),
     ...overrides
   })
-  const problem = (status: number, extra: object = {}) => ({ type: '/problems/x', title: 'x', status, detail: 'x', instance: '/x', code: 'ROPA_X', requestId: 'r', ...extra })
+  const problem = (status: number, extra: object = {}) => ({
+    type: '/problems/x',
+    title: 'x',
+    status,
+    detail: 'x',
+    instance: '/x',
+    code: 'ROPA_X',
+    requestId: 'r',
+    ...extra
+  })
 
   t.test('the invariant checker flags each broken answer', async (t) => {
     t.same(checkExchange(exchange(409, problem(409))), [], 'a documented problem passes')
     t.match(checkExchange(exchange(500, problem(500))), [/500, a server error/], 'a 500 is caught')
     t.match(checkExchange(exchange(503, problem(503))).join(), /server error/, 'a 503 is caught')
     t.match(checkExchange(exchange(412, problem(412))).join(), /does not document/, 'an undocumented status is caught')
-    t.match(checkExchange(exchange(400, problem(400), { headers: { 'content-type': 'application/json; charset=utf-8' } })).join(), /content-type/, 'an error that is not problem+json is caught')
+    t.match(
+      checkExchange(exchange(400, problem(400), { headers: { 'content-type': 'application/json; charset=utf-8' } })).join(),
+      /content-type/,
+      'an error that is not problem+json is caught'
+    )
     t.match(checkExchange(exchange(400, problem(422))).join(), /not the HTTP status/, 'a problem whose status differs is caught')
     t.match(checkExchange(exchange(400, { status: 400 })).join(), /no string title/, 'a problem without its fields is caught')
-    t.match(checkExchange(exchange(400, problem(400, { code: 'ROPA_VALIDATION_FAILED' }))).join(), /without errors/, 'a validation problem that names no field is caught')
-    t.match(checkExchange(exchange(400, problem(400, { code: 'ROPA_VALIDATION_FAILED', errors: [{ path: '/name', message: 'x' }] }))).join(), /does not name a request part/, 'a field path outside the request is caught')
-    t.match(checkExchange(exchange(409, problem(409), { before: '[1]', after: '[2]' })).join(), /changed the database/, 'a rejected write that changed the database is caught')
+    t.match(
+      checkExchange(exchange(400, problem(400, { code: 'ROPA_VALIDATION_FAILED' }))).join(),
+      /without errors/,
+      'a validation problem that names no field is caught'
+    )
+    t.match(
+      checkExchange(exchange(400, problem(400, { code: 'ROPA_VALIDATION_FAILED', errors: [{ path: '/name', message: 'x' }] }))).join(),
+      /does not name a request part/,
+      'a field path outside the request is caught'
+    )
+    t.match(
+      checkExchange(exchange(409, problem(409), { before: '[1]', after: '[2]' })).join(),
+      /changed the database/,
+      'a rejected write that changed the database is caught'
+    )
     t.match(checkExchange(exchange(201, { name: 'x' })).join(), /id is missing/, 'a 201 that is not the entity is caught')
     t.match(checkExchange(exchange(201, 'not json')).join(), /not JSON/, 'a 2xx that is not JSON is caught')
-    t.match(checkExchange(exchange(201, { name: 'x' }, { forbidden: '/query/limit is above 200' })).join(), /accepted although \/query\/limit/, 'a 2xx to a request the document forbids is caught')
+    t.match(
+      checkExchange(exchange(201, { name: 'x' }, { forbidden: '/query/limit is above 200' })).join(),
+      /accepted although \/query\/limit/,
+      'a 2xx to a request the document forbids is caught'
+    )
   })
 
   t.test('the schema oracle knows which requests the document forbids', async (t) => {
@@ -1535,12 +1935,32 @@ t.test('the fuzzer is effective', async (t) => {
     t.match(schemaViolation(schema, { name: 'x', country: 'no' }, '/body'), /does not match/)
     t.match(schemaViolation(schema, { name: 'x', subProcessorIds: ['not-a-uuid'] }, '/body'), /subProcessorIds\/0 is not a uuid/)
     const list = operations.find((operation) => operation.id === 'listProcessors')!
-    const request = (query: GeneratedRequest['query']): GeneratedRequest => ({ path: { orgId: new IdRef('mine', 'org') }, query, rawQuery: null, headers: {}, auth: 'valid', body: { kind: 'none' }, repeat: false, intent: 'test' })
+    const request = (query: GeneratedRequest['query']): GeneratedRequest => ({
+      path: { orgId: new IdRef('mine', 'org') },
+      query,
+      rawQuery: null,
+      headers: {},
+      auth: 'valid',
+      body: { kind: 'none' },
+      repeat: false,
+      intent: 'test'
+    })
     const ids = () => randomUUID()
     t.equal(forbiddenBy(list, request([['limit', '200']]), ids), undefined)
     t.equal(forbiddenBy(list, request([['limit', ' 1']]), ids), undefined, 'what a query-string validator converts is allowed')
-    for (const limit of ['201', '0', '1.5', 'Infinity', '-Infinity', '', 'x']) t.ok(forbiddenBy(list, request([['limit', limit]]), ids), `limit=${limit} is forbidden`)
-    t.match(forbiddenBy(list, request([['limit', '1'], ['limit', '2']]), ids), /given 2 times/)
+    for (const limit of ['201', '0', '1.5', 'Infinity', '-Infinity', '', 'x'])
+      t.ok(forbiddenBy(list, request([['limit', limit]]), ids), `limit=${limit} is forbidden`)
+    t.match(
+      forbiddenBy(
+        list,
+        request([
+          ['limit', '1'],
+          ['limit', '2']
+        ]),
+        ids
+      ),
+      /given 2 times/
+    )
     t.match(forbiddenBy(list, request([['dpfCertified', 'yes']]), ids), /not true or false/)
   })
 
@@ -1559,12 +1979,30 @@ t.test('the fuzzer is effective', async (t) => {
 
   t.test('mutations generate the hostile bodies they promise', async (t) => {
     const schema: Schema = processors.body!
-    const sample = fc.sample(fc.tuple(validArb(schema, vocabulary), mutationArb).map(([value, mutation]) => ({ value: mutate(value, schema, mutation), mutation })), { seed, numRuns: 400 })
+    const sample = fc.sample(
+      fc.tuple(validArb(schema, vocabulary), mutationArb).map(([value, mutation]) => ({ value: mutate(value, schema, mutation), mutation })),
+      { seed, numRuns: 400 }
+    )
     const json = sample.map(({ value }) => JSON.stringify(resolve(value)) ?? '')
-    t.ok(json.some((text) => text.includes('"__proto__"')), 'an own __proto__ property is sent')
-    t.ok(json.some((text) => /"(id|version|createdBy)":/.test(text)), 'server-owned fields are sent')
-    t.ok(json.some((text) => text.length > 100_000), 'huge strings are sent')
-    t.ok(sample.some(({ value }) => value !== null && typeof value === 'object' && !('name' in value)), 'the required name goes missing')
-    t.ok(json.some((text) => text.includes('\\ud800') || text.includes('\\udc00')), 'lone surrogates are sent')
+    t.ok(
+      json.some((text) => text.includes('"__proto__"')),
+      'an own __proto__ property is sent'
+    )
+    t.ok(
+      json.some((text) => /"(id|version|createdBy)":/.test(text)),
+      'server-owned fields are sent'
+    )
+    t.ok(
+      json.some((text) => text.length > 100_000),
+      'huge strings are sent'
+    )
+    t.ok(
+      sample.some(({ value }) => value !== null && typeof value === 'object' && !('name' in value)),
+      'the required name goes missing'
+    )
+    t.ok(
+      json.some((text) => text.includes('\\ud800') || text.includes('\\udc00')),
+      'lone surrogates are sent'
+    )
   })
 })

@@ -91,13 +91,24 @@ t.test('API1: lists, feeds and exports of one organisation contain nothing of an
       const res = await app.inject({ url, headers: me })
       t.equal(res.statusCode, 200, url)
       const text = query.endsWith('xlsx') ? res.rawPayload.toString('latin1') : res.body
-      t.notOk(theirMarkers.some((marker) => text.includes(marker)), `${url} holds nothing of the other organisation`)
+      t.notOk(
+        theirMarkers.some((marker) => text.includes(marker)),
+        `${url} holds nothing of the other organisation`
+      )
     }
   }
 })
 
 t.test('API3 property level authorisation: server-owned fields cannot be written', async (t) => {
-  const serverOwned = { id: '00000000-0000-4000-8000-000000000000', organisationId: theirs.id, version: 99, createdAt: '2020-01-01T00:00:00Z', updatedAt: '2020-01-01T00:00:00Z', createdBy: 'mallory', updatedBy: 'mallory' }
+  const serverOwned = {
+    id: '00000000-0000-4000-8000-000000000000',
+    organisationId: theirs.id,
+    version: 99,
+    createdAt: '2020-01-01T00:00:00Z',
+    updatedAt: '2020-01-01T00:00:00Z',
+    createdBy: 'mallory',
+    updatedBy: 'mallory'
+  }
   const writes = operations.filter(({ method, operation }) => (method === 'POST' || method === 'PATCH') && operation.requestBody)
   t.ok(writes.length >= 13)
   for (const { path, method } of writes) {
@@ -105,7 +116,12 @@ t.test('API3 property level authorisation: server-owned fields cannot be written
     const headers = path === '/v1/organisations' ? await bearer({ scopes: ['ropa:platform'] }) : me
     const before = method === 'PATCH' ? (await app.inject({ url, headers })).body : undefined
     for (const [field, value] of Object.entries(serverOwned)) {
-      const res = await app.inject({ method: method as 'POST', url, headers, payload: { name: 'Mass assignment', ...(path === '/v1/organisations' ? { country: 'NO' } : {}), [field]: value } })
+      const res = await app.inject({
+        method: method as 'POST',
+        url,
+        headers,
+        payload: { name: 'Mass assignment', ...(path === '/v1/organisations' ? { country: 'NO' } : {}), [field]: value }
+      })
       t.equal(res.statusCode, 400, `${method} ${path} with ${field}`)
       t.match(res.json().errors, [{ path: `/body/${field}`, message: 'is not a known property' }])
     }
@@ -114,13 +130,19 @@ t.test('API3 property level authorisation: server-owned fields cannot be written
 })
 
 t.test('API3: answers carry only documented properties (the response schemas filter the rest)', async (t) => {
-  const reads = operations.filter(({ path, method }) => method === 'GET' && path.includes('{id}') && !path.endsWith('/history') && !path.endsWith('/findings') && !path.endsWith('/rights'))
+  const reads = operations.filter(
+    ({ path, method }) => method === 'GET' && path.includes('{id}') && !path.endsWith('/history') && !path.endsWith('/findings') && !path.endsWith('/rights')
+  )
   for (const { path, operation } of reads) {
     const res = await app.inject({ url: concrete(path, mine.id, myIds), headers: me })
     const schema = (operation.responses['200'] as { content: Record<string, { schema: JsonSchema }> }).content['application/json']?.schema
     const documented = Object.keys(schema?.properties ?? {})
     t.ok(documented.length > 3, `${path} documents its properties`)
-    t.same(Object.keys(res.json()).filter((key) => !documented.includes(key)), [], `${path} answers nothing undocumented`)
+    t.same(
+      Object.keys(res.json()).filter((key) => !documented.includes(key)),
+      [],
+      `${path} answers nothing undocumented`
+    )
     t.notOk('organisationId' in res.json() && !documented.includes('organisationId'))
   }
 })
@@ -129,7 +151,8 @@ t.test('API3: answers carry only documented properties (the response schemas fil
 function unbounded(schema: JsonSchema, at: string): string[] {
   const types = ([] as (string | undefined)[]).concat(schema.type)
   const found: string[] = []
-  if (types.includes('string') && schema.maxLength === undefined && !schema.enum && !schema.format && !schema.pattern && schema.const === undefined) found.push(at)
+  if (types.includes('string') && schema.maxLength === undefined && !schema.enum && !schema.format && !schema.pattern && schema.const === undefined)
+    found.push(at)
   if (types.includes('array') && schema.maxItems === undefined) found.push(`${at}[]`)
   for (const [name, property] of Object.entries(schema.properties ?? {})) found.push(...unbounded(property, `${at}/${name}`))
   if (schema.items) found.push(...unbounded(schema.items, `${at}/*`))
@@ -153,14 +176,22 @@ t.test('API4 resource consumption: every input is bounded, and the bounds hold',
   for (const [what, payload, field] of cases) {
     const res = await app.inject({ method: 'POST', url, headers: me, payload: payload as object })
     t.equal(res.statusCode, 400, what)
-    t.ok(res.json().errors.some((error: { path: string }) => error.path.startsWith(field)), `${what} names ${field}`)
+    t.ok(
+      res.json().errors.some((error: { path: string }) => error.path.startsWith(field)),
+      `${what} names ${field}`
+    )
   }
   for (const limit of ['0', '201', '100000', '-1', '1.5']) {
     const res = await app.inject({ url: `${url}?limit=${limit}`, headers: me })
     t.equal(res.statusCode, 400, `limit=${limit}`)
     t.match(res.json().errors, [{ path: '/query/limit' }])
   }
-  const huge = await app.inject({ method: 'POST', url, headers: { ...me, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) })
+  const huge = await app.inject({
+    method: 'POST',
+    url,
+    headers: { ...me, 'content-type': 'application/json' },
+    payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) })
+  })
   t.equal(huge.statusCode, 413, 'a body over BODY_LIMIT_BYTES')
   t.equal(huge.json().code, 'ROPA_PAYLOAD_TOO_LARGE')
   t.ok(app.server.requestTimeout > 0, `a slow client cannot hold a request open forever (requestTimeout ${app.server.requestTimeout} ms)`)
@@ -205,9 +236,19 @@ t.test('API7 server-side request forgery: the token cannot make the server fetch
 })
 
 t.test('API8 security misconfiguration: errors disclose nothing, content is never sniffed, no CORS by default', async (t) => {
-  const proto = await app.inject({ method: 'POST', url: `/v1/organisations/${mine.id}/data-categories`, headers: { ...me, 'content-type': 'application/json' }, payload: '{"name":"P","__proto__":{"admin":true}}' })
+  const proto = await app.inject({
+    method: 'POST',
+    url: `/v1/organisations/${mine.id}/data-categories`,
+    headers: { ...me, 'content-type': 'application/json' },
+    payload: '{"name":"P","__proto__":{"admin":true}}'
+  })
   t.equal(proto.statusCode, 400, 'a __proto__ key is refused')
-  const constructor = await app.inject({ method: 'POST', url: `/v1/organisations/${mine.id}/data-categories`, headers: { ...me, 'content-type': 'application/json' }, payload: '{"name":"P","constructor":{"prototype":{"admin":true}}}' })
+  const constructor = await app.inject({
+    method: 'POST',
+    url: `/v1/organisations/${mine.id}/data-categories`,
+    headers: { ...me, 'content-type': 'application/json' },
+    payload: '{"name":"P","constructor":{"prototype":{"admin":true}}}'
+  })
   t.equal(constructor.statusCode, 400, 'a constructor.prototype key is refused')
   t.equal(({} as Record<string, unknown>).admin, undefined, 'no prototype was polluted')
 
@@ -216,7 +257,11 @@ t.test('API8 security misconfiguration: errors disclose nothing, content is neve
   t.equal(exported.headers['x-content-type-options'], 'nosniff')
   t.match(exported.headers['content-disposition'], /^attachment; filename=/)
   t.notOk(exported.headers['access-control-allow-origin'], 'no CORS header for an unknown origin')
-  const preflight = await app.inject({ method: 'OPTIONS', url: `/v1/organisations/${mine.id}`, headers: { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' } })
+  const preflight = await app.inject({
+    method: 'OPTIONS',
+    url: `/v1/organisations/${mine.id}`,
+    headers: { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' }
+  })
   t.notOk(preflight.headers['access-control-allow-origin'], 'no preflight grants')
   const spoofed = await app.inject({ url: '/test/ip', remoteAddress: '192.0.2.1', headers: { 'x-forwarded-for': '203.0.113.9' } })
   t.equal(spoofed.body, '192.0.2.1', 'X-Forwarded-For is not trusted: rate limits key on the real peer')
@@ -229,8 +274,16 @@ t.test('API8 security misconfiguration: errors disclose nothing, content is neve
 t.test('API9 inventory: the documented operations are exactly the served routes', async (t) => {
   const documented = new Set(operations.map(({ path, method }) => `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
   const hiddenOnPurpose = [/^GET \/docs/, /^GET \/openapi\.json$/]
-  t.same([...served].filter((route) => !documented.has(route) && !hiddenOnPurpose.some((pattern) => pattern.test(route))), [], 'no undocumented route')
-  t.same([...documented].filter((route) => !served.has(route)), [], 'no documented route that is not served')
+  t.same(
+    [...served].filter((route) => !documented.has(route) && !hiddenOnPurpose.some((pattern) => pattern.test(route))),
+    [],
+    'no undocumented route'
+  )
+  t.same(
+    [...documented].filter((route) => !served.has(route)),
+    [],
+    'no documented route that is not served'
+  )
 })
 
 t.test('API10 unsafe consumption: a broken identity provider answers 503 with Retry-After, never 401 or 500, and is recovered from', async (t) => {
@@ -247,7 +300,11 @@ t.test('API10 unsafe consumption: a broken identity provider answers 503 with Re
   await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => idp.close(() => resolve())))
   const jwksApp = await buildTestApp(t, { env: { JWT_SECRET: '', JWT_JWKS_URL: `http://127.0.0.1:${(idp.address() as { port: number }).port}/jwks.json` } })
-  const token = await new SignJWT({ scope: 'ropa:read' }).setProtectedHeader({ alg: 'ES256', kid: 'idp-1' }).setSubject('carol').setExpirationTime('5m').sign(privateKey)
+  const token = await new SignJWT({ scope: 'ropa:read' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+    .setSubject('carol')
+    .setExpirationTime('5m')
+    .sign(privateKey)
   const attempt = () => jwksApp.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${token}` } })
   for (const broken of ['malformed', 'failing', 'redirect', 'not-a-key-set'] as const) {
     mode = broken

@@ -4,7 +4,9 @@ import { bearer, buildTestApp, createOrganisationViaApi } from '../helper.ts'
 
 const TOKEN_LIMIT = 5
 const ADDRESS_LIMIT = 40
-const limited = await buildTestApp(t, { env: { RATE_LIMIT_PER_TOKEN_PER_MINUTE: String(TOKEN_LIMIT), RATE_LIMIT_PER_ADDRESS_PER_MINUTE: String(ADDRESS_LIMIT) } })
+const limited = await buildTestApp(t, {
+  env: { RATE_LIMIT_PER_TOKEN_PER_MINUTE: String(TOKEN_LIMIT), RATE_LIMIT_PER_ADDRESS_PER_MINUTE: String(ADDRESS_LIMIT) }
+})
 const org = await createOrganisationViaApi(limited)
 
 const expectRateLimited = (t: Test, res: Awaited<ReturnType<typeof limited.inject>>, who: RegExp) => {

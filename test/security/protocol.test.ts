@@ -16,10 +16,14 @@ t.test('If-Match: an unquoted tag is a 400 naming the header; a weak tag is a 41
     const res = await patch(unquoted, 'Not renamed')
     t.equal(res.statusCode, 400, `If-Match: ${unquoted}`)
     t.equal(res.headers['content-type'], problemType)
-    t.match(res.json(), {
-      code: 'ROPA_VALIDATION_FAILED',
-      errors: [{ path: '/headers/if-match', message: 'must be a quoted entity tag such as "3", or *' }]
-    }, `If-Match: ${unquoted}`)
+    t.match(
+      res.json(),
+      {
+        code: 'ROPA_VALIDATION_FAILED',
+        errors: [{ path: '/headers/if-match', message: 'must be a quoted entity tag such as "3", or *' }]
+      },
+      `If-Match: ${unquoted}`
+    )
   }
 
   const weak = await patch('W/"1"', 'Not renamed')
@@ -35,12 +39,25 @@ t.test('If-Match: an unquoted tag is a 400 naming the header; a weak tag is a 41
 t.test('415 names the media type expected and the one received', async (t) => {
   const org = await createOrganisationViaApi(app)
   const writer = await bearer({ sub: 'writer', scopes: ['ropa:write', 'ropa:read', 'ropa:admin'], orgs: [org.id] })
-  const post = await app.inject({ method: 'POST', url: `/v1/organisations/${org.id}/data-categories`, headers: { ...writer, 'content-type': 'text/plain' }, payload: 'name=a' })
+  const post = await app.inject({
+    method: 'POST',
+    url: `/v1/organisations/${org.id}/data-categories`,
+    headers: { ...writer, 'content-type': 'text/plain' },
+    payload: 'name=a'
+  })
   t.equal(post.statusCode, 415)
   t.match(post.json(), { code: 'ROPA_UNSUPPORTED_MEDIA_TYPE', detail: 'Send the body as application/json; got text/plain.' })
-  const patch = await app.inject({ method: 'PATCH', url: `/v1/organisations/${org.id}`, headers: { ...writer, 'content-type': 'application/xml; charset=utf-8' }, payload: '<name/>' })
+  const patch = await app.inject({
+    method: 'PATCH',
+    url: `/v1/organisations/${org.id}`,
+    headers: { ...writer, 'content-type': 'application/xml; charset=utf-8' },
+    payload: '<name/>'
+  })
   t.equal(patch.statusCode, 415)
-  t.match(patch.json(), { code: 'ROPA_UNSUPPORTED_MEDIA_TYPE', detail: 'Send the body as application/json or application/merge-patch+json; got application/xml; charset=utf-8.' })
+  t.match(patch.json(), {
+    code: 'ROPA_UNSUPPORTED_MEDIA_TYPE',
+    detail: 'Send the body as application/json or application/merge-patch+json; got application/xml; charset=utf-8.'
+  })
 })
 
 t.test('credentials in the query string never reach the log', async (t) => {
@@ -64,7 +81,11 @@ t.test('credentials in the query string never reach the log', async (t) => {
   t.notMatch(output, 'abc123')
   t.equal(requests[0].req.url, '/v1/organisations?access_token=[redacted]&limit=5&API-Key=[redacted]&q=[redacted]')
   t.equal(requests[1].req.url, '/v1/reference/countries/[redacted]?Token=[redacted]')
-  t.equal(requests[2].req.url, '/v1/organisations/00000000-0000-4000-8000-000000000000/security-measures?code=T.MFA', 'a filter of this API is not taken for a credential')
+  t.equal(
+    requests[2].req.url,
+    '/v1/organisations/00000000-0000-4000-8000-000000000000/security-measures?code=T.MFA',
+    'a filter of this API is not taken for a credential'
+  )
 })
 
 /** Writes raw bytes to the server and reads until it closes the connection: status, headers and body. */
@@ -111,7 +132,13 @@ t.test('oversized headers (431) and unparsable requests (400) answer problem+jso
   const garbage = await rawExchange(port, 'NOT HTTP AT ALL\r\n\r\n')
   t.equal(garbage.status, 400)
   t.equal(garbage.headers['content-type'], 'application/problem+json; charset=utf-8')
-  t.match(JSON.parse(garbage.body), { type: '/problems/malformed-request', status: 400, code: 'ROPA_MALFORMED_REQUEST', instance: /^urn:uuid:/, requestId: uuid })
+  t.match(JSON.parse(garbage.body), {
+    type: '/problems/malformed-request',
+    status: 400,
+    code: 'ROPA_MALFORMED_REQUEST',
+    instance: /^urn:uuid:/,
+    requestId: uuid
+  })
 })
 
 t.test('headers that do not arrive in time answer 408 problem+json', async (t) => {

@@ -20,7 +20,12 @@ interface Problem {
 t.test('80,000 unknown keys in one body: a short 400, not megabytes', async (t) => {
   const body: Record<string, unknown> = { name: 'Bloated' }
   for (let i = 0; i < 80_000; i++) body[`k${i}`] = 1
-  const res = await app.inject({ method: 'POST', url: `${base}/data-categories`, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(body) })
+  const res = await app.inject({
+    method: 'POST',
+    url: `${base}/data-categories`,
+    headers: { ...headers, 'content-type': 'application/json' },
+    payload: JSON.stringify(body)
+  })
   t.equal(res.statusCode, 400)
   t.ok(res.body.length < 4096, `the answer is ${res.body.length} bytes`)
   const problem = res.json() as Problem
@@ -31,7 +36,12 @@ t.test('80,000 unknown keys in one body: a short 400, not megabytes', async (t) 
 })
 
 t.test('an array far longer than any list of the API is refused by its length alone', async (t) => {
-  const res = await app.inject({ method: 'POST', url: `${base}/activities`, headers, payload: { name: 'Long', systems: Array.from({ length: 50_000 }, () => 1) } })
+  const res = await app.inject({
+    method: 'POST',
+    url: `${base}/activities`,
+    headers,
+    payload: { name: 'Long', systems: Array.from({ length: 50_000 }, () => 1) }
+  })
   t.equal(res.statusCode, 400)
   t.ok(res.body.length < 4096, `the answer is ${res.body.length} bytes`)
   t.match(res.json(), { errors: [{ path: '/body/systems', message: /50000 items/ }] })

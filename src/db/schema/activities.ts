@@ -70,13 +70,40 @@ export const activityLinks = pgTable(
     securityMeasureId: uuid('security_measure_id')
   },
   (table) => [
-    foreignKey({ name: 'activity_links_activity_fk', columns: [table.organisationId, table.activityId], foreignColumns: [activities.organisationId, activities.id] }).onDelete('cascade'),
-    foreignKey({ name: 'activity_links_data_category_fk', columns: [table.organisationId, table.dataCategoryId], foreignColumns: [dataCategories.organisationId, dataCategories.id] }),
-    foreignKey({ name: 'activity_links_data_subject_category_fk', columns: [table.organisationId, table.dataSubjectCategoryId], foreignColumns: [dataSubjectCategories.organisationId, dataSubjectCategories.id] }),
-    foreignKey({ name: 'activity_links_recipient_fk', columns: [table.organisationId, table.recipientId], foreignColumns: [recipients.organisationId, recipients.id] }),
-    foreignKey({ name: 'activity_links_processor_fk', columns: [table.organisationId, table.processorId], foreignColumns: [processors.organisationId, processors.id] }),
-    foreignKey({ name: 'activity_links_security_measure_fk', columns: [table.organisationId, table.securityMeasureId], foreignColumns: [securityMeasures.organisationId, securityMeasures.id] }),
-    check('activity_links_one_target', sql`num_nonnulls(${table.dataCategoryId}, ${table.dataSubjectCategoryId}, ${table.recipientId}, ${table.processorId}, ${table.securityMeasureId}) = 1`),
+    foreignKey({
+      name: 'activity_links_activity_fk',
+      columns: [table.organisationId, table.activityId],
+      foreignColumns: [activities.organisationId, activities.id]
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'activity_links_data_category_fk',
+      columns: [table.organisationId, table.dataCategoryId],
+      foreignColumns: [dataCategories.organisationId, dataCategories.id]
+    }),
+    foreignKey({
+      name: 'activity_links_data_subject_category_fk',
+      columns: [table.organisationId, table.dataSubjectCategoryId],
+      foreignColumns: [dataSubjectCategories.organisationId, dataSubjectCategories.id]
+    }),
+    foreignKey({
+      name: 'activity_links_recipient_fk',
+      columns: [table.organisationId, table.recipientId],
+      foreignColumns: [recipients.organisationId, recipients.id]
+    }),
+    foreignKey({
+      name: 'activity_links_processor_fk',
+      columns: [table.organisationId, table.processorId],
+      foreignColumns: [processors.organisationId, processors.id]
+    }),
+    foreignKey({
+      name: 'activity_links_security_measure_fk',
+      columns: [table.organisationId, table.securityMeasureId],
+      foreignColumns: [securityMeasures.organisationId, securityMeasures.id]
+    }),
+    check(
+      'activity_links_one_target',
+      sql`num_nonnulls(${table.dataCategoryId}, ${table.dataSubjectCategoryId}, ${table.recipientId}, ${table.processorId}, ${table.securityMeasureId}) = 1`
+    ),
     index('activity_links_activity_idx').on(table.organisationId, table.activityId),
     index('activity_links_data_category_idx').on(table.organisationId, table.dataCategoryId),
     index('activity_links_data_subject_category_idx').on(table.organisationId, table.dataSubjectCategoryId),

@@ -88,8 +88,16 @@ export const processorSubprocessors = pgTable(
   },
   (table) => [
     primaryKey({ columns: [table.processorId, table.subprocessorId] }),
-    foreignKey({ name: 'processor_subprocessors_processor_fk', columns: [table.organisationId, table.processorId], foreignColumns: [processors.organisationId, processors.id] }).onDelete('cascade'),
-    foreignKey({ name: 'processor_subprocessors_subprocessor_fk', columns: [table.organisationId, table.subprocessorId], foreignColumns: [processors.organisationId, processors.id] }),
+    foreignKey({
+      name: 'processor_subprocessors_processor_fk',
+      columns: [table.organisationId, table.processorId],
+      foreignColumns: [processors.organisationId, processors.id]
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'processor_subprocessors_subprocessor_fk',
+      columns: [table.organisationId, table.subprocessorId],
+      foreignColumns: [processors.organisationId, processors.id]
+    }),
     check('processor_subprocessors_not_self', sql`${table.processorId} <> ${table.subprocessorId}`),
     index('processor_subprocessors_subprocessor_idx').on(table.organisationId, table.subprocessorId)
   ]

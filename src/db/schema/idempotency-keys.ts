@@ -22,5 +22,9 @@ export const idempotencyKeys = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().default(sql`now()`),
     expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull()
   },
-  (table) => [primaryKey({ columns: [table.subject, table.key] }), index('idempotency_keys_expires_at_idx').on(table.expiresAt), index('idempotency_keys_organisation_id_idx').on(table.organisationId)]
+  (table) => [
+    primaryKey({ columns: [table.subject, table.key] }),
+    index('idempotency_keys_expires_at_idx').on(table.expiresAt),
+    index('idempotency_keys_organisation_id_idx').on(table.organisationId)
+  ]
 )

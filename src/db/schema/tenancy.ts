@@ -13,10 +13,7 @@ import { type AnyPgColumn, timestamp, integer, text, uuid } from 'drizzle-orm/pg
  *
  * The same key lets the schema be distributed by `organisation_id` (Citus) later.
  */
-export const organisationIdColumn = (organisations: () => AnyPgColumn) =>
-  uuid('organisation_id')
-    .notNull()
-    .references(organisations, { onDelete: 'cascade' })
+export const organisationIdColumn = (organisations: () => AnyPgColumn) => uuid('organisation_id').notNull().references(organisations, { onDelete: 'cascade' })
 
 /**
  * `version`, timestamps and actors every mutable row carries (DESIGN.md section 4). Instants are

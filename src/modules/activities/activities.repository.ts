@@ -32,10 +32,20 @@ interface Link {
 export function linksOf(activity: Fields): Link[] {
   const links: Link[] = []
   for (const target of Object.keys(targets) as Target[]) {
-    ;((activity[target] as string[] | undefined) ?? []).forEach((id, position) => links.push({ field: target, item: null, position, target, id, path: `/body/${target}/${position}` }))
+    ;((activity[target] as string[] | undefined) ?? []).forEach((id, position) =>
+      links.push({ field: target, item: null, position, target, id, path: `/body/${target}/${position}` })
+    )
   }
   ;((activity.transfers as Fields[] | undefined) ?? []).forEach((transfer, item) => {
-    if (transfer.processorId) links.push({ field: 'transfers', item, position: 0, target: 'processorIds', id: transfer.processorId as string, path: `/body/transfers/${item}/processorId` })
+    if (transfer.processorId)
+      links.push({
+        field: 'transfers',
+        item,
+        position: 0,
+        target: 'processorIds',
+        id: transfer.processorId as string,
+        path: `/body/transfers/${item}/processorId`
+      })
   })
   ;((activity.retention as Fields[] | undefined) ?? []).forEach((rule, item) => {
     ;((rule.dataCategoryIds as string[] | undefined) ?? []).forEach((id, position) =>
@@ -67,7 +77,10 @@ export function activitiesRepository(db: Database) {
       wanted.map((target) => {
         const ids = [...new Set(links.filter((link) => link.target === target).map((link) => link.id))]
         const { table } = targets[target]
-        return sql`select ${target}::text as target, id from ${table} where organisation_id = ${organisationId} and id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`
+        return sql`select ${target}::text as target, id from ${table} where organisation_id = ${organisationId} and id in (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `
+        )})`
       }),
       sql` union all `
     )
@@ -80,9 +93,18 @@ export function activitiesRepository(db: Database) {
 
   async function writeLinks(tx: Database, organisationId: string, activityId: string, links: Link[]) {
     if (links.length === 0) return
-    await tx.insert(activityLinks).values(
-      links.map((link) => ({ organisationId, activityId, field: link.field, item: link.item, position: link.position, [targets[link.target].column]: link.id }))
-    )
+    await tx
+      .insert(activityLinks)
+      .values(
+        links.map((link) => ({
+          organisationId,
+          activityId,
+          field: link.field,
+          item: link.item,
+          position: link.position,
+          [targets[link.target].column]: link.id
+        }))
+      )
   }
 
   const audited = (tx: Database, organisationId: string, action: 'create' | 'update' | 'delete', activity: Activity, context: WriteContext) =>
@@ -114,11 +136,22 @@ export function activitiesRepository(db: Database) {
     },
 
     /** Reads the stored activity (404; 412 against If-Match), merges, lets `prepare` normalise and check it, then writes it. */
-    async update(organisationId: string, id: string, given: Fields, expectedVersions: number[] | undefined, context: WriteContext, prepare: (merged: Fields) => Fields) {
+    async update(
+      organisationId: string,
+      id: string,
+      given: Fields,
+      expectedVersions: number[] | undefined,
+      context: WriteContext,
+      prepare: (merged: Fields) => Fields
+    ) {
       const patch = withNormalisedName(given)
       return db.transaction(async (tx) => {
         // Locked until the transaction ends: a concurrent write waits instead of failing.
-        const [current] = await tx.select().from(activities).where(and(eq(activities.organisationId, organisationId), eq(activities.id, id))).for('update')
+        const [current] = await tx
+          .select()
+          .from(activities)
+          .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
+          .for('update')
         if (!current) throw notFound(id)
         if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
         const { id: _id, organisationId: _org, version: _v, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...stored } = current
@@ -127,7 +160,12 @@ export function activitiesRepository(db: Database) {
         await rejectBrokenLinks(tx, organisationId, links)
         const [row] = await tx
           .update(activities)
-          .set({ ...(fields as Partial<typeof activities.$inferInsert>), version: sql`${activities.version} + 1`, updatedAt: sql`now()`, updatedBy: context.actor })
+          .set({
+            ...(fields as Partial<typeof activities.$inferInsert>),
+            version: sql`${activities.version} + 1`,
+            updatedAt: sql`now()`,
+            updatedBy: context.actor
+          })
           .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id), eq(activities.version, current.version)))
           .returning()
         if (!row) throw preconditionFailed(current.version + 1)
@@ -143,10 +181,19 @@ export function activitiesRepository(db: Database) {
       await db.transaction(async (tx) => {
         const [row] = await tx
           .delete(activities)
-          .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id), expectedVersions ? inArray(activities.version, expectedVersions) : undefined))
+          .where(
+            and(
+              eq(activities.organisationId, organisationId),
+              eq(activities.id, id),
+              expectedVersions ? inArray(activities.version, expectedVersions) : undefined
+            )
+          )
           .returning()
         if (!row) {
-          const [current] = await tx.select({ version: activities.version }).from(activities).where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
+          const [current] = await tx
+            .select({ version: activities.version })
+            .from(activities)
+            .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
           throw current ? preconditionFailed(current.version) : notFound(id)
         }
         await audited(tx, organisationId, 'delete', toActivity(row), context)
@@ -157,7 +204,13 @@ export function activitiesRepository(db: Database) {
       const rows = await db
         .select()
         .from(activities)
-        .where(and(eq(activities.organisationId, organisationId), ...conditions, after && sql`(lower(${activities.name}), ${activities.id}) > (${after.name}, ${after.id}::uuid)`))
+        .where(
+          and(
+            eq(activities.organisationId, organisationId),
+            ...conditions,
+            after && sql`(lower(${activities.name}), ${activities.id}) > (${after.name}, ${after.id}::uuid)`
+          )
+        )
         .orderBy(sql`lower(${activities.name})`, activities.id)
         .limit(limit + 1)
       const page = rows.slice(0, limit).map(toActivity)
@@ -185,5 +238,6 @@ export const activityFilters = {
 }
 
 /** For catalogue resources: the activities that link to an entry, so deleting it answers 409 naming them. */
-export const linkedActivities = (column: 'data_category_id' | 'data_subject_category_id' | 'recipient_id' | 'processor_id' | 'security_measure_id') => (organisationId: string, id: string) =>
-  sql`select distinct 'activity' as entity_type, a.id, a.name from activity_links l join activities a on a.id = l.activity_id where l.organisation_id = ${organisationId} and l.${sql.identifier(column)} = ${id}`
+export const linkedActivities =
+  (column: 'data_category_id' | 'data_subject_category_id' | 'recipient_id' | 'processor_id' | 'security_measure_id') => (organisationId: string, id: string) =>
+    sql`select distinct 'activity' as entity_type, a.id, a.name from activity_links l join activities a on a.id = l.activity_id where l.organisation_id = ${organisationId} and l.${sql.identifier(column)} = ${id}`

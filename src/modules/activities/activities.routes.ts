@@ -7,7 +7,16 @@ import { assertValid } from '../../shared/validation.ts'
 import { activityExamples } from '../../example/openapi-examples.ts'
 import { activitiesRepository, activityFilters } from './activities.repository.ts'
 import { activityErrors } from './activities.rules.ts'
-import { ActivityCreateSchema, ActivityPatchSchema, ActivitySchema, activityDefaults, lawfulBasisCodes, normaliseActivity, roles, statuses } from './activities.schemas.ts'
+import {
+  ActivityCreateSchema,
+  ActivityPatchSchema,
+  ActivitySchema,
+  activityDefaults,
+  lawfulBasisCodes,
+  normaliseActivity,
+  roles,
+  statuses
+} from './activities.schemas.ts'
 
 type Fields = Record<string, unknown>
 
@@ -19,8 +28,12 @@ const filters = {
   dataSubjectCategoryId: Type.Optional(Uuid('Only activities that concern this category of data subjects.')),
   processorId: Type.Optional(Uuid('Only activities that use this processor (as processor or as a transfer importer).')),
   country: Type.Optional(CountryCode('Only activities with a transfer to this country.')),
-  specialCategory: Type.Optional(Type.Boolean({ description: 'Only activities that process (true) or do not process (false) special category data (Art. 9(1)).' })),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only activities whose name, description or a purpose contains this text (any case).' })),
+  specialCategory: Type.Optional(
+    Type.Boolean({ description: 'Only activities that process (true) or do not process (false) special category data (Art. 9(1)).' })
+  ),
+  q: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Only activities whose name, description or a purpose contains this text (any case).' })
+  ),
   updatedSince: Type.Optional(Instant('Only activities changed at or after this instant.'))
 }
 
@@ -54,7 +67,8 @@ export const activitiesDefinition: ResourceDefinition = {
   label: 'processing activity',
   entityType: 'activity',
   tag: 'Activities',
-  about: 'A processing activity: one entry of the Art. 30 record, read and written as one document with everything it owns (purposes, transfers, retention rules, ...).',
+  about:
+    'A processing activity: one entry of the Art. 30 record, read and written as one document with everything it owns (purposes, transfers, retention rules, ...).',
   entity: ActivitySchema,
   create: ActivityCreateSchema,
   patch: ActivityPatchSchema,

@@ -17,7 +17,10 @@ export function activityErrors(activity: Fields): FieldError[] {
         ? { path: `${at}/sccModule`, message: 'an SCC module applies only to mechanism 46.2.c (standard contractual clauses)' }
         : undefined,
       transfer.derogation !== null && transfer.derogation !== undefined && transfer.mechanism !== '49.1.sub2'
-        ? { path: `${at}/derogation`, message: 'the derogation documentation applies only to mechanism 49.1.sub2 (compelling legitimate interests, Art. 49(1) second subparagraph)' }
+        ? {
+            path: `${at}/derogation`,
+            message: 'the derogation documentation applies only to mechanism 49.1.sub2 (compelling legitimate interests, Art. 49(1) second subparagraph)'
+          }
         : undefined
     ]
     return errors.filter((error): error is FieldError => error !== undefined)

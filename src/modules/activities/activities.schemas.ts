@@ -111,8 +111,16 @@ export const Transfer = shape(
     country: Nullable(CountryCode('The third country the data go to, ISO 3166-1 alpha-2.')),
     importer: reference('Who receives the data there.'),
     processorId: Nullable(Uuid('The processor (of this organisation) that is the importer, if it is one.')),
-    mechanism: Nullable(Type.Enum(mechanismCodes, { description: 'The Chapter V ground: `45`, `46.2.a` … `49.1.sub2` (see /v1/reference/transfer-mechanisms).' })),
-    sccModule: Nullable(Type.Integer({ minimum: 1, maximum: 4, description: 'The module of the standard contractual clauses (Implementing Decision (EU) 2021/914): 1 C2C, 2 C2P, 3 P2P, 4 P2C. Only with `46.2.c`.' })),
+    mechanism: Nullable(
+      Type.Enum(mechanismCodes, { description: 'The Chapter V ground: `45`, `46.2.a` … `49.1.sub2` (see /v1/reference/transfer-mechanisms).' })
+    ),
+    sccModule: Nullable(
+      Type.Integer({
+        minimum: 1,
+        maximum: 4,
+        description: 'The module of the standard contractual clauses (Implementing Decision (EU) 2021/914): 1 C2C, 2 C2P, 3 P2P, 4 P2C. Only with `46.2.c`.'
+      })
+    ),
     safeguardReference: reference('Where the safeguards (clauses, BCR approval, certification) are documented.'),
     tiaReference: reference('Where the transfer impact assessment is documented (CJEU C-311/18).'),
     derogation: Nullable(Derogation[variant])
@@ -124,7 +132,11 @@ export const Transfer = shape(
 
 export const RetentionRule = shape(
   {
-    dataCategoryIds: Type.Array(Uuid(), { uniqueItems: true, maxItems: 500, description: 'The data categories (of this activity) the rule covers; empty: all of them.' }),
+    dataCategoryIds: Type.Array(Uuid(), {
+      uniqueItems: true,
+      maxItems: 500,
+      description: 'The data categories (of this activity) the rule covers; empty: all of them.'
+    }),
     period: Nullable(Type.String({ pattern: ISO_DURATION, description: 'How long, as an ISO 8601 duration (`P5Y`, `P6M`, `P30D`).', examples: ['P5Y'] })),
     trigger: reference('The event the period runs from, or the criterion used when no period can be given (e.g. end of the financial year).'),
     description: reference('The rule in words.'),
@@ -141,7 +153,11 @@ export const Dpia = shape(
     reference: reference('Where the DPIA is documented.'),
     completedAt: date('When the DPIA was completed'),
     notRequiredReason: reference('Why no DPIA is needed, when screening says so (WP248).'),
-    criteria: Type.Array(Type.Enum(dpiaCriterionCodes), { uniqueItems: true, maxItems: dpiaCriterionCodes.length, description: 'The WP248 criteria (and Art. 35(3) cases) the activity meets; see /v1/reference/dpia-criteria.' })
+    criteria: Type.Array(Type.Enum(dpiaCriterionCodes), {
+      uniqueItems: true,
+      maxItems: dpiaCriterionCodes.length,
+      description: 'The WP248 criteria (and Art. 35(3) cases) the activity meets; see /v1/reference/dpia-criteria.'
+    })
   },
   [],
   { status: 'not_assessed', reference: null, completedAt: null, notRequiredReason: null, criteria: [] },
@@ -174,7 +190,11 @@ function activityFields(nested: 'input' | 'output'): TProperties {
     dpia: nested === 'input' ? Dpia.input : Dpia.output,
     automatedDecisionMaking: Type.Boolean({ description: 'Decisions based solely on automated processing with legal or similar effects (Art. 22).' }),
     profiling: Type.Boolean({ description: 'Profiling (Art. 4(4)).' }),
-    dataSources: Type.Array(Type.Enum([...dataSources]), { uniqueItems: true, maxItems: dataSources.length, description: 'Where the data come from (Art. 14(2)(f)).' }),
+    dataSources: Type.Array(Type.Enum([...dataSources]), {
+      uniqueItems: true,
+      maxItems: dataSources.length,
+      description: 'Where the data come from (Art. 14(2)(f)).'
+    }),
     systems: list(Text(300), 'The systems or applications the data are processed in.'),
     lastReviewedAt: date('When the entry was last reviewed')
   }

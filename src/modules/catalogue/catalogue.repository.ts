@@ -17,7 +17,15 @@ export type CatalogueTable = PgTable & {
   updatedAt: PgColumn
 }
 
-export type Entity = Record<string, unknown> & { id: string; name: string; version: number; createdAt: string; updatedAt: string; createdBy: string; updatedBy: string }
+export type Entity = Record<string, unknown> & {
+  id: string
+  name: string
+  version: number
+  createdAt: string
+  updatedAt: string
+  createdBy: string
+  updatedBy: string
+}
 export type Fields = Record<string, unknown>
 
 /** What a catalogue resource adds to the generic repository: links to other entries, and who links to it. */
@@ -55,7 +63,10 @@ export function catalogueRepository(storage: CatalogueStorage) {
 
   /** The stored entry; with `lock`, locked until the transaction ends, so a concurrent write waits instead of failing. */
   async function select(db: Database, organisationId: string, id: string, lock = false): Promise<Entity | undefined> {
-    const query = db.select(columns()).from(table as PgTable).where(and(inOrganisation(organisationId), eq(table.id, id)))
+    const query = db
+      .select(columns())
+      .from(table as PgTable)
+      .where(and(inOrganisation(organisationId), eq(table.id, id)))
     const [row] = await (lock ? query.for('update') : query)
     return row ? toEntity(row) : undefined
   }
@@ -70,9 +81,9 @@ export function catalogueRepository(storage: CatalogueStorage) {
   function duplicateName(error: unknown, name: unknown): ApiProblem | undefined {
     const { code, constraint } = databaseError(error)
     if (code !== UNIQUE_VIOLATION || !constraint?.endsWith('_name_key')) return undefined
-    return new ApiProblem('conflict', `A ${label} named '${String(name)}' already exists in this organisation (names are compared without regard to case).`, { errors: [
-      { path: '/body/name', message: `'${String(name)}' is already used by another ${label}` }
-    ] })
+    return new ApiProblem('conflict', `A ${label} named '${String(name)}' already exists in this organisation (names are compared without regard to case).`, {
+      errors: [{ path: '/body/name', message: `'${String(name)}' is already used by another ${label}` }]
+    })
   }
 
   async function audited(tx: Database, organisationId: string, action: 'create' | 'update' | 'delete', entity: Entity, context: WriteContext) {
@@ -117,7 +128,15 @@ export function catalogueRepository(storage: CatalogueStorage) {
     },
 
     /** Reads the stored entry (404, or 412 against If-Match), lets `merge` check the result, then writes it. */
-    async update(db: Database, organisationId: string, id: string, given: Fields, expectedVersions: number[] | undefined, context: WriteContext, check: (merged: Entity) => void) {
+    async update(
+      db: Database,
+      organisationId: string,
+      id: string,
+      given: Fields,
+      expectedVersions: number[] | undefined,
+      context: WriteContext,
+      check: (merged: Entity) => void
+    ) {
       const patch = withNormalisedName(given)
       try {
         return await db.transaction(async (tx) => {
@@ -169,7 +188,10 @@ export function catalogueRepository(storage: CatalogueStorage) {
 
   async function referencesTo(db: Database, organisationId: string, id: string): Promise<Reference[]> {
     if (storage.referencedBy.length === 0) return []
-    const union = sql.join(storage.referencedBy.map((query) => sql`(${query(organisationId, id)})`), sql` union all `)
+    const union = sql.join(
+      storage.referencedBy.map((query) => sql`(${query(organisationId, id)})`),
+      sql` union all `
+    )
     const result = await db.execute(sql`select entity_type as "entityType", id, name from (${union}) as refs order by entity_type, name, id limit 100`)
     return result.rows as Reference[]
   }
@@ -179,7 +201,6 @@ export function catalogueRepository(storage: CatalogueStorage) {
     return new ApiProblem('conflict', `The ${label} '${entity.name}' is still linked from ${named}; remove those links first.`, { references })
   }
 }
-
 
 /** `q`: a case-insensitive substring of the name or description (LIKE wildcards in it are literal). */
 export function textFilter(table: CatalogueTable, q: string | undefined): SQL | undefined {

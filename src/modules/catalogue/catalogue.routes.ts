@@ -41,7 +41,11 @@ export function catalogueDefinition(resource: CatalogueResource): ResourceDefini
     ...resource,
     entity: Type.Object({ ...EntityMetadata, ...resource.fields }, { additionalProperties: false, description: resource.about }),
     create: Type.Object(optional, { additionalProperties: false }),
-    patch: Type.Partial(Type.Object(resource.fields), { additionalProperties: false, minProperties: 1, description: 'The fields to replace; lists are replaced whole.' }),
+    patch: Type.Partial(Type.Object(resource.fields), {
+      additionalProperties: false,
+      minProperties: 1,
+      description: 'The fields to replace; lists are replaced whole.'
+    }),
     filters: {
       q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only entries whose name or description contains this text (any case).' })),
       ...resource.filters

@@ -22,18 +22,27 @@ export const dataCategoriesResource: CatalogueResource = {
   fields: {
     name: Text(300, 'Name of the category, unique in the organisation regardless of case.', ['Contact details']),
     description: Description(),
-    specialCategory: Nullable(Type.Enum(specialCategoryCodes), 'The Art. 9(1) special category the data reveal or concern (see /v1/reference/special-categories), or null.'),
+    specialCategory: Nullable(
+      Type.Enum(specialCategoryCodes),
+      'The Art. 9(1) special category the data reveal or concern (see /v1/reference/special-categories), or null.'
+    ),
     criminal: Type.Boolean({ description: 'Personal data relating to criminal convictions and offences (Art. 10).' })
   },
   required: ['name'],
   defaults: () => ({ description: null, specialCategory: null, criminal: false }),
   filters: {
-    specialCategory: Type.Optional(Type.Enum([...specialCategoryCodes, 'any', 'none'], { description: 'One special category, `any` special category, or `none`.' })),
+    specialCategory: Type.Optional(
+      Type.Enum([...specialCategoryCodes, 'any', 'none'], { description: 'One special category, `any` special category, or `none`.' })
+    ),
     criminal: Type.Optional(Type.Boolean({ description: 'Only Art. 10 data (true) or only other data (false).' }))
   },
   where: (query) => [
     textFilter(dataCategories, query.q as string | undefined),
-    query.specialCategory === 'any' ? isNotNull(dataCategories.specialCategory) : query.specialCategory === 'none' ? isNull(dataCategories.specialCategory) : equalsIfGiven(dataCategories.specialCategory, query.specialCategory),
+    query.specialCategory === 'any'
+      ? isNotNull(dataCategories.specialCategory)
+      : query.specialCategory === 'none'
+        ? isNull(dataCategories.specialCategory)
+        : equalsIfGiven(dataCategories.specialCategory, query.specialCategory),
     equalsIfGiven(dataCategories.criminal, query.criminal)
   ],
   check: () => [],

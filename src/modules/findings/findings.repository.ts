@@ -9,7 +9,11 @@ import { toActivity } from '../activities/activities.repository.ts'
 import { getOrganisation } from '../organisations/organisations.repository.ts'
 
 /** What the rules read, in three statements: the organisation, its catalogue, and one or all of its activities. */
-export async function loadForCompliance(db: Database, organisationId: string, activityId?: string): Promise<{ context: Context; activities: ComplianceActivity[] }> {
+export async function loadForCompliance(
+  db: Database,
+  organisationId: string,
+  activityId?: string
+): Promise<{ context: Context; activities: ComplianceActivity[] }> {
   const organisation = (await getOrganisation(db, organisationId)) as unknown as Organisation
   const catalogue = toCatalogue((await db.execute(catalogueQuery(organisationId))).rows) as unknown as Catalogue
   const rows = await db

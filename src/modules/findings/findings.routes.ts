@@ -13,7 +13,9 @@ const severities = ['error', 'warning', 'info'] as const
 const FindingSchema = Type.Object(
   {
     rule: Type.String({ description: 'The rule id; see /v1/reference/rules.', examples: ['purpose-without-legal-basis'] }),
-    severity: Type.Enum([...severities], { description: '`error`: the record fails a requirement; `warning`: a likely gap or guidance not followed; `info`: advice.' }),
+    severity: Type.Enum([...severities], {
+      description: '`error`: the record fails a requirement; `warning`: a likely gap or guidance not followed; `info`: advice.'
+    }),
     article: Type.String({ description: 'The provision the finding rests on.', examples: ['Art. 6(1)'] }),
     entityType: Type.Enum(['organisation', 'activity', 'processor']),
     entityId: Uuid(),
@@ -24,7 +26,10 @@ const FindingSchema = Type.Object(
 )
 
 const Summary = Type.Object({ errors: Type.Integer(), warnings: Type.Integer(), infos: Type.Integer() }, { additionalProperties: false })
-const FindingsSchema = Type.Object({ items: Type.Array(FindingSchema), summary: Summary }, { additionalProperties: false, description: 'The findings, organisation-wide ones first, then per activity by name, with their counts.' })
+const FindingsSchema = Type.Object(
+  { items: Type.Array(FindingSchema), summary: Summary },
+  { additionalProperties: false, description: 'The findings, organisation-wide ones first, then per activity by name, with their counts.' }
+)
 
 const RuleSchema = Type.Object(
   {
@@ -63,7 +68,11 @@ export const rulesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: Type.Object(
             { items: Type.Array(RuleSchema) },
-            { additionalProperties: false, description: 'Every rule.', examples: [{ items: ruleCatalogue.filter((rule) => ['purpose-without-legal-basis', 'retention-missing'].includes(rule.id)) }] }
+            {
+              additionalProperties: false,
+              description: 'Every rule.',
+              examples: [{ items: ruleCatalogue.filter((rule) => ['purpose-without-legal-basis', 'retention-missing'].includes(rule.id)) }]
+            }
           )
         }
       }
@@ -86,7 +95,8 @@ const findingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Findings'],
         operationId: 'listFindings',
         summary: 'Check the whole record: findings with their articles',
-        description: 'Runs every rule over the organisation, its catalogue and its activities (retired ones are left out) in a constant number of SQL statements.',
+        description:
+          'Runs every rule over the organisation, its catalogue and its activities (retired ones are left out) in a constant number of SQL statements.',
         params: OrganisationParams,
         querystring: Type.Object(
           {
@@ -103,7 +113,10 @@ const findingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { context, activities } = await loadForCompliance(db, request.params.orgId)
       const { severity, rule, activityId, entityType } = request.query
-      const findings: Finding[] = [...organisationFindings(context), ...activities.filter((activity) => activity.status !== 'retired').flatMap((activity) => activityFindings(activity, context))].filter(
+      const findings: Finding[] = [
+        ...organisationFindings(context),
+        ...activities.filter((activity) => activity.status !== 'retired').flatMap((activity) => activityFindings(activity, context))
+      ].filter(
         (finding) =>
           (severity === undefined || finding.severity === severity) &&
           (rule === undefined || finding.rule === rule) &&
@@ -142,9 +155,13 @@ const findingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Findings'],
         operationId: 'listActivityRights',
         summary: 'The data subject rights an activity gives',
-        description: 'The rights of Arts. 13–22 and 77 for this activity, computed from the legal bases of its purposes, direct marketing, automated decisions, explicit consent (9.2.a) and 49.1.a transfers; each with its article, whether it applies fully, partly or not, and why. Art. 23 restrictions in national law are not modelled.',
+        description:
+          'The rights of Arts. 13–22 and 77 for this activity, computed from the legal bases of its purposes, direct marketing, automated decisions, explicit consent (9.2.a) and 49.1.a transfers; each with its article, whether it applies fully, partly or not, and why. Art. 23 restrictions in national law are not modelled.',
         params: EntityParams,
-        response: { 200: Type.Object({ items: Type.Array(RightSchema) }, { additionalProperties: false, description: 'The rights.', examples: [rightsExample] }), ...problemResponses(400) }
+        response: {
+          200: Type.Object({ items: Type.Array(RightSchema) }, { additionalProperties: false, description: 'The rights.', examples: [rightsExample] }),
+          ...problemResponses(400)
+        }
       }
     },
     async (request) => {

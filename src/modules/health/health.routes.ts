@@ -22,7 +22,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Health'],
         operationId: 'getLiveness',
         summary: 'Liveness: the process is up',
-        description: 'Answers 200 while the process serves HTTP. It does not touch the database, so a database outage never gets the process restarted; it is never rate limited nor shed under load.',
+        description:
+          'Answers 200 while the process serves HTTP. It does not touch the database, so a database outage never gets the process restarted; it is never rate limited nor shed under load.',
         response: { 200: withExample(HealthSchema, { status: 'ok' }) }
       }
     },

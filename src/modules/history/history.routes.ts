@@ -30,10 +30,9 @@ const ChangeSchema = Type.Object(
     entityId: Uuid(),
     name: Nullable(Type.String(), 'The name of the entity after the change (before it, for a delete).'),
     requestId: Nullable(Type.String()),
-    changes: Type.Array(
-      Type.Object({ field: Type.String(), old: Type.Unknown(), new: Type.Unknown() }, { additionalProperties: false }),
-      { description: 'For an update: each field it changed, with the old and the new value.' }
-    )
+    changes: Type.Array(Type.Object({ field: Type.String(), old: Type.Unknown(), new: Type.Unknown() }, { additionalProperties: false }), {
+      description: 'For an update: each field it changed, with the old and the new value.'
+    })
   },
   { additionalProperties: false }
 )
@@ -52,9 +51,16 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['History'],
         operationId: 'listActivityHistory',
         summary: 'The versions of one activity',
-        description: 'Every version of the activity, oldest first: who made it, when, which fields changed, and the activity as it then stood. Also for a deleted activity.',
+        description:
+          'Every version of the activity, oldest first: who made it, when, which fields changed, and the activity as it then stood. Also for a deleted activity.',
         params: EntityParams,
-        response: { 200: Type.Object({ items: Type.Array(VersionSchema) }, { additionalProperties: false, description: 'The versions.', examples: [activityHistoryExample] }), ...problemResponses(400) }
+        response: {
+          200: Type.Object(
+            { items: Type.Array(VersionSchema) },
+            { additionalProperties: false, description: 'The versions.', examples: [activityHistoryExample] }
+          ),
+          ...problemResponses(400)
+        }
       }
     },
     async (request) => ({ items: (await historyOf(db, request.params.orgId, 'activity', request.params.id, 'activity')) as never })
@@ -76,7 +82,12 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
             from: Instant('Changes after this instant.'),
             to: Type.Optional(Instant('Changes up to this instant (default: now).')),
             format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'JSON (default) or CSV.' })),
-            bom: Type.Optional(Type.Boolean({ description: 'CSV only: start the file with a UTF-8 byte-order mark (default `true`), which Excel on Windows needs to read ø, § or ü; `false` for scripts.' }))
+            bom: Type.Optional(
+              Type.Boolean({
+                description:
+                  'CSV only: start the file with a UTF-8 byte-order mark (default `true`), which Excel on Windows needs to read ø, § or ü; `false` for scripts.'
+              })
+            )
           },
           { additionalProperties: false }
         ),
@@ -85,7 +96,10 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
             description: 'The changes.',
             content: {
               'application/json': {
-                schema: Type.Object({ from: Instant('As asked.'), to: Instant('As read (a future instant reads as now).'), items: Type.Array(ChangeSchema) }, { additionalProperties: false }),
+                schema: Type.Object(
+                  { from: Instant('As asked.'), to: Instant('As read (a future instant reads as now).'), items: Type.Array(ChangeSchema) },
+                  { additionalProperties: false }
+                ),
                 example: changesExample
               },
               'text/csv': { schema: Type.String({ description: `Columns: ${changeColumns.join(', ')}.` }) }

@@ -44,7 +44,11 @@ export async function createOrganisation(db: Database, input: OrganisationCreate
       .values({ ...withNormalisedName(input), createdBy: context.actor, updatedBy: context.actor })
       .returning()
     const organisation = toOrganisation(row!)
-    await recordAuditEvent(tx, { organisationId: organisation.id, action: 'create', entityType: ENTITY_TYPE, entityId: organisation.id, snapshot: organisation }, context)
+    await recordAuditEvent(
+      tx,
+      { organisationId: organisation.id, action: 'create', entityType: ENTITY_TYPE, entityId: organisation.id, snapshot: organisation },
+      context
+    )
     await context.idempotency?.record(tx, organisation)
     return organisation
   })

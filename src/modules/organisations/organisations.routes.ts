@@ -25,12 +25,20 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create an organisation',
         description: 'Creates the controller (or processor) whose record will be kept. Only `name` and `country` are required.',
         body: withExample(OrganisationCreateSchema, examples.create),
-        response: { 201: { ...OrganisationSchema, description: 'The organisation, with `Location` and `ETag` headers.', examples: [examples.entity] }, ...problemResponses(400) }
+        response: {
+          201: { ...OrganisationSchema, description: 'The organisation, with `Location` and `ETag` headers.', examples: [examples.entity] },
+          ...problemResponses(400)
+        }
       }
     },
     async (request, reply) => {
       assertValid([unknownCountry(request.body.country, '/body/country')])
-      return sendCreatedOnce(request, reply, (context) => createOrganisation(db, request.body, context), (organisation) => `/v1/organisations/${organisation.id}`)
+      return sendCreatedOnce(
+        request,
+        reply,
+        (context) => createOrganisation(db, request.body, context),
+        (organisation) => `/v1/organisations/${organisation.id}`
+      )
     }
   )
 
@@ -82,11 +90,15 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'updateOrganisation',
         summary: "Change the organisation's profile",
-        description: 'Replaces the given fields of the controller profile (identity, contact, DPO, Art. 27 representative, public-authority flag, employee count, supervisory authority). Send `If-Match` with the ETag you read to avoid overwriting a change made meanwhile.',
+        description:
+          'Replaces the given fields of the controller profile (identity, contact, DPO, Art. 27 representative, public-authority flag, employee count, supervisory authority). Send `If-Match` with the ETag you read to avoid overwriting a change made meanwhile.',
         params: OrganisationParams,
         headers: IfMatchHeaders,
         body: withExample(OrganisationPatchSchema, examples.patch),
-        response: { 200: { ...OrganisationSchema, description: 'The whole organisation after the change, with its new `ETag`.', examples: [examples.patched] }, ...problemResponses(400, 412) }
+        response: {
+          200: { ...OrganisationSchema, description: 'The whole organisation after the change, with its new `ETag`.', examples: [examples.patched] },
+          ...problemResponses(400, 412)
+        }
       }
     },
     async (request, reply) => {

@@ -31,13 +31,18 @@ const OrganisationFields = {
   website: Nullable(Type.String({ format: 'uri', maxLength: 2000, pattern: '^https?://' }), 'Public website (http or https URL).'),
   supervisoryAuthority: Nullable(Text(300), 'The lead or competent supervisory authority (Arts. 51, 56), e.g. `Datatilsynet`.'),
   country: CountryCode('Country of the main establishment, ISO 3166-1 alpha-2 (Arts. 3, 44).'),
-  isPublicAuthority: Type.Boolean({ description: 'A public authority or body: Art. 6(1)(f) is unavailable to it for its tasks and a DPO is mandatory (Art. 37(1)(a)).' }),
+  isPublicAuthority: Type.Boolean({
+    description: 'A public authority or body: Art. 6(1)(f) is unavailable to it for its tasks and a DPO is mandatory (Art. 37(1)(a)).'
+  }),
   employeeCount: Nullable(Type.Integer({ minimum: 0, maximum: 100_000_000 }), 'Number of persons employed (Art. 30(5) threshold of 250).'),
   dpo: Nullable(DpoSchema),
   representative: Nullable(RepresentativeSchema)
 }
 
-export const OrganisationSchema = Type.Object({ ...EntityMetadata, ...OrganisationFields }, { additionalProperties: false, description: 'An organisation: the controller (or processor) whose record this is.' })
+export const OrganisationSchema = Type.Object(
+  { ...EntityMetadata, ...OrganisationFields },
+  { additionalProperties: false, description: 'An organisation: the controller (or processor) whose record this is.' }
+)
 export type Organisation = Static<typeof OrganisationSchema>
 
 const { name, country, ...optionalFields } = OrganisationFields

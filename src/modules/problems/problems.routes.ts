@@ -33,7 +33,10 @@ const problemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'Every problem type the API answers with: its `type` URI, its stable `code`, the HTTP status, the title and what it means. The `type` of every problem+json answer is one of these URIs, a reference relative to the API base URL that resolves to GET /problems/{slug}. No token needed.',
         response: {
-          200: Type.Object({ items: Type.Array(ProblemTypeSchema) }, { additionalProperties: false, description: 'Every problem type.', examples: [{ items: [describe('validation_failed'), describe('not_found')] }] })
+          200: Type.Object(
+            { items: Type.Array(ProblemTypeSchema) },
+            { additionalProperties: false, description: 'Every problem type.', examples: [{ items: [describe('validation_failed'), describe('not_found')] }] }
+          )
         }
       }
     },
@@ -48,7 +51,10 @@ const problemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getProblemType',
         summary: 'Describe one problem type',
         description: `The problem type whose \`type\` URI is \`/problems/{slug}\`: a problem answer with \`"type": "/problems/validation-failed"\` is described at GET /problems/validation-failed. Slugs: ${kinds.map((kind) => `\`${problemTypes[kind].slug}\``).join(', ')}. Any other slug answers 404 (\`/problems/not-found\`). No token needed.`,
-        params: Type.Object({ slug: Type.String({ maxLength: 64, description: 'The last segment of a problem `type` URI.', examples: ['validation-failed'] }) }, { additionalProperties: false }),
+        params: Type.Object(
+          { slug: Type.String({ maxLength: 64, description: 'The last segment of a problem `type` URI.', examples: ['validation-failed'] }) },
+          { additionalProperties: false }
+        ),
         response: { 200: { ...ProblemTypeSchema, description: 'The problem type.', examples: [describe('validation_failed')] }, ...problemResponses(400, 404) }
       }
     },

@@ -14,7 +14,10 @@ const authorisations = ['specific', 'general', 'unknown'] as const
 
 /** Sub-processors whose chain of engagements already leads back to `processorId`: linking them would close a cycle. */
 async function cycleRoots(tx: Database, organisationId: string, processorId: string, subProcessorIds: string[]): Promise<Set<string>> {
-  const direct = sql.join(subProcessorIds.map((id) => sql`${id}::uuid`), sql`, `)
+  const direct = sql.join(
+    subProcessorIds.map((id) => sql`${id}::uuid`),
+    sql`, `
+  )
   const result = await tx.execute(sql`
     with recursive reach(root, id) as (
       select l.processor_id, l.subprocessor_id from processor_subprocessors l
@@ -32,7 +35,12 @@ async function checkSubProcessors(tx: Database, organisationId: string, id: stri
   if (!ids || ids.length === 0) return []
   const path = (index: number) => `/body/subProcessorIds/${index}`
   const existing = new Set(
-    (await tx.select({ id: processors.id }).from(processors).where(and(eq(processors.organisationId, organisationId), inArray(processors.id, ids)))).map((row) => row.id)
+    (
+      await tx
+        .select({ id: processors.id })
+        .from(processors)
+        .where(and(eq(processors.organisationId, organisationId), inArray(processors.id, ids)))
+    ).map((row) => row.id)
   )
   const errors: FieldError[] = ids.flatMap((subId, index) => {
     if (subId === id) return [{ path: path(index), message: 'a processor cannot be its own sub-processor' }]
@@ -42,7 +50,9 @@ async function checkSubProcessors(tx: Database, organisationId: string, id: stri
   if (errors.length > 0 || id === undefined) return errors
   const roots = await cycleRoots(tx, organisationId, id, ids)
   return ids.flatMap((subId, index) =>
-    roots.has(subId) ? [{ path: path(index), message: `processor ${subId} already engages this processor, directly or through others: the link would make a cycle` }] : []
+    roots.has(subId)
+      ? [{ path: path(index), message: `processor ${subId} already engages this processor, directly or through others: the link would make a cycle` }]
+      : []
   )
 }
 
@@ -62,11 +72,13 @@ export const processorsResource: CatalogueResource = {
   label: 'processor',
   entityType: 'processor',
   about:
-    'A processor that handles personal data on the organisation\'s behalf (Art. 28), with its Art. 28(3) contract, how sub-processors are authorised (Art. 28(2)), the sub-processors it engages (other processors of this organisation; no cycles), and, for a US processor, whether it is certified under the EU-US Data Privacy Framework (Art. 45, Implementing Decision (EU) 2023/1795).',
+    "A processor that handles personal data on the organisation's behalf (Art. 28), with its Art. 28(3) contract, how sub-processors are authorised (Art. 28(2)), the sub-processors it engages (other processors of this organisation; no cycles), and, for a US processor, whether it is certified under the EU-US Data Privacy Framework (Art. 45, Implementing Decision (EU) 2023/1795).",
   table: processors,
   linkFields: ['subProcessorIds'],
   linkColumns: () => ({
-    subProcessorIds: sql<string[]>`coalesce((select json_agg(l.subprocessor_id order by l.position) from processor_subprocessors l where l.processor_id = ${processors.id}), '[]'::json)`
+    subProcessorIds: sql<
+      string[]
+    >`coalesce((select json_agg(l.subprocessor_id order by l.position) from processor_subprocessors l where l.processor_id = ${processors.id}), '[]'::json)`
   }),
   checkLinks: checkSubProcessors,
   writeLinks: writeSubProcessors,
@@ -89,8 +101,15 @@ export const processorsResource: CatalogueResource = {
       description:
         'How the controller authorised sub-processors (Art. 28(2)): `specific` or `general` written authorisation, or `unknown`. Defaults to `unknown` rather than assuming an authorisation that may not exist.'
     }),
-    subProcessorIds: Type.Array(Uuid(), { uniqueItems: true, maxItems: 100, description: 'Processors of this organisation that this processor engages, in order.' }),
-    dpfCertified: Nullable(Type.Boolean(), 'For a processor in the United States: whether it is on the Data Privacy Framework List. Null elsewhere, or when not checked.')
+    subProcessorIds: Type.Array(Uuid(), {
+      uniqueItems: true,
+      maxItems: 100,
+      description: 'Processors of this organisation that this processor engages, in order.'
+    }),
+    dpfCertified: Nullable(
+      Type.Boolean(),
+      'For a processor in the United States: whether it is on the Data Privacy Framework List. Null elsewhere, or when not checked.'
+    )
   },
   required: ['name'],
   defaults: () => ({

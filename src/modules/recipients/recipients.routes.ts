@@ -30,7 +30,11 @@ export const recipientsResource: CatalogueResource = {
     type: Type.Optional(Type.Enum([...recipientTypes], { description: 'Only recipients of this type.' })),
     country: Type.Optional(CountryCode('Only recipients in this country.'))
   },
-  where: (query) => [textFilter(recipients, query.q as string | undefined), equalsIfGiven(recipients.type, query.type), equalsIfGiven(recipients.country, query.country)],
+  where: (query) => [
+    textFilter(recipients, query.q as string | undefined),
+    equalsIfGiven(recipients.type, query.type),
+    equalsIfGiven(recipients.country, query.country)
+  ],
   check: (entry) => [unknownCountry(entry.country as string | null, '/country')],
   referencedBy: [linkedActivities('recipient_id')],
   examples: catalogueExamples['recipients']

@@ -54,7 +54,11 @@ function registerList<Item extends { code: string }>(app: FastifyInstance, list:
         response: {
           200: Type.Object(
             { items: Type.Array(list.schema) },
-            { additionalProperties: false, description: `Every ${one} matching the filters, in a stable order.`, examples: [{ items: list.exampleCodes.map((code) => byCode.get(code)) }] }
+            {
+              additionalProperties: false,
+              description: `Every ${one} matching the filters, in a stable order.`,
+              examples: [{ items: list.exampleCodes.map((code) => byCode.get(code)) }]
+            }
           ),
           ...problemResponses(400)
         }
@@ -106,7 +110,10 @@ export default async function referenceRoutes(app: FastifyInstance) {
     items: legalBases,
     codes: '`6.1.a` … `6.1.f` (Art. 6(1) bases) and `9.2.a` … `9.2.j` (Art. 9(2) conditions)',
     exampleCodes: ['6.1.b', '9.2.b'],
-    query: Type.Object({ kind: Type.Optional(Type.Enum(['lawful_basis', 'special_category_condition'], { description: 'Only Art. 6(1) bases or only Art. 9(2) conditions.' })) }, { additionalProperties: false }),
+    query: Type.Object(
+      { kind: Type.Optional(Type.Enum(['lawful_basis', 'special_category_condition'], { description: 'Only Art. 6(1) bases or only Art. 9(2) conditions.' })) },
+      { additionalProperties: false }
+    ),
     filter: (item, query) => query.kind === undefined || item.kind === query.kind
   })
 
@@ -114,7 +121,8 @@ export default async function referenceRoutes(app: FastifyInstance) {
     path: '/special-categories',
     noun: { one: 'special-category', many: 'special-categories' },
     summary: 'List the special categories of personal data (Art. 9(1))',
-    description: 'Data categories carry one of these codes when they reveal or concern an Art. 9(1) category; processing them is prohibited unless an Art. 9(2) condition applies.',
+    description:
+      'Data categories carry one of these codes when they reveal or concern an Art. 9(1) category; processing them is prohibited unless an Art. 9(2) condition applies.',
     schema: SpecialCategorySchema,
     items: specialCategories,
     exampleCodes: ['health_data', 'trade_union_membership']
@@ -139,21 +147,25 @@ export default async function referenceRoutes(app: FastifyInstance) {
       { additionalProperties: false }
     ),
     filter: (item, query) =>
-      (query.eea === undefined || item.eea === query.eea) &&
-      (query.adequacy === undefined || (item.adequacy?.scope ?? 'none') === query.adequacy)
+      (query.eea === undefined || item.eea === query.eea) && (query.adequacy === undefined || (item.adequacy?.scope ?? 'none') === query.adequacy)
   })
 
   registerList(app, {
     path: '/transfer-mechanisms',
     noun: { one: 'transfer-mechanism', many: 'transfer-mechanisms' },
     summary: 'List the transfer mechanisms of Chapter V (Arts. 45–49)',
-    description: 'The ground each transfer to a third country rests on: adequacy (Art. 45), appropriate safeguards (Art. 46(2) and 46(3)), binding corporate rules (Art. 47), or a derogation (Art. 49(1)).',
+    description:
+      'The ground each transfer to a third country rests on: adequacy (Art. 45), appropriate safeguards (Art. 46(2) and 46(3)), binding corporate rules (Art. 47), or a derogation (Art. 49(1)).',
     schema: TransferMechanismSchema,
     items: transferMechanisms,
     codes: '`45`, `46.2.a` … `46.2.f`, `46.3.a`, `46.3.b`, `47`, `49.1.a` … `49.1.g`, `49.1.sub2`',
     exampleCodes: ['45', '46.2.c'],
     query: Type.Object(
-      { category: Type.Optional(Type.Enum(['adequacy', 'safeguard', 'authorised_safeguard', 'bcr', 'derogation'], { description: 'Only mechanisms of this category.' })) },
+      {
+        category: Type.Optional(
+          Type.Enum(['adequacy', 'safeguard', 'authorised_safeguard', 'bcr', 'derogation'], { description: 'Only mechanisms of this category.' })
+        )
+      },
       { additionalProperties: false }
     ),
     filter: (item, query) => query.category === undefined || item.category === query.category
@@ -163,12 +175,16 @@ export default async function referenceRoutes(app: FastifyInstance) {
     path: '/security-measures',
     noun: { one: 'security-measure-code', many: 'security-measure-codes' },
     summary: 'List the security measure vocabulary (Art. 32)',
-    description: 'Codes for the technical (`T.*`) and organisational (`O.*`) measures the record describes under Art. 30(1)(g), each with the points of Art. 32(1) it serves.',
+    description:
+      'Codes for the technical (`T.*`) and organisational (`O.*`) measures the record describes under Art. 30(1)(g), each with the points of Art. 32(1) it serves.',
     schema: SecurityMeasureVocabularySchema,
     items: securityMeasureVocabulary,
     codes: `${securityMeasureVocabulary.length} codes, \`T.*\` technical and \`O.*\` organisational (GET /v1/reference/security-measures lists them)`,
     exampleCodes: ['T.MFA', 'O.INCIDENT_RESPONSE'],
-    query: Type.Object({ type: Type.Optional(Type.Enum(['technical', 'organisational'], { description: 'Only technical or only organisational measures.' })) }, { additionalProperties: false }),
+    query: Type.Object(
+      { type: Type.Optional(Type.Enum(['technical', 'organisational'], { description: 'Only technical or only organisational measures.' })) },
+      { additionalProperties: false }
+    ),
     filter: (item, query) => query.type === undefined || item.type === query.type
   })
 
@@ -180,7 +196,10 @@ export default async function referenceRoutes(app: FastifyInstance) {
     schema: DpiaCriterionSchema,
     items: dpiaCriteria,
     exampleCodes: ['sensitive_data', 'vulnerable_data_subjects'],
-    query: Type.Object({ kind: Type.Optional(Type.Enum(['wp248_criterion', 'art35_3_case'], { description: 'Only WP248 criteria or only Art. 35(3) cases.' })) }, { additionalProperties: false }),
+    query: Type.Object(
+      { kind: Type.Optional(Type.Enum(['wp248_criterion', 'art35_3_case'], { description: 'Only WP248 criteria or only Art. 35(3) cases.' })) },
+      { additionalProperties: false }
+    ),
     filter: (item, query) => query.kind === undefined || item.kind === query.kind
   })
 }

@@ -24,10 +24,21 @@ type Format = keyof typeof formats
 const RopaQuery = Type.Object(
   {
     format: Type.Optional(Type.Enum(['json', 'csv', 'xlsx'], { description: 'The file format; without it, the `Accept` header decides (JSON by default).' })),
-    record: Type.Optional(Type.Enum(['controller', 'processor'], { description: '`controller` (Art. 30(1), default) or `processor` (Art. 30(2), grouped per client controller).' })),
+    record: Type.Optional(
+      Type.Enum(['controller', 'processor'], { description: '`controller` (Art. 30(1), default) or `processor` (Art. 30(2), grouped per client controller).' })
+    ),
     includeDrafts: Type.Optional(Type.Boolean({ description: 'Include draft activities (left out by default). Retired activities are never included.' })),
-    asOf: Type.Optional(Instant('The record as it stood at this instant (RFC 3339): the organisation profile, the names catalogue entries had, and activities deleted since. A future instant reads as now; one before anything existed gives an empty record.')),
-    bom: Type.Optional(Type.Boolean({ description: 'CSV only: start the file with a UTF-8 byte-order mark (default `true`), which Excel on Windows needs to read ø, § or ü; `false` for scripts.' }))
+    asOf: Type.Optional(
+      Instant(
+        'The record as it stood at this instant (RFC 3339): the organisation profile, the names catalogue entries had, and activities deleted since. A future instant reads as now; one before anything existed gives an empty record.'
+      )
+    ),
+    bom: Type.Optional(
+      Type.Boolean({
+        description:
+          'CSV only: start the file with a UTF-8 byte-order mark (default `true`), which Excel on Windows needs to read ø, § or ü; `false` for scripts.'
+      })
+    )
   },
   { additionalProperties: false }
 )
@@ -67,7 +78,9 @@ function exportLimiter(perOrganisation: number, total: number) {
     acquire(organisationId: string): () => void {
       const mine = running.get(organisationId) ?? 0
       if (mine >= perOrganisation || all >= total) {
-        throw new ApiProblem('rate_limited', `Too many exports are running${mine >= perOrganisation ? ' for this organisation' : ''}; retry shortly.`, { headers: { 'retry-after': '5' } })
+        throw new ApiProblem('rate_limited', `Too many exports are running${mine >= perOrganisation ? ' for this organisation' : ''}; retry shortly.`, {
+          headers: { 'retry-after': '5' }
+        })
       }
       running.set(organisationId, mine + 1)
       all++
@@ -134,7 +147,9 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
             description: 'The record, with a `Content-Disposition` file name carrying the organisation, the record and the date.',
             content: {
               'application/json': { schema: RecordSchema, example: recordExample },
-              'text/csv': { schema: Type.String({ description: 'UTF-8 (with a byte-order mark unless `?bom=false`), comma-separated, CRLF line ends, one header row.' }) },
+              'text/csv': {
+                schema: Type.String({ description: 'UTF-8 (with a byte-order mark unless `?bom=false`), comma-separated, CRLF line ends, one header row.' })
+              },
               [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
             }
           },
@@ -152,10 +167,20 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
         const render = (assembled: AssembledRecord) => (format === 'csv' ? renderCsv(assembled, { bom }) : formats[format].render(assembled))
         let organisationName = 'organisation'
         const chunks = batched(
-          exportRecord<string | Buffer>(app.database, request.params.orgId, { record, includeDrafts: request.query.includeDrafts ?? false, asOf: request.query.asOf && clampToNow(request.query.asOf), findings: format === 'json' }, (assembled) => {
-            organisationName = assembled.organisation.name
-            return render(assembled)
-          })
+          exportRecord<string | Buffer>(
+            app.database,
+            request.params.orgId,
+            {
+              record,
+              includeDrafts: request.query.includeDrafts ?? false,
+              asOf: request.query.asOf && clampToNow(request.query.asOf),
+              findings: format === 'json'
+            },
+            (assembled) => {
+              organisationName = assembled.organisation.name
+              return render(assembled)
+            }
+          )
         )
         // Pull the first chunk here: a missing organisation or a dead database still answers a problem, not a cut-off file.
         const first = await chunks.next()

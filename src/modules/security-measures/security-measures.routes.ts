@@ -22,7 +22,9 @@ export const securityMeasuresResource: CatalogueResource = {
   table: securityMeasures,
   fields: {
     name: Text(300, 'Name of the measure, unique in the organisation regardless of case.', ['Two-factor authentication']),
-    code: Nullable(Type.String({ pattern: '^[TO]\\.[A-Z0-9_]+$', description: 'Vocabulary code, e.g. `T.MFA` (see /v1/reference/security-measures).', examples: ['T.MFA'] })),
+    code: Nullable(
+      Type.String({ pattern: '^[TO]\\.[A-Z0-9_]+$', description: 'Vocabulary code, e.g. `T.MFA` (see /v1/reference/security-measures).', examples: ['T.MFA'] })
+    ),
     type: Type.Enum([...measureTypes], { description: 'Technical or organisational; when left out on create, taken from `code` (otherwise `technical`).' }),
     description: Description(),
     appliesToAllActivities: Type.Boolean({ description: 'The measure protects every processing activity of the organisation.' })

@@ -13,7 +13,7 @@ const TransferRowSchema = Type.Object(
     activityId: Uuid('The activity the transfer belongs to.'),
     activityName: Type.String(),
     activityStatus: Type.Enum([...statuses]),
-    index: Type.Integer({ minimum: 0, description: 'Position of the transfer in the activity\'s `transfers`.' }),
+    index: Type.Integer({ minimum: 0, description: "Position of the transfer in the activity's `transfers`." }),
     ...Transfer.output.properties
   },
   { additionalProperties: false, description: 'A transfer of one activity (Art. 30(1)(e)).' }
@@ -29,7 +29,10 @@ const TransferQuery = Type.Object(
   { additionalProperties: false }
 )
 
-const CursorSchema = Type.Object({ name: Type.String(), id: Type.String({ format: 'uuid' }), index: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }) }, { additionalProperties: false })
+const CursorSchema = Type.Object(
+  { name: Type.String(), id: Type.String({ format: 'uuid' }), index: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }) },
+  { additionalProperties: false }
+)
 
 const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const db = app.database.db
