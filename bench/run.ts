@@ -9,14 +9,14 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs, promisify } from 'node:util'
 import pg from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
-import { mintToken } from '../src/auth/tokens.ts'
 import { allScopes } from '../src/auth/scopes.ts'
+import { mintToken } from '../src/auth/tokens.ts'
 import { seedPostgres } from './seed.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -192,7 +192,15 @@ async function copyCeiling(databaseUrl: string, organisationId: string, csv: boo
     const started = performance.now()
     let bytes = 0
     const query = `COPY (select * from activities where organisation_id = '${organisationId.replace(/[^0-9a-f-]/g, '')}' order by lower(name), id) TO STDOUT${csv ? ' WITH (FORMAT csv, HEADER)' : ''}`
-    await pipeline(client.query(copyTo(query)), new Writable({ write: (chunk: Buffer, _encoding, done) => ((bytes += chunk.length), done()) }))
+    await pipeline(
+      client.query(copyTo(query)),
+      new Writable({
+        write: (chunk: Buffer, _encoding, done) => {
+          bytes += chunk.length
+          done()
+        }
+      })
+    )
     const seconds = (performance.now() - started) / 1000
     return { bytes, seconds, megabytesPerSecond: Number((bytes / 1e6 / seconds).toFixed(1)) }
   } finally {

@@ -5,8 +5,6 @@ import Fastify, { type FastifyRequest, type FastifyServerOptions, LogController 
 import { resolveVerificationKey } from './auth/keys.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/client.ts'
-import { ApiProblem } from './shared/problems.ts'
-import { REDACTED, redactUrl } from './shared/redact-url.ts'
 import activitiesRoutes from './modules/activities/activities.routes.ts'
 import auditEventRoutes from './modules/audit-events/audit-events.routes.ts'
 import dataCategoriesRoutes from './modules/data-categories/data-categories.routes.ts'
@@ -28,8 +26,10 @@ import dbPlugin from './plugins/db.ts'
 import idempotencyPlugin from './plugins/idempotency.ts'
 import inputGuards, { frameworkError } from './plugins/input-guards.ts'
 import openapiPlugin from './plugins/openapi.ts'
-import { protection, tokenRateLimit } from './plugins/protection.ts'
 import problemDetails from './plugins/problem-details.ts'
+import { protection, tokenRateLimit } from './plugins/protection.ts'
+import { ApiProblem } from './shared/problems.ts'
+import { REDACTED, redactUrl } from './shared/redact-url.ts'
 
 export interface BuildOptions {
   /** An already opened database (tests and tools); by default the app opens one from `config`. */

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox'
+import { type Static, Type } from 'typebox'
 import { Value } from 'typebox/value'
 
 const optionalString = (description: string, options: object = {}) => Type.Optional(Type.String({ minLength: 1, description, ...options }))

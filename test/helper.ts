@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { buildApp, type App } from '../src/app.ts'
+import { type App, buildApp } from '../src/app.ts'
 import { allScopes, type Scope } from '../src/auth/scopes.ts'
 import { mintToken } from '../src/auth/tokens.ts'
 import { type Config, loadConfig } from '../src/config.ts'

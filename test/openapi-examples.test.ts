@@ -35,7 +35,7 @@ export function errorsOf(schema: Json, value: unknown): string[] {
 /** Every example in the document: media-type and parameter `example`/`examples`, and JSON Schema `examples` at any depth. */
 function examplesIn(node: unknown, where: string, found: Example[] = []): Example[] {
   if (Array.isArray(node)) {
-    node.forEach((item, index) => examplesIn(item, `${where}/${index}`, found))
+    for (const [index, item] of node.entries()) examplesIn(item, `${where}/${index}`, found)
     return found
   }
   if (!node || typeof node !== 'object') return found
@@ -49,7 +49,9 @@ function examplesIn(node: unknown, where: string, found: Example[] = []): Exampl
   } else if ('example' in object) {
     found.push({ where: `${where}/example`, schema: object, value: object.example })
   }
-  if (Array.isArray(object.examples)) object.examples.forEach((value, index) => found.push({ where: `${where}/examples/${index}`, schema: object, value }))
+  if (Array.isArray(object.examples)) {
+    for (const [index, value] of object.examples.entries()) found.push({ where: `${where}/examples/${index}`, schema: object, value })
+  }
   for (const [key, value] of Object.entries(object)) if (key !== 'examples' && key !== 'example') examplesIn(value, `${where}/${key}`, found)
   return found
 }
@@ -109,7 +111,10 @@ t.test('the write examples go through the API and answer what the response examp
   const app = await buildTestApp(t)
   const real = new Map<string, string>()
   const asExample = new Map<string, string>()
-  const link = (exampleId: string, realId: string) => void (real.set(exampleId, realId), asExample.set(realId, exampleId))
+  const link = (exampleId: string, realId: string) => {
+    real.set(exampleId, realId)
+    asExample.set(realId, exampleId)
+  }
   const mapped = (value: unknown, map: Map<string, string>) =>
     JSON.parse(JSON.stringify(value), (_key, item) => (typeof item === 'string' && map.has(item) ? map.get(item) : item))
   const toReal = (value: unknown) => mapped(value, real)

@@ -98,8 +98,9 @@ t.test('every route rejects unknown properties: object schemas of bodies, querie
     const node = schema as Record<string, unknown>
     if (node.type === 'object' && node.additionalProperties !== false) open.push(where)
     for (const [key, value] of Object.entries(node)) {
-      if (Array.isArray(value)) value.forEach((entry, i) => visit(entry, `${where}/${key}/${i}`))
-      else if (typeof value === 'object') visit(value, `${where}/${key}`)
+      if (Array.isArray(value)) {
+        for (const [i, entry] of value.entries()) visit(entry, `${where}/${key}/${i}`)
+      } else if (typeof value === 'object') visit(value, `${where}/${key}`)
     }
   }
   let checked = 0

@@ -228,15 +228,15 @@ t.test('SIGTERM under load: requests in flight finish with 201, the process exit
   await until(() => held.every((_, i) => server.output().includes(`"requestId":"held-${i}"`)), 'the server has begun the held creates')
   // A burst of 20; SIGTERM as soon as the first is answered, while the others are in flight.
   const burst = Array.from({ length: 20 }, (_, i) => create(`burst-${i}`))
-  burst.forEach((request) => request.finish())
+  for (const request of burst) request.finish()
   await Promise.race(burst.map((request) => request.answer))
   server.child.kill('SIGTERM')
   const sigtermAt = Date.now()
   await until(() => /"signal":"SIGTERM".*closing/.test(server.output()), 'the server logs that it is closing')
   // Closing has begun: the held creates send the rest of their body, and a few new ones arrive.
-  held.forEach((request) => request.finish())
+  for (const request of held) request.finish()
   const late = Array.from({ length: 5 }, (_, i) => create(`late-${i}`))
-  late.forEach((request) => request.finish())
+  for (const request of late) request.finish()
   await Promise.all([...held, ...burst, ...late].map((request) => request.answer))
 
   const timeout = new Promise<{ code: string; at: number }>((resolve) =>

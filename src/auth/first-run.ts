@@ -97,7 +97,7 @@ function exampleLine(baseUrl: string, access: DevelopmentAccess): string[] {
 export function firstRunBanner(baseUrl: string, access: DevelopmentAccess, keyFile?: string): string {
   return [
     '',
-    'No JWT key is configured, so this development server signs its own tokens' + (keyFile ? ` (key kept in ${keyFile}).` : '.'),
+    `No JWT key is configured, so this development server signs its own tokens${keyFile ? ` (key kept in ${keyFile}).` : '.'}`,
     ...exampleLine(baseUrl, access),
     `Token (all scopes, valid ${FIRST_RUN_TOKEN_TTL}):`,
     '',

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto'
-import { createPublicKey, type KeyObject } from 'node:crypto'
+import { createPublicKey, type KeyObject, randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose'

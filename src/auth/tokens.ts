@@ -1,7 +1,7 @@
 import { errors, jwtVerify, SignJWT } from 'jose'
-import { durationSeconds } from '../config.ts'
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
+import { durationSeconds } from '../config.ts'
 import { KeySetUnavailableError, type VerificationKey } from './keys.ts'
 import type { Principal, Scope } from './scopes.ts'
 

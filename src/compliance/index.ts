@@ -1,3 +1,7 @@
+import { categoriesMissing, conditionWithoutReference, criminalDataWithoutAuthority, recipientsMissing, specialCategoryWithoutCondition } from './categories.ts'
+import { clientControllerContact, controllerContact, dataProtectionOfficer, jointControllers, representative } from './controller.ts'
+import { dpiaMandatory, dpiaScreening } from './dpia.ts'
+import { processorContract } from './processors.ts'
 import {
   alternativeBases,
   consentFromEmployees,
@@ -10,10 +14,6 @@ import {
   purposeMissingOrGeneric,
   purposeWithoutBasis
 } from './purposes.ts'
-import { categoriesMissing, conditionWithoutReference, criminalDataWithoutAuthority, recipientsMissing, specialCategoryWithoutCondition } from './categories.ts'
-import { clientControllerContact, controllerContact, dataProtectionOfficer, jointControllers, representative } from './controller.ts'
-import { dpiaMandatory, dpiaScreening } from './dpia.ts'
-import { processorContract } from './processors.ts'
 import { retentionLawWithoutObligation, retentionMissing, retentionOpenEnded } from './retention.ts'
 import { reviewOverdue } from './review.ts'
 import { securityMeasuresMissing } from './security.ts'

@@ -97,7 +97,7 @@ export function rightsOf(activity: Activity): RightAnswer[] {
         right: 'erasure',
         article: 'Art. 17',
         applies: only('6.1.a') ? 'full' : 'partial',
-        reason: 'On withdrawal of consent, when no other ground remains (Art. 17(1)(b)).' + (only('6.1.a') ? '' : ' Other purposes rest on other bases.')
+        reason: `On withdrawal of consent, when no other ground remains (Art. 17(1)(b)).${only('6.1.a') ? '' : ' Other purposes rest on other bases.'}`
       }
     if (only('6.1.c', '6.1.e'))
       return {

@@ -1,5 +1,5 @@
-import type { ClientController } from './record.ts'
 import type { ExportActivity } from './record.schemas.ts'
+import type { ClientController } from './record.ts'
 
 /**
  * A spreadsheet opening a CSV file may evaluate a cell starting with = + - @ (or their full-width

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox'
+import { type Static, Type } from 'typebox'
 import { Nullable } from '../shared/schemas.ts'
 
 const text = Nullable(Type.String())

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { activityFindings, summarise } from '../compliance/index.ts'
-import type { Activity as ComplianceActivity, Context, Organisation as ComplianceOrganisation } from '../compliance/types.ts'
+import type { Activity as ComplianceActivity, Organisation as ComplianceOrganisation, Context } from '../compliance/types.ts'
 import type { DatabaseHandle, Row, Snapshot } from '../db/client.ts'
 import { countryByCode } from '../reference/countries.ts'
 import { dpiaCriteria } from '../reference/dpia-criteria.ts'

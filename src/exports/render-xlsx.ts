@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream'
 import ExcelJS from 'exceljs'
 import { controllerColumns, processorColumns } from './cells.ts'
-import type { AssembledRecord } from './record.ts'
 import type { ExportOrganisation } from './record.schemas.ts'
+import type { AssembledRecord } from './record.ts'
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 

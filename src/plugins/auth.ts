@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import { eq, sql } from 'drizzle-orm'
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { KeySetUnavailableError, type VerificationKey } from '../auth/keys.ts'
 import { canAccessOrganisation, type Principal, type Scope, scopes } from '../auth/scopes.ts'

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { maxHeaderSize, STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyInstance } from 'fastify'
-import { type Problem, problemCode, problemTypes, problemTypeUri, type ProblemKind } from '../shared/problems.ts'
+import { type Problem, type ProblemKind, problemCode, problemTypes, problemTypeUri } from '../shared/problems.ts'
 
 /** The path of the request line at the start of the bytes that failed, when they hold one. */
 function pathOf(rawPacket: unknown): string | undefined {

@@ -156,7 +156,10 @@ export async function sendCreatedOnce<T extends { id: string; version: number }>
               if (stored) throw new KeyAlreadyAnswered(stored)
             }
           },
-          record: (tx, entity) => recordAnswer(tx, claim, (recorded = answerOf(entity as T)))
+          record: (tx, entity) => {
+            recorded = answerOf(entity as T)
+            return recordAnswer(tx, claim, recorded)
+          }
         }
       })
     })

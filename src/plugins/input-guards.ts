@@ -36,7 +36,9 @@ function inspectInput(value: unknown, at: string, errors: FieldError[], budget: 
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return errors
   if (Array.isArray(value)) {
     if (value.length > MAX_ITEMS) errors.push({ path: at, message: `has ${value.length} items; no list of this API takes more than ${MAX_ITEMS}` })
-    else value.forEach((item, index) => inspectInput(item, `${at}/${index}`, errors, budget, depth + 1))
+    else {
+      for (const [index, item] of value.entries()) inspectInput(item, `${at}/${index}`, errors, budget, depth + 1)
+    }
     return errors
   }
   const keys = Object.keys(value)

@@ -4,20 +4,20 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { databaseError, FOREIGN_KEY_VIOLATION } from '../db/errors.ts'
 import { isDatabaseUnavailable } from '../db/unavailable.ts'
-import { COUNTRY_PATTERN, DATE_PATTERN, INSTANT_PATTERN, ISO_DURATION } from '../shared/schemas.ts'
-import { countryCodeMessage } from '../shared/validation.ts'
 import {
   ApiProblem,
   describeErrors,
   type FieldError,
   MAX_LISTED_ERRORS,
   type Problem,
+  type ProblemKind,
   ProblemSchema,
   problemCode,
-  problemTypeUri,
   problemTypes,
-  type ProblemKind
+  problemTypeUri
 } from '../shared/problems.ts'
+import { COUNTRY_PATTERN, DATE_PATTERN, INSTANT_PATTERN, ISO_DURATION } from '../shared/schemas.ts'
+import { countryCodeMessage } from '../shared/validation.ts'
 
 interface AjvError {
   instancePath: string
@@ -79,7 +79,9 @@ export function fieldErrors(validation: AjvError[], context = 'body'): FieldErro
     })
     .filter((error) => {
       const key = `${error.path} ${error.message}`
-      return seen.has(key) ? false : (seen.add(key), true)
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
     })
 }
 

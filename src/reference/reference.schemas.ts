@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox'
+import { type Static, Type } from 'typebox'
 
 const code = (description: string) => Type.String({ description })
 const article = Type.String({

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import { type TSchema, type Static } from 'typebox'
+import type { Static, TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import type { Database } from '../db/client.ts'
 import { ApiProblem } from './problems.ts'
@@ -27,6 +27,7 @@ export const writeContext = (request: FastifyRequest): WriteContext => ({ actor:
 export const etagOf = (version: number) => `"${version}"`
 
 /** One element of an entity-tag list: `"3"` or `W/"3"` (etagc excludes DQUOTE, controls and space), or an empty element. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 9110 etagc excludes control characters by code point
 const ENTITY_TAG_ELEMENT = /^[ \t]*(?:(W\/)?"([^"\x00-\x20\x7f]*)")?[ \t]*(?:,|$)/
 
 /** The entity tags of an `If-Match` list, or undefined when the header is not such a list. */
@@ -83,6 +84,7 @@ export function decodeCursor<T extends TSchema>(schema: T, cursor: string | unde
     const text = Buffer.from(cursor, 'base64url').toString('utf8')
     const position: unknown = JSON.parse(text)
     // A NUL character (raw or escaped) or a lone surrogate cannot reach PostgreSQL; no issued cursor holds one.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is refused here
     if (Value.Check(schema, position) && !/\u0000|\\u0000/.test(text) && storableStrings(position)) return position
   } catch {
     // falls through to the problem below

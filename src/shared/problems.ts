@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox'
+import { type Static, Type } from 'typebox'
 
 /**
  * Every problem type the API answers with. `type` URIs are relative references to

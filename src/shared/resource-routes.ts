@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type, type TObject, type TProperties } from 'typebox'
+import { type TObject, type TProperties, Type } from 'typebox'
 import { scopes } from '../auth/scopes.ts'
+import { type ResourceExamples, withExample } from '../example/openapi-examples.ts'
+import { entityAsOf } from '../modules/history/history.repository.ts'
 import { sendCreatedOnce } from '../plugins/idempotency.ts'
 import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, type WriteContext, writeContext } from './http.ts'
 import { problemResponses } from './problems.ts'
-import { entityAsOf } from '../modules/history/history.repository.ts'
 import { EntityParams, IfMatchHeaders, Instant, NameCursor, OrganisationParams, Page, PageQuery } from './schemas.ts'
-import { type ResourceExamples, withExample } from '../example/openapi-examples.ts'
 
 type Fields = Record<string, unknown>
 type Entity = Fields & { id: string; version: number }

@@ -1,4 +1,4 @@
-import { type Static, Type, type TSchema, type TUnsafe } from 'typebox'
+import { type Static, type TSchema, type TUnsafe, Type } from 'typebox'
 
 /**
  * A value that may be null: DESIGN.md section 8 accepts `null` wherever a field is optional.

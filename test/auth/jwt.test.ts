@@ -1,6 +1,6 @@
-import { createServer } from 'node:http'
 import { generateKeyPairSync } from 'node:crypto'
-import { exportJWK, SignJWT, UnsecuredJWT, type JWK } from 'jose'
+import { createServer } from 'node:http'
+import { exportJWK, type JWK, SignJWT, UnsecuredJWT } from 'jose'
 import t, { type Test } from 'tap'
 import { resolveVerificationKey } from '../../src/auth/keys.ts'
 import { createTokenVerifier } from '../../src/auth/tokens.ts'

@@ -27,7 +27,12 @@ t.test('the private parts pg-transactions.ts uses are where it expects them', as
   t.type(session.schema, 'object', 'session.schema')
   // As withSafeTransactions builds it: a transaction on one checked-out client sends its statements there.
   const sent: string[] = []
-  const client = { query: async (query: unknown) => (sent.push(JSON.stringify(query)), { rows: [], rowCount: 0, fields: [] }) }
+  const client = {
+    query: async (query: unknown) => {
+      sent.push(JSON.stringify(query))
+      return { rows: [], rowCount: 0, fields: [] }
+    }
+  }
   const tx = new NodePgTransaction(
     session.dialect as PgDialect,
     new NodePgSession(client as never, session.dialect as PgDialect, session.schema as never, session.options as never),

@@ -1,5 +1,5 @@
-import ExcelJS from 'exceljs'
 import { parse } from 'csv-parse/sync'
+import ExcelJS from 'exceljs'
 import t from 'tap'
 import { bearer, buildTestApp, createOrganisationViaApi } from '../helper.ts'
 

@@ -1,9 +1,9 @@
-import ExcelJS from 'exceljs'
 import { parse } from 'csv-parse/sync'
+import ExcelJS from 'exceljs'
 import t from 'tap'
 import { Value } from 'typebox/value'
-import { RecordSchema } from '../../src/exports/record.schemas.ts'
 import { type Bundle, loadBundle, readExampleBundle } from '../../src/example/bundle.ts'
+import { RecordSchema } from '../../src/exports/record.schemas.ts'
 import { bearer, buildTestApp, createOrganisationViaApi } from '../helper.ts'
 
 type Json = Record<string, unknown>

@@ -1,19 +1,19 @@
 import t from 'tap'
-import { Value } from 'typebox/value'
 import type { TSchema } from 'typebox'
+import { Value } from 'typebox/value'
 import {
   CountrySchema,
-  DpiaCriterionSchema,
-  LegalBasisSchema,
-  SecurityMeasureVocabularySchema,
-  SpecialCategorySchema,
-  TransferMechanismSchema,
   countries,
   countryByCode,
+  DpiaCriterionSchema,
   dpiaCriteria,
+  LegalBasisSchema,
   legalBases,
+  SecurityMeasureVocabularySchema,
+  SpecialCategorySchema,
   securityMeasureVocabulary,
   specialCategories,
+  TransferMechanismSchema,
   transferMechanisms
 } from '../../src/reference/index.ts'
 

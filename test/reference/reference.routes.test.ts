@@ -1,5 +1,5 @@
 import t from 'tap'
-import { countries, legalBases, securityMeasureVocabulary, specialCategories, transferMechanisms, dpiaCriteria } from '../../src/reference/index.ts'
+import { countries, dpiaCriteria, legalBases, securityMeasureVocabulary, specialCategories, transferMechanisms } from '../../src/reference/index.ts'
 import { buildTestApp } from '../helper.ts'
 
 const app = await buildTestApp(t)

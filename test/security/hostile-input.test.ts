@@ -98,7 +98,7 @@ const cases: Case[] = [
     what: 'a lone surrogate in a property name',
     method: 'POST',
     url: `${base}/activities`,
-    payload: { name: 'ab', dpia: { ['\ud800']: 1 } },
+    payload: { name: 'ab', dpia: { '\ud800': 1 } },
     status: 400,
     code: 'ROPA_VALIDATION_FAILED',
     path: '/body/dpia'

@@ -243,13 +243,13 @@ t.test('API8 security misconfiguration: errors disclose nothing, content is neve
     payload: '{"name":"P","__proto__":{"admin":true}}'
   })
   t.equal(proto.statusCode, 400, 'a __proto__ key is refused')
-  const constructor = await app.inject({
+  const constructorKey = await app.inject({
     method: 'POST',
     url: `/v1/organisations/${mine.id}/data-categories`,
     headers: { ...me, 'content-type': 'application/json' },
     payload: '{"name":"P","constructor":{"prototype":{"admin":true}}}'
   })
-  t.equal(constructor.statusCode, 400, 'a constructor.prototype key is refused')
+  t.equal(constructorKey.statusCode, 400, 'a constructor.prototype key is refused')
   t.equal(({} as Record<string, unknown>).admin, undefined, 'no prototype was polluted')
 
   const exported = await app.inject({ url: `/v1/organisations/${mine.id}/ropa?format=csv`, headers: { ...me, origin: 'https://evil.example' } })
@@ -290,7 +290,7 @@ t.test('API10 unsafe consumption: a broken identity provider answers 503 with Re
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   const jwk = { ...(await exportJWK(publicKey)), kid: 'idp-1', alg: 'ES256', use: 'sig' }
   let mode: 'malformed' | 'failing' | 'redirect' | 'not-a-key-set' | 'healthy' = 'malformed'
-  const idp = createServer((request, response) => {
+  const idp = createServer((_request, response) => {
     if (mode === 'malformed') return response.writeHead(200, { 'content-type': 'application/json' }).end('{"keys": [')
     if (mode === 'failing') return response.writeHead(500).end('oops')
     if (mode === 'redirect') return response.writeHead(301, { location: 'http://169.254.169.254/latest/meta-data' }).end()

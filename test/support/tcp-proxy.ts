@@ -72,7 +72,7 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       toUpstream: new Transform({
         transform(chunk: Buffer, _encoding, done) {
           const armed = trap
-          if (!armed || !armed.matches(chunk)) return done(null, chunk)
+          if (!armed?.matches(chunk)) return done(null, chunk)
           trap = null
           if (armed.moment === 'before-server') return spring(pair, armed)
           pair.cutOnAnswer = armed
@@ -90,11 +90,19 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     pair.toClient.pipe(client)
     pairs.add(pair)
     connect(pair)
-    client.on('close', () => (upstream.destroy(), pairs.delete(pair)))
-    upstream.on('close', () => (client.destroy(), pairs.delete(pair)))
+    client.on('close', () => {
+      upstream.destroy()
+      pairs.delete(pair)
+    })
+    upstream.on('close', () => {
+      client.destroy()
+      pairs.delete(pair)
+    })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const dropAll = () => sockets.forEach((socket) => socket.destroy())
+  const dropAll = () => {
+    for (const socket of sockets) socket.destroy()
+  }
   function setMode(next: ProxyMode) {
     const previous = mode
     mode = next

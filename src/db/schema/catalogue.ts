@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, char, date, foreignKey, index, integer, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { boolean, char, check, date, foreignKey, index, integer, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { organisations } from './organisations.ts'
 import { mutableRowColumns, organisationIdColumn } from './tenancy.ts'
 

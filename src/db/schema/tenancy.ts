@@ -1,4 +1,4 @@
-import { type AnyPgColumn, timestamp, integer, text, uuid } from 'drizzle-orm/pg-core'
+import { type AnyPgColumn, integer, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 /**
  * Tenant isolation by construction. Every table owned by an organisation follows one pattern:

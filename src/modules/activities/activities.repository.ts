@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gte, inArray, type SQL, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { activities, activityLinks, dataCategories, dataSubjectCategories, processors, recipients, securityMeasures } from '../../db/schema/index.ts'
 import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
@@ -32,9 +32,9 @@ interface Link {
 export function linksOf(activity: Fields): Link[] {
   const links: Link[] = []
   for (const target of Object.keys(targets) as Target[]) {
-    ;((activity[target] as string[] | undefined) ?? []).forEach((id, position) =>
+    ;((activity[target] as string[] | undefined) ?? []).forEach((id, position) => {
       links.push({ field: target, item: null, position, target, id, path: `/body/${target}/${position}` })
-    )
+    })
   }
   ;((activity.transfers as Fields[] | undefined) ?? []).forEach((transfer, item) => {
     if (transfer.processorId)
@@ -48,9 +48,9 @@ export function linksOf(activity: Fields): Link[] {
       })
   })
   ;((activity.retention as Fields[] | undefined) ?? []).forEach((rule, item) => {
-    ;((rule.dataCategoryIds as string[] | undefined) ?? []).forEach((id, position) =>
+    ;((rule.dataCategoryIds as string[] | undefined) ?? []).forEach((id, position) => {
       links.push({ field: 'retention', item, position, target: 'dataCategoryIds', id, path: `/body/retention/${item}/dataCategoryIds/${position}` })
-    )
+    })
   })
   return links
 }
@@ -93,18 +93,16 @@ export function activitiesRepository(db: Database) {
 
   async function writeLinks(tx: Database, organisationId: string, activityId: string, links: Link[]) {
     if (links.length === 0) return
-    await tx
-      .insert(activityLinks)
-      .values(
-        links.map((link) => ({
-          organisationId,
-          activityId,
-          field: link.field,
-          item: link.item,
-          position: link.position,
-          [targets[link.target].column]: link.id
-        }))
-      )
+    await tx.insert(activityLinks).values(
+      links.map((link) => ({
+        organisationId,
+        activityId,
+        field: link.field,
+        item: link.item,
+        position: link.position,
+        [targets[link.target].column]: link.id
+      }))
+    )
   }
 
   const audited = (tx: Database, organisationId: string, action: 'create' | 'update' | 'delete', activity: Activity, context: WriteContext) =>

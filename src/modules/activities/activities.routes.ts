@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm'
 import { Type } from 'typebox'
 import { activities } from '../../db/schema/index.ts'
+import { activityExamples } from '../../example/openapi-examples.ts'
 import { type ResourceDefinition, resourceRoutes } from '../../shared/resource-routes.ts'
 import { CountryCode, Instant, Uuid } from '../../shared/schemas.ts'
 import { assertValid } from '../../shared/validation.ts'
-import { activityExamples } from '../../example/openapi-examples.ts'
 import { activitiesRepository, activityFilters } from './activities.repository.ts'
 import { activityErrors } from './activities.rules.ts'
 import {

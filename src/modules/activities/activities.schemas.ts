@@ -1,4 +1,4 @@
-import { Type, type TObject, type TProperties, type TSchema } from 'typebox'
+import { type TObject, type TProperties, type TSchema, Type } from 'typebox'
 import { dpiaCriteria } from '../../reference/dpia-criteria.ts'
 import { legalBases } from '../../reference/legal-bases.ts'
 import { transferMechanisms } from '../../reference/transfer-mechanisms.ts'

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
+import { auditEventPageExample, withExample } from '../../example/openapi-examples.ts'
 import { decodeCursor, encodeCursor } from '../../shared/http.ts'
 import { problemResponses } from '../../shared/problems.ts'
 import { Instant, Nullable, OrganisationParams, Page, PageQuery, Uuid } from '../../shared/schemas.ts'
 import { listAuditEvents } from './audit-events.repository.ts'
-import { auditEventPageExample, withExample } from '../../example/openapi-examples.ts'
 
 const AuditEventSchema = Type.Object(
   {

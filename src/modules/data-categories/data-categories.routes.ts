@@ -1,12 +1,12 @@
 import { isNotNull, isNull } from 'drizzle-orm'
 import { Type } from 'typebox'
 import { dataCategories } from '../../db/schema/index.ts'
+import { catalogueExamples } from '../../example/openapi-examples.ts'
 import { specialCategories } from '../../reference/special-categories.ts'
 import { Description, Nullable, Text } from '../../shared/schemas.ts'
-import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
+import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
-import { catalogueExamples } from '../../example/openapi-examples.ts'
 
 const specialCategoryCodes = specialCategories.map((category) => category.code)
 

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { scopes } from '../../auth/scopes.ts'
 import { activityFindings, type Finding, organisationFindings, rules, summarise } from '../../compliance/index.ts'
 import { rightsOf } from '../../compliance/rights.ts'
-import { scopes } from '../../auth/scopes.ts'
+import { activityFindingsExample, findingsExample, rightsExample, withExample } from '../../example/openapi-examples.ts'
 import { problemResponses } from '../../shared/problems.ts'
 import { EntityParams, OrganisationParams, Uuid } from '../../shared/schemas.ts'
 import { loadForCompliance } from './findings.repository.ts'
-import { activityFindingsExample, findingsExample, rightsExample, withExample } from '../../example/openapi-examples.ts'
 
 const severities = ['error', 'warning', 'info'] as const
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ApiProblem, problemResponses } from '../../shared/problems.ts'
 import { withExample } from '../../example/openapi-examples.ts'
+import { ApiProblem, problemResponses } from '../../shared/problems.ts'
 
 const READY_TIMEOUT_MS = 2000
 

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
+import { activityHistoryExample, changesExample } from '../../example/openapi-examples.ts'
 import { BOM, csvLine } from '../../exports/render-csv.ts'
-import { ActivitySchema } from '../activities/activities.schemas.ts'
 import { ApiProblem, problemResponses } from '../../shared/problems.ts'
 import { EntityParams, Instant, Nullable, OrganisationParams, Uuid } from '../../shared/schemas.ts'
+import { ActivitySchema } from '../activities/activities.schemas.ts'
 import { changesBetween, clampToNow, historyOf } from './history.repository.ts'
-import { activityHistoryExample, changesExample } from '../../example/openapi-examples.ts'
 
 const VersionSchema = Type.Object(
   {

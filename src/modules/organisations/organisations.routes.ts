@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
+import { organisationExamples as examples, withExample } from '../../example/openapi-examples.ts'
 import { sendCreatedOnce } from '../../plugins/idempotency.ts'
 import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, writeContext } from '../../shared/http.ts'
 import { problemResponses } from '../../shared/problems.ts'
@@ -8,7 +9,6 @@ import { IfMatchHeaders, NameCursor, OrganisationParams, Page, PageQuery } from 
 import { assertValid, unknownCountry } from '../../shared/validation.ts'
 import { createOrganisation, deleteOrganisation, getOrganisation, listOrganisations, updateOrganisation } from './organisations.repository.ts'
 import { OrganisationCreateSchema, OrganisationPatchSchema, OrganisationSchema } from './organisations.schemas.ts'
-import { organisationExamples as examples, withExample } from '../../example/openapi-examples.ts'
 
 const tags = ['Organisations']
 

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox'
+import { type Static, Type } from 'typebox'
 import { CountryCode, EntityMetadata, Nullable, Text } from '../../shared/schemas.ts'
 
 const Contact = {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ApiProblem, problemCode, problemResponses, problemTypes, problemTypeUri, type ProblemKind } from '../../shared/problems.ts'
+import { ApiProblem, type ProblemKind, problemCode, problemResponses, problemTypes, problemTypeUri } from '../../shared/problems.ts'
 
 const ProblemTypeSchema = Type.Object(
   {

@@ -1,14 +1,14 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { Type } from 'typebox'
 import type { Database } from '../../db/client.ts'
-import { processors, processorSubprocessors } from '../../db/schema/index.ts'
+import { processorSubprocessors, processors } from '../../db/schema/index.ts'
+import { catalogueExamples } from '../../example/openapi-examples.ts'
 import type { FieldError } from '../../shared/problems.ts'
 import { CalendarDate, CountryCode, Description, Nullable, Text, Uuid } from '../../shared/schemas.ts'
 import { unknownCountry } from '../../shared/validation.ts'
-import { equalsIfGiven, type Fields, textFilter } from '../catalogue/catalogue.repository.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
+import { equalsIfGiven, type Fields, textFilter } from '../catalogue/catalogue.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
-import { catalogueExamples } from '../../example/openapi-examples.ts'
 
 const authorisations = ['specific', 'general', 'unknown'] as const
 
@@ -142,7 +142,7 @@ export const processorsResource: CatalogueResource = {
       ? { path: '/dpfCertified', message: 'applies only to processors in the United States (country US); use null' }
       : undefined
   ],
-  examples: catalogueExamples['processors']
+  examples: catalogueExamples.processors
 }
 
 export default catalogueRoutes(processorsResource)

@@ -1,11 +1,11 @@
 import { Type } from 'typebox'
 import { recipients } from '../../db/schema/index.ts'
+import { catalogueExamples } from '../../example/openapi-examples.ts'
 import { CountryCode, Description, Nullable, Text } from '../../shared/schemas.ts'
 import { unknownCountry } from '../../shared/validation.ts'
-import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
+import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
-import { catalogueExamples } from '../../example/openapi-examples.ts'
 
 export const recipientTypes = ['internal', 'processor', 'joint_controller', 'independent_controller', 'public_authority', 'other'] as const
 
@@ -37,7 +37,7 @@ export const recipientsResource: CatalogueResource = {
   ],
   check: (entry) => [unknownCountry(entry.country as string | null, '/country')],
   referencedBy: [linkedActivities('recipient_id')],
-  examples: catalogueExamples['recipients']
+  examples: catalogueExamples.recipients
 }
 
 export default catalogueRoutes(recipientsResource)

@@ -1,6 +1,6 @@
 import etag from '@fastify/etag'
 import type { FastifyInstance } from 'fastify'
-import { Type, type TObject, type TSchema } from 'typebox'
+import { type TObject, type TSchema, Type } from 'typebox'
 import {
   CountrySchema,
   countries,
@@ -9,8 +9,8 @@ import {
   LegalBasisSchema,
   legalBases,
   SecurityMeasureVocabularySchema,
-  securityMeasureVocabulary,
   SpecialCategorySchema,
+  securityMeasureVocabulary,
   specialCategories,
   TransferMechanismSchema,
   transferMechanisms

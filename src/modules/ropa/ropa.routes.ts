@@ -3,16 +3,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
+import { recordExample } from '../../example/openapi-examples.ts'
 import { controllerColumns, processorColumns } from '../../exports/cells.ts'
-import { type AssembledRecord, exportRecord, type RecordKind } from '../../exports/record.ts'
 import { RecordSchema } from '../../exports/record.schemas.ts'
+import { type AssembledRecord, exportRecord, type RecordKind } from '../../exports/record.ts'
 import { renderCsv } from '../../exports/render-csv.ts'
 import { renderJson } from '../../exports/render-json.ts'
 import { renderXlsx, XLSX_TYPE } from '../../exports/render-xlsx.ts'
 import { ApiProblem, problemResponses } from '../../shared/problems.ts'
 import { Instant, OrganisationParams } from '../../shared/schemas.ts'
 import { clampToNow } from '../history/history.repository.ts'
-import { recordExample } from '../../example/openapi-examples.ts'
 
 const formats = {
   json: { type: 'application/json; charset=utf-8', extension: 'json', render: renderJson },
@@ -58,7 +58,7 @@ function negotiate(request: FastifyRequest, format: Format | undefined): Format 
     if (range === 'text/csv' || range === 'text/*') return 'csv'
     if (range === XLSX_TYPE) return 'xlsx'
   }
-  throw new ApiProblem('not_acceptable', 'The record is available as application/json, text/csv or ' + XLSX_TYPE + '; use ?format= or one of them in Accept.')
+  throw new ApiProblem('not_acceptable', `The record is available as application/json, text/csv or ${XLSX_TYPE}; use ?format= or one of them in Accept.`)
 }
 
 const slug = (name: string) =>

@@ -1,12 +1,12 @@
 import { Type } from 'typebox'
 import { securityMeasures } from '../../db/schema/index.ts'
+import { catalogueExamples } from '../../example/openapi-examples.ts'
 import { securityMeasureVocabulary } from '../../reference/security-measures.ts'
 import { Description, Nullable, Text } from '../../shared/schemas.ts'
 import { unknownCode } from '../../shared/validation.ts'
-import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
+import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
 import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
-import { catalogueExamples } from '../../example/openapi-examples.ts'
 
 const vocabulary = new Map(securityMeasureVocabulary.map((entry) => [entry.code, entry]))
 const measureTypes = ['technical', 'organisational'] as const

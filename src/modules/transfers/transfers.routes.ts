@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'drizzle-orm'
 import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
+import { transferPageExample, withExample } from '../../example/openapi-examples.ts'
 import { decodeCursor, encodeCursor } from '../../shared/http.ts'
 import { problemResponses } from '../../shared/problems.ts'
 import { CountryCode, OrganisationParams, Page, PageQuery, Uuid } from '../../shared/schemas.ts'
 import { mechanismCodes, statuses, Transfer } from '../activities/activities.schemas.ts'
-import { transferPageExample, withExample } from '../../example/openapi-examples.ts'
 
 const TransferRowSchema = Type.Object(
   {
