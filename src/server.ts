@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
-import { developmentAccess, firstRunBanner } from './auth/first-run.ts'
 import { ConfigError, loadConfig } from './config.ts'
+import { developmentAccess, firstRunBanner } from './first-run/first-run.ts'
 
 async function main() {
   const config = loadConfig()

@@ -1,11 +1,11 @@
 import type { SQL } from 'drizzle-orm'
 import { type TProperties, type TSchema, Type } from 'typebox'
-import type { ResourceExamples } from '../../example/openapi-examples.ts'
-import type { FieldError } from '../../shared/problems.ts'
-import { type ResourceDefinition, resourceRoutes } from '../../shared/resource-routes.ts'
-import { EntityMetadata } from '../../shared/schemas.ts'
-import { assertValid } from '../../shared/validation.ts'
+import type { ResourceExamples } from '../example/openapi-examples.ts'
+import type { FieldError } from '../shared/problems.ts'
+import { EntityMetadata } from '../shared/schemas.ts'
+import { assertValid } from '../shared/validation.ts'
 import { type CatalogueStorage, catalogueRepository, type Fields } from './catalogue.repository.ts'
+import { type ResourceDefinition, resourceRoutes } from './resource-routes.ts'
 
 export interface CatalogueResource extends CatalogueStorage {
   /** URL segment under /v1/organisations/{orgId}/, e.g. `data-categories`. */

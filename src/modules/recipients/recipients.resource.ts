@@ -1,11 +1,11 @@
 import { Type } from 'typebox'
 import { recipients } from '../../db/schema/index.ts'
 import { catalogueExamples } from '../../example/openapi-examples.ts'
+import { equalsIfGiven, textFilter } from '../../resources/catalogue.repository.ts'
+import { type CatalogueResource, catalogueRoutes } from '../../resources/catalogue-resource.ts'
 import { CountryCode, Description, Nullable, Text } from '../../shared/schemas.ts'
 import { unknownCountry } from '../../shared/validation.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
-import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
-import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
 
 export const recipientTypes = ['internal', 'processor', 'joint_controller', 'independent_controller', 'public_authority', 'other'] as const
 

@@ -1,10 +1,10 @@
 import { Type } from 'typebox'
 import { dataSubjectCategories } from '../../db/schema/index.ts'
 import { catalogueExamples } from '../../example/openapi-examples.ts'
+import { equalsIfGiven, textFilter } from '../../resources/catalogue.repository.ts'
+import { type CatalogueResource, catalogueRoutes } from '../../resources/catalogue-resource.ts'
 import { Description, Text } from '../../shared/schemas.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
-import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
-import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
 
 export const dataSubjectCategoriesResource: CatalogueResource = {
   path: 'data-subject-categories',

@@ -2,11 +2,11 @@ import { Type } from 'typebox'
 import { securityMeasures } from '../../db/schema/index.ts'
 import { catalogueExamples } from '../../example/openapi-examples.ts'
 import { securityMeasureVocabulary } from '../../reference/security-measures.ts'
+import { equalsIfGiven, textFilter } from '../../resources/catalogue.repository.ts'
+import { type CatalogueResource, catalogueRoutes } from '../../resources/catalogue-resource.ts'
 import { Description, Nullable, Text } from '../../shared/schemas.ts'
 import { unknownCode } from '../../shared/validation.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
-import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
-import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
 
 const vocabulary = new Map(securityMeasureVocabulary.map((entry) => [entry.code, entry]))
 const measureTypes = ['technical', 'organisational'] as const

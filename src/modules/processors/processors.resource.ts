@@ -3,12 +3,12 @@ import { Type } from 'typebox'
 import type { Database } from '../../db/client.ts'
 import { processorSubprocessors, processors } from '../../db/schema/index.ts'
 import { catalogueExamples } from '../../example/openapi-examples.ts'
+import { equalsIfGiven, type Fields, textFilter } from '../../resources/catalogue.repository.ts'
+import { type CatalogueResource, catalogueRoutes } from '../../resources/catalogue-resource.ts'
 import type { FieldError } from '../../shared/problems.ts'
 import { CalendarDate, CountryCode, Description, Nullable, Text, Uuid } from '../../shared/schemas.ts'
 import { unknownCountry } from '../../shared/validation.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
-import { equalsIfGiven, type Fields, textFilter } from '../catalogue/catalogue.repository.ts'
-import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
 
 const authorisations = ['specific', 'general', 'unknown'] as const
 

@@ -1,6 +1,7 @@
 import etag from '@fastify/etag'
 import type { FastifyInstance } from 'fastify'
 import { type TObject, type TSchema, Type } from 'typebox'
+import { ApiProblem, problemResponses } from '../shared/problems.ts'
 import {
   CountrySchema,
   countries,
@@ -14,8 +15,7 @@ import {
   specialCategories,
   TransferMechanismSchema,
   transferMechanisms
-} from '../../reference/index.ts'
-import { ApiProblem, problemResponses } from '../../shared/problems.ts'
+} from './index.ts'
 
 interface ReferenceList<Item extends { code: string }> {
   path: string

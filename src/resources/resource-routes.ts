@@ -4,9 +4,9 @@ import { scopes } from '../auth/scopes.ts'
 import { type ResourceExamples, withExample } from '../example/openapi-examples.ts'
 import { entityAsOf } from '../modules/history/history.repository.ts'
 import { sendCreatedOnce } from '../plugins/idempotency.ts'
-import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, type WriteContext, writeContext } from './http.ts'
-import { problemResponses } from './problems.ts'
-import { EntityParams, IfMatchHeaders, Instant, NameCursor, OrganisationParams, Page, PageQuery } from './schemas.ts'
+import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, type WriteContext, writeContext } from '../shared/http.ts'
+import { problemResponses } from '../shared/problems.ts'
+import { EntityParams, IfMatchHeaders, Instant, NameCursor, OrganisationParams, Page, PageQuery } from '../shared/schemas.ts'
 
 type Fields = Record<string, unknown>
 type Entity = Fields & { id: string; version: number }

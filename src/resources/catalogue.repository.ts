@@ -1,11 +1,11 @@
 import { and, eq, getTableColumns, or, type SQL, sql } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
-import type { Database } from '../../db/client.ts'
-import { databaseError, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '../../db/errors.ts'
-import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
-import { ApiProblem, describeErrors, type FieldError, type Reference } from '../../shared/problems.ts'
-import { withNormalisedName } from '../../shared/validation.ts'
-import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
+import type { Database } from '../db/client.ts'
+import { databaseError, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '../db/errors.ts'
+import { recordAuditEvent } from '../modules/audit-events/audit-events.repository.ts'
+import { preconditionFailed, type WriteContext } from '../shared/http.ts'
+import { ApiProblem, describeErrors, type FieldError, type Reference } from '../shared/problems.ts'
+import { withNormalisedName } from '../shared/validation.ts'
 
 /** Columns every catalogue table has (see db/schema/catalogue.ts). */
 export type CatalogueTable = PgTable & {

@@ -3,10 +3,10 @@ import { Type } from 'typebox'
 import { dataCategories } from '../../db/schema/index.ts'
 import { catalogueExamples } from '../../example/openapi-examples.ts'
 import { specialCategories } from '../../reference/special-categories.ts'
+import { equalsIfGiven, textFilter } from '../../resources/catalogue.repository.ts'
+import { type CatalogueResource, catalogueRoutes } from '../../resources/catalogue-resource.ts'
 import { Description, Nullable, Text } from '../../shared/schemas.ts'
 import { linkedActivities } from '../activities/activities.repository.ts'
-import { equalsIfGiven, textFilter } from '../catalogue/catalogue.repository.ts'
-import { type CatalogueResource, catalogueRoutes } from '../catalogue/catalogue.routes.ts'
 
 const specialCategoryCodes = specialCategories.map((category) => category.code)
 

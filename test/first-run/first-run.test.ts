@@ -4,12 +4,12 @@ import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import t from 'tap'
 import type { App } from '../../src/app.ts'
-import { developmentAccess, firstRunBanner } from '../../src/auth/first-run.ts'
 import { DEV_SECRET_FILE, resolveVerificationKey } from '../../src/auth/keys.ts'
 import { allScopes } from '../../src/auth/scopes.ts'
 import { runTokenCli } from '../../src/auth/token-cli.ts'
 import { createTokenVerifier, mintToken } from '../../src/auth/tokens.ts'
 import { type Bundle, readExampleBundle } from '../../src/example/bundle.ts'
+import { developmentAccess, firstRunBanner } from '../../src/first-run/first-run.ts'
 import { buildTestApp, testConfig } from '../helper.ts'
 
 /** Calls the API as a client holding a token signed with the development key. */
