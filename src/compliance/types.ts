@@ -1,18 +1,14 @@
 /** What the rules read: the organisation, its catalogue and its activities, as the API serialises them. */
+import type { Activity as ApiActivity, Purpose, Transfer } from '../modules/activities/activities.schemas.ts'
+import type { Organisation as ApiOrganisation } from '../modules/organisations/organisations.schemas.ts'
+
 export type Json = Record<string, unknown>
 
-export interface Organisation extends Json {
-  id: string
-  name: string
-  address: string | null
-  email: string | null
-  phone: string | null
-  country: string
-  isPublicAuthority: boolean
-  employeeCount: number | null
-  dpo: { designated: boolean; name: string | null; email: string | null; phone: string | null; address: string | null } | null
-  representative: { name: string | null; email: string | null; phone: string | null; address: string | null } | null
-}
+/** Fields no rule reads: metadata the checks need not be given. */
+type Bookkeeping = 'version' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy'
+
+/** The organisation as the API serialises it, without what no rule reads. */
+export type Organisation = Omit<ApiOrganisation, Bookkeeping | 'registrationNumber' | 'website' | 'supervisoryAuthority'>
 
 export interface Catalogue {
   dataCategories: Map<string, Json & { name: string; specialCategory: string | null; criminal: boolean }>
@@ -32,54 +28,10 @@ export interface Catalogue {
   securityMeasures: Map<string, Json & { name: string; appliesToAllActivities: boolean }>
 }
 
-export interface Purpose {
-  description: string
-  legalBasis: string | null
-  legalReference: string | null
-  legitimateInterest: string | null
-  liaReference: string | null
-  consent: { mechanism: string | null; recordReference: string | null; withdrawalMechanism: string | null } | null
-  directMarketing: boolean
-}
+export type { Purpose, Transfer }
 
-export interface Transfer {
-  country: string | null
-  importer: string | null
-  processorId: string | null
-  mechanism: string | null
-  sccModule: number | null
-  safeguardReference: string | null
-  tiaReference: string | null
-  derogation: {
-    compellingInterest: string | null
-    assessmentReference: string | null
-    safeguards: string | null
-    supervisoryAuthorityNotifiedAt: string | null
-  } | null
-}
-
-export interface Activity extends Json {
-  id: string
-  name: string
-  status: string
-  role: string
-  purposes: Purpose[]
-  dataSubjectCategoryIds: string[]
-  dataCategoryIds: string[]
-  recipientIds: string[]
-  processorIds: string[]
-  securityMeasureIds: string[]
-  specialCategoryConditions: { condition: string; reference: string | null }[]
-  criminalDataReference: string | null
-  jointControllers: { name: string; contact: string | null; arrangementReference: string | null }[]
-  controllers: { name: string; contact: string | null; representative: string | null }[]
-  transfers: Transfer[]
-  retention: { dataCategoryIds: string[]; period: string | null; trigger: string | null; description: string | null; legalReference: string | null }[]
-  dpia: { status: string; reference: string | null; completedAt: string | null; notRequiredReason: string | null; criteria: string[] }
-  automatedDecisionMaking: boolean
-  profiling: boolean
-  lastReviewedAt: string | null
-}
+/** The activity as the API serialises it, without what no rule reads (free text and bookkeeping). */
+export type Activity = Omit<ApiActivity, Bookkeeping | 'description' | 'owner' | 'dataSources' | 'systems'>
 
 export interface Context {
   organisation: Organisation

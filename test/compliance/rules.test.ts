@@ -579,7 +579,13 @@ t.test('quiet on what is merely different, not wrong', async (t) => {
       })
     ]
   })
-  const screened = { status: 'not_required', reference: null, completedAt: null, notRequiredReason: 'Screened: small scale', criteria: ['sensitive_data'] }
+  const screened: Activity['dpia'] = {
+    status: 'not_required',
+    reference: null,
+    completedAt: null,
+    notRequiredReason: 'Screened: small scale',
+    criteria: ['sensitive_data']
+  }
   quiet({ dataCategoryIds: [ids.category, ids.health], specialCategoryConditions: [{ condition: '9.2.h', reference: 'Health Act § 4' }], dpia: screened })
   quiet({ dataCategoryIds: [ids.category, ids.criminal], criminalDataReference: 'Police Register Act § 39', dpia: screened })
   quiet({

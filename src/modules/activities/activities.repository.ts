@@ -5,9 +5,9 @@ import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
 import { ApiProblem, describeErrors, type FieldError } from '../../shared/problems.ts'
 import { withNormalisedName } from '../../shared/validation.ts'
 import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
+import type { Activity, ActivityFields, ActivityInput, ActivityPatch } from './activities.schemas.ts'
 
-type Fields = Record<string, unknown>
-export type Activity = Fields & { id: string; name: string; version: number; createdAt: string; updatedAt: string; createdBy: string; updatedBy: string }
+export type { Activity } from './activities.schemas.ts'
 
 /** The catalogue an activity links to, by the list that holds the ids. */
 const targets = {
@@ -18,6 +18,7 @@ const targets = {
   securityMeasureIds: { column: 'securityMeasureId', table: securityMeasures, label: 'security measure' }
 } as const
 type Target = keyof typeof targets
+const linkedLists: Target[] = ['dataSubjectCategoryIds', 'dataCategoryIds', 'recipientIds', 'processorIds', 'securityMeasureIds']
 
 interface Link {
   field: string
@@ -29,26 +30,26 @@ interface Link {
 }
 
 /** Every catalogue id the activity refers to, wherever it sits, with the JSON pointer of its place in a request body. */
-export function linksOf(activity: Fields): Link[] {
+export function linksOf(activity: ActivityFields): Link[] {
   const links: Link[] = []
-  for (const target of Object.keys(targets) as Target[]) {
-    ;((activity[target] as string[] | undefined) ?? []).forEach((id, position) => {
+  for (const target of linkedLists) {
+    activity[target].forEach((id, position) => {
       links.push({ field: target, item: null, position, target, id, path: `/body/${target}/${position}` })
     })
   }
-  ;((activity.transfers as Fields[] | undefined) ?? []).forEach((transfer, item) => {
+  activity.transfers.forEach((transfer, item) => {
     if (transfer.processorId)
       links.push({
         field: 'transfers',
         item,
         position: 0,
         target: 'processorIds',
-        id: transfer.processorId as string,
+        id: transfer.processorId,
         path: `/body/transfers/${item}/processorId`
       })
   })
-  ;((activity.retention as Fields[] | undefined) ?? []).forEach((rule, item) => {
-    ;((rule.dataCategoryIds as string[] | undefined) ?? []).forEach((id, position) => {
+  activity.retention.forEach((rule, item) => {
+    rule.dataCategoryIds.forEach((id, position) => {
       links.push({ field: 'retention', item, position, target: 'dataCategoryIds', id, path: `/body/retention/${item}/dataCategoryIds/${position}` })
     })
   })
@@ -57,7 +58,7 @@ export function linksOf(activity: Fields): Link[] {
 
 export function toActivity(row: typeof activities.$inferSelect): Activity {
   const { organisationId: _, createdAt, updatedAt, ...rest } = row
-  return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() } as Activity
+  return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() }
 }
 
 const notFound = (id: string) => new ApiProblem('not_found', `There is no activity ${id}.`)
@@ -115,7 +116,7 @@ export function activitiesRepository(db: Database) {
       return toActivity(row)
     },
 
-    async create(organisationId: string, given: Fields, context: WriteContext): Promise<Activity> {
+    async create(organisationId: string, given: ActivityFields, context: WriteContext): Promise<Activity> {
       const fields = withNormalisedName(given)
       return db.transaction(async (tx) => {
         await context.idempotency?.claim(tx)
@@ -123,7 +124,7 @@ export function activitiesRepository(db: Database) {
         await rejectBrokenLinks(tx, organisationId, links)
         const [row] = await tx
           .insert(activities)
-          .values({ ...(fields as typeof activities.$inferInsert), organisationId, createdBy: context.actor, updatedBy: context.actor })
+          .values({ ...fields, organisationId, createdBy: context.actor, updatedBy: context.actor })
           .returning()
         const activity = toActivity(row!)
         await writeLinks(tx, organisationId, activity.id, links)
@@ -137,10 +138,10 @@ export function activitiesRepository(db: Database) {
     async update(
       organisationId: string,
       id: string,
-      given: Fields,
+      given: ActivityPatch,
       expectedVersions: number[] | undefined,
       context: WriteContext,
-      prepare: (merged: Fields) => Fields
+      prepare: (merged: ActivityInput) => ActivityFields
     ) {
       const patch = withNormalisedName(given)
       return db.transaction(async (tx) => {
@@ -159,7 +160,7 @@ export function activitiesRepository(db: Database) {
         const [row] = await tx
           .update(activities)
           .set({
-            ...(fields as Partial<typeof activities.$inferInsert>),
+            ...fields,
             version: sql`${activities.version} + 1`,
             updatedAt: sql`now()`,
             updatedBy: context.actor

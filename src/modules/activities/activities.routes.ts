@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm'
-import { Type } from 'typebox'
+import { eq, type SQL } from 'drizzle-orm'
+import { type Static, type TObject, Type } from 'typebox'
 import { activities } from '../../db/schema/index.ts'
 import { activityExamples } from '../../example/openapi-examples.ts'
 import { type ResourceDefinition, resourceRoutes } from '../../resources/resource-routes.ts'
@@ -8,7 +8,10 @@ import { assertValid } from '../../shared/validation.ts'
 import { activitiesRepository, activityFilters } from './activities.repository.ts'
 import { activityErrors } from './activities.rules.ts'
 import {
+  type ActivityCreate,
   ActivityCreateSchema,
+  type ActivityInput,
+  type ActivityPatch,
   ActivityPatchSchema,
   ActivitySchema,
   activityDefaults,
@@ -17,8 +20,6 @@ import {
   roles,
   statuses
 } from './activities.schemas.ts'
-
-type Fields = Record<string, unknown>
 
 const filters = {
   status: Type.Optional(Type.Enum([...statuses], { description: 'Only activities with this status.' })),
@@ -37,24 +38,27 @@ const filters = {
   updatedSince: Type.Optional(Instant('Only activities changed at or after this instant.'))
 }
 
-function conditions(query: Fields) {
-  const given = <T>(value: unknown, condition: (value: T) => ReturnType<typeof eq>) => (value === undefined ? undefined : condition(value as T))
+type ActivityQuery = Static<TObject<typeof filters>>
+
+const when = <T>(value: T | undefined, condition: (value: T) => SQL) => (value === undefined ? undefined : condition(value))
+
+function conditions(query: ActivityQuery) {
   return [
-    given<string>(query.status, (status) => eq(activities.status, status)),
-    given<string>(query.role, (role) => eq(activities.role, role)),
-    given<string>(query.legalBasis, activityFilters.legalBasis),
-    given<string>(query.dataCategoryId, (id) => activityFilters.linksTo('data_category_id', id)),
-    given<string>(query.dataSubjectCategoryId, (id) => activityFilters.linksTo('data_subject_category_id', id)),
-    given<string>(query.processorId, (id) => activityFilters.linksTo('processor_id', id)),
-    given<string>(query.country, activityFilters.transferCountry),
-    given<boolean>(query.specialCategory, activityFilters.specialCategory),
-    given<string>(query.q, activityFilters.text),
-    given<string>(query.updatedSince, activityFilters.updatedSince)
+    when(query.status, (status) => eq(activities.status, status)),
+    when(query.role, (role) => eq(activities.role, role)),
+    when(query.legalBasis, activityFilters.legalBasis),
+    when(query.dataCategoryId, (id) => activityFilters.linksTo('data_category_id', id)),
+    when(query.dataSubjectCategoryId, (id) => activityFilters.linksTo('data_subject_category_id', id)),
+    when(query.processorId, (id) => activityFilters.linksTo('processor_id', id)),
+    when(query.country, activityFilters.transferCountry),
+    when(query.specialCategory, activityFilters.specialCategory),
+    when(query.q, activityFilters.text),
+    when(query.updatedSince, activityFilters.updatedSince)
   ]
 }
 
 /** The activity as it will be stored, or a 400 naming what is malformed. */
-function prepared(fields: Fields): Fields {
+function prepared(fields: ActivityInput) {
   const activity = normaliseActivity(fields)
   assertValid(activityErrors(activity))
   return activity
@@ -81,10 +85,11 @@ export const activitiesDefinition: ResourceDefinition = {
   store: (db) => {
     const repository = activitiesRepository(db)
     return {
-      list: (organisationId, query, limit, after) => repository.list(organisationId, conditions(query), limit, after),
-      create: (organisationId, body, context) => repository.create(organisationId, prepared({ ...activityDefaults, ...body }), context),
+      list: (organisationId, query: ActivityQuery, limit, after) => repository.list(organisationId, conditions(query), limit, after),
+      create: (organisationId, body: ActivityCreate, context) => repository.create(organisationId, prepared({ ...activityDefaults, ...body }), context),
       get: (organisationId, id) => repository.get(organisationId, id),
-      update: (organisationId, id, patch, expectedVersions, context) => repository.update(organisationId, id, patch, expectedVersions, context, prepared),
+      update: (organisationId, id, patch: ActivityPatch, expectedVersions, context) =>
+        repository.update(organisationId, id, patch, expectedVersions, context, prepared),
       remove: (organisationId, id, expectedVersions, context) => repository.remove(organisationId, id, expectedVersions, context)
     }
   }

@@ -1,10 +1,8 @@
-import { type TObject, type TProperties, type TSchema, Type } from 'typebox'
+import { type Static, type TObject, type TOptional, type TProperties, type TSchema, Type } from 'typebox'
 import { dpiaCriteria } from '../../reference/dpia-criteria.ts'
 import { legalBases } from '../../reference/legal-bases.ts'
 import { transferMechanisms } from '../../reference/transfer-mechanisms.ts'
 import { CalendarDate, CountryCode, Description, EntityMetadata, ISO_DURATION, Nullable, Text, Uuid } from '../../shared/schemas.ts'
-
-type Fields = Record<string, unknown>
 
 /**
  * A nested object as the API reads it (`output`: every field present) and as it accepts it
@@ -13,14 +11,42 @@ type Fields = Record<string, unknown>
  */
 type Variant = 'input' | 'output'
 
-function shape(properties: TProperties | ((variant: Variant) => TProperties), required: string[], defaults: Fields, options: { description?: string } = {}) {
-  const propertiesOf = (variant: Variant) => (typeof properties === 'function' ? properties(variant) : properties)
-  const input = Type.Object(
-    Object.fromEntries(Object.entries(propertiesOf('input')).map(([key, schema]) => [key, required.includes(key) ? schema : Type.Optional(schema as TSchema)])),
-    { additionalProperties: false, ...options }
-  )
-  const output = Type.Object(propertiesOf('output'), { additionalProperties: false, ...options })
-  return { input, output, fill: (value: Fields): Fields => ({ ...defaults, ...value }) }
+/** The properties with all but `required` optional, as a request body may leave them out. */
+export type OptionalExcept<Properties extends TProperties, Required extends keyof Properties> = {
+  [Key in keyof Properties]: Key extends Required ? Properties[Key] : TOptional<Properties[Key]>
+}
+
+export function optionalExcept<Properties extends TProperties, Required extends keyof Properties & string>(
+  properties: Properties,
+  required: readonly Required[]
+): OptionalExcept<Properties, Required> {
+  const kept = new Set<string>(required)
+  // Object.fromEntries forgets the keys; the mapped type states what the entries build.
+  return Object.fromEntries(Object.entries(properties).map(([key, schema]) => [key, kept.has(key) ? schema : Type.Optional(schema)])) as OptionalExcept<
+    Properties,
+    Required
+  >
+}
+
+/** A nested object whose own nested objects differ between input and output (Purpose, Transfer). */
+function nestedShape<Output extends TProperties, Input extends TProperties, Required extends keyof Input & string>(
+  properties: { input: Input; output: Output },
+  required: readonly Required[],
+  fill: (value: Static<TObject<OptionalExcept<Input, Required>>>) => Static<TObject<Output>>,
+  options: { description?: string } = {}
+) {
+  const input = Type.Object(optionalExcept(properties.input, required), { additionalProperties: false, ...options })
+  const output = Type.Object(properties.output, { additionalProperties: false, ...options })
+  return { input, output, fill }
+}
+
+function shape<Properties extends TProperties, Required extends keyof Properties & string>(
+  properties: Properties,
+  required: readonly Required[],
+  fill: (value: Static<TObject<OptionalExcept<Properties, Required>>>) => Static<TObject<Properties>>,
+  options: { description?: string } = {}
+) {
+  return nestedShape({ input: properties, output: properties }, required, fill, options)
 }
 
 const date = (description: string) => Nullable(CalendarDate(`${description} (\`YYYY-MM-DD\`).`))
@@ -43,22 +69,27 @@ export const Consent = shape(
     withdrawalMechanism: reference('How consent is withdrawn, as easily as it was given, Art. 7(3).')
   },
   [],
-  { mechanism: null, recordReference: null, withdrawalMechanism: null },
+  (consent) => ({ mechanism: null, recordReference: null, withdrawalMechanism: null, ...consent }),
   { description: 'How consent (Art. 6(1)(a)) is collected, recorded and withdrawn.' }
 )
 
-export const Purpose = shape(
-  (variant) => ({
-    description: Text(2000, 'The purpose, specific and explicit (Arts. 5(1)(b), 30(1)(b)).', ['Pay salaries to employees']),
-    legalBasis: Nullable(Type.Enum(lawfulBasisCodes), 'The Art. 6(1) basis of this purpose (`6.1.a` … `6.1.f`); null while undecided.'),
-    legalReference: reference('The Union or Member State law a 6.1.c or 6.1.e basis rests on (Art. 6(3)), e.g. `bokføringsloven § 13`.'),
-    legitimateInterest: reference('The legitimate interest pursued, for 6.1.f (Art. 13(1)(d)).'),
-    liaReference: reference('Where the legitimate interests assessment (balancing test) for 6.1.f is documented.'),
-    consent: Nullable(Consent[variant]),
-    directMarketing: Type.Boolean({ description: 'The purpose is direct marketing: the right to object is absolute (Art. 21(2), (3)).' })
-  }),
+const purposeFields = <V extends Variant>(variant: V) => ({
+  description: Text(2000, 'The purpose, specific and explicit (Arts. 5(1)(b), 30(1)(b)).', ['Pay salaries to employees']),
+  legalBasis: Nullable(Type.Enum(lawfulBasisCodes), 'The Art. 6(1) basis of this purpose (`6.1.a` … `6.1.f`); null while undecided.'),
+  legalReference: reference('The Union or Member State law a 6.1.c or 6.1.e basis rests on (Art. 6(3)), e.g. `bokføringsloven § 13`.'),
+  legitimateInterest: reference('The legitimate interest pursued, for 6.1.f (Art. 13(1)(d)).'),
+  liaReference: reference('Where the legitimate interests assessment (balancing test) for 6.1.f is documented.'),
+  consent: Nullable(Consent[variant]),
+  directMarketing: Type.Boolean({ description: 'The purpose is direct marketing: the right to object is absolute (Art. 21(2), (3)).' })
+})
+
+export const Purpose = nestedShape(
+  { input: purposeFields('input'), output: purposeFields('output') },
   ['description'],
-  { legalBasis: null, legalReference: null, legitimateInterest: null, liaReference: null, consent: null, directMarketing: false },
+  (purpose) => {
+    const filled = { legalBasis: null, legalReference: null, legitimateInterest: null, liaReference: null, consent: null, directMarketing: false, ...purpose }
+    return { ...filled, consent: filled.consent === null ? null : Consent.fill(filled.consent) }
+  },
   { description: 'A purpose of the processing with its own legal basis (Art. 30(1)(b), Art. 6(1)).' }
 )
 
@@ -68,7 +99,7 @@ export const SpecialCategoryCondition = shape(
     reference: reference('The law, collective agreement or record the condition rests on (required for b, g, h, i, j).')
   },
   ['condition'],
-  { reference: null },
+  (condition) => ({ reference: null, ...condition }),
   { description: 'An Art. 9(2) condition for processing special category data.' }
 )
 
@@ -79,7 +110,7 @@ export const JointController = shape(
     arrangementReference: reference('Where the Art. 26 arrangement is kept.')
   },
   ['name'],
-  { contact: null, arrangementReference: null },
+  (controller) => ({ contact: null, arrangementReference: null, ...controller }),
   { description: 'A controller that determines purposes and means jointly with the organisation (Art. 26).' }
 )
 
@@ -90,7 +121,7 @@ export const ClientController = shape(
     representative: reference("The controller's representative, where applicable (Art. 30(2)(a)).")
   },
   ['name'],
-  { contact: null, representative: null },
+  (controller) => ({ contact: null, representative: null, ...controller }),
   { description: 'A client controller of a processor activity (Art. 30(2)(a)).' }
 )
 
@@ -102,31 +133,46 @@ export const Derogation = shape(
     supervisoryAuthorityNotifiedAt: date('When the supervisory authority was informed of the transfer')
   },
   [],
-  { compellingInterest: null, assessmentReference: null, safeguards: null, supervisoryAuthorityNotifiedAt: null },
+  (derogation) => ({ compellingInterest: null, assessmentReference: null, safeguards: null, supervisoryAuthorityNotifiedAt: null, ...derogation }),
   { description: 'The documentation a transfer under the second subparagraph of Art. 49(1) needs (Art. 30(1)(e), 49(6)); only with mechanism `49.1.sub2`.' }
 )
 
-export const Transfer = shape(
-  (variant) => ({
-    country: Nullable(CountryCode('The third country the data go to, ISO 3166-1 alpha-2.')),
-    importer: reference('Who receives the data there.'),
-    processorId: Nullable(Uuid('The processor (of this organisation) that is the importer, if it is one.')),
-    mechanism: Nullable(
-      Type.Enum(mechanismCodes, { description: 'The Chapter V ground: `45`, `46.2.a` … `49.1.sub2` (see /v1/reference/transfer-mechanisms).' })
-    ),
-    sccModule: Nullable(
-      Type.Integer({
-        minimum: 1,
-        maximum: 4,
-        description: 'The module of the standard contractual clauses (Implementing Decision (EU) 2021/914): 1 C2C, 2 C2P, 3 P2P, 4 P2C. Only with `46.2.c`.'
-      })
-    ),
-    safeguardReference: reference('Where the safeguards (clauses, BCR approval, certification) are documented.'),
-    tiaReference: reference('Where the transfer impact assessment is documented (CJEU C-311/18).'),
-    derogation: Nullable(Derogation[variant])
-  }),
+const transferFields = <V extends Variant>(variant: V) => ({
+  country: Nullable(CountryCode('The third country the data go to, ISO 3166-1 alpha-2.')),
+  importer: reference('Who receives the data there.'),
+  processorId: Nullable(Uuid('The processor (of this organisation) that is the importer, if it is one.')),
+  mechanism: Nullable(
+    Type.Enum(mechanismCodes, { description: 'The Chapter V ground: `45`, `46.2.a` … `49.1.sub2` (see /v1/reference/transfer-mechanisms).' })
+  ),
+  sccModule: Nullable(
+    Type.Integer({
+      minimum: 1,
+      maximum: 4,
+      description: 'The module of the standard contractual clauses (Implementing Decision (EU) 2021/914): 1 C2C, 2 C2P, 3 P2P, 4 P2C. Only with `46.2.c`.'
+    })
+  ),
+  safeguardReference: reference('Where the safeguards (clauses, BCR approval, certification) are documented.'),
+  tiaReference: reference('Where the transfer impact assessment is documented (CJEU C-311/18).'),
+  derogation: Nullable(Derogation[variant])
+})
+
+export const Transfer = nestedShape(
+  { input: transferFields('input'), output: transferFields('output') },
   [],
-  { country: null, importer: null, processorId: null, mechanism: null, sccModule: null, safeguardReference: null, tiaReference: null, derogation: null },
+  (transfer) => {
+    const filled = {
+      country: null,
+      importer: null,
+      processorId: null,
+      mechanism: null,
+      sccModule: null,
+      safeguardReference: null,
+      tiaReference: null,
+      derogation: null,
+      ...transfer
+    }
+    return { ...filled, derogation: filled.derogation === null ? null : Derogation.fill(filled.derogation) }
+  },
   { description: 'A transfer to a third country or international organisation (Art. 30(1)(e), Arts. 44–49).' }
 )
 
@@ -143,7 +189,7 @@ export const RetentionRule = shape(
     legalReference: reference('The law that sets or justifies the period.')
   },
   [],
-  { dataCategoryIds: [], period: null, trigger: null, description: null, legalReference: null },
+  (rule) => ({ dataCategoryIds: [], period: null, trigger: null, description: null, legalReference: null, ...rule }),
   { description: 'An envisaged time limit for erasure, per data category (Art. 30(1)(f)).' }
 )
 
@@ -160,45 +206,43 @@ export const Dpia = shape(
     })
   },
   [],
-  { status: 'not_assessed', reference: null, completedAt: null, notRequiredReason: null, criteria: [] },
+  (dpia) => ({ status: 'not_assessed' as const, reference: null, completedAt: null, notRequiredReason: null, criteria: [], ...dpia }),
   { description: 'DPIA screening and status (Art. 35).' }
 )
 
 const ids = (description: string) => Type.Array(Uuid(), { uniqueItems: true, maxItems: 500, description })
 const list = <T extends TSchema>(item: T, description: string, maxItems = 100) => Type.Array(item, { maxItems, description })
 
-/** Everything but the metadata: the fields a client sets, in their read shape. */
-function activityFields(nested: 'input' | 'output'): TProperties {
-  return {
-    name: Text(300, 'Name of the processing activity.', ['Personnel administration and payroll']),
-    description: Description('What the processing is, in a few sentences.'),
-    owner: Nullable(Text(300), 'The business function responsible (ICO template: business function).'),
-    status: Type.Enum([...statuses], { description: '`draft` (default), `active`, or `retired` (left out of exports).' }),
-    role: Type.Enum([...roles], { description: 'The organisation acts as `controller` (default), `joint_controller` (Art. 26), or `processor` (Art. 30(2)).' }),
-    purposes: list(Purpose[nested], 'The purposes, each with its legal basis (Art. 30(1)(b)).', 50),
-    dataSubjectCategoryIds: ids('Categories of data subjects (Art. 30(1)(c)).'),
-    dataCategoryIds: ids('Categories of personal data (Art. 30(1)(c)).'),
-    recipientIds: ids('Categories of recipients (Art. 30(1)(d)).'),
-    processorIds: ids('Processors used (Art. 28).'),
-    securityMeasureIds: ids('Security measures specific to this activity (Art. 30(1)(g)); organisation-wide ones apply as well.'),
-    specialCategoryConditions: list(SpecialCategoryCondition[nested], 'Art. 9(2) conditions for the special category data processed.', 20),
-    criminalDataReference: reference('The official authority or law that authorises processing Art. 10 data.'),
-    jointControllers: list(JointController[nested], 'Joint controllers (Arts. 26, 30(1)(a)).', 50),
-    controllers: list(ClientController[nested], 'Client controllers, when `role` is `processor` (Art. 30(2)(a)).', 200),
-    transfers: list(Transfer[nested], 'Transfers to third countries (Art. 30(1)(e)).'),
-    retention: list(RetentionRule[nested], 'Retention rules (Art. 30(1)(f)).'),
-    dpia: nested === 'input' ? Dpia.input : Dpia.output,
-    automatedDecisionMaking: Type.Boolean({ description: 'Decisions based solely on automated processing with legal or similar effects (Art. 22).' }),
-    profiling: Type.Boolean({ description: 'Profiling (Art. 4(4)).' }),
-    dataSources: Type.Array(Type.Enum([...dataSources]), {
-      uniqueItems: true,
-      maxItems: dataSources.length,
-      description: 'Where the data come from (Art. 14(2)(f)).'
-    }),
-    systems: list(Text(300), 'The systems or applications the data are processed in.'),
-    lastReviewedAt: date('When the entry was last reviewed')
-  }
-}
+/** Everything but the metadata: the fields a client sets, in their read (`output`) or write (`input`) shape. */
+const activityFields = <V extends Variant>(nested: V) => ({
+  name: Text(300, 'Name of the processing activity.', ['Personnel administration and payroll']),
+  description: Description('What the processing is, in a few sentences.'),
+  owner: Nullable(Text(300), 'The business function responsible (ICO template: business function).'),
+  status: Type.Enum([...statuses], { description: '`draft` (default), `active`, or `retired` (left out of exports).' }),
+  role: Type.Enum([...roles], { description: 'The organisation acts as `controller` (default), `joint_controller` (Art. 26), or `processor` (Art. 30(2)).' }),
+  purposes: list(Purpose[nested], 'The purposes, each with its legal basis (Art. 30(1)(b)).', 50),
+  dataSubjectCategoryIds: ids('Categories of data subjects (Art. 30(1)(c)).'),
+  dataCategoryIds: ids('Categories of personal data (Art. 30(1)(c)).'),
+  recipientIds: ids('Categories of recipients (Art. 30(1)(d)).'),
+  processorIds: ids('Processors used (Art. 28).'),
+  securityMeasureIds: ids('Security measures specific to this activity (Art. 30(1)(g)); organisation-wide ones apply as well.'),
+  specialCategoryConditions: list(SpecialCategoryCondition[nested], 'Art. 9(2) conditions for the special category data processed.', 20),
+  criminalDataReference: reference('The official authority or law that authorises processing Art. 10 data.'),
+  jointControllers: list(JointController[nested], 'Joint controllers (Arts. 26, 30(1)(a)).', 50),
+  controllers: list(ClientController[nested], 'Client controllers, when `role` is `processor` (Art. 30(2)(a)).', 200),
+  transfers: list(Transfer[nested], 'Transfers to third countries (Art. 30(1)(e)).'),
+  retention: list(RetentionRule[nested], 'Retention rules (Art. 30(1)(f)).'),
+  dpia: Dpia[nested],
+  automatedDecisionMaking: Type.Boolean({ description: 'Decisions based solely on automated processing with legal or similar effects (Art. 22).' }),
+  profiling: Type.Boolean({ description: 'Profiling (Art. 4(4)).' }),
+  dataSources: Type.Array(Type.Enum([...dataSources]), {
+    uniqueItems: true,
+    maxItems: dataSources.length,
+    description: 'Where the data come from (Art. 14(2)(f)).'
+  }),
+  systems: list(Text(300), 'The systems or applications the data are processed in.'),
+  lastReviewedAt: date('When the entry was last reviewed')
+})
 
 const outputFields = activityFields('output')
 const inputFields = activityFields('input')
@@ -208,18 +252,35 @@ export const ActivitySchema = Type.Object(
   { additionalProperties: false, description: 'A processing activity: one entry of the Art. 30 record.' }
 )
 
-export const ActivityCreateSchema: TObject = Type.Object(
-  Object.fromEntries(Object.entries(inputFields).map(([key, schema]) => [key, key === 'name' ? schema : Type.Optional(schema as TSchema)])),
-  { additionalProperties: false }
-)
+export const ActivityCreateSchema = Type.Object(optionalExcept(inputFields, ['name']), { additionalProperties: false })
 
-export const ActivityPatchSchema: TObject = Type.Partial(Type.Object(inputFields), {
+export const ActivityPatchSchema = Type.Partial(Type.Object(inputFields), {
   additionalProperties: false,
   minProperties: 1,
   description: 'The fields to replace; lists and the DPIA are replaced whole.'
 })
 
-export const activityDefaults: Fields = {
+export type Activity = Static<typeof ActivitySchema>
+/** What a client sets, filled: the activity without its metadata. */
+export type ActivityFields = Static<TObject<typeof outputFields>>
+/** The fields in their write shape: nested objects may still lack what `normaliseActivity` fills. */
+export type ActivityInput = Static<TObject<typeof inputFields>>
+export type ActivityCreate = Static<typeof ActivityCreateSchema>
+export type ActivityPatch = Static<typeof ActivityPatchSchema>
+export type Purpose = Static<typeof Purpose.output>
+export type Consent = Static<typeof Consent.output>
+export type SpecialCategoryCondition = Static<typeof SpecialCategoryCondition.output>
+export type JointController = Static<typeof JointController.output>
+export type ClientController = Static<typeof ClientController.output>
+export type Transfer = Static<typeof Transfer.output>
+export type Derogation = Static<typeof Derogation.output>
+export type RetentionRule = Static<typeof RetentionRule.output>
+export type Dpia = Static<typeof Dpia.output>
+export type ActivityStatus = (typeof statuses)[number]
+export type ActivityRole = (typeof roles)[number]
+export type DataSource = (typeof dataSources)[number]
+
+export const activityDefaults: Omit<ActivityFields, 'name'> = {
   description: null,
   owner: null,
   status: 'draft',
@@ -245,22 +306,15 @@ export const activityDefaults: Fields = {
 }
 
 /** The activity as it will be stored: every nested object filled with its defaults. */
-export function normaliseActivity(fields: Fields): Fields {
-  const all = (value: unknown) => (value as Fields[] | undefined) ?? []
+export function normaliseActivity(fields: ActivityInput): ActivityFields {
   return {
     ...fields,
-    purposes: all(fields.purposes).map((purpose) => {
-      const filled = Purpose.fill(purpose)
-      return { ...filled, consent: filled.consent === null ? null : Consent.fill(filled.consent as Fields) }
-    }),
-    specialCategoryConditions: all(fields.specialCategoryConditions).map(SpecialCategoryCondition.fill),
-    jointControllers: all(fields.jointControllers).map(JointController.fill),
-    controllers: all(fields.controllers).map(ClientController.fill),
-    transfers: all(fields.transfers).map((transfer) => {
-      const filled = Transfer.fill(transfer)
-      return { ...filled, derogation: filled.derogation === null ? null : Derogation.fill(filled.derogation as Fields) }
-    }),
-    retention: all(fields.retention).map(RetentionRule.fill),
-    dpia: Dpia.fill((fields.dpia as Fields | undefined) ?? {})
+    purposes: fields.purposes.map(Purpose.fill),
+    specialCategoryConditions: fields.specialCategoryConditions.map(SpecialCategoryCondition.fill),
+    jointControllers: fields.jointControllers.map(JointController.fill),
+    controllers: fields.controllers.map(ClientController.fill),
+    transfers: fields.transfers.map(Transfer.fill),
+    retention: fields.retention.map(RetentionRule.fill),
+    dpia: Dpia.fill(fields.dpia)
   }
 }

@@ -35,6 +35,21 @@ export async function entityAsOf(db: Database, organisationId: string, entityTyp
   return event.snapshot as Json
 }
 
+/**
+ * The state of many entities at an instant, as a subquery of (entity_type, entity_id, snapshot):
+ * each one's latest snapshot at or before it, unless that was its deletion.
+ */
+export const latestSnapshots = (organisationId: string, asOf: string, entityTypes: string[]) => sql`
+  select entity_type, entity_id, snapshot from (
+    select distinct on (entity_type, entity_id) entity_type, entity_id, action, snapshot
+      from audit_events
+     where organisation_id = ${organisationId} and at <= ${asOf}::timestamptz and entity_type in (${sql.join(
+       entityTypes.map((type) => sql`${type}`),
+       sql`, `
+     )})
+     order by entity_type, entity_id, seq desc
+  ) latest where action <> 'delete'`
+
 export interface Version {
   version: number | null
   at: string
