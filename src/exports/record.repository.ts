@@ -4,7 +4,7 @@ import type { Catalogue } from '../compliance/types.ts'
 import type { Row, Snapshot } from '../db/client.ts'
 import { activities, organisations } from '../db/schema/index.ts'
 import { toActivity } from '../modules/activities/activities.repository.ts'
-import type { Activity, ClientController } from '../modules/activities/activities.schemas.ts'
+import { type Activity, activityDefaults, type ClientController, normaliseActivity } from '../modules/activities/activities.schemas.ts'
 import { latestSnapshots } from '../modules/history/history.repository.ts'
 import { toOrganisation } from '../modules/organisations/organisations.repository.ts'
 import type { Organisation } from '../modules/organisations/organisations.schemas.ts'
@@ -148,6 +148,11 @@ function activitiesQuery(organisationId: string, scope: RecordScope): SQL {
     where ${where} order by c.value->>'name' collate "C" nulls last, c.value::text collate "C", ${byName}`
 }
 
+function pastActivity(stored: Activity): Activity {
+  const { id, version, createdAt, updatedAt, createdBy, updatedBy } = stored
+  return { ...normaliseActivity({ ...activityDefaults, ...stored }), id, version, createdAt, updatedAt, createdBy, updatedBy }
+}
+
 /** The activities of a record in its order, streamed: each with the client controller it is listed under (processor record). */
 export async function* readActivities(
   snapshot: Snapshot,
@@ -155,8 +160,9 @@ export async function* readActivities(
   scope: RecordScope
 ): AsyncGenerator<{ activity: Activity; controller: ClientController | null }> {
   for await (const { clientController, snapshot: stored, ...columns } of snapshot.each(activitiesQuery(organisationId, scope))) {
-    // Audit snapshots are activities as the API serialised them; live rows are the table's own columns (columnsOf).
-    const activity = scope.asOf ? (stored as Activity) : toActivity(columns as typeof activities.$inferSelect)
+    // Audit snapshots are activities as the API serialised them, filled as a write fills them so that one
+    // taken before a field existed reads with its default; live rows are the table's own columns (columnsOf).
+    const activity = scope.asOf ? pastActivity(stored as Activity) : toActivity(columns as typeof activities.$inferSelect)
     yield { activity, controller: (clientController ?? null) as ClientController | null }
   }
 }
