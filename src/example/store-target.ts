@@ -18,7 +18,11 @@ import type { BundleTarget } from './bundle.ts'
 
 const definitions = new Map<string, ResourceDefinition>(
   [
-    ...[dataCategoriesResource, dataSubjectCategoriesResource, recipientsResource, securityMeasuresResource, processorsResource].map(catalogueDefinition),
+    catalogueDefinition(dataCategoriesResource),
+    catalogueDefinition(dataSubjectCategoriesResource),
+    catalogueDefinition(recipientsResource),
+    catalogueDefinition(securityMeasuresResource),
+    catalogueDefinition(processorsResource),
     activitiesDefinition
   ].map((definition) => [definition.path, definition])
 )
