@@ -206,6 +206,7 @@ export function catalogueRepository<Entity extends CatalogueEntity, Entry extend
       sql` union all `
     )
     const result = await db.execute(sql`select entity_type as "entityType", id, name from (${union}) as refs order by entity_type, name, id limit 100`)
+    // The select names exactly the fields of a Reference; the drivers type raw rows as records.
     return result.rows as Reference[]
   }
 
