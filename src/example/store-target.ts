@@ -1,4 +1,4 @@
-import type { TSchema } from 'typebox'
+import type { Static, TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import type { Database } from '../db/client.ts'
 import { activitiesDefinition } from '../modules/activities/activities.routes.ts'
@@ -18,21 +18,24 @@ import type { BundleTarget } from './bundle.ts'
 
 const definitions = new Map<string, ResourceDefinition>(
   [
-    ...[dataCategoriesResource, dataSubjectCategoriesResource, recipientsResource, securityMeasuresResource, processorsResource].map(catalogueDefinition),
+    catalogueDefinition(dataCategoriesResource),
+    catalogueDefinition(dataSubjectCategoriesResource),
+    catalogueDefinition(recipientsResource),
+    catalogueDefinition(securityMeasuresResource),
+    catalogueDefinition(processorsResource),
     activitiesDefinition
   ].map((definition) => [definition.path, definition])
 )
 
 /** The body checked against the schema its route validates it with: a 400 naming each offending field otherwise. */
-function validBody(schema: TSchema, body: Record<string, unknown>): Record<string, unknown> {
-  const errors: FieldError[] = [...Value.Errors(schema, body)].map((error) => {
-    const unknown = error.keyword === 'additionalProperties' ? (error.params as { additionalProperties?: string[] }).additionalProperties : undefined
-    return unknown
-      ? { path: `/body${error.instancePath}/${unknown.join(', ')}`, message: 'is not a known property' }
+function validBody<S extends TSchema>(schema: S, body: Record<string, unknown>): Static<S> {
+  if (Value.Check(schema, body)) return body
+  const errors: FieldError[] = [...Value.Errors(schema, body)].map((error) =>
+    error.keyword === 'additionalProperties'
+      ? { path: `/body${error.instancePath}/${error.params.additionalProperties.join(', ')}`, message: 'is not a known property' }
       : { path: `/body${error.instancePath}`, message: error.message }
-  })
-  if (errors.length > 0) throw new ApiProblem('validation_failed', describeErrors(errors), { errors })
-  return body
+  )
+  throw new ApiProblem('validation_failed', describeErrors(errors), { errors })
 }
 
 function definitionOf(path: string): ResourceDefinition {
@@ -49,7 +52,7 @@ function definitionOf(path: string): ResourceDefinition {
 export function storeTarget(db: Database, context: WriteContext): BundleTarget {
   return {
     async createOrganisation(body) {
-      const input = validBody(OrganisationCreateSchema, body) as Parameters<typeof createOrganisation>[1]
+      const input = validBody(OrganisationCreateSchema, body)
       assertValid([unknownCountry(input.country, '/body/country')])
       return (await createOrganisation(db, input, context)).id
     },

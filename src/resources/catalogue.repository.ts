@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, or, type SQL, sql } from 'drizzle-orm'
+import { and, type ColumnBaseConfig, eq, getTableColumns, or, type SQL, sql } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Database } from '../db/client.ts'
 import { databaseError, FOREIGN_KEY_VIOLATION, UNIQUE_VIOLATION } from '../db/errors.ts'
@@ -9,7 +9,7 @@ import { withNormalisedName } from '../shared/validation.ts'
 
 /** Columns every catalogue table has (see db/schema/catalogue.ts). */
 export type CatalogueTable = PgTable & {
-  id: PgColumn
+  id: PgColumn<ColumnBaseConfig<'string', string> & { data: string; notNull: true }>
   organisationId: PgColumn
   name: PgColumn
   description: PgColumn
@@ -17,44 +17,44 @@ export type CatalogueTable = PgTable & {
   updatedAt: PgColumn
 }
 
-export type Entity = Record<string, unknown> & {
-  id: string
-  name: string
-  version: number
-  createdAt: string
-  updatedAt: string
-  createdBy: string
-  updatedBy: string
-}
-export type Fields = Record<string, unknown>
+/** What the repository needs of every entry it answers. */
+export type CatalogueEntity = { id: string; name: string; version: number }
+type Fields = Record<string, unknown>
 
-/** What a catalogue resource adds to the generic repository: links to other entries, and who links to it. */
-export interface CatalogueStorage {
+/** What a catalogue resource adds to the generic repository: its table, filters, links to other entries, and who links to it. */
+export interface CatalogueStorage<Entry extends Fields, Patch extends Fields, Query> {
   table: CatalogueTable
   entityType: string
   label: string
+  /** Conditions of a list besides the text query `q`. */
+  where: (query: Query) => (SQL | undefined)[]
   /** Extra computed columns of a read, e.g. the ids an entry links to. */
   linkColumns?: () => Record<string, SQL>
   /** Fields of the body that are links, not columns. */
   linkFields?: string[]
   /** Checks the links of a write against stored data: 422 errors. */
-  checkLinks?: (tx: Database, organisationId: string, id: string | undefined, fields: Fields) => Promise<FieldError[]>
+  checkLinks?: (tx: Database, organisationId: string, id: string | undefined, fields: Entry | Patch) => Promise<FieldError[]>
   /** Replaces the stored links of an entry with those in `fields` (only those it names). */
-  writeLinks?: (tx: Database, organisationId: string, id: string, fields: Fields) => Promise<void>
+  writeLinks?: (tx: Database, organisationId: string, id: string, fields: Entry | Patch) => Promise<void>
   /** Queries naming what still links to an entry (deleting it then answers 409). */
   referencedBy: ((organisationId: string, id: string) => SQL)[]
 }
 
-function toEntity(row: Record<string, unknown>): Entity {
-  const entity: Record<string, unknown> = {}
+/** A row as the API answers it: instants as RFC 3339 text, without the organisation (the URL names it). */
+function toEntity<Entity>(row: Fields): Entity {
+  const entity: Fields = {}
   for (const [key, value] of Object.entries(row)) {
     if (key === 'organisationId') continue
     entity[key] = value instanceof Date ? value.toISOString() : value
   }
+  // The one assertion at the drizzle boundary: the table's columns are the entry's fields (db/schema/catalogue.ts),
+  // written only through the schemas, but drizzle types them by SQL type (text, not the enum the schema allows).
   return entity as Entity
 }
 
-export function catalogueRepository(storage: CatalogueStorage) {
+export function catalogueRepository<Entity extends CatalogueEntity, Entry extends Fields, Patch extends Fields, Query>(
+  storage: CatalogueStorage<Entry, Patch, Query>
+) {
   const { table, entityType, label } = storage
   const notFound = (id: string) => new ApiProblem('not_found', `There is no ${label} ${id}.`)
   const columns = () => ({ ...getTableColumns(table), ...storage.linkColumns?.() })
@@ -65,13 +65,18 @@ export function catalogueRepository(storage: CatalogueStorage) {
   async function select(db: Database, organisationId: string, id: string, lock = false): Promise<Entity | undefined> {
     const query = db
       .select(columns())
-      .from(table as PgTable)
+      .from(table)
       .where(and(inOrganisation(organisationId), eq(table.id, id)))
     const [row] = await (lock ? query.for('update') : query)
-    return row ? toEntity(row) : undefined
+    return row ? toEntity<Entity>(row) : undefined
   }
 
-  async function rejectBrokenLinks(tx: Database, organisationId: string, id: string | undefined, fields: Fields) {
+  /** The stored entry, which the transaction has just written. */
+  async function written(tx: Database, organisationId: string, id: string): Promise<Entity> {
+    return (await select(tx, organisationId, id)) ?? Promise.reject(notFound(id))
+  }
+
+  async function rejectBrokenLinks(tx: Database, organisationId: string, id: string | undefined, fields: Entry | Patch) {
     const errors = (await storage.checkLinks?.(tx, organisationId, id, fields)) ?? []
     if (errors.length > 0) {
       throw new ApiProblem('unprocessable', describeErrors(errors), { errors })
@@ -93,19 +98,26 @@ export function catalogueRepository(storage: CatalogueStorage) {
   return {
     get: async (db: Database, organisationId: string, id: string) => (await select(db, organisationId, id)) ?? Promise.reject(notFound(id)),
 
-    async list(db: Database, organisationId: string, conditions: (SQL | undefined)[], limit: number, after?: { name: string; id: string }) {
+    async list(db: Database, organisationId: string, query: Query, limit: number, after?: { name: string; id: string }) {
       const rows = await db
         .select(columns())
-        .from(table as PgTable)
-        .where(and(inOrganisation(organisationId), ...conditions, after && sql`(lower(${table.name}), ${table.id}) > (${after.name}, ${after.id}::uuid)`))
+        .from(table)
+        .where(
+          and(
+            inOrganisation(organisationId),
+            textFilter(table, textQueryOf(query)),
+            ...storage.where(query),
+            after && sql`(lower(${table.name}), ${table.id}) > (${after.name}, ${after.id}::uuid)`
+          )
+        )
         .orderBy(sql`lower(${table.name})`, table.id)
         .limit(limit + 1)
-      const page = rows.slice(0, limit).map(toEntity)
+      const page = rows.slice(0, limit).map((row) => toEntity<Entity>(row))
       const last = rows.length > limit ? page.at(-1) : undefined
       return { items: page, last: last && { name: last.name.toLowerCase(), id: last.id } }
     },
 
-    async create(db: Database, organisationId: string, given: Fields, context: WriteContext): Promise<Entity> {
+    async create(db: Database, organisationId: string, given: Entry, context: WriteContext): Promise<Entity> {
       const fields = withNormalisedName(given)
       try {
         return await db.transaction(async (tx) => {
@@ -113,11 +125,12 @@ export function catalogueRepository(storage: CatalogueStorage) {
           await rejectBrokenLinks(tx, organisationId, undefined, fields)
           const [row] = await tx
             .insert(table)
-            .values({ ...columnFields(fields), organisationId, createdBy: context.actor, updatedBy: context.actor } as never)
+            .values({ ...columnFields(fields), organisationId, createdBy: context.actor, updatedBy: context.actor })
             .returning({ id: table.id })
-          const id = (row as { id: string }).id
+          if (!row) throw new Error(`inserting a ${label} returned no row`)
+          const { id } = row
           await storage.writeLinks?.(tx, organisationId, id, fields)
-          const entity = (await select(tx, organisationId, id))!
+          const entity = await written(tx, organisationId, id)
           await audited(tx, organisationId, 'create', entity, context)
           await context.idempotency?.record(tx, entity)
           return entity
@@ -132,7 +145,7 @@ export function catalogueRepository(storage: CatalogueStorage) {
       db: Database,
       organisationId: string,
       id: string,
-      given: Fields,
+      given: Patch,
       expectedVersions: number[] | undefined,
       context: WriteContext,
       check: (merged: Entity) => void
@@ -147,12 +160,12 @@ export function catalogueRepository(storage: CatalogueStorage) {
           await rejectBrokenLinks(tx, organisationId, id, patch)
           const updated = await tx
             .update(table)
-            .set({ ...columnFields(patch), version: sql`${table.version} + 1`, updatedAt: sql`now()`, updatedBy: context.actor } as never)
+            .set({ ...columnFields(patch), version: sql`${table.version} + 1`, updatedAt: sql`now()`, updatedBy: context.actor })
             .where(and(inOrganisation(organisationId), eq(table.id, id), eq(table.version, current.version)))
             .returning({ id: table.id })
           if (updated.length === 0) throw preconditionFailed(current.version + 1)
           await storage.writeLinks?.(tx, organisationId, id, patch)
-          const entity = (await select(tx, organisationId, id))!
+          const entity = await written(tx, organisationId, id)
           await audited(tx, organisationId, 'update', entity, context)
           return entity
         })
@@ -193,6 +206,7 @@ export function catalogueRepository(storage: CatalogueStorage) {
       sql` union all `
     )
     const result = await db.execute(sql`select entity_type as "entityType", id, name from (${union}) as refs order by entity_type, name, id limit 100`)
+    // The select names exactly the fields of a Reference; the drivers type raw rows as records.
     return result.rows as Reference[]
   }
 
@@ -202,9 +216,12 @@ export function catalogueRepository(storage: CatalogueStorage) {
   }
 }
 
+/** The text query `q` every catalogue list accepts. */
+const textQueryOf = (query: unknown) => (typeof query === 'object' && query !== null && 'q' in query ? query.q : undefined)
+
 /** `q`: a case-insensitive substring of the name or description (LIKE wildcards in it are literal). */
-export function textFilter(table: CatalogueTable, q: string | undefined): SQL | undefined {
-  if (q === undefined) return undefined
+function textFilter(table: CatalogueTable, q: unknown): SQL | undefined {
+  if (typeof q !== 'string') return undefined
   const pattern = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
   return or(sql`${table.name} ilike ${pattern}`, sql`${table.description} ilike ${pattern}`)
 }

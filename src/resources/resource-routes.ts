@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { type TObject, type TProperties, Type } from 'typebox'
+import { type Static, type TObject, type TProperties, type TSchema, Type } from 'typebox'
 import { scopes } from '../auth/scopes.ts'
+import type { Database } from '../db/client.ts'
 import { type ResourceExamples, withExample } from '../example/openapi-examples.ts'
 import { entityAsOf } from '../modules/history/history.repository.ts'
 import { sendCreatedOnce } from '../plugins/idempotency.ts'
@@ -8,20 +9,26 @@ import { decodeCursor, encodeCursor, etagOf, ifMatchVersions, type WriteContext,
 import { problemResponses } from '../shared/problems.ts'
 import { EntityParams, IfMatchHeaders, Instant, NameCursor, OrganisationParams, Page, PageQuery } from '../shared/schemas.ts'
 
-type Fields = Record<string, unknown>
-type Entity = Fields & { id: string; version: number }
 type Position = { name: string; id: string }
+/** What the routes need of every stored entity: its URL and its ETag. */
+type Stored = { id: string; version: number }
 
 /** What an organisation-owned resource stores and how; the routes are the same for all of them. */
-export interface ResourceStore {
-  list(organisationId: string, query: Fields, limit: number, after?: Position): Promise<{ items: Entity[]; last?: Position | undefined }>
-  create(organisationId: string, body: Fields, context: WriteContext): Promise<Entity>
+export interface ResourceStore<Entity extends Stored, Create, Patch, Query> {
+  list(organisationId: string, query: Query, limit: number, after?: Position): Promise<{ items: Entity[]; last?: Position | undefined }>
+  create(organisationId: string, body: Create, context: WriteContext): Promise<Entity>
   get(organisationId: string, id: string): Promise<Entity>
-  update(organisationId: string, id: string, patch: Fields, expectedVersions: number[] | undefined, context: WriteContext): Promise<Entity>
+  update(organisationId: string, id: string, patch: Patch, expectedVersions: number[] | undefined, context: WriteContext): Promise<Entity>
   remove(organisationId: string, id: string, expectedVersions: number[] | undefined, context: WriteContext): Promise<void>
 }
 
-export interface ResourceDefinition {
+/** The schemas of a resource and its store, whose types are those of the schemas (the defaults admit any object schema). */
+export interface ResourceDefinition<
+  Entity extends TObject = TObject,
+  Create extends TObject = TObject,
+  Patch extends TObject = TObject,
+  Filters extends TProperties = TProperties
+> {
   /** URL segment under /v1/organisations/{orgId}/, e.g. `data-categories`. */
   path: string
   /** For operationIds: `DataCategory`, `DataCategories`. */
@@ -32,11 +39,11 @@ export interface ResourceDefinition {
   tag: string
   /** What the resource is, with the article it serves. */
   about: string
-  entity: TObject
-  create: TObject
-  patch: TObject
+  entity: Entity
+  create: Create
+  patch: Patch
   /** Query parameters besides `limit` and `cursor`. */
-  filters: TProperties
+  filters: Filters
   /** Extra words for the create and delete descriptions. */
   createNote: string
   deleteNote: string
@@ -44,19 +51,32 @@ export interface ResourceDefinition {
   problems: { create: number[]; patch: number[]; delete: number[] }
   /** The examples of the OpenAPI document (src/example/openapi-examples.ts). */
   examples: ResourceExamples
-  store: (db: import('../db/client.ts').Database) => ResourceStore
+  store: (db: Database) => ResourceStore<Static<Entity> & Stored, Static<Create>, Static<Patch>, Static<TObject<Filters>>>
 }
 
+/**
+ * The request part Fastify validated against `schema` before the handler ran. Its type provider cannot
+ * follow a schema that is a type parameter, so this says what the validation proved.
+ */
+const validated = <S extends TSchema>(_schema: S, value: unknown) => value as Static<S>
+
+// Route types named outright, for the same reason; the response schemas still shape what is sent.
+type OnOrganisation<Reply> = { Params: Static<typeof OrganisationParams>; Reply: Reply }
+type OnEntity<Reply> = { Params: Static<typeof EntityParams>; Headers: Static<typeof IfMatchHeaders>; Reply: Reply }
+
 /** List, create, get, patch and delete of one organisation-owned resource, with ETags, If-Match, keyset pages and audit. */
-export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsyncTypebox {
+export function resourceRoutes<Entity extends TObject, Create extends TObject, Patch extends TObject, Filters extends TProperties>(
+  resource: ResourceDefinition<Entity, Create, Patch, Filters>
+): FastifyPluginAsyncTypebox {
   return async (app) => {
     const store = resource.store(app.database.db)
     const tags = [resource.tag]
     const base = `/:orgId/${resource.path}`
     const location = (orgId: string, id: string) => `/v1/organisations/${orgId}/${resource.path}/${id}`
     const ListQuery = Type.Object({ ...PageQuery, ...resource.filters }, { additionalProperties: false })
+    const AsOfQuery = Type.Object({ asOf: Type.Optional(Instant('Read the entry as it stood at this instant (RFC 3339).')) }, { additionalProperties: false })
 
-    app.get(
+    app.get<OnOrganisation<{ items: Stored[]; nextCursor: string | null }>>(
       base,
       {
         config: { scope: scopes.read },
@@ -71,13 +91,18 @@ export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsync
         }
       },
       async (request) => {
-        const { limit = 50, cursor, ...query } = request.query as { limit?: number; cursor?: string } & Fields
-        const { items, last } = await store.list(request.params.orgId, query, limit, decodeCursor(NameCursor, cursor))
+        const { limit = 50, cursor } = validated(Type.Object(PageQuery), request.query)
+        const { items, last } = await store.list(
+          request.params.orgId,
+          validated(Type.Object(resource.filters), request.query),
+          limit,
+          decodeCursor(NameCursor, cursor)
+        )
         return { items, nextCursor: last ? encodeCursor(last) : null }
       }
     )
 
-    app.post(
+    app.post<OnOrganisation<Stored>>(
       base,
       {
         config: { scope: scopes.write },
@@ -99,13 +124,13 @@ export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsync
         return sendCreatedOnce(
           request,
           reply,
-          (context) => store.create(orgId, request.body as Fields, context),
+          (context) => store.create(orgId, validated(resource.create, request.body), context),
           (entity) => location(orgId, entity.id)
         )
       }
     )
 
-    app.get(
+    app.get<OnEntity<Stored>>(
       `${base}/:id`,
       {
         config: { scope: scopes.read },
@@ -115,21 +140,22 @@ export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsync
           summary: `Read a ${resource.label}`,
           description: `${resource.about}\n\nAnswers the entry as the last write stored it, with its \`ETag\`; with \`asOf\`, as it stood at that instant (404 if it did not exist then; a future instant reads as now).`,
           params: EntityParams,
-          querystring: Type.Object({ asOf: Type.Optional(Instant('Read the entry as it stood at this instant (RFC 3339).')) }, { additionalProperties: false }),
+          querystring: AsOfQuery,
           response: { 200: { ...resource.entity, description: `The ${resource.label}.`, examples: [resource.examples.patched] }, ...problemResponses(400) }
         }
       },
       async (request, reply) => {
-        const { asOf } = request.query as { asOf?: string }
+        const { asOf } = validated(AsOfQuery, request.query)
+        // A snapshot is the entity as its store answered it when the audit event was recorded.
         const entity = asOf
-          ? ((await entityAsOf(app.database.db, request.params.orgId, resource.entityType, request.params.id, asOf, resource.label)) as Entity)
+          ? ((await entityAsOf(app.database.db, request.params.orgId, resource.entityType, request.params.id, asOf, resource.label)) as Stored)
           : await store.get(request.params.orgId, request.params.id)
         reply.header('etag', etagOf(entity.version))
         return entity
       }
     )
 
-    app.patch(
+    app.patch<OnEntity<Stored>>(
       `${base}/:id`,
       {
         config: { scope: scopes.write },
@@ -153,7 +179,13 @@ export function resourceRoutes(resource: ResourceDefinition): FastifyPluginAsync
         }
       },
       async (request, reply) => {
-        const entity = await store.update(request.params.orgId, request.params.id, request.body as Fields, ifMatchVersions(request), writeContext(request))
+        const entity = await store.update(
+          request.params.orgId,
+          request.params.id,
+          validated(resource.patch, request.body),
+          ifMatchVersions(request),
+          writeContext(request)
+        )
         reply.header('etag', etagOf(entity.version))
         return entity
       }

@@ -1,43 +1,48 @@
-import { Type } from 'typebox'
-import { recipients } from '../../db/schema/index.ts'
+import { type Static, Type } from 'typebox'
 import { catalogueExamples } from '../../example/openapi-examples.ts'
-import { equalsIfGiven, textFilter } from '../../resources/catalogue.repository.ts'
-import { type CatalogueResource, catalogueRoutes } from '../../resources/catalogue-resource.ts'
+import { type CatalogueQuery, catalogueResource, catalogueRoutes, catalogueSchemas } from '../../resources/catalogue-resource.ts'
 import { CountryCode, Description, Nullable, Text } from '../../shared/schemas.ts'
 import { unknownCountry } from '../../shared/validation.ts'
-import { linkedActivities } from '../activities/activities.repository.ts'
+import { recipientsStorage } from './recipients.repository.ts'
 
 export const recipientTypes = ['internal', 'processor', 'joint_controller', 'independent_controller', 'public_authority', 'other'] as const
 
-export const recipientsResource: CatalogueResource = {
+const about =
+  'A category of recipients to whom personal data are disclosed (Art. 30(1)(d)), including recipients in third countries. Processors are recipients too (Art. 4(9)); a public authority receiving data for a particular inquiry is not.'
+
+const filters = {
+  type: Type.Optional(Type.Enum([...recipientTypes], { description: 'Only recipients of this type.' })),
+  country: Type.Optional(CountryCode('Only recipients in this country.'))
+}
+
+export const recipientSchemas = catalogueSchemas(
+  {
+    name: Text(300, 'Name of the recipient or category of recipients, unique in the organisation regardless of case.', ['Public authorities']),
+    type: Type.Optional(Type.Enum([...recipientTypes], { description: 'What the recipient is to the organisation (default `internal`).' })),
+    country: Type.Optional(Nullable(CountryCode('Where the recipient is, ISO 3166-1 alpha-2; null when unknown or several.'))),
+    description: Type.Optional(Description())
+  },
+  about
+)
+
+export type Recipient = Static<typeof recipientSchemas.entity>
+export type RecipientCreate = Static<typeof recipientSchemas.create>
+export type RecipientPatch = Static<typeof recipientSchemas.patch>
+export type RecipientQuery = CatalogueQuery<typeof filters>
+
+export const recipientsResource = catalogueResource({
+  ...recipientsStorage,
   path: 'recipients',
   names: { one: 'Recipient', many: 'Recipients' },
   tag: 'Recipients',
   label: 'recipient',
   entityType: 'recipient',
-  about:
-    'A category of recipients to whom personal data are disclosed (Art. 30(1)(d)), including recipients in third countries. Processors are recipients too (Art. 4(9)); a public authority receiving data for a particular inquiry is not.',
-  table: recipients,
-  fields: {
-    name: Text(300, 'Name of the recipient or category of recipients, unique in the organisation regardless of case.', ['Public authorities']),
-    type: Type.Enum([...recipientTypes], { description: 'What the recipient is to the organisation (default `internal`).' }),
-    country: Nullable(CountryCode('Where the recipient is, ISO 3166-1 alpha-2; null when unknown or several.')),
-    description: Description()
-  },
-  required: ['name'],
-  defaults: () => ({ type: 'internal', country: null, description: null }),
-  filters: {
-    type: Type.Optional(Type.Enum([...recipientTypes], { description: 'Only recipients of this type.' })),
-    country: Type.Optional(CountryCode('Only recipients in this country.'))
-  },
-  where: (query) => [
-    textFilter(recipients, query.q as string | undefined),
-    equalsIfGiven(recipients.type, query.type),
-    equalsIfGiven(recipients.country, query.country)
-  ],
-  check: (entry) => [unknownCountry(entry.country as string | null, '/country')],
-  referencedBy: [linkedActivities('recipient_id')],
+  about,
+  schemas: recipientSchemas,
+  complete: (given) => ({ type: 'internal' as const, country: null, description: null, ...given }),
+  filters,
+  check: (entry) => [unknownCountry(entry.country, '/country')],
   examples: catalogueExamples.recipients
-}
+})
 
 export default catalogueRoutes(recipientsResource)
