@@ -129,3 +129,13 @@ export default fp<AuthPluginOptions>(
   },
   { name: 'auth' }
 )
+
+/** For the scope of the public routes: documents that they need no token, as `auth` documents the bearer token of its scope. */
+export const publicAccess = fp(
+  async function publicAccess(app: FastifyInstance) {
+    app.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, security: [] }
+    })
+  },
+  { name: 'public-access' }
+)
