@@ -19,7 +19,7 @@ import processorsRoutes from './modules/processors/processors.resource.ts'
 import recipientsRoutes from './modules/recipients/recipients.resource.ts'
 import securityMeasuresRoutes from './modules/security-measures/security-measures.resource.ts'
 import transfersRoutes from './modules/transfers/transfers.routes.ts'
-import authPlugin from './plugins/auth.ts'
+import authPlugin, { publicAccess } from './plugins/auth.ts'
 import { clientErrorHandler } from './plugins/client-errors.ts'
 import dbPlugin from './plugins/db.ts'
 import idempotencyPlugin from './plugins/idempotency.ts'
@@ -137,10 +137,13 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   app.register(dbPlugin, { config, ...(options.database ? { database: options.database } : {}) })
 
   // Public: no token. Registered outside the authenticated scope, not exempted by URL.
-  app.register(healthRoutes)
-  app.register(problemsRoutes)
-  app.register(referenceRoutes, { prefix: '/v1/reference' })
-  app.register(rulesRoutes, { prefix: '/v1/reference' })
+  app.register(async (open) => {
+    await open.register(publicAccess)
+    open.register(healthRoutes)
+    open.register(problemsRoutes)
+    open.register(referenceRoutes, { prefix: '/v1/reference' })
+    open.register(rulesRoutes, { prefix: '/v1/reference' })
+  })
 
   // Authenticated: every route in here must declare its scope (config.scope) or start-up fails.
   app.register(async (api) => {

@@ -63,7 +63,7 @@ t.test('every documented operation has tags, a summary, a unique operationId and
   t.ok(operations >= 16, `${operations} operations checked`)
 })
 
-t.test('authenticated operations document their bearer scheme, scope and auth problems; public ones none', async (t) => {
+t.test('authenticated operations document their bearer scheme, scope and auth problems; public ones declare no security', async (t) => {
   const spec = JSON.parse(readFileSync(openapiPath, 'utf8'))
   t.same(spec.components.securitySchemes.bearerAuth, {
     type: 'http',
@@ -83,12 +83,29 @@ t.test('authenticated operations document their bearer scheme, scope and auth pr
         t.ok(responses['401'] && responses['403'], `${where} documents 401 and 403`)
         if (path.includes('{orgId}')) t.ok(responses['404'], `${where} documents 404`)
       } else {
-        t.equal(operation.security, undefined, `${where} is public`)
+        t.same(operation.security, [], `${where} declares itself public`)
         t.notOk(responses['401'], `${where} has no 401`)
       }
     }
   }
   t.ok(authenticated >= 6)
+})
+
+t.test('the problems every route can answer are documented: 400 everywhere, 429 everywhere but on the health probes', async (t) => {
+  const spec = JSON.parse(readFileSync(openapiPath, 'utf8'))
+  for (const [path, item] of Object.entries<Record<string, Record<string, unknown>>>(spec.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      const where = `${method.toUpperCase()} ${path}`
+      const responses = operation.responses as Record<string, unknown>
+      t.ok(responses['400'], `${where} documents 400`)
+      if (path.startsWith('/health/')) t.notOk(responses['429'], `${where} is never rate limited`)
+      else t.ok(responses['429'], `${where} documents 429`)
+    }
+  }
+  t.same(spec.servers, [{ url: '/', description: 'The server this document was read from.' }])
+  const probe = await app.inject('/health/live?x=%00')
+  t.equal(probe.statusCode, 400, 'even a probe checks its query string')
+  t.match(probe.json(), { type: '/problems/validation-failed', errors: [{ path: '/query/x' }] })
 })
 
 t.test('every route rejects unknown properties: object schemas of bodies, queries and params are closed', async (t) => {

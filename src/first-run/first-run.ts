@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import { asc, sql } from 'drizzle-orm'
 import type { App } from '../app.ts'
 import { allScopes } from '../auth/scopes.ts'
 import { mintToken } from '../auth/tokens.ts'
 import type { Database } from '../db/client.ts'
-import { activities, auditEvents, dataCategories, dataSubjectCategories, organisations, processors, recipients, securityMeasures } from '../db/schema/index.ts'
 import { type Bundle, loadBundle, readExampleBundle } from '../example/bundle.ts'
 import { storeTarget } from '../example/store-target.ts'
 import { getOrganisation, toOrganisation } from '../modules/organisations/organisations.repository.ts'
 import type { Organisation } from '../modules/organisations/organisations.schemas.ts'
+import { lockFirstRun, type OrganisationRow, oldestOrganisations, recordOf } from './first-run.repository.ts'
 
 export const FIRST_RUN_TOKEN_TTL = '30d'
 export const FIRST_RUN_ACTOR = 'system:first-run'
@@ -22,19 +21,6 @@ export interface DevelopmentAccess {
   emptyRecord: boolean
 }
 
-/** Whether the organisation has any catalogue entry or activity now, and whether any was ever written (its audit trail). */
-async function recordOf(db: Database, organisationId: string) {
-  const exists = (
-    table: typeof activities | typeof dataCategories | typeof dataSubjectCategories | typeof recipients | typeof processors | typeof securityMeasures
-  ) => sql`exists (select 1 from ${table} where ${table.organisationId} = ${organisationId})`
-  const [row] = (
-    await db.execute(sql`select
-      (${exists(dataCategories)} or ${exists(dataSubjectCategories)} or ${exists(recipients)} or ${exists(processors)} or ${exists(securityMeasures)} or ${exists(activities)}) as "hasEntries",
-      exists (select 1 from ${auditEvents} where ${auditEvents.organisationId} = ${organisationId} and ${auditEvents.entityType} <> 'organisation') as "everHadEntries"`)
-  ).rows
-  return { hasEntries: row!.hasEntries === true, everHadEntries: row!.everHadEntries === true }
-}
-
 /**
  * Before loading became one transaction, a first run that failed after its first step left the example
  * organisation behind with nothing in it, and every later start took it as loaded. It is recognised by
@@ -42,7 +28,7 @@ async function recordOf(db: Database, organisationId: string) {
  * is empty and always was (no catalogue entry or activity exists, and its audit trail shows none was
  * ever written). An organisation a user created, or one whose entries a user deleted, is left alone.
  */
-async function isEmptyExampleLeftover(db: Database, found: (typeof organisations.$inferSelect)[]) {
+async function isEmptyExampleLeftover(db: Database, found: OrganisationRow[]) {
   const [only] = found
   if (found.length !== 1 || only!.createdBy !== FIRST_RUN_ACTOR) return false
   const record = await recordOf(db, only!.id)
@@ -62,9 +48,8 @@ export async function developmentAccess(app: App, bundle: Bundle = readExampleBu
   const key = app.verificationKey
   if (key.source !== 'development') return undefined
   const { organisation, example } = await app.database.db.transaction(async (tx) => {
-    // Two development servers starting on one PostgreSQL database must not both load the example.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('ropa-api:first-run'))`)
-    const found = await tx.select().from(organisations).orderBy(asc(organisations.createdAt), asc(organisations.id)).limit(2)
+    await lockFirstRun(tx)
+    const found = await oldestOrganisations(tx, 2)
     const load = async (into?: string) => {
       const context = { actor: FIRST_RUN_ACTOR, requestId: `first-run-${randomUUID()}` }
       const { organisationId } = await loadBundle(storeTarget(tx, context), bundle, into)

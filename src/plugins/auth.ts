@@ -1,11 +1,10 @@
-import { eq, sql } from 'drizzle-orm'
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { KeySetUnavailableError, type VerificationKey } from '../auth/keys.ts'
 import { canAccessOrganisation, type Principal, type Scope, scopes } from '../auth/scopes.ts'
 import { createTokenVerifier, InvalidTokenError } from '../auth/tokens.ts'
 import type { Config } from '../config.ts'
-import { organisations } from '../db/schema/index.ts'
+import { organisationExists } from '../modules/organisations/organisations.repository.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
 
 declare module 'fastify' {
@@ -43,11 +42,6 @@ function bearerToken(request: FastifyRequest): string {
 }
 
 const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
-
-function lazily<T>(make: () => T): () => T {
-  let made: T | undefined
-  return () => (made ??= make())
-}
 
 const asList = (scope: Scope | Scope[]) => (Array.isArray(scope) ? scope : [scope])
 
@@ -88,13 +82,6 @@ export default fp<AuthPluginOptions>(
       ...(config.JWT_MAX_TOKEN_AGE ? { maxTokenAge: config.JWT_MAX_TOKEN_AGE } : {})
     })
     app.decorateRequest('principal', null as unknown as Principal)
-    const organisationExists = lazily(() =>
-      app.database.db
-        .select({ exists: sql<number>`1` })
-        .from(organisations)
-        .where(eq(organisations.id, sql.placeholder('id')))
-        .prepare('organisation_exists')
-    )
 
     app.addHook('onRoute', (route) => {
       if (route.method === 'HEAD') return
@@ -136,9 +123,19 @@ export default fp<AuthPluginOptions>(
       // A platform token reaches any id, so the id itself must be checked (a token's own orgs exist
       // unless deleted since; their writes then fail on the organisation key, also as 404).
       if (orgId !== undefined && !request.principal.orgs.includes(orgId) && request.principal.scopes.has(scopes.platform) && isUuid(orgId)) {
-        if ((await organisationExists().execute({ id: orgId })).length === 0) throw new ApiProblem('not_found', `There is no organisation ${orgId}.`)
+        if (!(await organisationExists(app.database.db, orgId))) throw new ApiProblem('not_found', `There is no organisation ${orgId}.`)
       }
     })
   },
   { name: 'auth' }
+)
+
+/** For the scope of the public routes: documents that they need no token, as `auth` documents the bearer token of its scope. */
+export const publicAccess = fp(
+  async function publicAccess(app: FastifyInstance) {
+    app.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, security: [] }
+    })
+  },
+  { name: 'public-access' }
 )

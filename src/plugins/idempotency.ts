@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto'
-import { sql } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
-import type { Database } from '../db/client.ts'
 import { etagOf, type WriteContext, writeContext } from '../shared/http.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
+import { type Answer, type Claim, deleteExpiredKeys, findStoredAnswer, recordAnswer, type StoredAnswer, storeKey } from './idempotency.repository.ts'
 import { loggableError } from './problem-details.ts'
 
 declare module 'fastify' {
@@ -13,22 +12,6 @@ declare module 'fastify' {
     /** Set while this request holds an `Idempotency-Key` no answer is stored for yet. */
     idempotencyClaim: Claim | null
   }
-}
-
-interface Claim {
-  subject: string
-  key: string
-  fingerprint: string
-  /** The organisation in the URL: its deletion takes the key with it. */
-  organisationId: string | null
-  ttlSeconds: number
-}
-
-/** What a POST answered, as a replay repeats it. */
-interface Answer {
-  status: number
-  headers: Record<string, string>
-  body: string | null
 }
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key'
@@ -70,40 +53,6 @@ function documentIdempotency(route: RouteOptions) {
     headers: Type.Object({ ...headers, [IDEMPOTENCY_HEADER]: Type.Optional(IdempotencyKeyHeader) }),
     response: { ...problemResponses(422), ...(schema.response as object) }
   }
-}
-
-type StoredAnswer = Answer & { fingerprint: string }
-
-async function storedAnswer(db: Database, claim: Claim): Promise<StoredAnswer | undefined> {
-  const result = await db.execute(sql`
-    select fingerprint, status, headers, body from idempotency_keys
-    where subject = ${claim.subject} and key = ${claim.key} and expires_at > now()`)
-  return result.rows[0] as StoredAnswer | undefined
-}
-
-/**
- * Stores the key (a new one, or over an expired one) with `answer`, or with no answer yet when it
- * is the first statement of a create's transaction. Inserting the key row first makes a concurrent
- * request with the same key wait on its primary key until this transaction ends. Answers whether
- * the key was stored: not when another request's unexpired answer holds it.
- */
-async function storeKey(db: Database, claim: Claim, answer: Answer | null): Promise<boolean> {
-  const result = await db.execute(sql`
-    insert into idempotency_keys as k (subject, key, fingerprint, organisation_id, status, headers, body, expires_at)
-    values (${claim.subject}, ${claim.key}, ${claim.fingerprint}, ${claim.organisationId}::uuid, ${answer?.status ?? null},
-            ${answer ? JSON.stringify(answer.headers) : null}::jsonb, ${answer?.body ?? null}, now() + ${claim.ttlSeconds} * interval '1 second')
-    on conflict (subject, key) do update
-      set fingerprint = excluded.fingerprint, organisation_id = excluded.organisation_id, status = excluded.status,
-          headers = excluded.headers, body = excluded.body, created_at = now(), expires_at = excluded.expires_at
-      where k.expires_at <= now()
-    returning 1`)
-  return result.rows.length > 0
-}
-
-async function recordAnswer(tx: Database, claim: Claim, answer: Answer) {
-  await tx.execute(sql`
-    update idempotency_keys set status = ${answer.status}, headers = ${JSON.stringify(answer.headers)}::jsonb, body = ${answer.body}
-    where subject = ${claim.subject} and key = ${claim.key}`)
 }
 
 /** Thrown by a create's `claim` when another request's answer holds the key: its transaction rolls back. */
@@ -152,7 +101,7 @@ export async function sendCreatedOnce<T extends { id: string; version: number }>
           async claim(tx) {
             while (!(await storeKey(tx, claim, null))) {
               // Another request with this key committed while this one waited for it: replay its answer.
-              const stored = await storedAnswer(tx, claim)
+              const stored = await findStoredAnswer(tx, claim)
               if (stored) throw new KeyAlreadyAnswered(stored)
             }
           },
@@ -203,7 +152,7 @@ export default fp<IdempotencyOptions>(
         organisationId: orgId ?? null,
         ttlSeconds
       }
-      const stored = await storedAnswer(app.database.db, claim)
+      const stored = await findStoredAnswer(app.database.db, claim)
       if (stored) return replay(reply, claim, stored)
       request.idempotencyClaim = claim
     })
@@ -223,9 +172,7 @@ export default fp<IdempotencyOptions>(
     })
 
     const sweep = setInterval(() => {
-      app.database.db
-        .execute(sql`delete from idempotency_keys where expires_at <= now()`)
-        .catch((error: unknown) => app.log.warn({ err: error }, 'sweeping expired idempotency keys failed'))
+      deleteExpiredKeys(app.database.db).catch((error: unknown) => app.log.warn({ err: error }, 'sweeping expired idempotency keys failed'))
     }, SWEEP_EVERY_MS)
     sweep.unref()
     app.addHook('onClose', async () => clearInterval(sweep))

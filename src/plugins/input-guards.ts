@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { ApiProblem, describeErrors, type FieldError } from '../shared/problems.ts'
+import { ApiProblem, describeErrors, documentProblemResponses, type FieldError } from '../shared/problems.ts'
 import { problemFor, sendProblem } from './problem-details.ts'
 
 // No object or list of this API comes near these bounds; a request past them is refused before
@@ -74,6 +74,8 @@ export function frameworkError(error: FastifyError, request: FastifyRequest, rep
  */
 export default fp(
   async function inputGuards(app: FastifyInstance) {
+    // Every route checks its query string and path, so every operation can answer 400.
+    app.addHook('onRoute', (route) => documentProblemResponses(route, 400))
     // Before validation, so that its cost is bounded too.
     app.addHook('preValidation', async (request) => {
       const budget = { values: MAX_VALUES }

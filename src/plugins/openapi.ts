@@ -37,6 +37,8 @@ export default fp(
       openapi: {
         openapi: '3.1.0',
         info: { title: 'ROPA API', version: '1', description, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
+        // Relative: the API is served from the origin that serves this document.
+        servers: [{ url: '/', description: 'The server this document was read from.' }],
         tags,
         components: {
           securitySchemes: {

@@ -4,7 +4,7 @@ import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
-import { ApiProblem } from '../shared/problems.ts'
+import { ApiProblem, documentProblemResponses } from '../shared/problems.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,6 +47,9 @@ export const protection = fp<{ config: Config }>(
       // An application-wide hook, not the plugin's per-route one: it runs before authentication,
       // so failed logins count as well.
       app.addHook('onRequest', app.rateLimit())
+      app.addHook('onRoute', (route) => {
+        if (route.config?.probe === undefined) documentProblemResponses(route, 429)
+      })
     }
     if (config.MAX_EVENT_LOOP_DELAY_MS > 0 || config.MAX_HEAP_USED_MB > 0) {
       // Start-up (migrations, the embedded database's initialisation, the first run's loading of the
@@ -86,6 +89,7 @@ export const tokenRateLimit = fp<{ config: Config }>(
       keyGenerator: (request) => `sub:${request.principal.sub}`,
       errorResponseBuilder: tooManyRequests
     })
+    app.addHook('onRoute', (route) => documentProblemResponses(route, 429))
   },
   { name: 'token-rate-limit', dependencies: ['auth'] }
 )

@@ -1,3 +1,4 @@
+import type { RouteOptions } from 'fastify'
 import { type Static, Type } from 'typebox'
 
 /**
@@ -240,4 +241,14 @@ export function problemResponses(...statuses: number[]): Record<number, unknown>
       }
     ])
   )
+}
+
+/**
+ * Documents problems a plugin's hook can answer on every route of its scope (a rate limit's 429),
+ * beside those the route declares itself, which take precedence. Hidden routes stay undocumented.
+ */
+export function documentProblemResponses(route: RouteOptions, ...statuses: number[]) {
+  const schema = route.schema as Record<string, unknown> | undefined
+  if (!schema || schema.hide) return
+  route.schema = { ...schema, response: { ...problemResponses(...statuses), ...(schema.response as object) } }
 }

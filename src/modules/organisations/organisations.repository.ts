@@ -60,6 +60,11 @@ export async function getOrganisation(db: Database, id: string): Promise<Organis
   return toOrganisation(row)
 }
 
+export async function organisationExists(db: Database, id: string): Promise<boolean> {
+  const found = await db.select({ exists: sql<number>`1` }).from(organisations).where(eq(organisations.id, id))
+  return found.length > 0
+}
+
 export interface OrganisationPosition {
   name: string
   id: string

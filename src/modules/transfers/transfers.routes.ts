@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { sql } from 'drizzle-orm'
 import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
 import { transferPageExample, withExample } from '../../example/openapi-examples.ts'
@@ -7,6 +6,7 @@ import { decodeCursor, encodeCursor } from '../../shared/http.ts'
 import { problemResponses } from '../../shared/problems.ts'
 import { CountryCode, OrganisationParams, Page, PageQuery, Uuid } from '../../shared/schemas.ts'
 import { mechanismCodes, statuses, Transfer } from '../activities/activities.schemas.ts'
+import { listTransfers } from './transfers.repository.ts'
 
 const TransferRowSchema = Type.Object(
   {
@@ -53,22 +53,10 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { limit = 50, cursor, country, mechanism, status } = request.query
       const after = decodeCursor(CursorSchema, cursor)
-      const result = await db.execute(sql`
-        select a.id as "activityId", a.name as "activityName", a.status as "activityStatus", (t.ordinality - 1)::int as "index", t.value as transfer
-          from activities a cross join lateral jsonb_array_elements(a.transfers) with ordinality as t(value, ordinality)
-         where a.organisation_id = ${request.params.orgId}
-           ${country === undefined ? sql`` : sql`and t.value->>'country' = ${country}`}
-           ${mechanism === undefined ? sql`` : sql`and t.value->>'mechanism' = ${mechanism}`}
-           ${status === undefined ? sql`` : sql`and a.status = ${status}`}
-           ${after === undefined ? sql`` : sql`and (lower(a.name), a.id, t.ordinality - 1) > (${after.name}, ${after.id}::uuid, ${after.index})`}
-         order by lower(a.name), a.id, t.ordinality
-         limit ${limit + 1}`)
-      const rows = result.rows as { activityId: string; activityName: string; activityStatus: string; index: number; transfer: Record<string, unknown> }[]
-      const page = rows.slice(0, limit)
-      const last = rows.length > limit ? page.at(-1) : undefined
+      const { items, next } = await listTransfers(db, request.params.orgId, { country, mechanism, status }, limit, after)
       return {
-        items: page.map(({ transfer, ...row }) => ({ ...row, ...transfer })) as never,
-        nextCursor: last ? encodeCursor({ name: last.activityName.toLowerCase(), id: last.activityId, index: last.index }) : null
+        items: items.map(({ transfer, ...row }) => ({ ...row, ...transfer })) as never,
+        nextCursor: next ? encodeCursor(next) : null
       }
     }
   )
