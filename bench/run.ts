@@ -112,6 +112,8 @@ async function startApi(env: Record<string, string>): Promise<Server> {
       EXPORTS_IN_TOTAL: '10',
       RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000',
       RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000',
+      // Load shedding off: a busy machine must not make the API answer 503 for reasons of its own.
+      MAX_EVENT_LOOP_DELAY_MS: '0',
       ...env
     },
     stdio: ['ignore', 'ignore', 'inherit']
