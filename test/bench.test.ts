@@ -1,6 +1,10 @@
 import t from 'tap'
 import { runBench } from '../bench/run.ts'
 
+// Two servers, a seed and a dozen load runs, each a process of its own: on a busy machine starting
+// them alone can take minutes (the bench waits for each to be ready), hence the longer budget.
+t.setTimeout(600_000)
+
 t.test('npm run bench still runs, on a tiny size (no timing is asserted)', async (t) => {
   const postgres = Boolean(process.env.DATABASE_URL)
   const { report, table } = await runBench({

@@ -4,6 +4,8 @@ import { type App, buildApp } from '../src/app.ts'
 import { allScopes, type Scope } from '../src/auth/scopes.ts'
 import { mintToken } from '../src/auth/tokens.ts'
 import { type Config, loadConfig } from '../src/config.ts'
+import { type DatabaseHandle, startInMemoryDatabasesFrom } from '../src/db/client.ts'
+import { pgliteTemplate, postgresTemplate } from './support/database-templates.ts'
 
 /** The HS256 secret every test app verifies with, unless a test configures another key. */
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long'
@@ -27,15 +29,17 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /**
  * With DATABASE_URL set, makes a fresh PostgreSQL database for one test file (CI's server keeps
  * whatever earlier runs left) and drops it at teardown; returns its URL. Without it, returns undefined.
+ * The database is empty, or with `migrated` a copy of a migrated template (faster than migrating).
  */
-export async function createTestDatabase(t: Teardown): Promise<string | undefined> {
+export async function createTestDatabase(t: Teardown, { migrated = false } = {}): Promise<string | undefined> {
   const serverUrl = process.env.DATABASE_URL
   if (!serverUrl) return undefined
   const name = `ropa_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  const template = migrated ? ` template "${await postgresTemplate(serverUrl)}"` : ''
   const admin = new pg.Client({ connectionString: serverUrl })
   await admin.connect()
   try {
-    await admin.query(`create database "${name}"`)
+    await admin.query(`create database "${name}"${template}`)
   } finally {
     await admin.end()
   }
@@ -53,17 +57,24 @@ export async function createTestDatabase(t: Teardown): Promise<string | undefine
   return url.toString()
 }
 
+let inMemoryTemplate: Promise<void> | undefined
+/** In-memory PGlite databases of this process start migrated, from a dump made once. */
+const useInMemoryTemplate = () => (inMemoryTemplate ??= pgliteTemplate().then(startInMemoryDatabasesFrom))
+
 export interface TestAppOptions {
   /** Environment overrides, as strings, exactly as the process would receive them. */
   env?: Record<string, string>
   /** Adds test-only routes or hooks before the app starts. */
   extend?: (app: App) => void
+  /** The database of another app, for an app that differs only in configuration (left open when it closes). */
+  database?: DatabaseHandle
 }
 
 /** Builds the app exactly as production does, on PGlite in memory or on a fresh PostgreSQL database. */
-export async function buildTestApp(t: Teardown, { env = {}, extend }: TestAppOptions = {}): Promise<App> {
-  const databaseUrl = await createTestDatabase(t)
-  const app = buildApp(testConfig({ ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env }))
+export async function buildTestApp(t: Teardown, { env = {}, extend, database }: TestAppOptions = {}): Promise<App> {
+  const databaseUrl = database ? undefined : await createTestDatabase(t, { migrated: true })
+  if (!database && !databaseUrl) await useInMemoryTemplate()
+  const app = buildApp(testConfig({ ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env }), { database })
   extend?.(app)
   // tap runs teardowns last-in first-out: the app closes before its database is dropped, and
   // sockets a test left mid-download are cut first, so closing does not wait for them.

@@ -126,12 +126,22 @@ function openPostgres(config: Config, connectionString: string, log: FastifyBase
 
 const dialect = new PgDialect()
 
+let inMemoryTemplate: Blob | undefined
+
+/**
+ * Starts every later `memory://` database from `dump` (PGlite's `dumpDataDir`) instead of an empty
+ * one. Tests pass an already-migrated directory: loading it takes a third of the time of initdb.
+ */
+export function startInMemoryDatabasesFrom(dump: Blob | undefined): void {
+  inMemoryTemplate = dump
+}
+
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const inMemory = dataDir === MEMORY
   const unlock = inMemory ? () => {} : lockDataDir(dataDir)
   let client: PGlite
   try {
-    client = await PGlite.create(inMemory ? undefined : join(dataDir, 'pglite'))
+    client = await (inMemory ? PGlite.create({ loadDataDir: inMemoryTemplate }) : PGlite.create(join(dataDir, 'pglite')))
   } catch (error) {
     unlock()
     throw error

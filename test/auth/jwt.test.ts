@@ -12,6 +12,7 @@ const hs = (claims: Record<string, unknown>, configure: (jwt: SignJWT) => SignJW
   configure(new SignJWT({ scope: 'ropa:read', orgs: [], ...claims }).setProtectedHeader({ alg: 'HS256' })).sign(secret)
 const now = () => Math.floor(Date.now() / 1000)
 
+// One database for the file: the apps of the key configurations below differ only in how they verify tokens.
 const app = await buildTestApp(t, { env: { JWT_ISSUER: 'https://idp.test', JWT_AUDIENCE: 'ropa-api' } })
 const valid = () => hs({}, (jwt) => jwt.setSubject('alice').setExpirationTime('5m').setIssuer('https://idp.test').setAudience('ropa-api'))
 
@@ -139,7 +140,7 @@ t.test('an "iat" in the future beyond the clock tolerance is refused, with or wi
 })
 
 t.test('JWT_MAX_TOKEN_AGE: refuses tokens issued too long ago, lifetimes beyond it, and tokens without iat', async (t) => {
-  const aged = await buildTestApp(t, { env: { JWT_MAX_TOKEN_AGE: '1h' } })
+  const aged = await buildTestApp(t, { env: { JWT_MAX_TOKEN_AGE: '1h' }, database: app.database })
   const sign = (configure: (jwt: SignJWT) => SignJWT) => hs({}, (jwt) => configure(jwt.setSubject('alice')))
   const call = async (jwt: string) => aged.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${jwt}` } })
   const expectRefused = async (jwt: string, reason: RegExp, label: string) => {
@@ -179,7 +180,7 @@ t.test('JWT_MAX_TOKEN_AGE: refuses tokens issued too long ago, lifetimes beyond 
 t.test('RS256 public key: only RS256 is accepted, so an HS256 token signed with the public key fails', async (t) => {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
   const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString()
-  const rsApp = await buildTestApp(t, { env: { JWT_SECRET: '', JWT_PUBLIC_KEY: pem } })
+  const rsApp = await buildTestApp(t, { env: { JWT_SECRET: '', JWT_PUBLIC_KEY: pem }, database: app.database })
   const rsToken = await new SignJWT({ scope: 'ropa:read' }).setProtectedHeader({ alg: 'RS256' }).setSubject('bob').setExpirationTime('5m').sign(privateKey)
   t.equal((await rsApp.inject({ url: '/v1/organisations', headers: { authorization: `Bearer ${rsToken}` } })).statusCode, 200)
   const confused = await new SignJWT({ scope: 'ropa:platform' })
@@ -206,7 +207,7 @@ t.test('JWKS URL: keys are fetched, and an unknown kid is refused after a refres
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/.well-known/jwks.json`
-  const jwksApp = await buildTestApp(t, { env: { JWT_SECRET: '', JWT_JWKS_URL: url } })
+  const jwksApp = await buildTestApp(t, { env: { JWT_SECRET: '', JWT_JWKS_URL: url }, database: app.database })
   const sign = (kid: string, key = privateKey) =>
     new SignJWT({ scope: 'ropa:read' }).setProtectedHeader({ alg: 'ES256', kid }).setSubject('carol').setExpirationTime('5m').sign(key)
 
@@ -252,7 +253,7 @@ t.test('JWKS URL hanging, failing or serving garbage: 503 with Retry-After, neve
       })
   )
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`
-  const jwksApp = await buildTestApp(t, { env: { JWT_SECRET: '', JWT_JWKS_URL: url, JWT_JWKS_TIMEOUT_MS: '200' } })
+  const jwksApp = await buildTestApp(t, { env: { JWT_SECRET: '', JWT_JWKS_URL: url, JWT_JWKS_TIMEOUT_MS: '200' }, database: app.database })
   const signed = await new SignJWT({ scope: 'ropa:read' })
     .setProtectedHeader({ alg: 'ES256', kid: 'key-1' })
     .setSubject('carol')

@@ -299,7 +299,10 @@ t.test('API10 unsafe consumption: a broken identity provider answers 503 with Re
   })
   await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise<void>((resolve) => idp.close(() => resolve())))
-  const jwksApp = await buildTestApp(t, { env: { JWT_SECRET: '', JWT_JWKS_URL: `http://127.0.0.1:${(idp.address() as { port: number }).port}/jwks.json` } })
+  const jwksApp = await buildTestApp(t, {
+    env: { JWT_SECRET: '', JWT_JWKS_URL: `http://127.0.0.1:${(idp.address() as { port: number }).port}/jwks.json` },
+    database: app.database
+  })
   const token = await new SignJWT({ scope: 'ropa:read' })
     .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
     .setSubject('carol')

@@ -84,7 +84,7 @@ t.test('security headers on every answer, and a policy that lets the docs page r
 })
 
 t.test('work between ready and listen (the first run loading the example) does not get the first requests shed', async (t) => {
-  const app = await buildTestApp(t, { env: { MAX_EVENT_LOOP_DELAY_MS: '200', LOAD_SAMPLE_INTERVAL_MS: '100' } })
+  const app = await buildTestApp(t, { env: { MAX_EVENT_LOOP_DELAY_MS: '200', LOAD_SAMPLE_INTERVAL_MS: '100' }, database: limited.database })
   // As server.ts does: ready, then the first run's synchronous work blocks the loop, then listen.
   const until = Date.now() + 1500
   while (Date.now() < until);
@@ -94,7 +94,7 @@ t.test('work between ready and listen (the first run loading the example) does n
 })
 
 t.test('load shedding: 503 problem with Retry-After while the event loop is overloaded, then recovery', async (t) => {
-  const app = await buildTestApp(t, { env: { MAX_EVENT_LOOP_DELAY_MS: '200', LOAD_SAMPLE_INTERVAL_MS: '100' } })
+  const app = await buildTestApp(t, { env: { MAX_EVENT_LOOP_DELAY_MS: '200', LOAD_SAMPLE_INTERVAL_MS: '100' }, database: limited.database })
   // A busy test machine can stall the loop by itself: wait until the service serves (bounded).
   let served = false
   for (let i = 0; i < 100 && !served; i++) {

@@ -142,7 +142,7 @@ t.test('oversized headers (431) and unparsable requests (400) answer problem+jso
 })
 
 t.test('headers that do not arrive in time answer 408 problem+json', async (t) => {
-  const slow = await buildTestApp(t, { env: { HEADERS_TIMEOUT_MS: '300' } })
+  const slow = await buildTestApp(t, { env: { HEADERS_TIMEOUT_MS: '300' }, database: app.database })
   await slow.listen({ port: 0, host: '127.0.0.1' })
   const port = (slow.server.address() as { port: number }).port
   // The request never ends its headers; the answer arrives when the server gives up waiting.
