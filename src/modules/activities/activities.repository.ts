@@ -63,160 +63,171 @@ export function toActivity(row: typeof activities.$inferSelect): Activity {
 
 const notFound = (id: string) => new ApiProblem('not_found', `There is no activity ${id}.`)
 
-export function activitiesRepository(db: Database) {
-  const byId = db
+/** The read of one activity, the most frequent statement, prepared once per database. */
+const byIdStatements = new WeakMap<Database, ReturnType<typeof prepareById>>()
+const prepareById = (db: Database) =>
+  db
     .select()
     .from(activities)
     .where(and(eq(activities.organisationId, sql.placeholder('organisationId')), eq(activities.id, sql.placeholder('id'))))
     .prepare('activity_by_id')
 
-  /** One statement: which of the linked ids exist in this organisation, per catalogue. 422 for the others. */
-  async function rejectBrokenLinks(tx: Database, organisationId: string, links: Link[]) {
-    if (links.length === 0) return
-    const wanted = [...new Set(links.map((link) => link.target))]
-    const union = sql.join(
-      wanted.map((target) => {
-        const ids = [...new Set(links.filter((link) => link.target === target).map((link) => link.id))]
-        const { table } = targets[target]
-        return sql`select ${target}::text as target, id from ${table} where organisation_id = ${organisationId} and id in (${sql.join(
-          ids.map((id) => sql`${id}::uuid`),
-          sql`, `
-        )})`
-      }),
-      sql` union all `
-    )
-    const found = new Set((await tx.execute(sql`${union}`)).rows.map((row) => `${String(row.target)}:${String(row.id)}`))
-    const errors: FieldError[] = links
-      .filter((link) => !found.has(`${link.target}:${link.id}`))
-      .map((link) => ({ path: link.path, message: `there is no ${targets[link.target].label} ${link.id} in this organisation` }))
-    if (errors.length > 0) throw new ApiProblem('unprocessable', describeErrors(errors), { errors })
+function byId(db: Database) {
+  let statement = byIdStatements.get(db)
+  if (!statement) {
+    statement = prepareById(db)
+    byIdStatements.set(db, statement)
   }
+  return statement
+}
 
-  async function writeLinks(tx: Database, organisationId: string, activityId: string, links: Link[]) {
-    if (links.length === 0) return
-    await tx.insert(activityLinks).values(
-      links.map((link) => ({
-        organisationId,
-        activityId,
-        field: link.field,
-        item: link.item,
-        position: link.position,
-        [targets[link.target].column]: link.id
-      }))
-    )
-  }
+/** One statement: which of the linked ids exist in this organisation, per catalogue. 422 for the others. */
+async function rejectBrokenLinks(tx: Database, organisationId: string, links: Link[]) {
+  if (links.length === 0) return
+  const wanted = [...new Set(links.map((link) => link.target))]
+  const union = sql.join(
+    wanted.map((target) => {
+      const ids = [...new Set(links.filter((link) => link.target === target).map((link) => link.id))]
+      const { table } = targets[target]
+      return sql`select ${target}::text as target, id from ${table} where organisation_id = ${organisationId} and id in (${sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `
+      )})`
+    }),
+    sql` union all `
+  )
+  const found = new Set((await tx.execute(sql`${union}`)).rows.map((row) => `${String(row.target)}:${String(row.id)}`))
+  const errors: FieldError[] = links
+    .filter((link) => !found.has(`${link.target}:${link.id}`))
+    .map((link) => ({ path: link.path, message: `there is no ${targets[link.target].label} ${link.id} in this organisation` }))
+  if (errors.length > 0) throw new ApiProblem('unprocessable', describeErrors(errors), { errors })
+}
 
-  const audited = (tx: Database, organisationId: string, action: 'create' | 'update' | 'delete', activity: Activity, context: WriteContext) =>
-    recordAuditEvent(tx, { organisationId, action, entityType: 'activity', entityId: activity.id, snapshot: activity }, context)
+async function writeLinks(tx: Database, organisationId: string, activityId: string, links: Link[]) {
+  if (links.length === 0) return
+  await tx.insert(activityLinks).values(
+    links.map((link) => ({
+      organisationId,
+      activityId,
+      field: link.field,
+      item: link.item,
+      position: link.position,
+      [targets[link.target].column]: link.id
+    }))
+  )
+}
 
-  return {
-    async get(organisationId: string, id: string): Promise<Activity> {
-      const [row] = await byId.execute({ organisationId, id })
-      if (!row) throw notFound(id)
-      return toActivity(row)
-    },
+const audited = (tx: Database, organisationId: string, action: 'create' | 'update' | 'delete', activity: Activity, context: WriteContext) =>
+  recordAuditEvent(tx, { organisationId, action, entityType: 'activity', entityId: activity.id, snapshot: activity }, context)
 
-    async create(organisationId: string, given: ActivityFields, context: WriteContext): Promise<Activity> {
-      const fields = withNormalisedName(given)
-      return db.transaction(async (tx) => {
-        await context.idempotency?.claim(tx)
-        const links = linksOf(fields)
-        await rejectBrokenLinks(tx, organisationId, links)
-        const [row] = await tx
-          .insert(activities)
-          .values({ ...fields, organisationId, createdBy: context.actor, updatedBy: context.actor })
-          .returning()
-        const activity = toActivity(row!)
-        await writeLinks(tx, organisationId, activity.id, links)
-        await audited(tx, organisationId, 'create', activity, context)
-        await context.idempotency?.record(tx, activity)
-        return activity
+export async function getActivity(db: Database, organisationId: string, id: string): Promise<Activity> {
+  const [row] = await byId(db).execute({ organisationId, id })
+  if (!row) throw notFound(id)
+  return toActivity(row)
+}
+
+export async function createActivity(db: Database, organisationId: string, given: ActivityFields, context: WriteContext): Promise<Activity> {
+  const fields = withNormalisedName(given)
+  return db.transaction(async (tx) => {
+    await context.idempotency?.claim(tx)
+    const links = linksOf(fields)
+    await rejectBrokenLinks(tx, organisationId, links)
+    const [row] = await tx
+      .insert(activities)
+      .values({ ...fields, organisationId, createdBy: context.actor, updatedBy: context.actor })
+      .returning()
+    const activity = toActivity(row!)
+    await writeLinks(tx, organisationId, activity.id, links)
+    await audited(tx, organisationId, 'create', activity, context)
+    await context.idempotency?.record(tx, activity)
+    return activity
+  })
+}
+
+/** Reads the stored activity (404; 412 against If-Match), merges, lets `prepare` normalise and check it, then writes it. */
+export async function updateActivity(
+  db: Database,
+  organisationId: string,
+  id: string,
+  given: ActivityPatch,
+  expectedVersions: number[] | undefined,
+  context: WriteContext,
+  prepare: (merged: ActivityInput) => ActivityFields
+) {
+  const patch = withNormalisedName(given)
+  return db.transaction(async (tx) => {
+    // Locked until the transaction ends: a concurrent write waits instead of failing.
+    const [current] = await tx
+      .select()
+      .from(activities)
+      .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
+      .for('update')
+    if (!current) throw notFound(id)
+    if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
+    const { id: _id, organisationId: _org, version: _v, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...stored } = current
+    const fields = prepare({ ...stored, ...patch })
+    const links = linksOf(fields)
+    await rejectBrokenLinks(tx, organisationId, links)
+    const [row] = await tx
+      .update(activities)
+      .set({
+        ...fields,
+        version: sql`${activities.version} + 1`,
+        updatedAt: sql`now()`,
+        updatedBy: context.actor
       })
-    },
+      .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id), eq(activities.version, current.version)))
+      .returning()
+    if (!row) throw preconditionFailed(current.version + 1)
+    await tx.delete(activityLinks).where(and(eq(activityLinks.organisationId, organisationId), eq(activityLinks.activityId, id)))
+    await writeLinks(tx, organisationId, id, links)
+    const activity = toActivity(row)
+    await audited(tx, organisationId, 'update', activity, context)
+    return activity
+  })
+}
 
-    /** Reads the stored activity (404; 412 against If-Match), merges, lets `prepare` normalise and check it, then writes it. */
-    async update(
-      organisationId: string,
-      id: string,
-      given: ActivityPatch,
-      expectedVersions: number[] | undefined,
-      context: WriteContext,
-      prepare: (merged: ActivityInput) => ActivityFields
-    ) {
-      const patch = withNormalisedName(given)
-      return db.transaction(async (tx) => {
-        // Locked until the transaction ends: a concurrent write waits instead of failing.
-        const [current] = await tx
-          .select()
-          .from(activities)
-          .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
-          .for('update')
-        if (!current) throw notFound(id)
-        if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
-        const { id: _id, organisationId: _org, version: _v, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...stored } = current
-        const fields = prepare({ ...stored, ...patch })
-        const links = linksOf(fields)
-        await rejectBrokenLinks(tx, organisationId, links)
-        const [row] = await tx
-          .update(activities)
-          .set({
-            ...fields,
-            version: sql`${activities.version} + 1`,
-            updatedAt: sql`now()`,
-            updatedBy: context.actor
-          })
-          .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id), eq(activities.version, current.version)))
-          .returning()
-        if (!row) throw preconditionFailed(current.version + 1)
-        await tx.delete(activityLinks).where(and(eq(activityLinks.organisationId, organisationId), eq(activityLinks.activityId, id)))
-        await writeLinks(tx, organisationId, id, links)
-        const activity = toActivity(row)
-        await audited(tx, organisationId, 'update', activity, context)
-        return activity
-      })
-    },
-
-    async remove(organisationId: string, id: string, expectedVersions: number[] | undefined, context: WriteContext) {
-      await db.transaction(async (tx) => {
-        const [row] = await tx
-          .delete(activities)
-          .where(
-            and(
-              eq(activities.organisationId, organisationId),
-              eq(activities.id, id),
-              expectedVersions ? inArray(activities.version, expectedVersions) : undefined
-            )
-          )
-          .returning()
-        if (!row) {
-          const [current] = await tx
-            .select({ version: activities.version })
-            .from(activities)
-            .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
-          throw current ? preconditionFailed(current.version) : notFound(id)
-        }
-        await audited(tx, organisationId, 'delete', toActivity(row), context)
-      })
-    },
-
-    async list(organisationId: string, conditions: (SQL | undefined)[], limit: number, after?: { name: string; id: string }) {
-      const rows = await db
-        .select()
+export async function removeActivity(db: Database, organisationId: string, id: string, expectedVersions: number[] | undefined, context: WriteContext) {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(activities)
+      .where(
+        and(eq(activities.organisationId, organisationId), eq(activities.id, id), expectedVersions ? inArray(activities.version, expectedVersions) : undefined)
+      )
+      .returning()
+    if (!row) {
+      const [current] = await tx
+        .select({ version: activities.version })
         .from(activities)
-        .where(
-          and(
-            eq(activities.organisationId, organisationId),
-            ...conditions,
-            after && sql`(lower(${activities.name}), ${activities.id}) > (${after.name}, ${after.id}::uuid)`
-          )
-        )
-        .orderBy(sql`lower(${activities.name})`, activities.id)
-        .limit(limit + 1)
-      const page = rows.slice(0, limit).map(toActivity)
-      const last = rows.length > limit ? page.at(-1) : undefined
-      return { items: page, last: last && { name: last.name.toLowerCase(), id: last.id } }
+        .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
+      throw current ? preconditionFailed(current.version) : notFound(id)
     }
-  }
+    await audited(tx, organisationId, 'delete', toActivity(row), context)
+  })
+}
+
+export async function listActivities(
+  db: Database,
+  organisationId: string,
+  conditions: (SQL | undefined)[],
+  limit: number,
+  after?: { name: string; id: string }
+) {
+  const rows = await db
+    .select()
+    .from(activities)
+    .where(
+      and(
+        eq(activities.organisationId, organisationId),
+        ...conditions,
+        after && sql`(lower(${activities.name}), ${activities.id}) > (${after.name}, ${after.id}::uuid)`
+      )
+    )
+    .orderBy(sql`lower(${activities.name})`, activities.id)
+    .limit(limit + 1)
+  const page = rows.slice(0, limit).map(toActivity)
+  const last = rows.length > limit ? page.at(-1) : undefined
+  return { items: page, last: last && { name: last.name.toLowerCase(), id: last.id } }
 }
 
 /** Conditions of the activity list filters (each one SQL fragment on `activities`). */

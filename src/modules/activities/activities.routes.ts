@@ -5,7 +5,7 @@ import { activityExamples } from '../../example/openapi-examples.ts'
 import { type ResourceDefinition, resourceRoutes } from '../../resources/resource-routes.ts'
 import { CountryCode, Instant, Uuid } from '../../shared/schemas.ts'
 import { assertValid } from '../../shared/validation.ts'
-import { activitiesRepository, activityFilters } from './activities.repository.ts'
+import { activityFilters, createActivity, getActivity, listActivities, removeActivity, updateActivity } from './activities.repository.ts'
 import { activityErrors } from './activities.rules.ts'
 import {
   type ActivityCreate,
@@ -82,17 +82,14 @@ export const activitiesDefinition: ResourceDefinition = {
   deleteNote: 'Deletes the activity and what it owns. To keep it in the history but out of exports, set `status` to `retired` instead.',
   problems: { create: [422], patch: [422], delete: [] },
   examples: activityExamples,
-  store: (db) => {
-    const repository = activitiesRepository(db)
-    return {
-      list: (organisationId, query: ActivityQuery, limit, after) => repository.list(organisationId, conditions(query), limit, after),
-      create: (organisationId, body: ActivityCreate, context) => repository.create(organisationId, prepared({ ...activityDefaults, ...body }), context),
-      get: (organisationId, id) => repository.get(organisationId, id),
-      update: (organisationId, id, patch: ActivityPatch, expectedVersions, context) =>
-        repository.update(organisationId, id, patch, expectedVersions, context, prepared),
-      remove: (organisationId, id, expectedVersions, context) => repository.remove(organisationId, id, expectedVersions, context)
-    }
-  }
+  store: (db) => ({
+    list: (organisationId, query: ActivityQuery, limit, after) => listActivities(db, organisationId, conditions(query), limit, after),
+    create: (organisationId, body: ActivityCreate, context) => createActivity(db, organisationId, prepared({ ...activityDefaults, ...body }), context),
+    get: (organisationId, id) => getActivity(db, organisationId, id),
+    update: (organisationId, id, patch: ActivityPatch, expectedVersions, context) =>
+      updateActivity(db, organisationId, id, patch, expectedVersions, context, prepared),
+    remove: (organisationId, id, expectedVersions, context) => removeActivity(db, organisationId, id, expectedVersions, context)
+  })
 }
 
 export default resourceRoutes(activitiesDefinition)
