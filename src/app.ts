@@ -122,11 +122,13 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   })
 
   if (config.STATEMENT_COUNT_HEADER) {
+    const statementsAtStart = new WeakMap<FastifyRequest, number>()
     app.addHook('onRequest', async (request) => {
-      ;(request as unknown as { statementsAtStart: number }).statementsAtStart = app.database.statements.count
+      statementsAtStart.set(request, app.database.statements.count)
     })
     app.addHook('onSend', async (request, reply) => {
-      reply.header('x-sql-statements', String(app.database.statements.count - (request as unknown as { statementsAtStart: number }).statementsAtStart))
+      const { count } = app.database.statements
+      reply.header('x-sql-statements', String(count - (statementsAtStart.get(request) ?? count)))
     })
   }
 

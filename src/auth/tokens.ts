@@ -44,7 +44,8 @@ export function createTokenVerifier(key: VerificationKey, options: VerifyOptions
     const principal = await verifySignatureAndClaims(token)
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number; nbf?: number; iat?: number }
     const tooOldAt = maxAgeSeconds !== undefined && claims.iat !== undefined ? claims.iat + maxAgeSeconds + CLOCK_TOLERANCE_SECONDS : Number.POSITIVE_INFINITY
-    if (verified.size >= CACHE_ENTRIES) verified.delete(verified.keys().next().value as string)
+    const oldest = verified.keys().next()
+    if (verified.size >= CACHE_ENTRIES && !oldest.done) verified.delete(oldest.value)
     verified.set(token, {
       principal,
       until: Math.min(claims.exp + CLOCK_TOLERANCE_SECONDS, now + CACHE_SECONDS, tooOldAt),
@@ -71,7 +72,7 @@ export function createTokenVerifier(key: VerificationKey, options: VerifyOptions
     }
     // jose checks `iat` only together with maxTokenAge; a token from the future is refused regardless.
     if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new InvalidTokenError(FUTURE_IAT)
-    if (maxAgeSeconds !== undefined && (payload.exp as number) - (payload.iat as number) > maxAgeSeconds) {
+    if (maxAgeSeconds !== undefined && typeof payload.exp === 'number' && typeof payload.iat === 'number' && payload.exp - payload.iat > maxAgeSeconds) {
       throw new InvalidTokenError(`the token's lifetime (exp - iat) is longer than the ${options.maxTokenAge} this server accepts`)
     }
     if (!Value.Check(ClaimsSchema, payload)) {

@@ -1,6 +1,11 @@
 /** What the rules read: the organisation, its catalogue and its activities, as the API serialises them. */
 import type { Activity as ApiActivity, Purpose, Transfer } from '../modules/activities/activities.schemas.ts'
+import type { DataCategory } from '../modules/data-categories/data-categories.resource.ts'
+import type { DataSubjectCategory } from '../modules/data-subject-categories/data-subject-categories.resource.ts'
 import type { Organisation as ApiOrganisation } from '../modules/organisations/organisations.schemas.ts'
+import type { Processor } from '../modules/processors/processors.resource.ts'
+import type { Recipient } from '../modules/recipients/recipients.resource.ts'
+import type { SecurityMeasure } from '../modules/security-measures/security-measures.resource.ts'
 
 export type Json = Record<string, unknown>
 
@@ -10,23 +15,30 @@ type Bookkeeping = 'version' | 'createdAt' | 'updatedAt' | 'createdBy' | 'update
 /** The organisation as the API serialises it, without what no rule reads. */
 export type Organisation = Omit<ApiOrganisation, Bookkeeping | 'registrationNumber' | 'website' | 'supervisoryAuthority'>
 
-export interface Catalogue {
-  dataCategories: Map<string, Json & { name: string; specialCategory: string | null; criminal: boolean }>
-  dataSubjectCategories: Map<string, Json & { name: string; description: string | null; includesChildren: boolean; vulnerable: boolean }>
-  recipients: Map<string, Json & { name: string; type: string; country: string | null }>
-  processors: Map<
-    string,
-    Json & {
-      name: string
-      country: string | null
-      dpaReference: string | null
-      dpaSignedAt: string | null
-      subprocessorAuthorisation: string
-      dpfCertified: boolean | null
-    }
+/** An entry of each catalogue kind: what the catalogue query (exports/record.repository.ts) selects of it. */
+export interface CatalogueEntries {
+  dataCategories: Pick<DataCategory, 'name' | 'description' | 'specialCategory' | 'criminal'>
+  dataSubjectCategories: Pick<DataSubjectCategory, 'name' | 'description' | 'includesChildren' | 'vulnerable'>
+  recipients: Pick<Recipient, 'name' | 'type' | 'country' | 'description'>
+  processors: Pick<
+    Processor,
+    | 'name'
+    | 'country'
+    | 'email'
+    | 'phone'
+    | 'address'
+    | 'service'
+    | 'dpaReference'
+    | 'dpaSignedAt'
+    | 'subprocessorAuthorisation'
+    | 'dpfCertified'
+    | 'subProcessorIds'
   >
-  securityMeasures: Map<string, Json & { name: string; appliesToAllActivities: boolean }>
+  securityMeasures: Pick<SecurityMeasure, 'name' | 'code' | 'type' | 'description' | 'appliesToAllActivities'>
 }
+
+/** The organisation's catalogue: each kind's entries by id. */
+export type Catalogue = { [Kind in keyof CatalogueEntries]: Map<string, CatalogueEntries[Kind]> }
 
 export type { Purpose, Transfer }
 

@@ -1,6 +1,6 @@
 import { getTableColumns, type SQL, sql } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
-import type { Catalogue } from '../compliance/types.ts'
+import type { Catalogue, CatalogueEntries } from '../compliance/types.ts'
 import type { Row, Snapshot } from '../db/client.ts'
 import { activities, organisations } from '../db/schema/index.ts'
 import { toActivity } from '../modules/activities/activities.repository.ts'
@@ -86,17 +86,47 @@ export function catalogueQuery(organisationId: string, asOf?: string) {
   order by 1, 2`
 }
 
+/**
+ * What an entry reads as where the query gives less: an audit snapshot taken before a field existed
+ * reads with the field's default, as a write fills it.
+ */
+export const catalogueDefaults: { [Kind in keyof CatalogueEntries]: Omit<CatalogueEntries[Kind], 'name'> } = {
+  dataCategories: { description: null, specialCategory: null, criminal: false },
+  dataSubjectCategories: { description: null, includesChildren: false, vulnerable: false },
+  recipients: { type: 'internal', country: null, description: null },
+  processors: {
+    country: null,
+    email: null,
+    phone: null,
+    address: null,
+    service: null,
+    dpaReference: null,
+    dpaSignedAt: null,
+    subprocessorAuthorisation: 'unknown',
+    dpfCertified: null,
+    subProcessorIds: []
+  },
+  securityMeasures: { code: null, type: 'technical', description: null, appliesToAllActivities: false }
+}
+
+/** The entries of one kind among the rows of `catalogueQuery`, by id. */
+function entries<Entry>(rows: Row[], kind: keyof Catalogue, defaults: Omit<Entry, 'name'>): Map<string, Entry> {
+  return new Map(
+    rows
+      .filter((row) => row.kind === kind)
+      // The query builds each kind's entry: jsonb_build_object of exactly these fields, or the audit snapshot (the entity as the API serialised it).
+      .map((row) => [String(row.id), { ...defaults, ...(row.entry as Entry) }])
+  )
+}
+
 /** The rows of `catalogueQuery` as maps by id, in id order; the compliance rules and the exports read the same maps. */
 export function toCatalogue(rows: Row[]): Catalogue {
-  const entries = <Kind extends keyof Catalogue>(kind: Kind) =>
-    // The query builds each kind's entry (jsonb_build_object, or the audit snapshot, which has the same fields and more).
-    new Map(rows.filter((row) => row.kind === kind).map((row) => [String(row.id), row.entry])) as Catalogue[Kind]
   return {
-    dataCategories: entries('dataCategories'),
-    dataSubjectCategories: entries('dataSubjectCategories'),
-    recipients: entries('recipients'),
-    processors: entries('processors'),
-    securityMeasures: entries('securityMeasures')
+    dataCategories: entries(rows, 'dataCategories', catalogueDefaults.dataCategories),
+    dataSubjectCategories: entries(rows, 'dataSubjectCategories', catalogueDefaults.dataSubjectCategories),
+    recipients: entries(rows, 'recipients', catalogueDefaults.recipients),
+    processors: entries(rows, 'processors', catalogueDefaults.processors),
+    securityMeasures: entries(rows, 'securityMeasures', catalogueDefaults.securityMeasures)
   }
 }
 

@@ -1,5 +1,5 @@
 import { activityFindings, summarise } from '../compliance/index.ts'
-import type { Catalogue, Context, Json } from '../compliance/types.ts'
+import type { Catalogue, CatalogueEntries, Context } from '../compliance/types.ts'
 import type { DatabaseHandle, Snapshot } from '../db/client.ts'
 import type { Activity, ClientController } from '../modules/activities/activities.schemas.ts'
 import type { Organisation } from '../modules/organisations/organisations.schemas.ts'
@@ -9,7 +9,7 @@ import { legalBases } from '../reference/legal-bases.ts'
 import { securityMeasureVocabulary } from '../reference/security-measures.ts'
 import { specialCategories } from '../reference/special-categories.ts'
 import { transferMechanisms } from '../reference/transfer-mechanisms.ts'
-import { type RecordKind, type RecordScope, readActivities, readCatalogue, readOrganisation } from './record.repository.ts'
+import { catalogueDefaults, type RecordKind, type RecordScope, readActivities, readCatalogue, readOrganisation } from './record.repository.ts'
 import type { ExportActivity, ExportOrganisation } from './record.schemas.ts'
 
 export type { RecordKind }
@@ -89,8 +89,14 @@ function exportOrganisation(organisation: Organisation): ExportOrganisation {
   }
 }
 
-/** Text of a catalogue entry (a map of JSON values), or null. */
-const text = (value: unknown) => (typeof value === 'string' ? value : null)
+/** What a link to an id missing from the catalogue reads as. */
+const unknownEntries: CatalogueEntries = {
+  dataCategories: { ...catalogueDefaults.dataCategories, name: '(unknown)' },
+  dataSubjectCategories: { ...catalogueDefaults.dataSubjectCategories, name: '(unknown)' },
+  recipients: { ...catalogueDefaults.recipients, name: '(unknown)' },
+  processors: { ...catalogueDefaults.processors, name: '(unknown)' },
+  securityMeasures: { ...catalogueDefaults.securityMeasures, name: '(unknown)' }
+}
 
 /** Retired activities are never exported (the queries leave them out). */
 function exportedStatus(status: Activity['status']): ExportActivity['status'] {
@@ -100,9 +106,8 @@ function exportedStatus(status: Activity['status']): ExportActivity['status'] {
 
 /** An activity as an auditor reads it: names for ids, labels and articles for codes, organisation-wide measures merged in, and what the checks found. */
 export function resolveActivity(activity: Activity, catalogue: Catalogue, compliance?: Context): ExportActivity {
-  const entry = (list: keyof Catalogue, id: string): Json => catalogue[list].get(id) ?? { name: '(unknown)' }
-  const named = (list: keyof Catalogue, id: string) => ({ id, name: String(entry(list, id).name) })
-  const ids = (value: unknown) => (Array.isArray(value) ? value.map(String) : [])
+  const entry = <Kind extends keyof Catalogue>(list: Kind, id: string): CatalogueEntries[Kind] => catalogue[list].get(id) ?? unknownEntries[list]
+  const named = (list: keyof Catalogue, id: string) => ({ id, name: entry(list, id).name })
 
   const ownMeasures = new Set(activity.securityMeasureIds)
   const measures = [...catalogue.securityMeasures].filter(([id, measure]) => measure.appliesToAllActivities || ownMeasures.has(id))
@@ -129,10 +134,10 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
         const category = entry('dataSubjectCategories', id)
         return {
           id,
-          name: String(category.name),
-          description: text(category.description),
-          includesChildren: Boolean(category.includesChildren),
-          vulnerable: Boolean(category.vulnerable)
+          name: category.name,
+          description: category.description,
+          includesChildren: category.includesChildren,
+          vulnerable: category.vulnerable
         }
       })
       .sort(byName),
@@ -141,10 +146,10 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
         const category = entry('dataCategories', id)
         return {
           id,
-          name: String(category.name),
-          description: text(category.description),
+          name: category.name,
+          description: category.description,
           specialCategory: codeRef('specialCategory', category.specialCategory),
-          criminal: Boolean(category.criminal)
+          criminal: category.criminal
         }
       })
       .sort(byName),
@@ -153,10 +158,10 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
         const recipient = entry('recipients', id)
         return {
           id,
-          name: String(recipient.name),
-          type: String(recipient.type),
+          name: recipient.name,
+          type: recipient.type,
           country: countryRef(recipient.country),
-          description: text(recipient.description)
+          description: recipient.description
         }
       })
       .sort(byName),
@@ -165,19 +170,17 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
         const processor = entry('processors', id)
         return {
           id,
-          name: String(processor.name),
+          name: processor.name,
           country: countryRef(processor.country),
-          email: text(processor.email),
-          phone: text(processor.phone),
-          address: text(processor.address),
-          service: text(processor.service),
-          dpaReference: text(processor.dpaReference),
-          dpaSignedAt: text(processor.dpaSignedAt),
-          subprocessorAuthorisation: String(processor.subprocessorAuthorisation),
-          dpfCertified: typeof processor.dpfCertified === 'boolean' ? processor.dpfCertified : null,
-          subProcessors: ids(processor.subProcessorIds)
-            .map((subId) => named('processors', subId))
-            .sort(byName)
+          email: processor.email,
+          phone: processor.phone,
+          address: processor.address,
+          service: processor.service,
+          dpaReference: processor.dpaReference,
+          dpaSignedAt: processor.dpaSignedAt,
+          subprocessorAuthorisation: processor.subprocessorAuthorisation,
+          dpfCertified: processor.dpfCertified,
+          subProcessors: processor.subProcessorIds.map((subId) => named('processors', subId)).sort(byName)
         }
       })
       .sort(byName),
@@ -212,10 +215,10 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
     securityMeasures: measures
       .map(([id, measure]) => ({
         id,
-        name: String(measure.name),
+        name: measure.name,
         code: codeRef('securityMeasure', measure.code),
-        type: String(measure.type),
-        description: text(measure.description),
+        type: measure.type,
+        description: measure.description,
         appliesTo: measure.appliesToAllActivities ? ('organisation' as const) : ('activity' as const)
       }))
       .sort(byName),

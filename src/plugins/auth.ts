@@ -5,6 +5,7 @@ import { canAccessOrganisation, type Principal, type Scope, scopes } from '../au
 import { createTokenVerifier, InvalidTokenError } from '../auth/tokens.ts'
 import type { Config } from '../config.ts'
 import { organisationExists } from '../modules/organisations/organisations.repository.ts'
+import { isObject, pathOrgId } from '../shared/objects.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
 
 declare module 'fastify' {
@@ -43,7 +44,7 @@ function bearerToken(request: FastifyRequest): string {
 
 const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
 
-const asList = (scope: Scope | Scope[]) => (Array.isArray(scope) ? scope : [scope])
+const asList = (scope: Scope | Scope[] | undefined) => (scope === undefined ? [] : Array.isArray(scope) ? scope : [scope])
 
 /** Authenticated operations answer 503 also while the token keys (JWKS) cannot be fetched. */
 const unavailable = {
@@ -53,14 +54,14 @@ const unavailable = {
 
 /** Adds what the scope declaration implies to the route's documentation: security, scope note, 401/403/404/503. */
 function documentAuthorisation(route: RouteOptions, scope: Scope[]) {
-  const schema = (route.schema ?? {}) as Record<string, unknown>
+  const schema = route.schema ?? {}
   const needs = scope.map((s) => `\`${s}\``).join(' or ')
   const orgScoped = route.url.includes(':orgId')
   route.schema = {
     ...schema,
     security: [{ bearerAuth: [] }],
     description: `${schema.description ? `${schema.description}\n\n` : ''}**Scope:** ${needs}.${orgScoped ? " The organisation must be in the token's `orgs` claim (or the token has `ropa:platform`); otherwise 404." : ''}`,
-    response: { ...(schema.response as object), ...problemResponses(401, 403, ...(orgScoped ? [404] : [])), 503: unavailable }
+    response: { ...(isObject(schema.response) ? schema.response : {}), ...problemResponses(401, 403, ...(orgScoped ? [404] : [])), 503: unavailable }
   }
 }
 
@@ -81,14 +82,14 @@ export default fp<AuthPluginOptions>(
       ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
       ...(config.JWT_MAX_TOKEN_AGE ? { maxTokenAge: config.JWT_MAX_TOKEN_AGE } : {})
     })
-    app.decorateRequest('principal', null as unknown as Principal)
+    // Null until the onRequest hook below sets it (the overload for a reference decoration's null start).
+    app.decorateRequest('principal', null, [])
 
     app.addHook('onRoute', (route) => {
       if (route.method === 'HEAD') return
-      const scope = route.config?.scope
-      if (!scope || asList(scope).length === 0)
-        throw new Error(`${String(route.method)} ${route.url} declares no scope (config.scope): every authenticated route must`)
-      documentAuthorisation(route, asList(scope))
+      const scope = asList(route.config?.scope)
+      if (scope.length === 0) throw new Error(`${String(route.method)} ${route.url} declares no scope (config.scope): every authenticated route must`)
+      documentAuthorisation(route, scope)
     })
 
     app.addHook('onRequest', async (request) => {
@@ -107,7 +108,7 @@ export default fp<AuthPluginOptions>(
         }
         throw error
       }
-      const needed = asList(request.routeOptions.config.scope as Scope | Scope[])
+      const needed = asList(request.routeOptions.config.scope)
       if (!needed.some((scope) => request.principal.scopes.has(scope))) {
         throw new ApiProblem('forbidden', `This operation needs the scope ${needed.join(' or ')}.`, {
           headers: {
@@ -116,7 +117,7 @@ export default fp<AuthPluginOptions>(
         })
       }
       // Before any validation: another organisation's URL answers exactly as a missing one.
-      const { orgId } = (request.params ?? {}) as { orgId?: string }
+      const orgId = pathOrgId(request.params)
       if (orgId !== undefined && !canAccessOrganisation(request.principal, orgId)) {
         throw new ApiProblem('not_found', `There is no organisation ${orgId}.`)
       }

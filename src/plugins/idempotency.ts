@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
 import { etagOf, type WriteContext, writeContext } from '../shared/http.ts'
+import { isObject, pathOrgId } from '../shared/objects.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
 import { type Answer, type Claim, deleteExpiredKeys, findStoredAnswer, recordAnswer, type StoredAnswer, storeKey } from './idempotency.repository.ts'
 import { loggableError } from './problem-details.ts'
@@ -33,7 +34,7 @@ const IdempotencyKeyHeader = Type.String({
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`
   }
   return JSON.stringify(value) ?? 'null'
@@ -46,12 +47,12 @@ export const requestFingerprint = (method: string, url: string, body: unknown) =
 
 /** Adds the header, its 422 answer and a note to the documentation of a POST. */
 function documentIdempotency(route: RouteOptions) {
-  const schema = (route.schema ?? {}) as Record<string, unknown>
-  const headers = (schema.headers as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}
+  const schema = route.schema ?? {}
+  const headers = isObject(schema.headers) && isObject(schema.headers.properties) ? schema.headers.properties : {}
   route.schema = {
     ...schema,
     headers: Type.Object({ ...headers, [IDEMPOTENCY_HEADER]: Type.Optional(IdempotencyKeyHeader) }),
-    response: { ...problemResponses(422), ...(schema.response as object) }
+    response: { ...problemResponses(422), ...(isObject(schema.response) ? schema.response : {}) }
   }
 }
 
@@ -83,9 +84,9 @@ export async function sendCreatedOnce<T extends { id: string; version: number }>
   request: FastifyRequest,
   reply: FastifyReply,
   write: (context: WriteContext) => Promise<T>,
-  locationOf: (created: T) => string
+  locationOf: (created: { id: string }) => string
 ) {
-  const answerOf = (created: T): Answer => ({
+  const answerOf = (created: { id: string; version: number }): Answer => ({
     status: 201,
     headers: { 'content-type': 'application/json; charset=utf-8', location: locationOf(created), etag: etagOf(created.version) },
     body: (reply.getSerializationFunction('201') ?? JSON.stringify)(created)
@@ -106,7 +107,7 @@ export async function sendCreatedOnce<T extends { id: string; version: number }>
             }
           },
           record: (tx, entity) => {
-            recorded = answerOf(entity as T)
+            recorded = answerOf(entity)
             return recordAnswer(tx, claim, recorded)
           }
         }
@@ -144,7 +145,7 @@ export default fp<IdempotencyOptions>(
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const header = request.headers[IDEMPOTENCY_HEADER]
       if (request.method !== 'POST' || typeof header !== 'string') return
-      const { orgId } = (request.params ?? {}) as { orgId?: string }
+      const orgId = pathOrgId(request.params)
       const claim: Claim = {
         subject: request.principal.sub,
         key: header.replace(/^"(.*)"$/, '$1'),

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { isObject } from '../shared/objects.ts'
 import { ApiProblem, describeErrors, documentProblemResponses, type FieldError } from '../shared/problems.ts'
 import { problemFor, sendProblem } from './problem-details.ts'
 
@@ -11,12 +12,10 @@ const MAX_VALUES = 50_000
 // Deeper than any schema of this API; validation refuses deeper bodies.
 const MAX_DEPTH = 32
 
-const isWellFormed = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed()
-
 /** What PostgreSQL text and jsonb cannot store: U+0000, and a lone UTF-16 surrogate. */
 function unstorable(text: string): string | undefined {
   if (text.includes('\u0000')) return 'must not contain the NUL character (U+0000)'
-  if (!isWellFormed(text)) return 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)'
+  if (!text.isWellFormed()) return 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)'
   return undefined
 }
 
@@ -33,7 +32,7 @@ function inspectInput(value: unknown, at: string, errors: FieldError[], budget: 
     if (problem) errors.push({ path: at, message: problem })
     return errors
   }
-  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return errors
+  if (depth > MAX_DEPTH || !isObject(value)) return errors
   if (Array.isArray(value)) {
     if (value.length > MAX_ITEMS) errors.push({ path: at, message: `has ${value.length} items; no list of this API takes more than ${MAX_ITEMS}` })
     else {
@@ -49,7 +48,7 @@ function inspectInput(value: unknown, at: string, errors: FieldError[], budget: 
   for (const key of keys) {
     const problem = unstorable(key)
     if (problem) errors.push({ path: at, message: `has a property name that ${problem}` })
-    inspectInput((value as Record<string, unknown>)[key], `${at}/${escapePointer(key)}`, errors, budget, depth + 1)
+    inspectInput(value[key], `${at}/${escapePointer(key)}`, errors, budget, depth + 1)
   }
   return errors
 }
@@ -88,7 +87,7 @@ export default fp(
     })
     // After validation: Ajv's query coercion skips its range checks for infinite numbers.
     app.addHook('preHandler', async (request) => {
-      const query = (request.query ?? {}) as Record<string, unknown>
+      const query = isObject(request.query) ? request.query : {}
       const infinite = Object.entries(query).filter(([, value]) => typeof value === 'number' && !Number.isFinite(value))
       if (infinite.length > 0) throw invalid(infinite.map(([name]) => ({ path: `/query/${name}`, message: 'must be a finite number' })))
     })

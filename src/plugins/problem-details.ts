@@ -1,9 +1,10 @@
 import { STATUS_CODES } from 'node:http'
 import { DrizzleQueryError } from 'drizzle-orm/errors'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify'
 import fp from 'fastify-plugin'
 import { databaseError, FOREIGN_KEY_VIOLATION } from '../db/errors.ts'
 import { isDatabaseUnavailable } from '../db/unavailable.ts'
+import { isObject, pathOrgId } from '../shared/objects.ts'
 import {
   ApiProblem,
   describeErrors,
@@ -19,11 +20,7 @@ import {
 import { COUNTRY_PATTERN, DATE_PATTERN, INSTANT_PATTERN, ISO_DURATION } from '../shared/schemas.ts'
 import { countryCodeMessage } from '../shared/validation.ts'
 
-interface AjvError {
-  instancePath: string
-  keyword: string
-  message?: string
-  params: Record<string, unknown>
+interface AjvError extends FastifySchemaValidationError {
   /** The offending value (Ajv's `verbose` option). */
   data?: unknown
 }
@@ -62,7 +59,10 @@ export function fieldErrors(validation: AjvError[], context = 'body'): FieldErro
         case 'enum':
           return {
             path: `${prefix}${error.instancePath}`,
-            message: `must be one of: ${(error.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`
+            message: `must be one of: ${[error.params.allowedValues]
+              .flat()
+              .map((value) => JSON.stringify(value))
+              .join(', ')}`
           }
         case 'pattern':
           return {
@@ -136,7 +136,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): { problem: Pro
     return { problem: error.references ? { ...problem, references: error.references } : problem, headers: error.headers }
   }
   if (error.validation) {
-    const errors = fieldErrors(error.validation as AjvError[], error.validationContext)
+    const errors = fieldErrors(error.validation, error.validationContext)
     return { problem: make('validation_failed', describeErrors(errors), errors), headers: {} }
   }
   const kind = error.code ? fastifyErrorKinds[error.code] : undefined
@@ -149,7 +149,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): { problem: Pro
   }
   if (isMissingOrganisation(error)) {
     // A platform token may name any organisation id; one that does not exist fails the insert's key.
-    return { problem: make('not_found', `There is no organisation ${(request.params as { orgId?: string }).orgId}.`), headers: {} }
+    return { problem: make('not_found', `There is no organisation ${pathOrgId(request.params)}.`), headers: {} }
   }
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) {
@@ -176,10 +176,10 @@ export function loggableError(error: unknown): unknown {
   const chain: Error[] = []
   for (let current: unknown = error; current instanceof Error && chain.length < 5; current = current.cause) chain.push(current)
   if (!chain.some(isStatementError)) return error
-  const field = (name: string) => chain.map((link) => (link as unknown as Record<string, unknown>)[name]).find((value) => typeof value === 'string')
+  const field = (name: string) => chain.map((link) => (isObject(link) ? link[name] : undefined)).find((value) => typeof value === 'string')
   const query = field('query')
-  const safe = new Error(query ? `Failed query: ${query}` : 'A database statement failed') as Error & Record<string, unknown>
-  for (const name of DIAGNOSTIC_FIELDS) if (field(name) !== undefined) safe[name] = field(name)
+  const diagnostics = Object.fromEntries(DIAGNOSTIC_FIELDS.map((name) => [name, field(name)]).filter(([, value]) => value !== undefined))
+  const safe = Object.assign(new Error(query ? `Failed query: ${query}` : 'A database statement failed'), diagnostics)
   const frames = (chain[0]?.stack ?? '').split('\n').filter((line) => line.startsWith('    at '))
   safe.stack = [`Error: ${safe.message}`, ...frames].join('\n')
   return safe

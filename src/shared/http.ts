@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { Static, TSchema } from 'typebox'
 import { Value } from 'typebox/value'
 import type { Database } from '../db/client.ts'
+import { isObject } from './objects.ts'
 import { ApiProblem } from './problems.ts'
 
 /** Who is changing what, carried into every write and its audit event. */
@@ -75,8 +76,7 @@ export function preconditionFailed(current: number): ApiProblem {
 /** Keyset cursors are opaque to clients: base64url JSON, checked against a schema when read back. */
 export const encodeCursor = (position: unknown) => Buffer.from(JSON.stringify(position)).toString('base64url')
 
-const storableStrings = (position: unknown) =>
-  Object.values(position as object).every((value) => typeof value !== 'string' || (value as string & { isWellFormed(): boolean }).isWellFormed())
+const storableStrings = (position: unknown) => isObject(position) && Object.values(position).every((value) => typeof value !== 'string' || value.isWellFormed())
 
 export function decodeCursor<T extends TSchema>(schema: T, cursor: string | undefined): Static<T> | undefined {
   if (cursor === undefined) return undefined

@@ -1,5 +1,6 @@
 import type { RouteOptions } from 'fastify'
 import { type Static, Type } from 'typebox'
+import { isObject } from './objects.ts'
 
 /**
  * Every problem type the API answers with. `type` URIs are relative references to
@@ -248,7 +249,7 @@ export function problemResponses(...statuses: number[]): Record<number, unknown>
  * beside those the route declares itself, which take precedence. Hidden routes stay undocumented.
  */
 export function documentProblemResponses(route: RouteOptions, ...statuses: number[]) {
-  const schema = route.schema as Record<string, unknown> | undefined
+  const schema = route.schema
   if (!schema || schema.hide) return
-  route.schema = { ...schema, response: { ...problemResponses(...statuses), ...(schema.response as object) } }
+  route.schema = { ...schema, response: { ...problemResponses(...statuses), ...(isObject(schema.response) ? schema.response : {}) } }
 }

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, type TUnsafe, Type } from 'typebox'
+import { isObject } from './objects.ts'
 
 /**
  * A value that may be null: DESIGN.md section 8 accepts `null` wherever a field is optional.
@@ -7,11 +8,12 @@ import { type Static, type TSchema, type TUnsafe, Type } from 'typebox'
  * several times slower. Objects keep `anyOf`, which they need.
  */
 export function Nullable<T extends TSchema>(schema: T, description?: string): TUnsafe<Static<T> | null> {
-  const raw = JSON.parse(JSON.stringify(schema)) as Record<string, unknown>
+  const copy: unknown = JSON.parse(JSON.stringify(schema))
+  const raw = isObject(copy) ? copy : {}
   const options = description ? { description } : {}
-  if (Array.isArray(raw.enum)) return Type.Unsafe<Static<T> | null>({ ...raw, enum: [...raw.enum, null], ...options } as unknown as TSchema)
+  if (Array.isArray(raw.enum)) return Type.Unsafe<Static<T> | null>({ ...raw, enum: [...raw.enum, null], ...options })
   if (typeof raw.type === 'string' && raw.type !== 'object' && raw.type !== 'array') {
-    return Type.Unsafe<Static<T> | null>({ ...raw, type: [raw.type, 'null'], ...options } as unknown as TSchema)
+    return Type.Unsafe<Static<T> | null>({ ...raw, type: [raw.type, 'null'], ...options })
   }
   return Type.Unsafe<Static<T> | null>(Type.Union([schema, Type.Null()], options))
 }

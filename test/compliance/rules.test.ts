@@ -38,9 +38,9 @@ function organisation(overrides: Partial<Organisation> = {}): Organisation {
 function catalogue(changes: (catalogue: Catalogue) => void = () => {}): Catalogue {
   const value: Catalogue = {
     dataCategories: new Map([
-      [ids.category, { name: 'Contact details', specialCategory: null, criminal: false }],
-      [ids.health, { name: 'Health data', specialCategory: 'health_data', criminal: false }],
-      [ids.criminal, { name: 'Criminal records', specialCategory: null, criminal: true }]
+      [ids.category, { name: 'Contact details', description: null, specialCategory: null, criminal: false }],
+      [ids.health, { name: 'Health data', description: null, specialCategory: 'health_data', criminal: false }],
+      [ids.criminal, { name: 'Criminal records', description: null, specialCategory: null, criminal: true }]
     ]),
     dataSubjectCategories: new Map([
       [ids.customers, { name: 'Customers', description: null, includesChildren: false, vulnerable: false }],
@@ -49,8 +49,8 @@ function catalogue(changes: (catalogue: Catalogue) => void = () => {}): Catalogu
       [ids.children, { name: 'Pupils', description: null, includesChildren: true, vulnerable: false }]
     ]),
     recipients: new Map([
-      [ids.processorRecipient, { name: 'Processors', type: 'processor', country: null }],
-      [ids.internal, { name: 'Finance', type: 'internal', country: null }]
+      [ids.processorRecipient, { name: 'Processors', type: 'processor', country: null, description: null }],
+      [ids.internal, { name: 'Finance', type: 'internal', country: null, description: null }]
     ]),
     processors: new Map([
       [
@@ -58,10 +58,15 @@ function catalogue(changes: (catalogue: Catalogue) => void = () => {}): Catalogu
         {
           name: 'Hosting Ltd',
           country: 'IE',
+          email: null,
+          phone: null,
+          address: null,
+          service: null,
           dpaReference: 'dpa/hosting.pdf',
           dpaSignedAt: '2025-01-01',
           subprocessorAuthorisation: 'general',
-          dpfCertified: null
+          dpfCertified: null,
+          subProcessorIds: []
         }
       ],
       [
@@ -69,10 +74,15 @@ function catalogue(changes: (catalogue: Catalogue) => void = () => {}): Catalogu
         {
           name: 'Mailer Inc',
           country: 'US',
+          email: null,
+          phone: null,
+          address: null,
+          service: null,
           dpaReference: 'dpa/mailer.pdf',
           dpaSignedAt: '2025-01-01',
           subprocessorAuthorisation: 'specific',
-          dpfCertified: false
+          dpfCertified: false,
+          subProcessorIds: []
         }
       ],
       [
@@ -80,14 +90,21 @@ function catalogue(changes: (catalogue: Catalogue) => void = () => {}): Catalogu
         {
           name: 'Support Pvt',
           country: 'IN',
+          email: null,
+          phone: null,
+          address: null,
+          service: null,
           dpaReference: 'dpa/support.pdf',
           dpaSignedAt: '2025-01-01',
           subprocessorAuthorisation: 'specific',
-          dpfCertified: null
+          dpfCertified: null,
+          subProcessorIds: []
         }
       ]
     ]),
-    securityMeasures: new Map([[ids.measure, { name: 'Two-factor authentication', appliesToAllActivities: true }]])
+    securityMeasures: new Map([
+      [ids.measure, { name: 'Two-factor authentication', code: null, type: 'technical', description: null, appliesToAllActivities: true }]
+    ])
   }
   changes(value)
   return value

@@ -17,7 +17,8 @@ export const auditEvents = pgTable(
     action: text('action', { enum: ['create', 'update', 'delete'] }).notNull(),
     entityType: text('entity_type').notNull(),
     entityId: uuid('entity_id').notNull(),
-    snapshot: jsonb('snapshot'),
+    /** The entity as the API serialised it. */
+    snapshot: jsonb('snapshot').$type<Record<string, unknown>>(),
     requestId: text('request_id')
   },
   (table) => [

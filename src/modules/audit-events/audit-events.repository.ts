@@ -11,7 +11,7 @@ export interface AuditedChange {
   entityType: string
   entityId: string
   /** The entity after the change, or before it for a delete, as the API serialises it. */
-  snapshot: unknown
+  snapshot: Record<string, unknown>
 }
 
 /**

@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm'
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
+import { auditEvents } from '../../db/schema/index.ts'
 import { ApiProblem } from '../../shared/problems.ts'
 
 type Json = Record<string, unknown>
@@ -26,14 +27,21 @@ export const clampToNow = (instant: string) => (new Date(instant).getTime() > Da
 
 /** The entity as it stood at `asOf`: 404 if it did not exist then (not created yet, or deleted). */
 export async function entityAsOf(db: Database, organisationId: string, entityType: string, entityId: string, asOf: string, label: string): Promise<Json> {
-  const result = await db.execute(sql`
-    select action, snapshot from audit_events
-     where organisation_id = ${organisationId} and entity_type = ${entityType} and entity_id = ${entityId} and at <= ${clampToNow(asOf)}::timestamptz
-     order by seq desc limit 1`)
-  const [event] = result.rows
-  if (!event || event.action === 'delete') throw new ApiProblem('not_found', `There was no ${label} ${entityId} at ${asOf}.`)
-  return event.snapshot as Json
+  const [event] = await db
+    .select({ action: auditEvents.action, snapshot: auditEvents.snapshot })
+    .from(auditEvents)
+    .where(and(ofEntity(organisationId, entityType, entityId), sql`${auditEvents.at} <= ${clampToNow(asOf)}::timestamptz`))
+    .orderBy(desc(auditEvents.seq))
+    .limit(1)
+  if (!event?.snapshot || event.action === 'delete') throw new ApiProblem('not_found', `There was no ${label} ${entityId} at ${asOf}.`)
+  return event.snapshot
 }
+
+const ofEntity = (organisationId: string, entityType: string, entityId: string) =>
+  and(eq(auditEvents.organisationId, organisationId), eq(auditEvents.entityType, entityType), eq(auditEvents.entityId, entityId))
+
+/** An instant as the API writes it (UTC, milliseconds). */
+const utcText = (at: SQL | typeof auditEvents.at) => sql<string>`to_char(${at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
 /**
  * The state of many entities at an instant, as a subquery of (entity_type, entity_id, snapshot):
@@ -62,22 +70,29 @@ export interface Version {
 
 /** Every version of one entity, oldest first, with what each change changed. */
 export async function historyOf(db: Database, organisationId: string, entityType: string, entityId: string, label: string): Promise<Version[]> {
-  const result = await db.execute(sql`
-    select action, actor, request_id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, snapshot,
-           lag(snapshot) over (order by seq) as previous
-      from audit_events
-     where organisation_id = ${organisationId} and entity_type = ${entityType} and entity_id = ${entityId}
-     order by seq`)
-  if (result.rows.length === 0) throw new ApiProblem('not_found', `There is no ${label} ${entityId}.`)
-  return result.rows.map((row) => {
-    const snapshot = row.snapshot as Json
+  const rows = await db
+    .select({
+      action: auditEvents.action,
+      actor: auditEvents.actor,
+      requestId: auditEvents.requestId,
+      at: utcText(auditEvents.at),
+      snapshot: auditEvents.snapshot,
+      previous: sql<Json | null>`lag(${auditEvents.snapshot}) over (order by ${auditEvents.seq})`
+    })
+    .from(auditEvents)
+    .where(ofEntity(organisationId, entityType, entityId))
+    .orderBy(auditEvents.seq)
+  if (rows.length === 0) throw new ApiProblem('not_found', `There is no ${label} ${entityId}.`)
+  return rows.map((row) => {
+    // Every write of an entity, its deletion too, records the entity.
+    const snapshot = row.snapshot ?? {}
     return {
       version: typeof snapshot.version === 'number' ? snapshot.version : null,
-      at: String(row.at),
-      actor: String(row.actor),
-      action: String(row.action),
-      requestId: (row.request_id ?? null) as string | null,
-      changedFields: row.action === 'update' ? changedFields(row.previous as Json | null, snapshot).map((change) => change.field) : [],
+      at: row.at,
+      actor: row.actor,
+      action: row.action,
+      requestId: row.requestId,
+      changedFields: row.action === 'update' ? changedFields(row.previous, snapshot).map((change) => change.field) : [],
       snapshot
     }
   })
@@ -96,27 +111,48 @@ export interface Change {
 
 /** What changed between two instants (from exclusive, to inclusive), oldest first. */
 export async function changesBetween(db: Database, organisationId: string, from: string, to: string): Promise<Change[]> {
-  const result = await db.execute(sql`
-    select * from (
-      select seq, action, actor, request_id, entity_type, entity_id, at, snapshot,
-             lag(snapshot) over (partition by entity_type, entity_id order by seq) as previous,
-             to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at_text
-        from audit_events
-       where organisation_id = ${organisationId} and at <= ${to}::timestamptz
-    ) events
-    where at > ${from}::timestamptz
-    order by seq`)
-  return result.rows.map((row) => {
-    const snapshot = row.snapshot as Json
-    return {
-      at: String(row.at_text),
-      actor: String(row.actor),
-      action: row.action as Change['action'],
-      entityType: String(row.entity_type),
-      entityId: String(row.entity_id),
-      name: (snapshot?.name ?? null) as string | null,
-      requestId: (row.request_id ?? null) as string | null,
-      changes: row.action === 'update' ? changedFields(row.previous as Json | null, snapshot) : []
-    }
-  })
+  // The previous snapshot is looked up among all events up to `to`, so the first change after `from` has one too.
+  const events = db
+    .select({
+      seq: auditEvents.seq,
+      at: auditEvents.at,
+      atText: utcText(auditEvents.at).as('at_text'),
+      action: auditEvents.action,
+      actor: auditEvents.actor,
+      requestId: auditEvents.requestId,
+      entityType: auditEvents.entityType,
+      entityId: auditEvents.entityId,
+      snapshot: auditEvents.snapshot,
+      previous:
+        sql<Json | null>`lag(${auditEvents.snapshot}) over (partition by ${auditEvents.entityType}, ${auditEvents.entityId} order by ${auditEvents.seq})`.as(
+          'previous'
+        )
+    })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.organisationId, organisationId), sql`${auditEvents.at} <= ${to}::timestamptz`))
+    .as('events')
+  const rows = await db
+    .select({
+      at: events.atText,
+      action: events.action,
+      actor: events.actor,
+      requestId: events.requestId,
+      entityType: events.entityType,
+      entityId: events.entityId,
+      snapshot: events.snapshot,
+      previous: events.previous
+    })
+    .from(events)
+    .where(sql`${events.at} > ${from}::timestamptz`)
+    .orderBy(events.seq)
+  return rows.map((row) => ({
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    entityType: row.entityType,
+    entityId: row.entityId,
+    name: typeof row.snapshot?.name === 'string' ? row.snapshot.name : null,
+    requestId: row.requestId,
+    changes: row.action === 'update' ? changedFields(row.previous, row.snapshot) : []
+  }))
 }
