@@ -9,11 +9,12 @@ import { OrganisationCreateSchema } from '../modules/organisations/organisations
 import { processorsResource } from '../modules/processors/processors.resource.ts'
 import { recipientsResource } from '../modules/recipients/recipients.resource.ts'
 import { securityMeasuresResource } from '../modules/security-measures/security-measures.resource.ts'
+import { unknownCountry } from '../reference/country-checks.ts'
 import { catalogueDefinition } from '../resources/catalogue-resource.ts'
 import type { ResourceDefinition } from '../resources/resource-routes.ts'
 import type { WriteContext } from '../shared/http.ts'
 import { ApiProblem, describeErrors, type FieldError } from '../shared/problems.ts'
-import { assertValid, unknownCountry } from '../shared/validation.ts'
+import { assertValid } from '../shared/validation.ts'
 import type { BundleTarget } from './bundle.ts'
 
 const definitions = new Map<string, ResourceDefinition>(

@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Fasti
 import fp from 'fastify-plugin'
 import { databaseError, FOREIGN_KEY_VIOLATION } from '../db/errors.ts'
 import { isDatabaseUnavailable } from '../db/unavailable.ts'
+import { countryCodeMessage } from '../reference/country-checks.ts'
 import { isObject, pathOrgId } from '../shared/objects.ts'
 import {
   ApiProblem,
@@ -18,7 +19,6 @@ import {
   problemTypeUri
 } from '../shared/problems.ts'
 import { COUNTRY_PATTERN, DATE_PATTERN, INSTANT_PATTERN, ISO_DURATION } from '../shared/schemas.ts'
-import { countryCodeMessage } from '../shared/validation.ts'
 
 interface AjvError extends FastifySchemaValidationError {
   /** The offending value (Ajv's `verbose` option). */

@@ -1,5 +1,5 @@
+import { unknownCountry } from '../../reference/country-checks.ts'
 import type { FieldError } from '../../shared/problems.ts'
-import { unknownCountry } from '../../shared/validation.ts'
 import type { ActivityFields } from './activities.schemas.ts'
 
 /**

@@ -1,8 +1,8 @@
 import { type Static, Type } from 'typebox'
 import { catalogueExamples } from '../../example/openapi-examples.ts'
+import { unknownCountry } from '../../reference/country-checks.ts'
 import { type CatalogueQuery, catalogueResource, catalogueRoutes, catalogueSchemas } from '../../resources/catalogue-resource.ts'
 import { CalendarDate, CountryCode, Description, Nullable, Text, Uuid } from '../../shared/schemas.ts'
-import { unknownCountry } from '../../shared/validation.ts'
 import { processorsStorage } from './processors.repository.ts'
 
 const authorisations = ['specific', 'general', 'unknown'] as const

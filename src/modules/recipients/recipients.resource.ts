@@ -1,8 +1,8 @@
 import { type Static, Type } from 'typebox'
 import { catalogueExamples } from '../../example/openapi-examples.ts'
+import { unknownCountry } from '../../reference/country-checks.ts'
 import { type CatalogueQuery, catalogueResource, catalogueRoutes, catalogueSchemas } from '../../resources/catalogue-resource.ts'
 import { CountryCode, Description, Nullable, Text } from '../../shared/schemas.ts'
-import { unknownCountry } from '../../shared/validation.ts'
 import { recipientsStorage } from './recipients.repository.ts'
 
 export const recipientTypes = ['internal', 'processor', 'joint_controller', 'independent_controller', 'public_authority', 'other'] as const
