@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { createTestDatabase, TEST_SECRET } from './helper.ts'
+import { withMigratedDatabase } from './support/database-templates.ts'
 
 // `npm start` as a user, a terminal or a service manager runs it: the signal goes to npm (or to its
 // process group), and must reach the server itself. Each test starts a real npm and server: on a
@@ -60,6 +61,7 @@ async function npmStart(t: { teardown(fn: () => unknown): void }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'ropa-npm-start-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const databaseUrl = await createTestDatabase(t)
+  if (!databaseUrl) await withMigratedDatabase(dataDir)
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? tmpdir(),

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import t from 'tap'
 import { buildTestApp, createTestDatabase, TEST_SECRET, token } from './helper.ts'
+import { withMigratedDatabase } from './support/database-templates.ts'
 
 // The server runs through tsx as `npm start` does; its coverage would not merge with the
 // in-process coverage of the same files, so the child opts out of tap's collection.
@@ -197,6 +198,7 @@ t.test('SIGTERM under load: requests in flight finish with 201, the process exit
   const dataDir = mkdtempSync(join(tmpdir(), 'ropa-sigterm-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
   const databaseUrl = await createTestDatabase(t)
+  if (!databaseUrl) await withMigratedDatabase(dataDir)
   // Load shedding off: on a busy machine a slow event loop would answer 503 for reasons of its own.
   const env = {
     PORT: '0',

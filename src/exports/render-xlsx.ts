@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { controllerColumns, processorColumns } from './cells.ts'
 import type { ExportOrganisation } from './record.schemas.ts'
 import type { AssembledRecord } from './record.ts'
@@ -55,8 +55,10 @@ function organisationRows(organisation: ExportOrganisation): [string, string][] 
  * off: their table would grow with the register.
  */
 export async function* renderXlsx(record: AssembledRecord): AsyncGenerator<Buffer> {
+  // Loaded on the first workbook, not at start: exceljs is the heaviest module and most processes never export one.
+  const { default: excel } = await import('exceljs')
   const output = new PassThrough()
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false })
+  const workbook = new excel.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false })
   const drain = function* () {
     for (let chunk: Buffer | null = output.read(); chunk !== null; chunk = output.read()) yield chunk
   }
