@@ -1,10 +1,10 @@
 import closeWithGrace from 'close-with-grace'
-import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
-import { developmentAccess, firstRunBanner } from './first-run/first-run.ts'
 
 async function main() {
   const config = loadConfig()
+  // The application and its dependencies load once the configuration is valid: a wrong one fails in a moment.
+  const [{ buildApp }, { developmentAccess, firstRunBanner }] = await Promise.all([import('./app.ts'), import('./first-run/first-run.ts')])
   const app = buildApp(config)
 
   closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
