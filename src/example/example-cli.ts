@@ -23,6 +23,7 @@ export async function runExampleCli(args: string[], env: Record<string, string |
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(30_000)
     })
+    // Cast: the API answers JSON objects (entities and problem details); loadBundle only reads their `id`, checked there.
     return { status: response.status, body: (await response.json()) as Record<string, unknown> }
   }
   const result = await loadBundle(call, bundle, values.org)
