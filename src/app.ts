@@ -49,6 +49,7 @@ const textAjv = { removeAdditional: false, coerceTypes: 'array', useDefaults: tr
 function strictBodyValidator(): NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator'] {
   const pool = AjvCompiler()
   return (externalSchemas, options) => {
+    // Cast: the compiler's options type does not name Ajv's customOptions keys, which we merge in as a plain object.
     const withAjv = (ajv: object) => ({ ...options, customOptions: { ...options?.customOptions, ...ajv } }) as Parameters<typeof pool>[1]
     const body = pool(externalSchemas, withAjv(strictAjv))
     const text = pool(externalSchemas, withAjv(textAjv))

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { Value } from 'typebox/value'
+import { isObject } from './shared/objects.ts'
 
 const optionalString = (description: string, options: object = {}) => Type.Optional(Type.String({ minLength: 1, description, ...options }))
 
@@ -111,9 +112,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const variable = error.instancePath.replace(/^\//, '') || missingProperty(error.params)
     return `${variable}: ${error.message}${variable in input ? ` (got ${JSON.stringify(redact(variable, input[variable]))})` : ''}`
   })
-  if (problems.length === 0) problems.push(...keyProblems(value as Config))
-  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
-  return value as Config
+  if (problems.length === 0 && Value.Check(EnvSchema, value)) {
+    problems.push(...keyProblems(value))
+    if (problems.length === 0) return value
+  }
+  throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
 }
 
 export const keyVariables = ['JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_JWKS_URL'] as const
@@ -128,7 +131,7 @@ function keyProblems(config: Config): string[] {
 }
 
 function missingProperty(params: unknown): string {
-  const required = (params as { requiredProperties?: string[] }).requiredProperties
+  const required = isObject(params) && Array.isArray(params.requiredProperties) ? params.requiredProperties : undefined
   return required?.join(', ') ?? '(environment)'
 }
 
@@ -136,9 +139,14 @@ function redact(variable: string, value: unknown): unknown {
   return /SECRET|KEY|URL/.test(variable) ? '…' : value
 }
 
-const SECONDS_PER_UNIT = { s: 1, m: 60, h: 3600, d: 86_400 } as const
+const SECONDS_PER_UNIT = new Map([
+  ['s', 1],
+  ['m', 60],
+  ['h', 3600],
+  ['d', 86_400]
+])
 
 /** A duration such as `24h` (as JWT_MAX_TOKEN_AGE's pattern admits) in seconds. */
 export function durationSeconds(duration: string): number {
-  return Number(duration.slice(0, -1)) * SECONDS_PER_UNIT[duration.slice(-1) as keyof typeof SECONDS_PER_UNIT]
+  return Number(duration.slice(0, -1)) * (SECONDS_PER_UNIT.get(duration.slice(-1)) ?? Number.NaN)
 }

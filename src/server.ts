@@ -18,7 +18,7 @@ async function main() {
   // stores nothing (one transaction) and stops the start; the next start tries again.
   const access = await developmentAccess(app)
   await app.listen({ port: config.PORT, host: config.HOST })
-  const baseUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${(app.server.address() as { port: number }).port}`
+  const baseUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${listeningPort(app.server.address(), config.PORT)}`
   app.log.info(`API docs at ${baseUrl}/docs`)
   if (access) {
     const keyFile = app.verificationKey.source === 'development' ? app.verificationKey.file : undefined
@@ -31,3 +31,8 @@ main().catch((error: unknown) => {
   console.error('ropa-api failed to start:', message)
   process.exit(1)
 })
+
+/** The port a listening server took (a TCP server's address is an object; a pipe's is a string). */
+function listeningPort(address: string | { port: number } | null, configured: number): number {
+  return typeof address === 'object' && address !== null ? address.port : configured
+}

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose'
 import type { Config } from '../config.ts'
+import { errorCode, errorMessage } from '../shared/objects.ts'
 
 export type VerificationKey =
   | { source: 'JWT_SECRET' | 'development'; algorithms: ['HS256']; key: Uint8Array; secret: Uint8Array; file?: string }
@@ -57,7 +58,7 @@ function unavailableAsItsOwnError(jwks: JWTVerifyGetKey): JWTVerifyGetKey {
       return await jwks(header, token)
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error
-      throw new KeySetUnavailableError(`the key set could not be fetched: ${(error as Error).message}`, { cause: error })
+      throw new KeySetUnavailableError(`the key set could not be fetched: ${errorMessage(error)}`, { cause: error })
     }
   }
 }
@@ -78,7 +79,7 @@ function developmentSecret(dataDir: string): { secret: Uint8Array; file?: string
   try {
     return { secret: Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url'), file }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    if (errorCode(error) !== 'ENOENT') throw error
   }
   mkdirSync(dataDir, { recursive: true })
   const secret = randomBytes(32)

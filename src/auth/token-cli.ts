@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { type Config, ConfigError, loadConfig } from '../config.ts'
 import { resolveVerificationKey } from './keys.ts'
-import { allScopes, type Scope } from './scopes.ts'
+import { allScopes } from './scopes.ts'
 import { mintToken } from './tokens.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -26,7 +26,8 @@ export async function runTokenCli(args: string[], config: Config): Promise<strin
     strict: true
   })
   const scopes = values.scope.split(/[\s,]+/).filter(Boolean)
-  const unknown = scopes.filter((scope) => !(allScopes as string[]).includes(scope))
+  const unknown = scopes.filter((scope) => !allScopes.some((known) => known === scope))
+  const granted = scopes.flatMap((scope) => allScopes.filter((known) => known === scope))
   if (scopes.length === 0 || unknown.length > 0)
     throw new ConfigError(`--scope: unknown scope ${unknown.join(', ') || '(none given)'}; use ${allScopes.join(', ')}`)
   const badOrg = values.org.find((org) => !UUID.test(org))
@@ -41,7 +42,7 @@ export async function runTokenCli(args: string[], config: Config): Promise<strin
   }
   return mintToken(key.secret, {
     sub: values.sub,
-    scopes: scopes as Scope[],
+    scopes: granted,
     orgs: values.org,
     expiresIn: values.expires.replace(/\s+/g, ''),
     ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),

@@ -42,6 +42,7 @@ export function createTokenVerifier(key: VerificationKey, options: VerifyOptions
     if (cached && now < cached.until && now >= cached.notBefore) return cached.principal
     if (cached) verified.delete(token)
     const principal = await verifySignatureAndClaims(token)
+    // Cast: jwtVerify has just checked this payload (signature, exp required, nbf and iat numeric), so its shape is known.
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number; nbf?: number; iat?: number }
     const tooOldAt = maxAgeSeconds !== undefined && claims.iat !== undefined ? claims.iat + maxAgeSeconds + CLOCK_TOLERANCE_SECONDS : Number.POSITIVE_INFINITY
     const oldest = verified.keys().next()
@@ -57,6 +58,7 @@ export function createTokenVerifier(key: VerificationKey, options: VerifyOptions
   async function verifySignatureAndClaims(token: string): Promise<Principal> {
     let payload: Record<string, unknown>
     try {
+      // Cast: key.key is a secret, key or JWKS getter; jose's overloads take each but not their union.
       const result = await jwtVerify(token, key.key as Parameters<typeof jwtVerify>[1], {
         algorithms: key.algorithms,
         requiredClaims: ['exp', 'sub'],

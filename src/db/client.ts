@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
-import { type SQL, sql } from 'drizzle-orm'
+import { type Assume, type SQL, sql } from 'drizzle-orm'
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres'
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator'
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
@@ -18,7 +18,10 @@ import * as schema from './schema/index.ts'
 
 /** What `db.execute` returns on both drivers: node-postgres' QueryResult and PGlite's Results both carry `rows`. */
 export interface RowsQueryResultHKT extends PgQueryResultHKT {
-  type: { rows: Record<string, unknown>[] }
+  type: RowsResult<Assume<this['row'], Record<string, unknown>>>
+}
+interface RowsResult<R> {
+  rows: R[]
 }
 
 /** The one drizzle type both drivers satisfy; repositories are written against it. */
@@ -75,7 +78,7 @@ function openPostgres(config: Config, connectionString: string, log: FastifyBase
   pool.on('error', (error) => log.warn({ err: error }, 'idle PostgreSQL client failed'))
   pool.on('connect', (client) => client.on('error', (error) => log.warn({ err: error }, 'PostgreSQL client failed')))
   const statements = { count: 0 }
-  const db = drizzleNodePg(pool, { schema, casing: 'snake_case', logger: countingLogger(statements) }) as unknown as Database
+  const db: Database = drizzleNodePg(pool, { schema, casing: 'snake_case', logger: countingLogger(statements) })
   withSafeTransactions(db, pool)
   return {
     kind: 'postgres',
@@ -147,7 +150,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     throw error
   }
   const statements = { count: 0 }
-  const db = drizzlePglite(client, { schema, casing: 'snake_case', logger: countingLogger(statements) }) as unknown as Database
+  const db: Database = drizzlePglite(client, { schema, casing: 'snake_case', logger: countingLogger(statements) })
   return {
     kind: 'pglite',
     db,

@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { errorCode } from '../shared/objects.ts'
 
 export class DataDirLockedError extends Error {
   override name = 'DataDirLockedError'
@@ -20,7 +21,7 @@ export function lockDataDir(dataDir: string): () => void {
       closeSync(fd)
       return () => rmSync(lockPath, { force: true })
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      if (errorCode(error) !== 'EEXIST') throw error
       const holder = Number.parseInt(readFileSync(lockPath, 'utf8'), 10)
       if (isRunning(holder)) {
         throw new DataDirLockedError(
@@ -41,6 +42,6 @@ function isRunning(pid: number): boolean {
     process.kill(pid, 0)
     return true
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
+    return errorCode(error) === 'EPERM'
   }
 }

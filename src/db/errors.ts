@@ -1,11 +1,14 @@
+import { errorCode, isObject } from '../shared/objects.ts'
+
 /** The SQLSTATE and constraint of a database error, wherever drizzle wrapped it (`cause`). */
 export function databaseError(error: unknown): { code?: string; constraint?: string } {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
-    const { code, constraint } = current as { code?: unknown; constraint?: unknown }
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    const code = errorCode(current)
+    if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
+      const constraint = isObject(current) ? current.constraint : undefined
       return { code, ...(typeof constraint === 'string' ? { constraint } : {}) }
     }
-    current = (current as { cause?: unknown }).cause
+    current = current.cause
   }
   return {}
 }

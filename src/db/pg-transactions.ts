@@ -34,8 +34,8 @@ export function withSafeTransactions(db: object, pool: pg.Pool) {
       await tx.execute(sql`commit`)
       return result
     } catch (error) {
-      if (isDatabaseUnavailable(error)) {
-        destroyWith = error as Error
+      if (error instanceof Error && isDatabaseUnavailable(error)) {
+        destroyWith = error
       } else {
         await tx.execute(sql`rollback`).catch((rollbackFailed: Error) => (destroyWith = rollbackFailed))
       }

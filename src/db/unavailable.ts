@@ -1,3 +1,4 @@
+import { errorCode } from '../shared/objects.ts'
 import { DatabaseTimeoutError } from './errors.ts'
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
@@ -15,10 +16,11 @@ const POOL_MESSAGES = [
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
     if (current instanceof DatabaseTimeoutError) return true
-    const code = (current as { code?: unknown }).code
-    if (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) return true
-    if (POOL_MESSAGES.some((message) => (current as Error).message.includes(message))) return true
-    current = (current as { cause?: unknown }).cause
+    const code = errorCode(current)
+    if (code !== undefined && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) return true
+    const { message } = current
+    if (POOL_MESSAGES.some((known) => message.includes(known))) return true
+    current = current.cause
   }
   return false
 }

@@ -1,20 +1,47 @@
 import { readFileSync } from 'node:fs'
+import { type Static, Type } from 'typebox'
+import { Value } from 'typebox/value'
 
 type Json = Record<string, unknown>
 
+// The API validates every field; the bundle's shape only has to hold what loadBundle itself reads.
+const Fields = Type.Record(Type.String(), Type.Unknown())
+const Keys = Type.Optional(Type.Array(Type.Unknown()))
+const Entry = Type.Intersect([Fields, Type.Object({ subProcessorKeys: Keys })])
+const Activity = Type.Intersect([
+  Fields,
+  Type.Object({
+    dataSubjectCategoryKeys: Keys,
+    dataCategoryKeys: Keys,
+    recipientKeys: Keys,
+    processorKeys: Keys,
+    securityMeasureKeys: Keys,
+    transfers: Type.Optional(Type.Array(Fields)),
+    retention: Type.Optional(Type.Array(Type.Intersect([Fields, Type.Object({ dataCategoryKeys: Keys })])))
+  })
+])
+
 /** An organisation as a bundle: catalogue entries carry a `key`, and activities refer to them by `*Keys`. */
-export interface Bundle {
-  organisation: Json
-  dataCategories: Json[]
-  dataSubjectCategories: Json[]
-  recipients: Json[]
-  processors: Json[]
-  securityMeasures: Json[]
-  activities: Json[]
+const BundleSchema = Type.Object({
+  organisation: Fields,
+  dataCategories: Type.Array(Entry),
+  dataSubjectCategories: Type.Array(Entry),
+  recipients: Type.Array(Entry),
+  processors: Type.Array(Entry),
+  securityMeasures: Type.Array(Entry),
+  activities: Type.Array(Activity)
+})
+export type Bundle = Static<typeof BundleSchema>
+
+/** A bundle from its JSON text, checked to have the lists and key lists loadBundle reads. */
+export function parseBundle(text: string): Bundle {
+  const bundle: unknown = JSON.parse(text)
+  if (!Value.Check(BundleSchema, bundle)) throw new BundleError(`not a bundle: ${[...Value.Errors(BundleSchema, bundle)][0]?.message}`)
+  return bundle
 }
 
 export const exampleBundlePath = new URL('./example-consulting-as.json', import.meta.url)
-export const readExampleBundle = (): Bundle => JSON.parse(readFileSync(exampleBundlePath, 'utf8'))
+export const readExampleBundle = (): Bundle => parseBundle(readFileSync(exampleBundlePath, 'utf8'))
 
 /** One call to the API: `fetch` from the command line (`npm run example`), `app.inject` in tests. */
 export type ApiCall = (method: 'POST' | 'PATCH', path: string, body: Json) => Promise<{ status: number; body: Json }>
@@ -38,10 +65,15 @@ export function apiTarget(call: ApiCall): BundleTarget {
     return response.body
   }
   return {
-    createOrganisation: async (body) => (await send('POST', '/v1/organisations', body)).id as string,
-    create: async (path, organisationId, body) => (await send('POST', `/v1/organisations/${organisationId}/${path}`, body)).id as string,
+    createOrganisation: async (body) => idIn(await send('POST', '/v1/organisations', body)),
+    create: async (path, organisationId, body) => idIn(await send('POST', `/v1/organisations/${organisationId}/${path}`, body)),
     update: async (path, organisationId, id, body) => void (await send('PATCH', `/v1/organisations/${organisationId}/${path}/${id}`, body))
   }
+}
+
+function idIn(created: Json): string {
+  if (typeof created.id !== 'string') throw new Error(`no id in ${JSON.stringify(created)}`)
+  return created.id
 }
 
 export class BundleError extends Error {
@@ -77,7 +109,7 @@ export async function loadBundle(into: BundleTarget | ApiCall, bundle: Bundle, o
     if (!id) throw new BundleError(`${where} refers to ${list} key '${String(key)}', which the bundle does not define`)
     return id
   }
-  const idsOf = (list: string, keys: unknown, where: string) => ((keys as unknown[] | undefined) ?? []).map((key) => idOf(list, key, where))
+  const idsOf = (list: string, keys: unknown[] | undefined, where: string) => (keys ?? []).map((key) => idOf(list, key, where))
 
   for (const [list, path] of catalogues) {
     for (const { key, subProcessorKeys: _, ...entry } of bundle[list]) {
@@ -85,7 +117,7 @@ export async function loadBundle(into: BundleTarget | ApiCall, bundle: Bundle, o
       ids.set(`${list}:${String(key)}`, await step(`${list} '${String(key)}'`, () => target.create(path, orgId, body)))
     }
   }
-  for (const processor of bundle.processors.filter((entry) => ((entry.subProcessorKeys as unknown[] | undefined) ?? []).length > 0)) {
+  for (const processor of bundle.processors.filter((entry) => (entry.subProcessorKeys ?? []).length > 0)) {
     const where = `processors '${String(processor.key)}'`
     const body = { subProcessorIds: idsOf('processors', processor.subProcessorKeys, where) }
     await step(where, () => target.update('processors', orgId, idOf('processors', processor.key, where), body))
@@ -109,11 +141,11 @@ export async function loadBundle(into: BundleTarget | ApiCall, bundle: Bundle, o
       recipientIds: idsOf('recipients', recipientKeys, where),
       processorIds: idsOf('processors', processorKeys, where),
       securityMeasureIds: idsOf('securityMeasures', securityMeasureKeys, where),
-      transfers: ((transfers as Json[] | undefined) ?? []).map(({ processorKey, ...transfer }) => ({
+      transfers: (transfers ?? []).map(({ processorKey, ...transfer }) => ({
         ...transfer,
         processorId: processorKey ? idOf('processors', processorKey, where) : null
       })),
-      retention: ((retention as Json[] | undefined) ?? []).map(({ dataCategoryKeys: keys, ...rule }) => ({
+      retention: (retention ?? []).map(({ dataCategoryKeys: keys, ...rule }) => ({
         ...rule,
         dataCategoryIds: idsOf('dataCategories', keys, where)
       }))

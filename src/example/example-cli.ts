@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { type ApiCall, type Bundle, loadBundle, readExampleBundle } from './bundle.ts'
+import { type ApiCall, type Bundle, loadBundle, parseBundle, readExampleBundle } from './bundle.ts'
 
 export const usage = `Usage: npm run example -- --token <JWT> [--url http://127.0.0.1:3000] [--org <organisation id>] [--file bundle.json]
   Loads the example organisation (or the bundle in --file) into a running instance through its API.
@@ -15,7 +15,7 @@ export async function runExampleCli(args: string[], env: Record<string, string |
   })
   const token = values.token ?? env.ROPA_TOKEN
   if (!token) throw new Error('--token: a bearer token is needed (or set ROPA_TOKEN)')
-  const bundle: Bundle = values.file ? JSON.parse(await (await import('node:fs/promises')).readFile(values.file, 'utf8')) : readExampleBundle()
+  const bundle: Bundle = values.file ? parseBundle(await (await import('node:fs/promises')).readFile(values.file, 'utf8')) : readExampleBundle()
   const call: ApiCall = async (method, path, body) => {
     const response = await fetch(new URL(path, values.url), {
       method,
@@ -23,6 +23,7 @@ export async function runExampleCli(args: string[], env: Record<string, string |
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(30_000)
     })
+    // Cast: the API answers JSON objects (entities and problem details); loadBundle only reads their `id`, checked there.
     return { status: response.status, body: (await response.json()) as Record<string, unknown> }
   }
   const result = await loadBundle(call, bundle, values.org)

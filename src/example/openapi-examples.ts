@@ -239,25 +239,22 @@ export const catalogueExamples: Record<'data-categories' | 'data-subject-categor
   )
 }
 
+function catalogueEntries(path: keyof typeof catalogueExamples, fieldsByKey: Record<string, Json>) {
+  const ids: Record<string, string> = exampleIds
+  return Object.entries(fieldsByKey).map(([key, fields]) => {
+    const id = ids[key]
+    if (id === undefined) throw new Error(`no example id for the ${path} entry ${key}`)
+    return { path, id, fields }
+  })
+}
+
 /** Every catalogue entry the examples refer to, in an order they can be created in, with its example id. */
 export const exampleCatalogueEntries: { path: keyof typeof catalogueExamples; id: string; fields: Json }[] = [
-  ...Object.entries(dataCategoryFields).map(([key, fields]) => ({
-    path: 'data-categories' as const,
-    id: exampleIds[key as keyof typeof dataCategoryFields],
-    fields
-  })),
-  ...Object.entries(dataSubjectCategoryFields).map(([key, fields]) => ({
-    path: 'data-subject-categories' as const,
-    id: exampleIds[key as keyof typeof dataSubjectCategoryFields],
-    fields
-  })),
-  ...Object.entries(recipientFields).map(([key, fields]) => ({ path: 'recipients' as const, id: exampleIds[key as keyof typeof recipientFields], fields })),
-  ...Object.entries(processorFields).map(([key, fields]) => ({ path: 'processors' as const, id: exampleIds[key as keyof typeof processorFields], fields })),
-  ...Object.entries(securityMeasureFields).map(([key, fields]) => ({
-    path: 'security-measures' as const,
-    id: exampleIds[key as keyof typeof securityMeasureFields],
-    fields
-  }))
+  ...catalogueEntries('data-categories', dataCategoryFields),
+  ...catalogueEntries('data-subject-categories', dataSubjectCategoryFields),
+  ...catalogueEntries('recipients', recipientFields),
+  ...catalogueEntries('processors', processorFields),
+  ...catalogueEntries('security-measures', securityMeasureFields)
 ]
 
 // ---- Activity ------------------------------------------------------------------------------------
@@ -272,7 +269,7 @@ const purpose = (description: string, legalBasis: string, legalReference: string
   directMarketing: false
 })
 
-const activityCreate: Json = {
+const activityCreate = {
   name: 'Personnel administration and payroll',
   description: 'Administration of the employment relationship, payroll and the records kept about current and former employees.',
   owner: 'Administration',
@@ -316,7 +313,7 @@ const activityCreate: Json = {
   systems: ['Accounting and payroll system'],
   lastReviewedAt: '2025-03-10'
 }
-const activityPatch: Json = {
+const activityPatch = {
   dpia: {
     status: 'completed',
     reference: 'DPIA 2025-01 Personnel administration, kept by the DPO',
@@ -431,9 +428,9 @@ export const auditEventPageExample = {
 
 // ---- The export ----------------------------------------------------------------------------------
 
-const codeRef = (list: readonly { code: string; label: string; article: string }[], code: string) => {
-  const { label, article } = list.find((entry) => entry.code === code)!
-  return { code, label, article }
+const codeRef = (list: readonly { code: string; label: string; article: string }[], code: unknown) => {
+  const { code: known, label, article } = list.find((entry) => entry.code === code)!
+  return { code: known, label, article }
 }
 const countryRef = (code: string) => {
   const country = countries.find((entry) => entry.code === code)!
@@ -459,7 +456,7 @@ const current = (path: keyof typeof catalogueExamples, id: string, fields: Json)
 const securityMeasureRef = ({ id, name, code, type, description }: Json) => ({
   id,
   name,
-  code: codeRef(securityMeasureVocabulary, code as string),
+  code: codeRef(securityMeasureVocabulary, code),
   type,
   description,
   appliesTo: 'organisation'
@@ -493,7 +490,7 @@ export const recordExample = {
       businessFunction: activityCreate.owner,
       status: 'active',
       role: 'controller',
-      purposes: (activityCreate.purposes as Json[]).map((entry) => ({ ...entry, legalBasis: codeRef(legalBases, entry.legalBasis as string) })),
+      purposes: activityCreate.purposes.map((entry) => ({ ...entry, legalBasis: codeRef(legalBases, entry.legalBasis) })),
       dataSubjectCategories: [
         current('data-subject-categories', exampleIds.employees, dataSubjectCategoryFields.employees),
         current('data-subject-categories', exampleIds.formerEmployees, dataSubjectCategoryFields.formerEmployees)
@@ -546,7 +543,7 @@ export const recordExample = {
         securityMeasureRef(current('security-measures', exampleIds.strongPasswords, securityMeasureFields.strongPasswords)),
         securityMeasureRef(current('security-measures', exampleIds.twoFactor, securityMeasureFields.twoFactor))
       ],
-      dpia: { ...(activityPatch.dpia as Json), criteria: ['vulnerable_data_subjects', 'sensitive_data'].map((code) => codeRef(dpiaCriteria, code)) },
+      dpia: { ...activityPatch.dpia, criteria: ['vulnerable_data_subjects', 'sensitive_data'].map((code) => codeRef(dpiaCriteria, code)) },
       automatedDecisionMaking: false,
       profiling: false,
       dataSources: ['data_subject'],

@@ -192,11 +192,14 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
         )
         body.once('close', release)
         const filename = `ropa-${slug(organisationName)}-${record}-${(request.query.asOf ? clampToNow(request.query.asOf) : new Date().toISOString()).slice(0, 10)}.${extension}`
-        return reply
-          .type(type)
-          .header('content-disposition', `attachment; filename="${filename}"`)
-          .header('cache-control', 'no-store')
-          .send(body as never)
+        return (
+          reply
+            .type(type)
+            .header('content-disposition', `attachment; filename="${filename}"`)
+            .header('cache-control', 'no-store')
+            // Cast: the 200 schema describes the file for OpenAPI; the stream sent is the file itself, which the type provider cannot express.
+            .send(body as never)
+        )
       } catch (error) {
         release()
         throw error

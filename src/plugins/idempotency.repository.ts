@@ -30,6 +30,7 @@ export async function findStoredAnswer(db: Database, claim: Claim): Promise<Stor
     .select({ fingerprint: idempotencyKeys.fingerprint, status: idempotencyKeys.status, headers: idempotencyKeys.headers, body: idempotencyKeys.body })
     .from(idempotencyKeys)
     .where(and(isClaimed(claim), gt(idempotencyKeys.expiresAt, now)))
+  // Cast: the jsonb columns are typed unknown; only this module writes them, from a StoredAnswer.
   return stored as StoredAnswer | undefined
 }
 

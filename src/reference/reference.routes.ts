@@ -1,6 +1,7 @@
 import etag from '@fastify/etag'
 import type { FastifyInstance } from 'fastify'
 import { type TObject, type TSchema, Type } from 'typebox'
+import { isObject } from '../shared/objects.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
 import {
   CountrySchema,
@@ -66,7 +67,7 @@ function registerList<Item extends { code: string }>(app: FastifyInstance, list:
     },
     async (request, reply) => {
       reply.header('cache-control', CACHE_CONTROL)
-      const query = request.query as Record<string, unknown>
+      const query = isObject(request.query) ? request.query : {}
       return { items: list.filter ? list.items.filter((item) => list.filter!(item, query)) : list.items }
     }
   )
@@ -86,7 +87,7 @@ function registerList<Item extends { code: string }>(app: FastifyInstance, list:
       }
     },
     async (request, reply) => {
-      const { code } = request.params as { code: string }
+      const code = isObject(request.params) ? String(request.params.code) : ''
       const item = byCode.get(code)
       if (!item) throw new ApiProblem('not_found', `There is no ${one} with code '${code}'.`)
       reply.header('cache-control', CACHE_CONTROL)

@@ -205,9 +205,11 @@ export function catalogueRepository<Entity extends CatalogueEntity, Entry extend
       storage.referencedBy.map((query) => sql`(${query(organisationId, id)})`),
       sql` union all `
     )
-    const result = await db.execute(sql`select entity_type as "entityType", id, name from (${union}) as refs order by entity_type, name, id limit 100`)
-    // The select names exactly the fields of a Reference; the drivers type raw rows as records.
-    return result.rows as Reference[]
+    // The select names exactly the fields of a Reference.
+    const result = await db.execute<Reference>(
+      sql`select entity_type as "entityType", id, name from (${union}) as refs order by entity_type, name, id limit 100`
+    )
+    return result.rows
   }
 
   function stillReferenced(entity: Entity, references: Reference[]) {

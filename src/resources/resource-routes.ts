@@ -148,7 +148,8 @@ export function resourceRoutes<Entity extends TObject, Create extends TObject, P
         const { asOf } = validated(AsOfQuery, request.query)
         // A snapshot is the entity as its store answered it when the audit event was recorded.
         const entity = asOf
-          ? ((await entityAsOf(app.database.db, request.params.orgId, resource.entityType, request.params.id, asOf, resource.label)) as Stored)
+          ? // Cast: a snapshot is the entity as its store answered it when the audit event was recorded (see above).
+            ((await entityAsOf(app.database.db, request.params.orgId, resource.entityType, request.params.id, asOf, resource.label)) as Stored)
           : await store.get(request.params.orgId, request.params.id)
         reply.header('etag', etagOf(entity.version))
         return entity

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { withExample } from '../../example/openapi-examples.ts'
+import { errorMessage } from '../../shared/objects.ts'
 import { ApiProblem, problemResponses } from '../../shared/problems.ts'
 
 const READY_TIMEOUT_MS = 2000
@@ -46,7 +47,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         await app.database.ping(READY_TIMEOUT_MS)
       } catch (error) {
-        throw new ApiProblem('database_unavailable', `The database did not answer: ${(error as Error).message}`, { headers: { 'retry-after': '5' } })
+        throw new ApiProblem('database_unavailable', `The database did not answer: ${errorMessage(error)}`, { headers: { 'retry-after': '5' } })
       }
       return { status: 'ok' as const, database: app.database.kind }
     }

@@ -63,6 +63,7 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       }
     },
+    // Cast: history items are stored snapshots typed as JSON; their schema is the activity's, which the stored rows were serialised from.
     async (request) => ({ items: (await historyOf(db, request.params.orgId, 'activity', request.params.id, 'activity')) as never })
   )
 

@@ -47,6 +47,7 @@ export type Organisation = Static<typeof OrganisationSchema>
 
 const { name, country, ...optionalFields } = OrganisationFields
 export const OrganisationCreateSchema = Type.Object(
+  // Cast: Object.fromEntries forgets the keys; they are the organisation's fields, all but name and country made optional.
   { name, country, ...Object.fromEntries(Object.entries(optionalFields).map(([key, schema]) => [key, Type.Optional(schema)])) } as typeof OrganisationFields,
   { additionalProperties: false }
 )

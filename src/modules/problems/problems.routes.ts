@@ -13,6 +13,7 @@ const ProblemTypeSchema = Type.Object(
   { additionalProperties: false }
 )
 
+// Cast: Object.keys types its keys as string; problemTypes is keyed by ProblemKind.
 const kinds = Object.keys(problemTypes) as ProblemKind[]
 const describe = (kind: ProblemKind) => ({
   type: problemTypeUri(kind),

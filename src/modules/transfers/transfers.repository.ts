@@ -14,7 +14,7 @@ export interface TransferPosition {
   index: number
 }
 
-export interface TransferRow {
+export type TransferRow = {
   activityId: string
   activityName: string
   activityStatus: string
@@ -25,7 +25,7 @@ export interface TransferRow {
 /** One page of an organisation's transfers across its activities, ordered by activity name, then position. */
 export async function listTransfers(db: Database, organisationId: string, filters: TransferFilters, limit: number, after?: TransferPosition) {
   const { country, mechanism, status } = filters
-  const result = await db.execute(sql`
+  const result = await db.execute<TransferRow>(sql`
     select a.id as "activityId", a.name as "activityName", a.status as "activityStatus", (t.ordinality - 1)::int as "index", t.value as transfer
       from activities a cross join lateral jsonb_array_elements(a.transfers) with ordinality as t(value, ordinality)
      where a.organisation_id = ${organisationId}
@@ -35,7 +35,7 @@ export async function listTransfers(db: Database, organisationId: string, filter
        ${after === undefined ? sql`` : sql`and (lower(a.name), a.id, t.ordinality - 1) > (${after.name}, ${after.id}::uuid, ${after.index})`}
      order by lower(a.name), a.id, t.ordinality
      limit ${limit + 1}`)
-  const rows = result.rows as unknown as TransferRow[]
+  const rows = result.rows
   const page = rows.slice(0, limit)
   const last = rows.length > limit ? page.at(-1) : undefined
   return { items: page, next: last && { name: last.activityName.toLowerCase(), id: last.activityId, index: last.index } }

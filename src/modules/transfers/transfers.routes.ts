@@ -55,6 +55,7 @@ const transfersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const after = decodeCursor(CursorSchema, cursor)
       const { items, next } = await listTransfers(db, request.params.orgId, { country, mechanism, status }, limit, after)
       return {
+        // Cast: `transfer` is the stored JSON of a transfer the activity schema validated; the spread cannot recover its field types.
         items: items.map(({ transfer, ...row }) => ({ ...row, ...transfer })) as never,
         nextCursor: next ? encodeCursor(next) : null
       }
