@@ -5,9 +5,14 @@ import type { Row, Snapshot } from '../db/client.ts'
 import { activities, organisations } from '../db/schema/index.ts'
 import { toActivity } from '../modules/activities/activities.repository.ts'
 import { type Activity, activityDefaults, type ClientController, normaliseActivity } from '../modules/activities/activities.schemas.ts'
+import { dataCategoriesResource } from '../modules/data-categories/data-categories.resource.ts'
+import { dataSubjectCategoriesResource } from '../modules/data-subject-categories/data-subject-categories.resource.ts'
 import { latestSnapshots } from '../modules/history/history.repository.ts'
 import { toOrganisation } from '../modules/organisations/organisations.repository.ts'
 import type { Organisation } from '../modules/organisations/organisations.schemas.ts'
+import { processorsResource } from '../modules/processors/processors.resource.ts'
+import { recipientsResource } from '../modules/recipients/recipients.resource.ts'
+import { securityMeasuresResource } from '../modules/security-measures/security-measures.resource.ts'
 import { ApiProblem } from '../shared/problems.ts'
 
 export type RecordKind = 'controller' | 'processor'
@@ -86,27 +91,22 @@ export function catalogueQuery(organisationId: string, asOf?: string) {
   order by 1, 2`
 }
 
+/** The fields a create fills when they are not given: the entry less its name. */
+function defaultsOf<Entry extends { name: string }>(complete: (given: { name: string }) => Entry): Omit<Entry, 'name'> {
+  const { name: _, ...defaults } = complete({ name: '' })
+  return defaults
+}
+
 /**
  * What an entry reads as where the query gives less: an audit snapshot taken before a field existed
- * reads with the field's default, as a write fills it.
+ * reads with the field's default, as a write fills it (each resource's own `complete`).
  */
 export const catalogueDefaults: { [Kind in keyof CatalogueEntries]: Omit<CatalogueEntries[Kind], 'name'> } = {
-  dataCategories: { description: null, specialCategory: null, criminal: false },
-  dataSubjectCategories: { description: null, includesChildren: false, vulnerable: false },
-  recipients: { type: 'internal', country: null, description: null },
-  processors: {
-    country: null,
-    email: null,
-    phone: null,
-    address: null,
-    service: null,
-    dpaReference: null,
-    dpaSignedAt: null,
-    subprocessorAuthorisation: 'unknown',
-    dpfCertified: null,
-    subProcessorIds: []
-  },
-  securityMeasures: { code: null, type: 'technical', description: null, appliesToAllActivities: false }
+  dataCategories: defaultsOf(dataCategoriesResource.complete),
+  dataSubjectCategories: defaultsOf(dataSubjectCategoriesResource.complete),
+  recipients: defaultsOf(recipientsResource.complete),
+  processors: defaultsOf(processorsResource.complete),
+  securityMeasures: defaultsOf(securityMeasuresResource.complete)
 }
 
 /** The entries of one kind among the rows of `catalogueQuery`, by id. */
