@@ -1,4 +1,4 @@
-import { type Activity, type ActivityRule, blank, type Context } from './types.ts'
+import { type Activity, type ActivityRule, blank, type Context, controllerRoles } from './types.ts'
 
 export const categoriesMissing: ActivityRule = {
   id: 'categories-missing',
@@ -6,6 +6,8 @@ export const categoriesMissing: ActivityRule = {
   severity: 'error',
   article: 'Art. 30(1)(c)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks: 'The activity names its categories of data subjects and of personal data.',
   evaluate: (activity) => [
     ...(activity.dataSubjectCategoryIds.length === 0
@@ -30,6 +32,8 @@ export const recipientsMissing: ActivityRule = {
   severity: 'error',
   article: 'Art. 30(1)(d)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks: 'The activity names its categories of recipients, and processors it uses appear among them (processors are recipients, Art. 4(9)).',
   evaluate: (activity, { catalogue }) => {
     if (activity.recipientIds.length === 0) {
@@ -68,6 +72,8 @@ export const specialCategoryWithoutCondition: ActivityRule = {
   severity: 'error',
   article: 'Art. 9(2)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks: 'Special category data (Art. 9(1)) are processed only with an Art. 9(2) condition.',
   evaluate: (activity, context) => {
     const special = specialCategories(activity, context)
@@ -92,6 +98,8 @@ export const conditionWithoutReference: ActivityRule = {
   severity: 'error',
   article: 'Art. 9(2)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks: 'Conditions 9.2.b, g, h, i and j cite the law (or, for b, the collective agreement) they rest on.',
   evaluate: (activity) =>
     activity.specialCategoryConditions.flatMap((condition, index) =>
@@ -114,6 +122,8 @@ export const criminalDataWithoutAuthority: ActivityRule = {
   severity: 'error',
   article: 'Art. 10',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks: 'Data on criminal convictions and offences are processed under official authority or a law that authorises it, and the record names it.',
   evaluate: (activity, context) =>
     criminalCategories(activity, context).length > 0 && blank(activity.criminalDataReference)

@@ -1,5 +1,5 @@
 import { countryByCode } from '../reference/countries.ts'
-import { type ActivityRule, blank, type OrganisationRule } from './types.ts'
+import { type ActivityRule, allRoles, blank, controllerRoles, type OrganisationRule } from './types.ts'
 
 export const controllerContact: OrganisationRule = {
   id: 'controller-contact-missing',
@@ -7,6 +7,8 @@ export const controllerContact: OrganisationRule = {
   severity: 'error',
   article: 'Art. 30(1)(a)',
   scope: 'organisation',
+  roles: allRoles,
+  kind: 'requirement',
   checks:
     'The controller has a name and a way to be reached: an email address or a telephone number (a postal address alone is read as incomplete, the stricter reading).',
   evaluate: ({ organisation }) =>
@@ -24,36 +26,14 @@ export const controllerContact: OrganisationRule = {
       : []
 }
 
-export const clientControllerContact: ActivityRule = {
-  id: 'client-controller-contact-missing',
-  code: 'L-01',
-  severity: 'error',
-  article: 'Art. 30(2)(a)',
-  scope: 'activity',
-  checks: 'In the processor record, every client controller has contact details.',
-  evaluate: (activity) =>
-    activity.role !== 'processor'
-      ? []
-      : activity.controllers.flatMap((controller, index) =>
-          blank(controller.contact)
-            ? [
-                {
-                  severity: 'error' as const,
-                  article: 'Art. 30(2)(a)',
-                  path: `/controllers/${index}/contact`,
-                  message: `Add the contact details of the client controller '${controller.name}' (Art. 30(2)(a)).`
-                }
-              ]
-            : []
-        )
-}
-
 export const dataProtectionOfficer: OrganisationRule = {
   id: 'dpo-contact-missing',
   code: 'L-02',
   severity: 'error',
   article: 'Art. 37(7)',
   scope: 'organisation',
+  roles: allRoles,
+  kind: 'requirement',
   checks: 'A designated DPO has contact details; a public authority has a DPO (Art. 37(1)(a)).',
   evaluate: ({ organisation }) => {
     const dpo = organisation.dpo
@@ -91,6 +71,8 @@ export const representative: OrganisationRule = {
   severity: 'warning',
   article: 'Art. 27',
   scope: 'organisation',
+  roles: allRoles,
+  kind: 'requirement',
   checks: 'A controller established outside the EEA records its representative in the Union.',
   evaluate: ({ organisation }) =>
     countryByCode.get(organisation.country)?.eea === false && !organisation.representative
@@ -113,6 +95,8 @@ export const jointControllers: ActivityRule = {
   severity: 'error',
   article: 'Art. 26',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks: 'Joint controllers have contact details and an Art. 26 arrangement; a joint-controller activity names them.',
   evaluate: (activity) => [
     ...(activity.role === 'joint_controller' && activity.jointControllers.length === 0

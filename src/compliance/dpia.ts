@@ -1,5 +1,5 @@
 import { criminalCategories, specialCategories } from './categories.ts'
-import type { Activity, ActivityRule, Context } from './types.ts'
+import { type Activity, type ActivityRule, type Context, controllerRoles } from './types.ts'
 
 /** The WP248 criteria the activity meets: those recorded, plus those its own fields show. */
 export function wp248Criteria(activity: Activity, context: Context): Set<string> {
@@ -18,6 +18,8 @@ export const dpiaMandatory: ActivityRule = {
   severity: 'error',
   article: 'Art. 35(3)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks: 'When a case of Art. 35(3) applies (recorded, or automated decisions based on profiling), the DPIA is completed.',
   evaluate: (activity) => {
     const cases = activity.dpia.criteria.filter((code) => code.startsWith('35.3.'))
@@ -41,6 +43,8 @@ export const dpiaScreening: ActivityRule = {
   severity: 'warning',
   article: 'Art. 35(1)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'heuristic',
   checks: 'Two or more WP248 criteria call for a DPIA or a recorded reason why none is needed (warning); one criterion is worth considering (info).',
   evaluate: (activity, context) => {
     if (activity.dpia.status !== 'not_assessed' || activity.dpia.notRequiredReason) return []

@@ -1,6 +1,7 @@
 import { categoriesMissing, conditionWithoutReference, criminalDataWithoutAuthority, recipientsMissing, specialCategoryWithoutCondition } from './categories.ts'
-import { clientControllerContact, controllerContact, dataProtectionOfficer, jointControllers, representative } from './controller.ts'
+import { controllerContact, dataProtectionOfficer, jointControllers, representative } from './controller.ts'
 import { dpiaMandatory, dpiaScreening } from './dpia.ts'
+import { clientControllerContact, clientControllerContract, processorRecordIncomplete } from './processor-record.ts'
 import { processorContract } from './processors.ts'
 import {
   alternativeBases,
@@ -11,7 +12,8 @@ import {
   impliedConsent,
   legalReferenceMissing,
   legitimateInterests,
-  purposeMissingOrGeneric,
+  purposeGeneric,
+  purposeMissing,
   purposeWithoutBasis
 } from './purposes.ts'
 import { retentionLawWithoutObligation, retentionMissing, retentionOpenEnded } from './retention.ts'
@@ -30,9 +32,12 @@ import type { Activity, ActivityRule, Context, Finding, OrganisationRule, Severi
 export const organisationRules: OrganisationRule[] = [controllerContact, dataProtectionOfficer, representative, processorContract]
 
 export const activityRules: ActivityRule[] = [
+  processorRecordIncomplete,
   clientControllerContact,
+  clientControllerContract,
   jointControllers,
-  purposeMissingOrGeneric,
+  purposeMissing,
+  purposeGeneric,
   categoriesMissing,
   recipientsMissing,
   transferWithoutCountry,
@@ -64,11 +69,30 @@ export const activityRules: ActivityRule[] = [
 
 export const rules = [...organisationRules, ...activityRules].sort((a, b) => a.code.localeCompare(b.code) || a.id.localeCompare(b.id))
 
-/** The findings on one activity. */
+/**
+ * Art. 30(2) repeats for processors what 30(1) asks of controllers about transfers and security
+ * under its own letters: a processor activity's findings cite those.
+ */
+const processorProvisions: [string, string][] = [
+  ['30(1)(e)', '30(2)(c)'],
+  ['30(1)(g)', '30(2)(d)']
+]
+const asProcessor = (text: string) => processorProvisions.reduce((result, [controller, processor]) => result.replaceAll(controller, processor), text)
+
+/** The findings on one activity: those of the rules that apply to the organisation's role in it. */
 export function activityFindings(activity: Activity, context: Context): Finding[] {
-  return activityRules.flatMap((rule) =>
-    rule.evaluate(activity, context).map((finding) => ({ rule: rule.id, entityType: 'activity' as const, entityId: activity.id, ...finding }))
-  )
+  const processor = activity.role === 'processor'
+  return activityRules
+    .filter((rule) => rule.roles.includes(activity.role))
+    .flatMap((rule) =>
+      rule.evaluate(activity, context).map((finding) => ({
+        rule: rule.id,
+        entityType: 'activity' as const,
+        entityId: activity.id,
+        ...finding,
+        ...(processor ? { article: asProcessor(finding.article), message: asProcessor(finding.message) } : {})
+      }))
+    )
 }
 
 /** The findings on the organisation and its catalogue (not tied to one activity). */

@@ -1,4 +1,4 @@
-import { blank, type OrganisationRule } from './types.ts'
+import { allRoles, blank, type OrganisationRule } from './types.ts'
 
 export const processorContract: OrganisationRule = {
   id: 'processor-contract-incomplete',
@@ -6,6 +6,8 @@ export const processorContract: OrganisationRule = {
   severity: 'error',
   article: 'Art. 28(3)',
   scope: 'organisation',
+  roles: allRoles,
+  kind: 'requirement',
   checks: 'Every processor has a written Art. 28(3) contract (reference and date); how sub-processors are authorised is known (warning).',
   evaluate: ({ catalogue }) =>
     [...catalogue.processors].flatMap(([id, processor]) => [

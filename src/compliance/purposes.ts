@@ -1,4 +1,4 @@
-import { type Activity, type ActivityRule, blank, type Context } from './types.ts'
+import { type Activity, type ActivityRule, blank, type Context, controllerRoles } from './types.ts'
 
 const GENERIC =
   /^(business purposes?|historical purposes?|other( purposes?)?|improve (our )?services?|administration|general purposes?|various|misc(ellaneous)?)\.?$/i
@@ -8,28 +8,46 @@ const words = (text: string) =>
     .split(/\s+/)
     .filter((word) => word.length > 1).length
 
-export const purposeMissingOrGeneric: ActivityRule = {
-  id: 'purpose-missing-or-generic',
+export const purposeMissing: ActivityRule = {
+  id: 'purpose-missing',
   code: 'L-04',
   severity: 'error',
   article: 'Art. 30(1)(b)',
   scope: 'activity',
-  checks: 'The activity has at least one purpose, and each is specific: not a generic phrase and at least three meaningful words.',
+  roles: controllerRoles,
+  kind: 'requirement',
+  checks: 'The activity has at least one purpose.',
   evaluate: (activity) =>
     activity.purposes.length === 0
       ? [{ severity: 'error', article: 'Art. 30(1)(b)', path: '/purposes', message: 'Record the purposes of the processing (Art. 30(1)(b)).' }]
-      : activity.purposes.flatMap((purpose, index) =>
-          GENERIC.test(purpose.description.trim()) || words(purpose.description) < 3
-            ? [
-                {
-                  severity: 'warning' as const,
-                  article: 'Art. 5(1)(b)',
-                  path: `/purposes/${index}/description`,
-                  message: `'${purpose.description}' is too generic: purposes must be specified and explicit (Art. 5(1)(b)).`
-                }
-              ]
-            : []
-        )
+      : []
+}
+
+export const purposeGeneric: ActivityRule = {
+  id: 'purpose-generic',
+  code: 'L-04',
+  severity: 'warning',
+  article: 'Art. 5(1)(b)',
+  scope: 'activity',
+  roles: controllerRoles,
+  kind: 'heuristic',
+  checks:
+    'Each purpose is specific: a generic phrase ("business purposes", "other") is a warning; one or two words ("Payroll") may be specific enough in context, so they are only an info.',
+  evaluate: (activity) =>
+    activity.purposes.flatMap((purpose, index) => {
+      const generic = GENERIC.test(purpose.description.trim())
+      if (!generic && words(purpose.description) >= 3) return []
+      return [
+        {
+          severity: generic ? ('warning' as const) : ('info' as const),
+          article: 'Art. 5(1)(b)',
+          path: `/purposes/${index}/description`,
+          message: generic
+            ? `'${purpose.description}' is too generic: purposes must be specified and explicit (Art. 5(1)(b)).`
+            : `'${purpose.description}' is short: check that it says what the data are used for, specifically enough for the people concerned (Art. 5(1)(b)).`
+        }
+      ]
+    })
 }
 
 export const purposeWithoutBasis: ActivityRule = {
@@ -38,6 +56,8 @@ export const purposeWithoutBasis: ActivityRule = {
   severity: 'error',
   article: 'Art. 6(1)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks: 'Every purpose names its Art. 6(1) legal basis.',
   evaluate: (activity) =>
     activity.purposes.flatMap((purpose, index) =>
@@ -60,6 +80,8 @@ export const legalReferenceMissing: ActivityRule = {
   severity: 'error',
   article: 'Art. 6(3)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks: 'A purpose on 6.1.c (legal obligation) or 6.1.e (public task) cites the Union or Member State law it rests on.',
   evaluate: (activity) =>
     activity.purposes.flatMap((purpose, index) =>
@@ -85,6 +107,8 @@ export const legitimateInterests: ActivityRule = {
   severity: 'error',
   article: 'Art. 6(1)(f)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks:
     'A 6.1.f purpose states the interest pursued (error) and its legitimate interests assessment (warning); children among the data subjects weigh against it (warning).',
   evaluate: (activity, context) => {
@@ -135,6 +159,8 @@ export const consentUndocumented: ActivityRule = {
   severity: 'error',
   article: 'Art. 7',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks: 'Consent (6.1.a, 9.2.a or a 49.1.a transfer) has a record that demonstrates it (Art. 7(1)) and a way to withdraw it (Art. 7(3)).',
   evaluate: (activity) => {
     const consentPurposes = activity.purposes.map((purpose, index) => ({ purpose, index })).filter(({ purpose }) => purpose.legalBasis === '6.1.a')
@@ -188,6 +214,8 @@ export const contractWithNonParties: ActivityRule = {
   severity: 'warning',
   article: 'Art. 6(1)(b)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'heuristic',
   checks: 'Contract (6.1.b) is not used for contact persons of business customers or other people who are not party to the contract.',
   evaluate: (activity, context) => {
     const nonParties = subjects(activity, context).filter((category) =>
@@ -215,6 +243,8 @@ export const consentFromEmployees: ActivityRule = {
   severity: 'warning',
   article: 'Art. 4(11)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'heuristic',
   checks: 'Consent (6.1.a) is not relied on for employees or job applicants, for whom it is rarely freely given.',
   evaluate: (activity, context) => {
     const dependent = subjects(activity, context).filter((category) => /employee|staff|applicant|candidate|worker/i.test(category.name))
@@ -240,6 +270,8 @@ export const alternativeBases: ActivityRule = {
   severity: 'warning',
   article: 'Art. 5(1)(a)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'heuristic',
   checks: 'A purpose is recorded under one legal basis, not as alternatives ("consent or contract").',
   evaluate: (activity) => {
     const seen = new Map<string, { basis: string | null; index: number }>()
@@ -270,6 +302,8 @@ export const directMarketingObjection: ActivityRule = {
   severity: 'warning',
   article: 'Art. 21(2)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks: 'A direct marketing purpose records how people opt out (objection is absolute, Art. 21(2)–(4)).',
   evaluate: (activity) =>
     activity.purposes.flatMap((purpose, index) =>
@@ -294,6 +328,8 @@ export const impliedConsent: ActivityRule = {
   severity: 'warning',
   article: 'Art. 4(11)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'heuristic',
   checks: 'Consent is not taken from an implied action (closing a banner, continuing to browse, browser settings).',
   evaluate: (activity) =>
     activity.purposes.flatMap((purpose, index) =>

@@ -1,5 +1,5 @@
 import { criminalCategories, specialCategories } from './categories.ts'
-import { type ActivityRule, blank } from './types.ts'
+import { type ActivityRule, blank, controllerRoles } from './types.ts'
 
 export const retentionMissing: ActivityRule = {
   id: 'retention-missing',
@@ -7,6 +7,8 @@ export const retentionMissing: ActivityRule = {
   severity: 'error',
   article: 'Art. 30(1)(f)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
   checks: 'Every data category of the activity has a retention rule with a period or a criterion; a warning, an error for special category or criminal data.',
   evaluate: (activity, context) => {
     const sensitive = specialCategories(activity, context).length > 0 || criminalCategories(activity, context).length > 0
@@ -38,6 +40,8 @@ export const retentionOpenEnded: ActivityRule = {
   severity: 'warning',
   article: 'Art. 5(1)(e)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'heuristic',
   checks: 'No retention rule is open-ended ("indefinitely", "until consent is withdrawn", "as long as needed") without a maximum period.',
   evaluate: (activity) =>
     activity.retention.flatMap((rule, index) =>
@@ -60,6 +64,8 @@ export const retentionLawWithoutObligation: ActivityRule = {
   severity: 'warning',
   article: 'Art. 5(1)(e)',
   scope: 'activity',
+  roles: controllerRoles,
+  kind: 'heuristic',
   checks: 'A retention rule that cites a law goes with a purpose on 6.1.c (legal obligation).',
   evaluate: (activity) =>
     activity.purposes.some((purpose) => purpose.legalBasis === '6.1.c')

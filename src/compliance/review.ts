@@ -1,4 +1,4 @@
-import type { ActivityRule } from './types.ts'
+import { type ActivityRule, allRoles } from './types.ts'
 
 export const REVIEW_MONTHS = 12
 
@@ -8,6 +8,8 @@ export const reviewOverdue: ActivityRule = {
   severity: 'warning',
   article: 'Art. 5(2)',
   scope: 'activity',
+  roles: allRoles,
+  kind: 'heuristic',
   checks: `The entry was reviewed in the last ${REVIEW_MONTHS} months: the record is a living document (Arts. 5(2), 24(1)).`,
   evaluate: (activity, { now }) => {
     const limit = new Date(now)

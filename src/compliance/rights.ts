@@ -17,6 +17,7 @@ const describe = (codes: string[]) => codes.map((code) => code).join(', ')
  * (the rights table of the regulatory reference, section 7). Art. 23 restrictions are not modelled.
  */
 export function rightsOf(activity: Activity): RightAnswer[] {
+  if (activity.role === 'processor') return processorAnswers(activity)
   const bases = [...new Set(activity.purposes.map((purpose) => purpose.legalBasis).filter((basis): basis is string => basis !== null))].sort()
   const has = (...codes: string[]) => codes.some((code) => bases.includes(code))
   const only = (...codes: string[]) => bases.length > 0 && bases.every((code) => codes.includes(code))
@@ -143,4 +144,27 @@ export function rightsOf(activity: Activity): RightAnswer[] {
           reason: 'No Art. 22(2) exception fits the recorded bases: the data subject may not be subject to such decisions.'
         }
   }
+}
+
+/**
+ * A processor owes data subjects none of the rights of Arts. 12–22 itself: its client controllers do,
+ * and it assists them (Art. 28(3)(e)). A complaint may concern a processor as well (Art. 77).
+ */
+function processorAnswers(activity: Activity): RightAnswer[] {
+  const controllers = activity.controllers.map((controller) => controller.name)
+  const owedBy = controllers.length > 0 ? `the client controller${controllers.length > 1 ? 's' : ''} (${controllers.join(', ')})` : 'the client controllers'
+  return [
+    {
+      right: 'assistance_to_the_controller',
+      article: 'Art. 28(3)(e)',
+      applies: 'full',
+      reason: `The organisation acts as processor: the rights of Arts. 12–22 are owed by ${owedBy}, not by it. It assists them, by appropriate technical and organisational measures, in answering requests, and passes on any request it receives.`
+    },
+    {
+      right: 'complaint',
+      article: 'Art. 77',
+      applies: 'full',
+      reason: 'Always: a complaint may be lodged with a supervisory authority, about a processor too.'
+    }
+  ]
 }

@@ -1,5 +1,5 @@
 import { criminalCategories, specialCategories } from './categories.ts'
-import type { ActivityRule } from './types.ts'
+import { type ActivityRule, allRoles } from './types.ts'
 
 export const securityMeasuresMissing: ActivityRule = {
   id: 'security-measures-missing',
@@ -7,6 +7,8 @@ export const securityMeasuresMissing: ActivityRule = {
   severity: 'error',
   article: 'Art. 30(1)(g)',
   scope: 'activity',
+  roles: allRoles,
+  kind: 'requirement',
   checks: 'The activity has security measures of its own or organisation-wide ones; a warning, an error for special category or criminal data.',
   evaluate: (activity, context) => {
     const organisationWide = [...context.catalogue.securityMeasures.values()].some((measure) => measure.appliesToAllActivities)

@@ -1,5 +1,5 @@
 import { countryByCode } from '../reference/countries.ts'
-import { type ActivityRule, blank } from './types.ts'
+import { type ActivityRule, allRoles, blank } from './types.ts'
 
 const outsideEea = (country: string | null) => country !== null && countryByCode.get(country)?.eea !== true
 
@@ -9,6 +9,8 @@ export const transferWithoutCountry: ActivityRule = {
   severity: 'error',
   article: 'Art. 30(1)(e)',
   scope: 'activity',
+  roles: allRoles,
+  kind: 'requirement',
   checks: 'Every transfer identifies the third country it goes to.',
   evaluate: (activity) =>
     activity.transfers.flatMap((transfer, index) =>
@@ -31,6 +33,8 @@ export const transferWithoutGround: ActivityRule = {
   severity: 'error',
   article: 'Art. 44',
   scope: 'activity',
+  roles: allRoles,
+  kind: 'requirement',
   checks: 'A transfer outside the EEA rests on adequacy, appropriate safeguards (Arts. 46, 47) or a derogation (Art. 49).',
   evaluate: (activity) =>
     activity.transfers.flatMap((transfer, index) =>
@@ -54,6 +58,8 @@ export const adequacyNotValid: ActivityRule = {
   severity: 'error',
   article: 'Art. 45(1)',
   scope: 'activity',
+  roles: allRoles,
+  kind: 'requirement',
   checks:
     'A transfer on adequacy (45) goes to a country with a decision in force whose conditions the importer meets (the US: a DPF-certified importer); the US decision is under appeal (info).',
   evaluate: (activity, { catalogue, now }) =>
@@ -121,6 +127,8 @@ export const compellingInterestsUndocumented: ActivityRule = {
   severity: 'error',
   article: 'Art. 49(6)',
   scope: 'activity',
+  roles: allRoles,
+  kind: 'requirement',
   checks:
     'A transfer on compelling legitimate interests (49.1.sub2) documents the interest, the assessment, the safeguards and when the supervisory authority was informed.',
   evaluate: (activity) =>
@@ -149,6 +157,8 @@ export const sccIncomplete: ActivityRule = {
   severity: 'warning',
   article: 'Art. 46(1)',
   scope: 'activity',
+  roles: allRoles,
+  kind: 'requirement',
   checks: 'A transfer on standard contractual clauses (46.2.c) names the module and a transfer impact assessment.',
   evaluate: (activity) =>
     activity.transfers.flatMap((transfer, index) =>
@@ -185,6 +195,8 @@ export const processorAbroadWithoutTransfer: ActivityRule = {
   severity: 'warning',
   article: 'Art. 44',
   scope: 'activity',
+  roles: allRoles,
+  kind: 'heuristic',
   checks: 'A processor established outside the EEA appears as a transfer of the activities that use it.',
   evaluate: (activity, { catalogue }) =>
     activity.processorIds.flatMap((id, index) => {

@@ -1,5 +1,5 @@
 /** What the rules read: the organisation, its catalogue and its activities, as the API serialises them. */
-import type { Activity as ApiActivity, Purpose, Transfer } from '../modules/activities/activities.schemas.ts'
+import type { ActivityRole, Activity as ApiActivity, Purpose, Transfer } from '../modules/activities/activities.schemas.ts'
 import type { DataCategory } from '../modules/data-categories/data-categories.resource.ts'
 import type { DataSubjectCategory } from '../modules/data-subject-categories/data-subject-categories.resource.ts'
 import type { Organisation as ApiOrganisation } from '../modules/organisations/organisations.schemas.ts'
@@ -43,7 +43,7 @@ export type Catalogue = { [Kind in keyof CatalogueEntries]: Map<string, Catalogu
 export type { Purpose, Transfer }
 
 /** The activity as the API serialises it, without what no rule reads (free text and bookkeeping). */
-export type Activity = Omit<ApiActivity, Bookkeeping | 'description' | 'owner' | 'dataSources' | 'systems'>
+export type Activity = Omit<ApiActivity, Bookkeeping | 'owner' | 'dataSources' | 'systems'>
 
 export interface Context {
   organisation: Organisation
@@ -74,7 +74,26 @@ export interface Rule {
   article: string
   checks: string
   scope: 'organisation' | 'activity'
+  /**
+   * The roles of the organisation in an activity the rule applies to: Art. 30(1) asks a controller
+   * (alone or jointly) for purposes, categories, recipients and retention; Art. 30(2) asks a processor
+   * only for its client controllers, the categories of processing, transfers and security.
+   */
+  roles: readonly ActivityRole[]
+  /**
+   * `requirement`: the finding states what a provision requires. `heuristic`: an inference from
+   * patterns (wording, typical cases) that can be wrong for one organisation, so a DPO may
+   * acknowledge it.
+   */
+  kind: RuleKind
 }
+
+export type RuleKind = 'requirement' | 'heuristic'
+
+/** Both kinds of controller: Art. 30(1) applies to each (Art. 26 adds the arrangement). */
+export const controllerRoles = ['controller', 'joint_controller'] as const satisfies readonly ActivityRole[]
+export const allRoles = ['controller', 'joint_controller', 'processor'] as const satisfies readonly ActivityRole[]
+export const processorRole = ['processor'] as const satisfies readonly ActivityRole[]
 
 export interface ActivityRule extends Rule {
   scope: 'activity'

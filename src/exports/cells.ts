@@ -108,7 +108,7 @@ export const controllerColumns: [string, (a: ExportActivity) => string][] = [
 export const processorColumns: [string, (a: ExportActivity, c: ClientController | null) => string][] = [
   ['Name and contact details of controller', (_, c) => (c ? parts(c.name, c.contact) : 'not recorded')],
   ["Controller's representative", (_, c) => c?.representative ?? ''],
-  ['Categories of processing', (a) => parts(a.name, a.description)],
+  ['Categories of processing', (a, c) => c?.processing ?? parts(a.name, a.description)],
   ['Names of third countries or international organisations', (a) => controllerColumns[8]![1](a)],
   ['Safeguards for exceptional transfers', (a) => controllerColumns[9]![1](a)],
   ['General description of technical and organisational security measures', (a) => controllerColumns[11]![1](a)],

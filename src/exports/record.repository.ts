@@ -4,7 +4,7 @@ import type { Catalogue, CatalogueEntries } from '../compliance/types.ts'
 import type { Row, Snapshot } from '../db/client.ts'
 import { activities, organisations } from '../db/schema/index.ts'
 import { toActivity } from '../modules/activities/activities.repository.ts'
-import { type Activity, activityDefaults, type ClientController, normaliseActivity } from '../modules/activities/activities.schemas.ts'
+import { type Activity, activityDefaults, ClientController, type ClientControllerInput, normaliseActivity } from '../modules/activities/activities.schemas.ts'
 import { dataCategoriesResource } from '../modules/data-categories/data-categories.resource.ts'
 import { dataSubjectCategoriesResource } from '../modules/data-subject-categories/data-subject-categories.resource.ts'
 import { latestSnapshots } from '../modules/history/history.repository.ts'
@@ -193,6 +193,7 @@ export async function* readActivities(
     // Audit snapshots are activities as the API serialised them, filled as a write fills them so that one
     // taken before a field existed reads with its default; live rows are the table's own columns (columnsOf).
     const activity = scope.asOf ? pastActivity(stored as Activity) : toActivity(columns as typeof activities.$inferSelect)
-    yield { activity, controller: (clientController ?? null) as ClientController | null }
+    // A snapshot's client controller may predate fields it now has: filled like the activity around it.
+    yield { activity, controller: clientController ? ClientController.fill(clientController as ClientControllerInput) : null }
   }
 }

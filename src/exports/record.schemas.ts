@@ -19,6 +19,10 @@ const CountryRef = Type.Object(
   { additionalProperties: false }
 )
 const Named = Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false })
+const ClientControllerSchema = Type.Object(
+  { name: Type.String(), contact: text, representative: text, processing: text, contractReference: text, subprocessorAuthorisation: Type.String() },
+  { additionalProperties: false }
+)
 const Contact = Type.Object({ name: text, email: text, phone: text, address: text }, { additionalProperties: false })
 
 export const ExportOrganisationSchema = Type.Object(
@@ -102,7 +106,7 @@ export const ExportActivitySchema = Type.Object(
     specialCategoryConditions: Type.Array(Type.Object({ condition: CodeRef, reference: text }, { additionalProperties: false })),
     criminalDataReference: text,
     jointControllers: Type.Array(Type.Object({ name: Type.String(), contact: text, arrangementReference: text }, { additionalProperties: false })),
-    controllers: Type.Array(Type.Object({ name: Type.String(), contact: text, representative: text }, { additionalProperties: false })),
+    controllers: Type.Array(ClientControllerSchema),
     transfers: Type.Array(
       Type.Object(
         {
@@ -200,10 +204,7 @@ export const ProcessorRecordSchema = Type.Object(
     controllers: Type.Array(
       Type.Object(
         {
-          controller: Nullable(
-            Type.Object({ name: Type.String(), contact: text, representative: text }, { additionalProperties: false }),
-            'Null groups processor activities whose client controller is not recorded.'
-          ),
+          controller: Nullable(ClientControllerSchema, 'Null groups processor activities whose client controller is not recorded.'),
           activities: Type.Array(ExportActivitySchema)
         },
         { additionalProperties: false }

@@ -23,6 +23,9 @@ export const Uuid = (description?: string) => Type.String({ format: 'uuid', ...(
 export const Text = (maxLength: number, description?: string, examples?: string[]) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}), ...(examples ? { examples } : {}) })
 
+/** How a controller authorised sub-processors (Art. 28(2)); `unknown` rather than assuming one that may not exist. */
+export const subprocessorAuthorisations = ['specific', 'general', 'unknown'] as const
+
 export const COUNTRY_PATTERN = '^[A-Z]{2}$'
 
 export const CountryCode = (description = 'ISO 3166-1 alpha-2 code in upper case (`GB`, not `UK`); see /v1/reference/countries.') =>

@@ -6,6 +6,7 @@ function activity(bases: (string | null)[], changes: Partial<Activity> = {}): Ac
   return {
     id: 'a0000000-0000-4000-8000-000000000001',
     name: 'Test',
+    description: null,
     status: 'active',
     role: 'controller',
     purposes: bases.map((legalBasis, i) => ({
@@ -148,4 +149,30 @@ t.test('special cases: direct marketing, automated decisions, explicit consent, 
   )
   t.match(answer(transfer, 'withdraw_consent'), { applies: 'full', reason: /49\.1\.a/ })
   t.equal(answer(rightsOf(activity(['6.1.b'], { recipientIds: [] })), 'notification_of_recipients').applies, 'no')
+})
+
+t.test('a processor activity: the rights are owed by the client controllers, which the processor assists (Art. 28(3)(e))', async (t) => {
+  const client = (name: string) => ({
+    name,
+    contact: null,
+    representative: null,
+    processing: null,
+    contractReference: null,
+    subprocessorAuthorisation: 'unknown' as const
+  })
+  const answers = rightsOf(activity(['6.1.a', '6.1.f'], { role: 'processor', controllers: [client('Shop AS')] }))
+  t.same(
+    answers.map((a) => [a.right, a.article, a.applies]),
+    [
+      ['assistance_to_the_controller', 'Art. 28(3)(e)', 'full'],
+      ['complaint', 'Art. 77', 'full']
+    ],
+    'whatever bases the purposes carry'
+  )
+  t.match(answers[0]!.reason, /the client controller \(Shop AS\)/)
+  t.match(rightsOf(activity([], { role: 'processor' }))[0]!.reason, /owed by the client controllers,/, 'none named yet')
+  t.ok(
+    rightsOf(activity(['6.1.a'], { role: 'joint_controller' })).some((a) => a.right === 'withdraw_consent' && a.applies === 'full'),
+    'a joint controller owes them itself'
+  )
 })

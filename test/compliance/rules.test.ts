@@ -114,6 +114,7 @@ function activity(overrides: Partial<Activity> = {}): Activity {
   return {
     id: 'a0000000-0000-4000-8000-000000000001',
     name: 'Customer service',
+    description: null,
     status: 'active',
     role: 'controller',
     purposes: [
@@ -145,6 +146,17 @@ function activity(overrides: Partial<Activity> = {}): Activity {
     ...overrides
   }
 }
+
+/** A client controller of a processor activity, complete. */
+const clientController = (changes: Partial<Activity['controllers'][number]> = {}): Activity['controllers'][number] => ({
+  name: 'Client AS',
+  contact: 'client@example.com',
+  representative: null,
+  processing: 'Payroll runs and payslips for its employees',
+  contractReference: 'contracts/client-as-dpa.pdf',
+  subprocessorAuthorisation: 'general',
+  ...changes
+})
 
 const context = (overrides: Partial<Context> = {}): Context => ({ organisation: organisation(), catalogue: catalogue(), now: NOW, ...overrides })
 const all = (a: Activity, c: Context = context()): Finding[] => [...organisationFindings(c), ...activityFindings(a, c)]
@@ -186,8 +198,36 @@ const cases: [string, Case][] = [
     'L-01 client controller without contact',
     {
       rule: 'client-controller-contact-missing',
-      activity: { role: 'processor', controllers: [{ name: 'Client AS', contact: null, representative: null }] },
+      activity: { role: 'processor', controllers: [clientController({ contact: null })] },
       expect: [{ severity: 'error', article: 'Art. 30(2)(a)', path: '/controllers/0/contact' }]
+    }
+  ],
+  [
+    'L-01 processor activity without client controllers',
+    { rule: 'processor-record-incomplete', activity: { role: 'processor' }, expect: [{ severity: 'error', article: 'Art. 30(2)(a)', path: '/controllers' }] }
+  ],
+  [
+    'L-01 processor activity without the categories of processing for a controller',
+    {
+      rule: 'processor-record-incomplete',
+      activity: { role: 'processor', controllers: [clientController(), clientController({ name: 'Other AS', processing: null })] },
+      expect: [{ severity: 'error', article: 'Art. 30(2)(b)', path: '/controllers/1/processing', message: /Other AS/ as unknown as string }]
+    }
+  ],
+  [
+    'L-34 processor activity without the Art. 28(3) contract of a client controller',
+    {
+      rule: 'client-controller-contract-missing',
+      activity: { role: 'processor', controllers: [clientController({ contractReference: null })] },
+      expect: [{ severity: 'error', article: 'Art. 28(3)', path: '/controllers/0/contractReference' }]
+    }
+  ],
+  [
+    'L-34 processor activity using sub-processors without knowing how the controller authorised them',
+    {
+      rule: 'client-controller-contract-missing',
+      activity: { role: 'processor', controllers: [clientController({ subprocessorAuthorisation: 'unknown' })] },
+      expect: [{ severity: 'warning', article: 'Art. 28(2)', path: '/controllers/0/subprocessorAuthorisation' }]
     }
   ],
   [
@@ -229,16 +269,21 @@ const cases: [string, Case][] = [
     'L-03 joint-controller role without joint controllers',
     { rule: 'joint-controller-incomplete', activity: { role: 'joint_controller' }, expect: [{ severity: 'error', path: '/jointControllers' }] }
   ],
-  [
-    'L-04 no purpose',
-    { rule: 'purpose-missing-or-generic', activity: { purposes: [] }, expect: [{ severity: 'error', article: 'Art. 30(1)(b)', path: '/purposes' }] }
-  ],
+  ['L-04 no purpose', { rule: 'purpose-missing', activity: { purposes: [] }, expect: [{ severity: 'error', article: 'Art. 30(1)(b)', path: '/purposes' }] }],
   [
     'L-04 generic purpose',
     {
-      rule: 'purpose-missing-or-generic',
+      rule: 'purpose-generic',
       activity: { purposes: [purpose({ description: 'Historical purposes' })] },
       expect: [{ severity: 'warning', article: 'Art. 5(1)(b)', path: '/purposes/0/description' }]
+    }
+  ],
+  [
+    'L-04 a one-word purpose is only an info',
+    {
+      rule: 'purpose-generic',
+      activity: { purposes: [purpose({ description: 'Payroll' })] },
+      expect: [{ severity: 'info', article: 'Art. 5(1)(b)', path: '/purposes/0/description', message: /Payroll/ as unknown as string }]
     }
   ],
   [
@@ -629,11 +674,82 @@ t.test('quiet on what is merely different, not wrong', async (t) => {
       criteria: ['large_scale', 'matching_combining']
     }
   })
-  quiet({ role: 'processor', controllers: [{ name: 'Client AS', contact: 'client@example.com', representative: null }] })
+  quiet({ role: 'processor', controllers: [clientController()] })
   quiet({ jointControllers: [{ name: 'Partner AS', contact: 'partner@example.com', arrangementReference: 'art26.pdf' }], role: 'joint_controller' })
   quiet(
     {},
     context({ organisation: organisation({ country: 'US', representative: { name: 'Rep GmbH', email: 'rep@example.de', phone: null, address: null } }) })
   )
   quiet({}, context({ organisation: organisation({ isPublicAuthority: true }) }))
+})
+
+t.test('a processor activity is checked against Art. 30(2): what only a controller must record is not asked of it', async (t) => {
+  // Nothing Art. 30(2) does not ask for: no purposes, no categories, no recipients, no retention.
+  const processor = activity({
+    role: 'processor',
+    controllers: [clientController()],
+    purposes: [],
+    dataSubjectCategoryIds: [],
+    dataCategoryIds: [],
+    recipientIds: [],
+    retention: []
+  })
+  t.same(all(processor), [], 'quiet')
+  const asController = all({ ...processor, role: 'controller', controllers: [] }).map((finding) => finding.rule)
+  for (const rule of ['purpose-missing', 'categories-missing', 'recipients-missing']) t.ok(asController.includes(rule), `${rule} is raised for a controller`)
+
+  const catalogued = rules.filter((rule) => rule.scope === 'activity')
+  const controllerOnly = [
+    'purpose-missing',
+    'categories-missing',
+    'recipients-missing',
+    'retention-missing',
+    'purpose-without-legal-basis',
+    'dpia-mandatory-not-completed'
+  ]
+  for (const id of controllerOnly) t.same(catalogued.find((rule) => rule.id === id)?.roles, ['controller', 'joint_controller'], `${id}: controllers only`)
+  for (const id of ['transfer-without-mechanism', 'security-measures-missing', 'processor-abroad-without-transfer', 'review-overdue'])
+    t.same(catalogued.find((rule) => rule.id === id)?.roles, ['controller', 'joint_controller', 'processor'], `${id}: every role`)
+})
+
+t.test("a processor activity's transfers and security cite Art. 30(2)(c) and (d), not 30(1)", async (t) => {
+  const findings = all(activity({ role: 'processor', controllers: [clientController()], transfers: [transfer({ country: null })] }))
+  t.match(findings, [{ rule: 'transfer-without-country', article: 'Art. 30(2)(c)', message: /Art\. 30\(2\)\(c\)/ }])
+  t.notMatch(JSON.stringify(findings), /30\(1\)/)
+  const controller = all(activity({ transfers: [transfer({ country: null })] }))
+  t.match(controller, [{ rule: 'transfer-without-country', article: 'Art. 30(1)(e)' }])
+})
+
+t.test('a joint controller is a controller: every Art. 30(1) rule applies', async (t) => {
+  const joint = activity({
+    role: 'joint_controller',
+    purposes: [],
+    jointControllers: [{ name: 'Partner AS', contact: 'partner@example.com', arrangementReference: 'art26.pdf' }]
+  })
+  t.match(all(joint), [{ rule: 'purpose-missing', severity: 'error' }])
+})
+
+t.test('processor rules are quiet on complete processor activities and never raised for controllers', async (t) => {
+  t.same(
+    all(activity({ role: 'processor', controllers: [clientController({ processing: null })], description: 'Payroll bureau service' })),
+    [],
+    'the description says it'
+  )
+  t.same(
+    all(activity({ role: 'processor', controllers: [clientController({ subprocessorAuthorisation: 'unknown' })], processorIds: [] })),
+    [],
+    'no sub-processors'
+  )
+  t.same(all(activity({ controllers: [clientController({ contractReference: null, processing: null })] })), [], 'a controller activity')
+})
+
+t.test('every rule says which roles it applies to and whether it is a legal requirement or a heuristic', async (t) => {
+  for (const rule of rules) {
+    t.ok(rule.roles.length > 0, `${rule.id} has roles`)
+    t.ok(rule.kind === 'requirement' || rule.kind === 'heuristic', `${rule.id} has a kind`)
+  }
+  t.same(
+    rules.filter((rule) => rule.kind === 'heuristic').map((rule) => rule.code),
+    ['L-04', 'L-14', 'L-16', 'L-17', 'L-24', 'L-25', 'L-26', 'L-33', 'L-36', 'L-40']
+  )
 })

@@ -2,7 +2,7 @@ import { type Static, type TObject, type TOptional, type TProperties, type TSche
 import { dpiaCriteria } from '../../reference/dpia-criteria.ts'
 import { legalBases } from '../../reference/legal-bases.ts'
 import { transferMechanisms } from '../../reference/transfer-mechanisms.ts'
-import { CalendarDate, CountryCode, Description, EntityMetadata, ISO_DURATION, Nullable, Text, Uuid } from '../../shared/schemas.ts'
+import { CalendarDate, CountryCode, Description, EntityMetadata, ISO_DURATION, Nullable, subprocessorAuthorisations, Text, Uuid } from '../../shared/schemas.ts'
 
 /**
  * A nested object as the API reads it (`output`: every field present) and as it accepts it
@@ -118,10 +118,27 @@ export const ClientController = shape(
   {
     name: Text(300, 'Name of the controller on whose behalf the organisation processes.'),
     contact: reference('Its contact details (Art. 30(2)(a)).'),
-    representative: reference("The controller's representative, where applicable (Art. 30(2)(a)).")
+    representative: reference("The controller's representative, where applicable (Art. 30(2)(a))."),
+    processing: reference(
+      "The categories of processing carried out on behalf of this controller (Art. 30(2)(b)); null when the activity's name and description say it for every client controller."
+    ),
+    contractReference: reference(
+      'Where the Art. 28(3) contract with this controller is kept: it sets the documented instructions the organisation processes on (Art. 28(3)(a)).'
+    ),
+    subprocessorAuthorisation: Type.Enum([...subprocessorAuthorisations], {
+      description:
+        'How this controller authorised the sub-processors the activity uses (Art. 28(2)): `specific` or `general` written authorisation, or `unknown` (the default).'
+    })
   },
   ['name'],
-  (controller) => ({ contact: null, representative: null, ...controller }),
+  (controller) => ({
+    contact: null,
+    representative: null,
+    processing: null,
+    contractReference: null,
+    subprocessorAuthorisation: 'unknown' as const,
+    ...controller
+  }),
   { description: 'A client controller of a processor activity (Art. 30(2)(a)).' }
 )
 
@@ -272,6 +289,7 @@ export type Consent = Static<typeof Consent.output>
 export type SpecialCategoryCondition = Static<typeof SpecialCategoryCondition.output>
 export type JointController = Static<typeof JointController.output>
 export type ClientController = Static<typeof ClientController.output>
+export type ClientControllerInput = Static<typeof ClientController.input>
 export type Transfer = Static<typeof Transfer.output>
 export type Derogation = Static<typeof Derogation.output>
 export type RetentionRule = Static<typeof RetentionRule.output>

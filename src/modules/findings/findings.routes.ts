@@ -6,6 +6,7 @@ import { rightsOf } from '../../compliance/rights.ts'
 import { activityFindingsExample, findingsExample, rightsExample, withExample } from '../../example/openapi-examples.ts'
 import { problemResponses } from '../../shared/problems.ts'
 import { EntityParams, OrganisationParams, Uuid } from '../../shared/schemas.ts'
+import { roles as activityRoles } from '../activities/activities.schemas.ts'
 import { loadForCompliance } from './findings.repository.ts'
 
 const severities = ['error', 'warning', 'info'] as const
@@ -38,6 +39,14 @@ const RuleSchema = Type.Object(
     severity: Type.Enum([...severities], { description: 'The most severe finding the rule raises.' }),
     article: Type.String(),
     scope: Type.Enum(['organisation', 'activity']),
+    roles: Type.Array(Type.Enum([...activityRoles]), {
+      description:
+        "The organisation's roles in an activity the rule applies to: Art. 30(1) asks controllers (alone or joint) for purposes, categories, recipients and retention; Art. 30(2) asks processors for their client controllers, the categories of processing, transfers and security. Organisation-wide rules list every role."
+    }),
+    kind: Type.Enum(['requirement', 'heuristic'], {
+      description:
+        '`requirement`: the finding states what a provision requires. `heuristic`: an inference from wording or typical cases that can be wrong for one organisation.'
+    }),
     checks: Type.String()
   },
   { additionalProperties: false }
@@ -53,7 +62,16 @@ const RightSchema = Type.Object(
   { additionalProperties: false }
 )
 
-const ruleCatalogue = rules.map(({ id, code, severity, article, scope, checks }) => ({ id, code, severity, article, scope, checks }))
+const ruleCatalogue = rules.map(({ id, code, severity, article, scope, roles, kind, checks }) => ({
+  id,
+  code,
+  severity,
+  article,
+  scope,
+  roles: [...roles],
+  kind,
+  checks
+}))
 
 /** GET /v1/reference/rules: public, like the rest of the reference data. */
 export const rulesRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -156,7 +174,7 @@ const findingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listActivityRights',
         summary: 'The data subject rights an activity gives',
         description:
-          'The rights of Arts. 13–22 and 77 for this activity, computed from the legal bases of its purposes, direct marketing, automated decisions, explicit consent (9.2.a) and 49.1.a transfers; each with its article, whether it applies fully, partly or not, and why. Art. 23 restrictions in national law are not modelled.',
+          'The rights of Arts. 13–22 and 77 for this activity, computed from the legal bases of its purposes, direct marketing, automated decisions, explicit consent (9.2.a) and 49.1.a transfers; each with its article, whether it applies fully, partly or not, and why. For an activity the organisation carries out as `processor`, the rights are owed by its client controllers: the answer is its duty to assist them (Art. 28(3)(e)) and the right to complain (Art. 77). Art. 23 restrictions in national law are not modelled.',
         params: EntityParams,
         response: {
           200: Type.Object({ items: Type.Array(RightSchema) }, { additionalProperties: false, description: 'The rights.', examples: [rightsExample] }),

@@ -2,17 +2,15 @@ import { type Static, Type } from 'typebox'
 import { catalogueExamples } from '../../example/openapi-examples.ts'
 import { unknownCountry } from '../../reference/country-checks.ts'
 import { type CatalogueQuery, catalogueResource, catalogueRoutes, catalogueSchemas } from '../../resources/catalogue-resource.ts'
-import { CalendarDate, CountryCode, Description, Nullable, Text, Uuid } from '../../shared/schemas.ts'
+import { CalendarDate, CountryCode, Description, Nullable, subprocessorAuthorisations, Text, Uuid } from '../../shared/schemas.ts'
 import { processorsStorage } from './processors.repository.ts'
-
-const authorisations = ['specific', 'general', 'unknown'] as const
 
 const about =
   "A processor that handles personal data on the organisation's behalf (Art. 28), with its Art. 28(3) contract, how sub-processors are authorised (Art. 28(2)), the sub-processors it engages (other processors of this organisation; no cycles), and, for a US processor, whether it is certified under the EU-US Data Privacy Framework (Art. 45, Implementing Decision (EU) 2023/1795)."
 
 const filters = {
   country: Type.Optional(CountryCode('Only processors in this country.')),
-  subprocessorAuthorisation: Type.Optional(Type.Enum([...authorisations], { description: 'Only processors with this kind of authorisation.' })),
+  subprocessorAuthorisation: Type.Optional(Type.Enum([...subprocessorAuthorisations], { description: 'Only processors with this kind of authorisation.' })),
   dpfCertified: Type.Optional(Type.Boolean({ description: 'Only processors that are (true) or are not (false) DPF-certified.' }))
 }
 
@@ -28,7 +26,7 @@ export const processorSchemas = catalogueSchemas(
     dpaReference: Type.Optional(Nullable(Text(500), 'Where the Art. 28(3) data processing agreement is kept (document id or link).')),
     dpaSignedAt: Type.Optional(Nullable(CalendarDate('When the agreement was signed, `YYYY-MM-DD`.', { examples: ['2025-03-01'] }))),
     subprocessorAuthorisation: Type.Optional(
-      Type.Enum([...authorisations], {
+      Type.Enum([...subprocessorAuthorisations], {
         description:
           'How the controller authorised sub-processors (Art. 28(2)): `specific` or `general` written authorisation, or `unknown`. Defaults to `unknown` rather than assuming an authorisation that may not exist.'
       })
