@@ -92,6 +92,12 @@ export const specialCategoryWithoutCondition: ActivityRule = {
 
 const NEEDS_REFERENCE = new Set(['9.2.b', '9.2.g', '9.2.h', '9.2.i', '9.2.j'])
 
+/** What a condition rests on, as Art. 9(2) words it: 9.2.h also on a contract with a health professional. */
+const conditionReferenceMessage = (condition: string) =>
+  condition === '9.2.h'
+    ? 'Condition 9.2.h applies on the basis of Union or Member State law or under a contract with a health professional, with staff bound by professional secrecy (Art. 9(3)): cite the law or the contract.'
+    : `Condition ${condition} applies only on the basis of Union or Member State law${condition === '9.2.b' ? ' or a collective agreement' : ''}: cite it.`
+
 export const conditionWithoutReference: ActivityRule = {
   id: 'special-category-condition-without-reference',
   code: 'L-28',
@@ -100,7 +106,7 @@ export const conditionWithoutReference: ActivityRule = {
   scope: 'activity',
   roles: controllerRoles,
   kind: 'requirement',
-  checks: 'Conditions 9.2.b, g, h, i and j cite the law (or, for b, the collective agreement) they rest on.',
+  checks: 'Conditions 9.2.b, g, h, i and j cite the law they rest on (for b, or the collective agreement; for h, or the contract with a health professional).',
   evaluate: (activity) =>
     activity.specialCategoryConditions.flatMap((condition, index) =>
       NEEDS_REFERENCE.has(condition.condition) && blank(condition.reference)
@@ -109,7 +115,7 @@ export const conditionWithoutReference: ActivityRule = {
               severity: 'error' as const,
               article: `Art. 9(2)(${condition.condition.slice(-1)})`,
               path: `/specialCategoryConditions/${index}/reference`,
-              message: `Condition ${condition.condition} applies only on the basis of Union or Member State law${condition.condition === '9.2.b' ? ' or a collective agreement' : ''}: cite it.`
+              message: conditionReferenceMessage(condition.condition)
             }
           ]
         : []

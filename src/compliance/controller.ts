@@ -10,20 +10,23 @@ export const controllerContact: OrganisationRule = {
   roles: allRoles,
   kind: 'requirement',
   checks:
-    'The controller has a name and a way to be reached: an email address or a telephone number (a postal address alone is read as incomplete, the stricter reading).',
-  evaluate: ({ organisation }) =>
-    blank(organisation.email) && blank(organisation.phone)
-      ? [
-          {
-            severity: 'error',
-            article: 'Art. 30(1)(a)',
-            entityType: 'organisation',
-            entityId: organisation.id,
-            path: '/email',
-            message: "Add the controller's email address or telephone number: Art. 30(1)(a) requires its contact details."
-          }
-        ]
-      : []
+    'The controller has contact details: with none at all, an error; a postal address alone is a contact detail, so only a warning suggests an email address or telephone number.',
+  evaluate: ({ organisation }) => {
+    if (!blank(organisation.email) || !blank(organisation.phone)) return []
+    const postalOnly = !blank(organisation.address)
+    return [
+      {
+        severity: postalOnly ? 'warning' : 'error',
+        article: 'Art. 30(1)(a)',
+        entityType: 'organisation',
+        entityId: organisation.id,
+        path: '/email',
+        message: postalOnly
+          ? "Only a postal address is recorded: add the controller's email address or telephone number so that people and the supervisory authority can reach it promptly (Art. 30(1)(a))."
+          : "Add the controller's contact details, an email address, telephone number or postal address: Art. 30(1)(a) requires them."
+      }
+    ]
+  }
 }
 
 export const dataProtectionOfficer: OrganisationRule = {

@@ -10,11 +10,12 @@ export const reviewOverdue: ActivityRule = {
   scope: 'activity',
   roles: allRoles,
   kind: 'heuristic',
-  checks: `The entry was reviewed in the last ${REVIEW_MONTHS} months: the record is a living document (Arts. 5(2), 24(1)).`,
+  checks: `The entry was reviewed in the last ${REVIEW_MONTHS} months, or, never reviewed, was created less than ${REVIEW_MONTHS} months ago: the record is a living document (Arts. 5(2), 24(1)).`,
   evaluate: (activity, { now }) => {
     const limit = new Date(now)
     limit.setUTCMonth(limit.getUTCMonth() - REVIEW_MONTHS)
-    if (activity.lastReviewedAt && activity.lastReviewedAt >= limit.toISOString().slice(0, 10)) return []
+    const since = activity.lastReviewedAt ?? activity.createdAt.slice(0, 10)
+    if (since >= limit.toISOString().slice(0, 10)) return []
     return [
       {
         severity: 'warning',
@@ -22,7 +23,7 @@ export const reviewOverdue: ActivityRule = {
         path: '/lastReviewedAt',
         message: activity.lastReviewedAt
           ? `The entry was last reviewed on ${activity.lastReviewedAt}, more than ${REVIEW_MONTHS} months ago: review it and record the date.`
-          : 'Review the entry and record the date (Arts. 5(2), 24(1)).'
+          : `The entry has not been reviewed since it was created on ${since}, more than ${REVIEW_MONTHS} months ago: review it and record the date (Arts. 5(2), 24(1)).`
       }
     ]
   }

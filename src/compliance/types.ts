@@ -42,8 +42,8 @@ export type Catalogue = { [Kind in keyof CatalogueEntries]: Map<string, Catalogu
 
 export type { Purpose, Transfer }
 
-/** The activity as the API serialises it, without what no rule reads (free text and bookkeeping). */
-export type Activity = Omit<ApiActivity, Bookkeeping | 'owner' | 'dataSources' | 'systems'>
+/** The activity as the API serialises it, without what no rule reads (its creation counts: review ages start there). */
+export type Activity = Omit<ApiActivity, Exclude<Bookkeeping, 'createdAt'> | 'owner' | 'dataSources' | 'systems'>
 
 export interface Context {
   organisation: Organisation

@@ -65,7 +65,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     notes: null
   },
   GB: {
-    decision: 'Implementing Decision (EU) 2021/1772',
+    decision: 'Implementing Decision (EU) 2021/1772, renewed on 19 December 2025 until 27 December 2031',
     article: 'Art. 45(3)',
     scope: 'full',
     conditions: null,

@@ -3,7 +3,9 @@ import type { SecurityMeasureVocabularyEntry } from './reference.schemas.ts'
 /**
  * Controlled vocabulary of technical (`T.*`) and organisational (`O.*`) measures, in the order of the
  * gdpr.md §5.1 table. `art32Points` lists the Art. 32(1) points served; the two measures that serve
- * another article (storage limitation, data protection by design) have none.
+ * another article (storage limitation, data protection by design) have none. `article` is the first
+ * Art. 32(1) point served, unless a provision of its own asks for the measure (breach documentation
+ * 33(5), incident response 33–34, DPIA 35, certification and codes of conduct 32(3)).
  */
 export const securityMeasureVocabulary: readonly SecurityMeasureVocabularyEntry[] = [
   {
@@ -290,7 +292,7 @@ export const securityMeasureVocabulary: readonly SecurityMeasureVocabularyEntry[
   {
     code: 'O.INCIDENT_RESPONSE',
     label: 'Breach and incident procedure',
-    article: 'Art. 32(1)(c)',
+    article: 'Arts. 33–34',
     description: 'A documented procedure to detect, contain and recover from incidents, including notifying breaches under Arts. 33 and 34.',
     type: 'organisational',
     art32Points: ['c']
@@ -298,7 +300,7 @@ export const securityMeasureVocabulary: readonly SecurityMeasureVocabularyEntry[
   {
     code: 'O.BREACH_REGISTER',
     label: 'Breach documentation',
-    article: 'Art. 32(1)(d)',
+    article: 'Art. 33(5)',
     description: 'Every personal data breach is recorded with its facts, effects and remedial action, whether notified or not (Art. 33(5)).',
     type: 'organisational',
     art32Points: ['d']
@@ -322,7 +324,7 @@ export const securityMeasureVocabulary: readonly SecurityMeasureVocabularyEntry[
   {
     code: 'O.DPIA_PROCESS',
     label: 'DPIA screening process',
-    article: 'Art. 32(1)(d)',
+    article: 'Art. 35',
     description: 'Activities are screened for high risk and a data protection impact assessment is carried out where required (Art. 35).',
     type: 'organisational',
     art32Points: ['d']
@@ -338,7 +340,7 @@ export const securityMeasureVocabulary: readonly SecurityMeasureVocabularyEntry[
   {
     code: 'O.CERTIFICATION',
     label: 'ISO/IEC 27001 / 27701 or Art. 42 certification',
-    article: 'Art. 32(1)(d)',
+    article: 'Art. 32(3)',
     description: 'The organisation holds a recognised security or privacy certification, such as ISO/IEC 27001/27701 or an Art. 42 certification.',
     type: 'organisational',
     art32Points: ['d']
@@ -346,7 +348,7 @@ export const securityMeasureVocabulary: readonly SecurityMeasureVocabularyEntry[
   {
     code: 'O.CODE_OF_CONDUCT',
     label: 'Adherence to an Art. 40 code of conduct',
-    article: 'Art. 32(1)(d)',
+    article: 'Art. 32(3)',
     description: 'The organisation follows an approved Art. 40 code of conduct, which can help demonstrate compliance (Art. 32(3)).',
     type: 'organisational',
     art32Points: ['d']

@@ -7,6 +7,7 @@ function activity(bases: (string | null)[], changes: Partial<Activity> = {}): Ac
     id: 'a0000000-0000-4000-8000-000000000001',
     name: 'Test',
     description: null,
+    createdAt: '2026-01-10T09:00:00.000Z',
     status: 'active',
     role: 'controller',
     purposes: bases.map((legalBasis, i) => ({

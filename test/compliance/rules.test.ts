@@ -115,6 +115,7 @@ function activity(overrides: Partial<Activity> = {}): Activity {
     id: 'a0000000-0000-4000-8000-000000000001',
     name: 'Customer service',
     description: null,
+    createdAt: '2026-01-10T09:00:00.000Z',
     status: 'active',
     role: 'controller',
     purposes: [
@@ -187,10 +188,20 @@ interface Case {
 
 const cases: [string, Case][] = [
   [
-    'L-01 controller without email or phone',
+    'L-01 controller with a postal address only: a warning',
     {
       rule: 'controller-contact-missing',
       context: { organisation: organisation({ email: null, phone: null }) },
+      expect: [
+        { severity: 'warning', article: 'Art. 30(1)(a)', entityType: 'organisation', path: '/email', message: /Only a postal address/ as unknown as string }
+      ]
+    }
+  ],
+  [
+    'L-01 controller without any contact details: an error',
+    {
+      rule: 'controller-contact-missing',
+      context: { organisation: organisation({ email: null, phone: null, address: null }) },
       expect: [{ severity: 'error', article: 'Art. 30(1)(a)', entityType: 'organisation', path: '/email' }]
     }
   ],
@@ -607,8 +618,12 @@ const cases: [string, Case][] = [
     }
   ],
   [
-    'L-40 never reviewed',
-    { rule: 'review-overdue', activity: { lastReviewedAt: null }, expect: [{ severity: 'warning', article: 'Art. 5(2)', path: '/lastReviewedAt' }] }
+    'L-40 never reviewed, created more than 12 months ago',
+    {
+      rule: 'review-overdue',
+      activity: { lastReviewedAt: null, createdAt: '2025-06-14T23:00:00.000Z' },
+      expect: [{ severity: 'warning', article: 'Art. 5(2)', path: '/lastReviewedAt', message: /created on 2025-06-14/ as unknown as string }]
+    }
   ],
   [
     'L-40 reviewed too long ago',
@@ -630,6 +645,9 @@ for (const [name, { rule, activity: changes = {}, context: contextChanges = {}, 
 
 t.test('quiet on what is merely different, not wrong', async (t) => {
   const quiet = (changes: Partial<Activity>, c: Context = context()) => t.same(all(activity(changes), c), [], JSON.stringify(changes).slice(0, 120))
+  // Never reviewed, but created this year, or exactly 12 months ago: not overdue yet.
+  quiet({ lastReviewedAt: null })
+  quiet({ lastReviewedAt: null, createdAt: '2025-06-15T00:00:00.000Z' })
   quiet({ transfers: [transfer({ country: 'CH', mechanism: '45', sccModule: null, tiaReference: null })] })
   quiet({ transfers: [transfer({ country: 'US', mechanism: '46.2.c', processorId: ids.usProcessor })], processorIds: [ids.processor, ids.usProcessor] })
   quiet({

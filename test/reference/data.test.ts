@@ -224,6 +224,7 @@ t.test('adequacy', async (t) => {
   t.equal(gb?.validUntil, '2031-12-27')
   t.equal(gb?.validFrom, '2021-06-28')
   t.equal(gb?.scope, 'full')
+  t.match(gb?.decision, /2021\/1772, renewed on 19 December 2025/, 'the decision in force is the 2025 renewal')
 
   t.equal(countryByCode.get('CH')?.adequacy?.decision, 'Decision 2000/518/EC')
   t.equal(countryByCode.get('BR')?.adequacy?.article, 'Art. 45(3)')
@@ -277,11 +278,21 @@ t.test('security measure vocabulary', async (t) => {
     'O.CODE_OF_CONDUCT',
     'O.CLEAN_DESK'
   ])
+  // Measures a provision of their own asks for cite it, though they also serve an Art. 32(1) point.
+  const ownProvision = new Map([
+    ['O.INCIDENT_RESPONSE', 'Arts. 33–34'],
+    ['O.BREACH_REGISTER', 'Art. 33(5)'],
+    ['O.DPIA_PROCESS', 'Art. 35'],
+    ['O.CERTIFICATION', 'Art. 32(3)'],
+    ['O.CODE_OF_CONDUCT', 'Art. 32(3)']
+  ])
   for (const m of securityMeasureVocabulary) {
     t.equal(m.type, m.code.startsWith('T.') ? 'technical' : 'organisational', `${m.code} type`)
     const first = m.art32Points[0]
-    if (first !== undefined) t.equal(m.article, `Art. 32(1)(${first})`, `${m.code} article`)
+    if (first !== undefined && !ownProvision.has(m.code)) t.equal(m.article, `Art. 32(1)(${first})`, `${m.code} article`)
   }
+  for (const [code, article] of ownProvision)
+    t.equal(securityMeasureVocabulary.find((m) => m.code === code)?.article, article, `${code} cites its own provision`)
   const byCode = new Map(securityMeasureVocabulary.map((m) => [m.code, m]))
   t.same(byCode.get('T.KEY_MGMT')?.art32Points, ['a', 'b'])
   t.same(byCode.get('O.RETENTION_SCHEDULE')?.art32Points, [])
