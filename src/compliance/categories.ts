@@ -34,29 +34,29 @@ export const recipientsMissing: ActivityRule = {
   scope: 'activity',
   roles: controllerRoles,
   kind: 'requirement',
-  checks: 'The activity names its categories of recipients, and processors it uses appear among them (processors are recipients, Art. 4(9)).',
-  evaluate: (activity, { catalogue }) => {
-    if (activity.recipientIds.length === 0) {
+  checks:
+    'The activity names its categories of recipients, or states that there are none (`noRecipients`); processors count as recipients (Art. 4(9)), so an activity that uses one has a recipient. A statement of no recipients next to listed recipients or processors is a contradiction.',
+  evaluate: (activity) => {
+    const disclosed = activity.recipientIds.length > 0 || activity.processorIds.length > 0
+    if (!disclosed && !activity.noRecipients)
       return [
         {
           severity: 'error',
           article: 'Art. 30(1)(d)',
           path: '/recipientIds',
-          message: 'Name the categories of recipients the data are disclosed to (Art. 30(1)(d)).'
+          message: 'Name the categories of recipients the data are disclosed to, or state that there are none (noRecipients) (Art. 30(1)(d)).'
         }
       ]
-    }
-    const processorRecipient = activity.recipientIds.some((id) => catalogue.recipients.get(id)?.type === 'processor')
-    return activity.processorIds.length > 0 && !processorRecipient
-      ? [
-          {
-            severity: 'error',
-            article: 'Art. 4(9)',
-            path: '/recipientIds',
-            message: 'The activity uses processors but lists no recipient of type processor: processors are recipients (Art. 4(9)).'
-          }
-        ]
-      : []
+    if (disclosed && activity.noRecipients)
+      return [
+        {
+          severity: 'error',
+          article: 'Art. 4(9)',
+          path: '/noRecipients',
+          message: `The activity states that it has no recipients, but lists ${activity.recipientIds.length > 0 ? 'recipients' : 'processors, which are recipients (Art. 4(9))'}: correct one or the other.`
+        }
+      ]
+    return []
   }
 }
 

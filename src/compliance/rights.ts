@@ -37,14 +37,19 @@ export function rightsOf(activity: Activity): RightAnswer[] {
     { right: 'rectification', article: 'Art. 16', applies: 'full', reason: 'On every legal basis.' },
     erasure(),
     { right: 'restriction', article: 'Art. 18', applies: 'full', reason: 'On every legal basis.' },
-    activity.recipientIds.length > 0
+    activity.recipientIds.length > 0 || activity.processorIds.length > 0
       ? {
           right: 'notification_of_recipients',
           article: 'Art. 19',
           applies: 'full',
-          reason: 'Recipients are recorded: rectification, erasure and restriction must be passed on to them.'
+          reason: `${activity.recipientIds.length > 0 ? 'Recipients are' : 'Processors, which are recipients (Art. 4(9)), are'} recorded: rectification, erasure and restriction must be passed on to them.`
         }
-      : { right: 'notification_of_recipients', article: 'Art. 19', applies: 'no', reason: 'No recipients are recorded.' },
+      : {
+          right: 'notification_of_recipients',
+          article: 'Art. 19',
+          applies: 'no',
+          reason: activity.noRecipients ? 'The data are disclosed to no one.' : 'No recipients are recorded.'
+        },
     has('6.1.a', '6.1.b') || explicitConsent
       ? {
           right: 'portability',

@@ -283,6 +283,7 @@ const activityCreate = {
   dataSubjectCategoryIds: [exampleIds.employees, exampleIds.formerEmployees],
   dataCategoryIds: [exampleIds.contactDetails, exampleIds.salaryAndBank, exampleIds.workplaceAdaptation],
   recipientIds: [exampleIds.publicAuthorities, exampleIds.professionalAdvisers, exampleIds.dataProcessors],
+  noRecipients: false,
   processorIds: [exampleIds.accountingProvider],
   securityMeasureIds: [],
   specialCategoryConditions: [{ condition: '9.2.b', reference: 'arbeidsmiljøloven § 4-6 (adaptation of the workplace)' }],
@@ -508,6 +509,7 @@ export const recordExample = {
         current('recipients', exampleIds.professionalAdvisers, recipientFields.professionalAdvisers),
         { ...current('recipients', exampleIds.publicAuthorities, recipientFields.publicAuthorities), country: countryRef('NO') }
       ],
+      noRecipients: false,
       processors: [
         (({ id, name, description: _, subProcessorIds: __, ...fields }) => ({ id, name, ...fields, subProcessors: [] }))(
           current('processors', exampleIds.accountingProvider, processorFields.accountingProvider)

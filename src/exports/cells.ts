@@ -39,12 +39,29 @@ export const controllerColumns: [string, (a: ExportActivity) => string][] = [
         )
       )
   ],
-  ['Categories of recipients', (a) => join(a.recipients.map((r) => parts(r.name, country(r.country))))],
+  // Processors are recipients (Art. 4(9)): listed here without being entered twice.
+  [
+    'Categories of recipients',
+    (a) =>
+      a.noRecipients && a.recipients.length === 0 && a.processors.length === 0
+        ? 'None: the data are disclosed to no one'
+        : join([...a.recipients.map((r) => parts(r.name, country(r.country))), ...a.processors.map((p) => parts(`${p.name} (processor)`, country(p.country)))])
+  ],
   [
     'Link to contract with processor',
     (a) => join(a.processors.map((p) => `${p.name}: ${p.dpaReference ?? 'no contract reference'}${p.dpaSignedAt ? ` (signed ${p.dpaSignedAt})` : ''}`))
   ],
-  ['Names of third countries or international organisations', (a) => join(a.transfers.map((t) => parts(country(t.country), t.importer)))],
+  // A processor established outside the EEA receives the data there, whether or not a transfer is recorded for it.
+  [
+    'Names of third countries or international organisations',
+    (a) =>
+      join([
+        ...a.transfers.map((t) => parts(country(t.country), t.importer)),
+        ...a.processors
+          .filter((p) => p.country && !p.country.eea && !a.transfers.some((t) => t.processor?.id === p.id))
+          .map((p) => parts(country(p.country), `${p.name} (processor)`))
+      ])
+  ],
   [
     'Safeguards for exceptional transfers',
     (a) =>

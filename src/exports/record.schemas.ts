@@ -84,6 +84,7 @@ export const ExportActivitySchema = Type.Object(
         { additionalProperties: false }
       )
     ),
+    noRecipients: Type.Boolean({ description: 'The activity states that the data are disclosed to no one (Art. 30(1)(d)).' }),
     processors: Type.Array(
       Type.Object(
         {

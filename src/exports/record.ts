@@ -165,6 +165,7 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
         }
       })
       .sort(byName),
+    noRecipients: activity.noRecipients,
     processors: activity.processorIds
       .map((id) => {
         const processor = entry('processors', id)

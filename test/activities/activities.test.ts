@@ -73,6 +73,7 @@ const fullActivity = (): Json => ({
   dataSubjectCategoryIds: [idOf('dataSubjectCategories', 'employees')],
   dataCategoryIds: [idOf('dataCategories', 'contact-details'), idOf('dataCategories', 'workplace-adaptation')],
   recipientIds: [idOf('recipients', 'public-authorities')],
+  noRecipients: false,
   processorIds: [idOf('processors', 'accounting-provider')],
   securityMeasureIds: [idOf('securityMeasures', 'two-factor')],
   specialCategoryConditions: [{ condition: '9.2.b', reference: 'arbeidsmiljøloven § 5-1' }],

@@ -22,6 +22,7 @@ function activity(bases: (string | null)[], changes: Partial<Activity> = {}): Ac
     dataSubjectCategoryIds: [],
     dataCategoryIds: [],
     recipientIds: ['r0000000-0000-4000-8000-000000000001'],
+    noRecipients: false,
     processorIds: [],
     securityMeasureIds: [],
     specialCategoryConditions: [],
@@ -150,6 +151,14 @@ t.test('special cases: direct marketing, automated decisions, explicit consent, 
   )
   t.match(answer(transfer, 'withdraw_consent'), { applies: 'full', reason: /49\.1\.a/ })
   t.equal(answer(rightsOf(activity(['6.1.b'], { recipientIds: [] })), 'notification_of_recipients').applies, 'no')
+  t.match(answer(rightsOf(activity(['6.1.b'], { recipientIds: [], noRecipients: true })), 'notification_of_recipients'), {
+    applies: 'no',
+    reason: /disclosed to no one/
+  })
+  t.match(answer(rightsOf(activity(['6.1.b'], { recipientIds: [], processorIds: ['p0000000-0000-4000-8000-000000000001'] })), 'notification_of_recipients'), {
+    applies: 'full',
+    reason: /Processors, which are recipients/
+  })
 })
 
 t.test('a processor activity: the rights are owed by the client controllers, which the processor assists (Art. 28(3)(e))', async (t) => {

@@ -132,6 +132,7 @@ function activity(overrides: Partial<Activity> = {}): Activity {
     dataSubjectCategoryIds: [ids.customers],
     dataCategoryIds: [ids.category],
     recipientIds: [ids.processorRecipient],
+    noRecipients: false,
     processorIds: [ids.processor],
     securityMeasureIds: [],
     specialCategoryConditions: [],
@@ -308,10 +309,29 @@ const cases: [string, Case][] = [
       ]
     }
   ],
-  ['L-06 no recipients', { rule: 'recipients-missing', activity: { recipientIds: [] }, expect: [{ severity: 'error', article: 'Art. 30(1)(d)' }] }],
   [
-    'L-06 processors not among the recipients',
-    { rule: 'recipients-missing', activity: { recipientIds: [ids.internal] }, expect: [{ severity: 'error', article: 'Art. 4(9)' }] }
+    'L-06 no recipients and no processors, and no statement that there are none',
+    {
+      rule: 'recipients-missing',
+      activity: { recipientIds: [], processorIds: [] },
+      expect: [{ severity: 'error', article: 'Art. 30(1)(d)', path: '/recipientIds', message: /noRecipients/ as unknown as string }]
+    }
+  ],
+  [
+    'L-06 no recipients stated, yet recipients listed',
+    {
+      rule: 'recipients-missing',
+      activity: { noRecipients: true, processorIds: [] },
+      expect: [{ severity: 'error', article: 'Art. 4(9)', path: '/noRecipients' }]
+    }
+  ],
+  [
+    'L-06 no recipients stated, yet a processor used',
+    {
+      rule: 'recipients-missing',
+      activity: { noRecipients: true, recipientIds: [] },
+      expect: [{ severity: 'error', path: '/noRecipients', message: /processors, which are recipients/ as unknown as string }]
+    }
   ],
   [
     'L-07 transfer without country',
@@ -645,6 +665,10 @@ for (const [name, { rule, activity: changes = {}, context: contextChanges = {}, 
 
 t.test('quiet on what is merely different, not wrong', async (t) => {
   const quiet = (changes: Partial<Activity>, c: Context = context()) => t.same(all(activity(changes), c), [], JSON.stringify(changes).slice(0, 120))
+  // Internal processing, stated: none is not a gap. A processor is a recipient, listed or not (Art. 4(9)).
+  quiet({ recipientIds: [], processorIds: [], noRecipients: true })
+  quiet({ recipientIds: [], processorIds: [ids.processor] })
+  quiet({ recipientIds: [ids.internal] })
   // Never reviewed, but created this year, or exactly 12 months ago: not overdue yet.
   quiet({ lastReviewedAt: null })
   quiet({ lastReviewedAt: null, createdAt: '2025-06-15T00:00:00.000Z' })
@@ -713,7 +737,7 @@ t.test('a processor activity is checked against Art. 30(2): what only a controll
     retention: []
   })
   t.same(all(processor), [], 'quiet')
-  const asController = all({ ...processor, role: 'controller', controllers: [] }).map((finding) => finding.rule)
+  const asController = all({ ...processor, role: 'controller', controllers: [], processorIds: [] }).map((finding) => finding.rule)
   for (const rule of ['purpose-missing', 'categories-missing', 'recipients-missing']) t.ok(asController.includes(rule), `${rule} is raised for a controller`)
 
   const catalogued = rules.filter((rule) => rule.scope === 'activity')

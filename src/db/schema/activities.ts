@@ -37,6 +37,7 @@ export const activities = pgTable(
     dataSubjectCategoryIds: jsonb('data_subject_category_ids').$type<string[]>().notNull(),
     dataCategoryIds: jsonb('data_category_ids').$type<string[]>().notNull(),
     recipientIds: jsonb('recipient_ids').$type<string[]>().notNull(),
+    noRecipients: boolean('no_recipients').notNull().default(false),
     processorIds: jsonb('processor_ids').$type<string[]>().notNull(),
     securityMeasureIds: jsonb('security_measure_ids').$type<string[]>().notNull(),
     specialCategoryConditions: jsonb('special_category_conditions').$type<SpecialCategoryCondition[]>().notNull(),

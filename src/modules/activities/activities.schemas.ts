@@ -241,6 +241,10 @@ const activityFields = <V extends Variant>(nested: V) => ({
   dataSubjectCategoryIds: ids('Categories of data subjects (Art. 30(1)(c)).'),
   dataCategoryIds: ids('Categories of personal data (Art. 30(1)(c)).'),
   recipientIds: ids('Categories of recipients (Art. 30(1)(d)).'),
+  noRecipients: Type.Boolean({
+    description:
+      'The data are disclosed to no one outside the organisation and no processor is used: an explicit statement, so that "no recipients" is not read as "not filled in" (Art. 30(1)(d)). Processors count as recipients (Art. 4(9)) without being listed again in `recipientIds`.'
+  }),
   processorIds: ids('Processors used (Art. 28).'),
   securityMeasureIds: ids('Security measures specific to this activity (Art. 30(1)(g)); organisation-wide ones apply as well.'),
   specialCategoryConditions: list(SpecialCategoryCondition[nested], 'Art. 9(2) conditions for the special category data processed.', 20),
@@ -307,6 +311,7 @@ export const activityDefaults: Omit<ActivityFields, 'name'> = {
   dataSubjectCategoryIds: [],
   dataCategoryIds: [],
   recipientIds: [],
+  noRecipients: false,
   processorIds: [],
   securityMeasureIds: [],
   specialCategoryConditions: [],

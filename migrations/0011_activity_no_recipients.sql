@@ -1,0 +1,1 @@
+ALTER TABLE "activities" ADD COLUMN "no_recipients" boolean DEFAULT false NOT NULL;
