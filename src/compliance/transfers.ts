@@ -1,5 +1,5 @@
 import { countryByCode } from '../reference/countries.ts'
-import { type ActivityRule, allRoles, blank } from './types.ts'
+import { type ActivityFinding, type ActivityRule, allRoles, blank } from './types.ts'
 
 const outsideEea = (country: string | null) => country !== null && countryByCode.get(country)?.eea !== true
 
@@ -35,22 +35,34 @@ export const transferWithoutGround: ActivityRule = {
   scope: 'activity',
   roles: allRoles,
   kind: 'requirement',
-  checks: 'A transfer outside the EEA rests on adequacy, appropriate safeguards (Arts. 46, 47) or a derogation (Art. 49).',
+  checks:
+    'A transfer outside the EEA rests on adequacy, appropriate safeguards (Arts. 46, 47) or a derogation (Art. 49); to a country with an adequacy decision, a missing ground is a warning that suggests `45`.',
   evaluate: (activity) =>
-    activity.transfers.flatMap((transfer, index) =>
-      transfer.mechanism === null && (transfer.country === null || outsideEea(transfer.country))
-        ? [
-            {
+    activity.transfers.flatMap((transfer, index) => {
+      if (transfer.mechanism !== null || (transfer.country !== null && !outsideEea(transfer.country))) return []
+      const path = `/transfers/${index}/mechanism`
+      const adequate = transfer.country !== null && Boolean(countryByCode.get(transfer.country)?.adequacy)
+      return [
+        adequate
+          ? {
+              severity: 'warning' as const,
+              article: 'Art. 45(1)',
+              path,
+              message: `${transfer.country} has an adequacy decision: record the ground as \`45\` if the decision covers this importer, or the safeguard relied on (Arts. 44, 45).`
+            }
+          : {
               severity: 'error' as const,
               article: 'Art. 44',
-              path: `/transfers/${index}/mechanism`,
+              path,
               message:
                 'Name the Chapter V ground of the transfer: an adequacy decision, appropriate safeguards such as standard contractual clauses, or a derogation (Arts. 44–49).'
             }
-          ]
-        : []
-    )
+      ]
+    })
 }
+
+/** The EEA members outside the EU: an adequacy decision reaches them only once the EEA Agreement incorporates it. */
+const EEA_EFTA = new Set(['IS', 'LI', 'NO'])
 
 export const adequacyNotValid: ActivityRule = {
   id: 'adequacy-not-valid',
@@ -61,9 +73,9 @@ export const adequacyNotValid: ActivityRule = {
   roles: allRoles,
   kind: 'requirement',
   checks:
-    'A transfer on adequacy (45) goes to a country with a decision in force whose conditions the importer meets (the US: a DPF-certified importer); the US decision is under appeal (info).',
-  evaluate: (activity, { catalogue, now }) =>
-    activity.transfers.flatMap((transfer, index) => {
+    'A transfer on adequacy (45) goes to a country with a decision in force whose conditions the importer meets (the US: a DPF-certified importer) and that covers the exporter (a decision not yet in the EEA Agreement does not cover Iceland, Liechtenstein or Norway: a warning); the US decision is under appeal (info).',
+  evaluate: (activity, { catalogue, now, organisation }) =>
+    activity.transfers.flatMap((transfer, index): ActivityFinding[] => {
       if (transfer.mechanism !== '45' || transfer.country === null) return []
       const at = `/transfers/${index}`
       const adequacy = countryByCode.get(transfer.country)?.adequacy
@@ -86,6 +98,15 @@ export const adequacyNotValid: ActivityRule = {
           }
         ]
       }
+      if (!adequacy.inEeaAgreement && EEA_EFTA.has(organisation.country))
+        return [
+          {
+            severity: 'warning' as const,
+            article: 'Art. 45(1)',
+            path: `${at}/mechanism`,
+            message: `The adequacy decision for ${transfer.country} is not yet part of the EEA Agreement, so it does not yet cover an exporter in ${organisation.country}: rely on appropriate safeguards (Art. 46) until it is incorporated.`
+          }
+        ]
       if (transfer.country === 'US') {
         const processor = transfer.processorId ? catalogue.processors.get(transfer.processorId) : undefined
         return [
@@ -159,35 +180,38 @@ export const sccIncomplete: ActivityRule = {
   scope: 'activity',
   roles: allRoles,
   kind: 'requirement',
-  checks: 'A transfer on standard contractual clauses (46.2.c) names the module and a transfer impact assessment.',
+  checks:
+    'A transfer on appropriate safeguards (an Art. 46 tool, or binding corporate rules under Art. 47, also coded 46.2.b) records its transfer impact assessment; one on standard contractual clauses (46.2.c) also names the module.',
   evaluate: (activity) =>
-    activity.transfers.flatMap((transfer, index) =>
-      transfer.mechanism !== '46.2.c'
-        ? []
-        : [
-            ...(transfer.sccModule === null
-              ? [
-                  {
-                    severity: 'warning' as const,
-                    article: 'Art. 46(2)(c)',
-                    path: `/transfers/${index}/sccModule`,
-                    message: 'Name the module of the standard contractual clauses (Implementing Decision (EU) 2021/914: 1 to 4).'
-                  }
-                ]
-              : []),
-            ...(blank(transfer.tiaReference)
-              ? [
-                  {
-                    severity: 'warning' as const,
-                    article: 'Art. 46(1)',
-                    path: `/transfers/${index}/tiaReference`,
-                    message: 'Record the transfer impact assessment the clauses need (CJEU C-311/18).'
-                  }
-                ]
-              : [])
-          ]
-    )
+    activity.transfers.flatMap((transfer, index) => {
+      if (transfer.mechanism === null || !(transfer.mechanism.startsWith('46.') || transfer.mechanism === '47')) return []
+      return [
+        ...(transfer.mechanism === '46.2.c' && transfer.sccModule === null
+          ? [
+              {
+                severity: 'warning' as const,
+                article: 'Art. 46(2)(c)',
+                path: `/transfers/${index}/sccModule`,
+                message: 'Name the module of the standard contractual clauses (Implementing Decision (EU) 2021/914: 1 to 4).'
+              }
+            ]
+          : []),
+        ...(blank(transfer.tiaReference)
+          ? [
+              {
+                severity: 'warning' as const,
+                article: transfer.mechanism === '47' ? 'Art. 47' : 'Art. 46(1)',
+                path: `/transfers/${index}/tiaReference`,
+                message: `Record the transfer impact assessment that ${BCR.has(transfer.mechanism) ? 'binding corporate rules' : 'appropriate safeguards'} need as much as other Art. 46 tools (CJEU C-311/18).`
+              }
+            ]
+          : [])
+      ]
+    })
 }
+
+/** Binding corporate rules: Art. 47 defines them, Art. 46(2)(b) lists them among the safeguards; either code means them. */
+const BCR = new Set(['47', '46.2.b'])
 
 export const processorAbroadWithoutTransfer: ActivityRule = {
   id: 'processor-abroad-without-transfer',

@@ -95,9 +95,12 @@ export const controllerRoles = ['controller', 'joint_controller'] as const satis
 export const allRoles = ['controller', 'joint_controller', 'processor'] as const satisfies readonly ActivityRole[]
 export const processorRole = ['processor'] as const satisfies readonly ActivityRole[]
 
+/** A finding as an activity rule returns it: the rule and the activity are added around it. */
+export type ActivityFinding = Omit<Finding, 'rule' | 'entityType' | 'entityId'>
+
 export interface ActivityRule extends Rule {
   scope: 'activity'
-  evaluate(activity: Activity, context: Context): Omit<Finding, 'rule' | 'entityType' | 'entityId'>[]
+  evaluate(activity: Activity, context: Context): ActivityFinding[]
 }
 
 export interface OrganisationRule extends Rule {

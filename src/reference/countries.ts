@@ -16,6 +16,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: null,
     validFrom: '2010-10-19',
     validUntil: null,
+    inEeaAgreement: true,
     notes: null
   },
   AR: {
@@ -25,6 +26,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: null,
     validFrom: '2003-06-30',
     validUntil: null,
+    inEeaAgreement: true,
     notes: null
   },
   BR: {
@@ -34,6 +36,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: null,
     validFrom: '2026-01-26',
     validUntil: null,
+    inEeaAgreement: false,
     notes:
       'Covers transfers under the Brazilian LGPD (published in the OJ on 28 Jan 2026). Incorporation into the EEA Agreement is still pending, so exporters in Norway, Iceland or Liechtenstein should confirm it applies to them before relying on it.'
   },
@@ -44,6 +47,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: 'The importer must be a commercial organisation subject to PIPEDA; public bodies and organisations outside PIPEDA are not covered.',
     validFrom: '2001-12-20',
     validUntil: null,
+    inEeaAgreement: true,
     notes: null
   },
   CH: {
@@ -53,6 +57,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: null,
     validFrom: '2000-07-26',
     validUntil: null,
+    inEeaAgreement: true,
     notes: null
   },
   FO: {
@@ -62,6 +67,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: null,
     validFrom: '2010-03-05',
     validUntil: null,
+    inEeaAgreement: true,
     notes: null
   },
   GB: {
@@ -71,6 +77,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: null,
     validFrom: '2021-06-28',
     validUntil: '2031-12-27',
+    inEeaAgreement: true,
     notes:
       'Adopted 28 Jun 2021 and renewed on 19 Dec 2025 until 27 Dec 2031; the renewal dropped the 2021 immigration-control exclusion (renewal decision number unverified). Does not cover Guernsey, Jersey or the Isle of Man; coverage of Gibraltar is unverified.'
   },
@@ -81,6 +88,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: null,
     validFrom: '2003-11-21',
     validUntil: null,
+    inEeaAgreement: true,
     notes: null
   },
   IL: {
@@ -90,6 +98,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: null,
     validFrom: '2011-01-31',
     validUntil: null,
+    inEeaAgreement: true,
     notes:
       'Full in principle, but the scope details (automated international transfers, or manual data later processed automatically in Israel) and the territorial limits are unverified; confirm the transfer is in scope.'
   },
@@ -100,6 +109,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: null,
     validFrom: '2004-04-28',
     validUntil: null,
+    inEeaAgreement: true,
     notes: null
   },
   JE: {
@@ -109,6 +119,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: null,
     validFrom: '2008-05-08',
     validUntil: null,
+    inEeaAgreement: true,
     notes: null
   },
   JP: {
@@ -119,6 +130,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
       'The importer must be a business operator under the APPI, bound by the Supplementary Rules of the Personal Information Protection Commission; the public sector is not covered.',
     validFrom: '2019-01-23',
     validUntil: null,
+    inEeaAgreement: true,
     notes: null
   },
   KR: {
@@ -128,6 +140,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: 'The importer must be an entity subject to the Personal Information Protection Act (PIPA).',
     validFrom: '2021-12-17',
     validUntil: null,
+    inEeaAgreement: true,
     notes: 'Some sectors are carved out of the decision; the exact scope details are unverified, so confirm the importer is in scope.'
   },
   NZ: {
@@ -137,6 +150,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: null,
     validFrom: '2012-12-19',
     validUntil: null,
+    inEeaAgreement: true,
     notes: null
   },
   US: {
@@ -147,6 +161,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
       'The importer must be an organisation on the EU-US Data Privacy Framework List (self-certified with the US Department of Commerce); check the listing and keep a fallback such as SCCs.',
     validFrom: '2023-07-10',
     validUntil: null,
+    inEeaAgreement: true,
     notes:
       'The General Court upheld the decision on 3 Sep 2025 (Latombe v Commission, T-553/23); an appeal to the Court of Justice (C-703/25 P, lodged 31 Oct 2025) is pending.'
   },
@@ -157,6 +172,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
     conditions: null,
     validFrom: '2012-08-21',
     validUntil: null,
+    inEeaAgreement: true,
     notes: null
   }
 }

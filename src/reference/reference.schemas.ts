@@ -41,6 +41,10 @@ export const AdequacySchema = Type.Object(
     validUntil: Type.Union([Type.String({ format: 'date' }), Type.Null()], {
       description: 'Last day the decision applies, where it is time-limited (UK: 2031-12-27); null when open-ended.'
     }),
+    inEeaAgreement: Type.Boolean({
+      description:
+        'Incorporated into the EEA Agreement, so it covers exporters in Iceland, Liechtenstein and Norway too; a decision not yet incorporated (Brazil) covers exporters in the EU only.'
+    }),
     notes: Type.Union([Type.String(), Type.Null()], { description: 'Litigation or scope caveats worth knowing.' })
   },
   { additionalProperties: false }

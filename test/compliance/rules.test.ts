@@ -350,6 +350,22 @@ const cases: [string, Case][] = [
     }
   ],
   [
+    'L-08 an adequate destination without a ground: a warning suggesting 45',
+    {
+      rule: 'transfer-without-mechanism',
+      activity: { transfers: [transfer({ country: 'JP', mechanism: null, sccModule: null })] },
+      expect: [{ severity: 'warning', article: 'Art. 45(1)', path: '/transfers/0/mechanism', message: /`45`/ as unknown as string }]
+    }
+  ],
+  [
+    'L-09 Brazil from Norway: the decision is not yet in the EEA Agreement',
+    {
+      rule: 'adequacy-not-valid',
+      activity: { transfers: [transfer({ country: 'BR', mechanism: '45', sccModule: null })] },
+      expect: [{ severity: 'warning', article: 'Art. 45(1)', path: '/transfers/0/mechanism', message: /EEA Agreement/ as unknown as string }]
+    }
+  ],
+  [
     'L-09 adequacy where there is none',
     {
       rule: 'adequacy-not-valid',
@@ -402,6 +418,27 @@ const cases: [string, Case][] = [
         ]
       },
       expect: [{ severity: 'error', article: 'Art. 49(6)', message: /assessmentReference, safeguards, supervisoryAuthorityNotifiedAt/ as unknown as string }]
+    }
+  ],
+  [
+    'L-13 BCRs without a transfer impact assessment, under either code',
+    {
+      rule: 'scc-transfer-incomplete',
+      activity: {
+        transfers: [transfer({ mechanism: '47', sccModule: null, tiaReference: null }), transfer({ mechanism: '46.2.b', sccModule: null, tiaReference: null })]
+      },
+      expect: [
+        { severity: 'warning', article: 'Art. 47', path: '/transfers/0/tiaReference', message: /binding corporate rules/ as unknown as string },
+        { severity: 'warning', article: 'Art. 46(1)', path: '/transfers/1/tiaReference', message: /binding corporate rules/ as unknown as string }
+      ]
+    }
+  ],
+  [
+    'L-13 another Art. 46 tool without a transfer impact assessment',
+    {
+      rule: 'scc-transfer-incomplete',
+      activity: { transfers: [transfer({ mechanism: '46.2.e', sccModule: null, tiaReference: null })] },
+      expect: [{ severity: 'warning', article: 'Art. 46(1)', path: '/transfers/0/tiaReference' }]
     }
   ],
   [
@@ -665,6 +702,12 @@ for (const [name, { rule, activity: changes = {}, context: contextChanges = {}, 
 
 t.test('quiet on what is merely different, not wrong', async (t) => {
   const quiet = (changes: Partial<Activity>, c: Context = context()) => t.same(all(activity(changes), c), [], JSON.stringify(changes).slice(0, 120))
+  // Brazil's decision covers an exporter in the EU; BCRs with their assessment are complete.
+  quiet(
+    { transfers: [transfer({ country: 'BR', mechanism: '45', sccModule: null, tiaReference: null })] },
+    context({ organisation: organisation({ country: 'SE' }) })
+  )
+  quiet({ transfers: [transfer({ mechanism: '47', sccModule: null })] })
   // Internal processing, stated: none is not a gap. A processor is a recipient, listed or not (Art. 4(9)).
   quiet({ recipientIds: [], processorIds: [], noRecipients: true })
   quiet({ recipientIds: [], processorIds: [ids.processor] })

@@ -228,6 +228,10 @@ t.test('adequacy', async (t) => {
 
   t.equal(countryByCode.get('CH')?.adequacy?.decision, 'Decision 2000/518/EC')
   t.equal(countryByCode.get('BR')?.adequacy?.article, 'Art. 45(3)')
+  const outsideTheEeaAgreement = [...countryByCode.values()]
+    .filter((country) => country.adequacy && !country.adequacy.inEeaAgreement)
+    .map((country) => country.code)
+  t.same(outsideTheEeaAgreement, ['BR'], 'only the Brazil decision is not yet incorporated in the EEA Agreement')
   t.equal(countryByCode.get('IN')?.adequacy, null)
 })
 
