@@ -1,5 +1,5 @@
 import { countryByCode } from '../reference/countries.ts'
-import { type ActivityFinding, type ActivityRule, allRoles, blank } from './types.ts'
+import { type ActivityFinding, type ActivityRule, allRoles, blank, type Context } from './types.ts'
 
 const outsideEea = (country: string | null) => country !== null && countryByCode.get(country)?.eea !== true
 
@@ -221,21 +221,39 @@ export const processorAbroadWithoutTransfer: ActivityRule = {
   scope: 'activity',
   roles: allRoles,
   kind: 'heuristic',
-  checks: 'A processor established outside the EEA appears as a transfer of the activities that use it.',
-  evaluate: (activity, { catalogue }) =>
-    activity.processorIds.flatMap((id, index) => {
-      const processor = catalogue.processors.get(id)
-      if (!processor || !outsideEea(processor.country)) return []
-      const covered = activity.transfers.some((transfer) => transfer.processorId === id || transfer.country === processor.country)
-      return covered
-        ? []
-        : [
-            {
-              severity: 'warning' as const,
-              article: 'Art. 44',
-              path: `/processorIds/${index}`,
-              message: `The processor '${processor.name}' is in ${processor.country}, outside the EEA: record the transfer and its ground.`
-            }
-          ]
-    })
+  checks:
+    "A processor established outside the EEA, or a sub-processor of one of the activity's processors (at any depth), appears as a transfer of the activities that use it: a sub-processor abroad is the most common transfer.",
+  evaluate: (activity, { catalogue }) => {
+    const seen = new Set<string>()
+    return activity.processorIds.flatMap((id, index) =>
+      chainOf(id, catalogue, seen).flatMap(({ processor, via }) => {
+        const covered = activity.transfers.some((transfer) => transfer.processorId === processor.id || transfer.country === processor.country)
+        if (!outsideEea(processor.country) || covered) return []
+        return [
+          {
+            severity: 'warning' as const,
+            article: via ? 'Art. 28(4)' : 'Art. 44',
+            path: `/processorIds/${index}`,
+            message: via
+              ? `'${processor.name}', a sub-processor of '${via}', is in ${processor.country}, outside the EEA: record the transfer and its ground (Arts. 28(4), 44).`
+              : `The processor '${processor.name}' is in ${processor.country}, outside the EEA: record the transfer and its ground.`
+          }
+        ]
+      })
+    )
+  }
+}
+
+/** A processor and every sub-processor below it not `seen` yet (each is reported once per activity), with the processor that engages it. */
+function chainOf(id: string, catalogue: Context['catalogue'], seen: Set<string>) {
+  const found: { processor: { id: string; name: string; country: string | null }; via: string | null }[] = []
+  const visit = (processorId: string, via: string | null) => {
+    const processor = catalogue.processors.get(processorId)
+    if (!processor || seen.has(processorId)) return
+    seen.add(processorId)
+    found.push({ processor: { id: processorId, name: processor.name, country: processor.country }, via })
+    for (const subId of processor.subProcessorIds) visit(subId, processor.name)
+  }
+  visit(id, null)
+  return found
 }

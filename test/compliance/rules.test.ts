@@ -461,6 +461,23 @@ const cases: [string, Case][] = [
     }
   ],
   [
+    'L-14 a sub-processor abroad, one level down, without a transfer (reported once)',
+    {
+      rule: 'processor-abroad-without-transfer',
+      activity: { processorIds: [ids.processor, ids.processor.replace('1', '9')] },
+      context: {
+        catalogue: catalogue((c) => {
+          const eea = c.processors.get(ids.processor)!
+          eea.subProcessorIds = [ids.indianProcessor]
+          c.processors.set(ids.processor.replace('1', '9'), { ...eea, name: 'Second EEA processor' })
+        })
+      },
+      expect: [
+        { severity: 'warning', article: 'Art. 28(4)', path: '/processorIds/0', message: /'Support Pvt', a sub-processor of 'Hosting Ltd'/ as unknown as string }
+      ]
+    }
+  ],
+  [
     'L-15 no retention',
     { rule: 'retention-missing', activity: { retention: [] }, expect: [{ severity: 'warning', article: 'Art. 30(1)(f)', path: '/dataCategoryIds/0' }] }
   ],
@@ -708,6 +725,11 @@ t.test('quiet on what is merely different, not wrong', async (t) => {
     context({ organisation: organisation({ country: 'SE' }) })
   )
   quiet({ transfers: [transfer({ mechanism: '47', sccModule: null })] })
+  // A sub-processor abroad whose transfer is recorded.
+  quiet(
+    { transfers: [transfer({ processorId: ids.indianProcessor })] },
+    context({ catalogue: catalogue((c) => void (c.processors.get(ids.processor)!.subProcessorIds = [ids.indianProcessor])) })
+  )
   // Internal processing, stated: none is not a gap. A processor is a recipient, listed or not (Art. 4(9)).
   quiet({ recipientIds: [], processorIds: [], noRecipients: true })
   quiet({ recipientIds: [], processorIds: [ids.processor] })

@@ -237,3 +237,39 @@ t.test('organisation-wide measures cover processor activities too', async (t) =>
   })
   t.same(await findingsOf(activity.id), [])
 })
+
+t.test("a sub-processor abroad of one of the activity's processors is found (L-14)", async (t) => {
+  const offshore = await create('processors', { name: 'Offshore Support Pvt', country: 'IN', dpaReference: 'dpa/in.pdf', dpaSignedAt: '2025-01-01' })
+  const hosting = await create('processors', {
+    name: 'Nordic Hosting AS',
+    country: 'NO',
+    dpaReference: 'dpa/no.pdf',
+    dpaSignedAt: '2025-01-01',
+    subProcessorIds: [offshore.id]
+  })
+  const activity = await create('activities', { name: 'Customer support', processorIds: [hosting.id] })
+  t.match(
+    (await findingsOf(activity.id)).filter((finding) => finding.rule === 'processor-abroad-without-transfer'),
+    [
+      {
+        severity: 'warning',
+        article: 'Art. 28(4)',
+        path: '/processorIds/0',
+        message: /'Offshore Support Pvt', a sub-processor of 'Nordic Hosting AS', is in IN/
+      }
+    ]
+  )
+  const patched = await app.inject({
+    method: 'PATCH',
+    url: `${base}/activities/${activity.id}`,
+    headers: { ...headers, 'if-match': `"${activity.version}"` },
+    payload: {
+      transfers: [{ country: 'IN', importer: 'Offshore Support Pvt', processorId: offshore.id, mechanism: '46.2.c', sccModule: 3, tiaReference: 'tia.pdf' }]
+    }
+  })
+  t.equal(patched.statusCode, 200, patched.body)
+  t.notOk(
+    (await findingsOf(activity.id)).some((finding) => finding.rule === 'processor-abroad-without-transfer'),
+    'the recorded transfer covers it'
+  )
+})
