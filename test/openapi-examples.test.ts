@@ -214,7 +214,7 @@ t.test('the write examples go through the API and answer what the response examp
 t.test('the reference lookups and problem types answer what their descriptions and examples say', async (t) => {
   const app = await buildTestApp(t)
   const lookups = operations.filter(({ where }) => /^GET \/(v1\/reference\/[a-z-]+\/\{code\}|problems\/\{slug\})$/.test(where))
-  t.equal(lookups.length, 7, 'six reference lists and the problem types')
+  t.equal(lookups.length, 8, 'seven reference lists and the problem types')
   for (const { where, operation } of lookups) {
     const [parameter] = operation.parameters as { example: string }[]
     const path = where.slice('GET '.length)
@@ -223,7 +223,8 @@ t.test('the reference lookups and problem types answer what their descriptions a
     t.same(found.json(), answerExample(path, 'get'), `${where} answers its response example`)
     t.match(operation.description, `\`${parameter!.example}\``, `${where} names its example`)
     t.match(operation.description, /404 \(`\/problems\/not-found`\)/, `${where} documents its 404`)
-    const missing = await app.inject(path.replace(/\{\w+\}/, where.includes('countries') ? 'ZZ' : 'no-such-code'))
+    const unknown = where.includes('countries') ? 'ZZ' : where.includes('international-organisations') ? 'IO:NO_SUCH' : 'no-such-code'
+    const missing = await app.inject(path.replace(/\{\w+\}/, unknown))
     t.equal(missing.statusCode, 404, `${where} answers 404 for an unknown code`)
     t.equal(missing.json().type, '/problems/not-found')
   }

@@ -1,7 +1,22 @@
 import { countryByCode } from '../reference/countries.ts'
-import { type ActivityFinding, type ActivityRule, allRoles, blank, type Context } from './types.ts'
+import { internationalOrganisationByCode } from '../reference/international-organisations.ts'
+import { type Activity, type ActivityFinding, type ActivityRule, allRoles, blank, type Context, type Transfer } from './types.ts'
 
 const outsideEea = (country: string | null) => country !== null && countryByCode.get(country)?.eea !== true
+
+/** Where a transfer goes: an international organisation, else a third country (null when neither is recorded). */
+const destinationOf = (transfer: Transfer) => transfer.internationalOrganisation ?? transfer.country
+
+/** The adequacy decision covering the destination, if any. */
+const adequacyOf = (transfer: Transfer) =>
+  transfer.internationalOrganisation
+    ? internationalOrganisationByCode.get(transfer.internationalOrganisation)?.adequacy
+    : transfer.country
+      ? countryByCode.get(transfer.country)?.adequacy
+      : undefined
+
+/** How long a DPF List check holds before it should be repeated (the reference's H-3). */
+const DPF_CHECK_MONTHS = 12
 
 export const transferWithoutCountry: ActivityRule = {
   id: 'transfer-without-country',
@@ -11,16 +26,16 @@ export const transferWithoutCountry: ActivityRule = {
   scope: 'activity',
   roles: allRoles,
   kind: 'requirement',
-  checks: 'Every transfer identifies the third country it goes to.',
+  checks: 'Every transfer identifies the third country or the international organisation it goes to.',
   evaluate: (activity) =>
     activity.transfers.flatMap((transfer, index) =>
-      transfer.country === null
+      destinationOf(transfer) === null
         ? [
             {
               severity: 'error' as const,
               article: 'Art. 30(1)(e)',
               path: `/transfers/${index}/country`,
-              message: `Identify the country the transfer${transfer.importer ? ` to ${transfer.importer}` : ''} goes to (Art. 30(1)(e)).`
+              message: `Identify the third country or international organisation the transfer${transfer.importer ? ` to ${transfer.importer}` : ''} goes to (Art. 30(1)(e)).`
             }
           ]
         : []
@@ -39,16 +54,16 @@ export const transferWithoutGround: ActivityRule = {
     'A transfer outside the EEA rests on adequacy, appropriate safeguards (Arts. 46, 47) or a derogation (Art. 49); to a country with an adequacy decision, a missing ground is a warning that suggests `45`.',
   evaluate: (activity) =>
     activity.transfers.flatMap((transfer, index) => {
-      if (transfer.mechanism !== null || (transfer.country !== null && !outsideEea(transfer.country))) return []
+      if (transfer.mechanism !== null || (transfer.internationalOrganisation === null && transfer.country !== null && !outsideEea(transfer.country))) return []
       const path = `/transfers/${index}/mechanism`
-      const adequate = transfer.country !== null && Boolean(countryByCode.get(transfer.country)?.adequacy)
+      const adequate = Boolean(adequacyOf(transfer))
       return [
         adequate
           ? {
               severity: 'warning' as const,
               article: 'Art. 45(1)',
               path,
-              message: `${transfer.country} has an adequacy decision: record the ground as \`45\` if the decision covers this importer, or the safeguard relied on (Arts. 44, 45).`
+              message: `${destinationOf(transfer)} has an adequacy decision: record the ground as \`45\` if the decision covers this importer, or the safeguard relied on (Arts. 44, 45).`
             }
           : {
               severity: 'error' as const,
@@ -73,19 +88,20 @@ export const adequacyNotValid: ActivityRule = {
   roles: allRoles,
   kind: 'requirement',
   checks:
-    'A transfer on adequacy (45) goes to a country with a decision in force whose conditions the importer meets (the US: a DPF-certified importer) and that covers the exporter (a decision not yet in the EEA Agreement does not cover Iceland, Liechtenstein or Norway: a warning); the US decision is under appeal (info).',
+    'A transfer on adequacy (45) goes to a country with a decision in force whose conditions the importer meets (the US: an importer on the DPF List, in any role, checked in the last 12 months) and that covers the exporter (a decision not yet in the EEA Agreement does not cover Iceland, Liechtenstein or Norway: a warning); the US decision is under appeal (info).',
   evaluate: (activity, { catalogue, now, organisation }) =>
     activity.transfers.flatMap((transfer, index): ActivityFinding[] => {
-      if (transfer.mechanism !== '45' || transfer.country === null) return []
+      const destination = destinationOf(transfer)
+      if (transfer.mechanism !== '45' || destination === null) return []
       const at = `/transfers/${index}`
-      const adequacy = countryByCode.get(transfer.country)?.adequacy
+      const adequacy = adequacyOf(transfer)
       if (!adequacy)
         return [
           {
             severity: 'error' as const,
             article: 'Art. 45(1)',
             path: `${at}/mechanism`,
-            message: `There is no adequacy decision for ${transfer.country}: use appropriate safeguards (Art. 46) or a derogation (Art. 49).`
+            message: `There is no adequacy decision for ${destination}: use appropriate safeguards (Art. 46) or a derogation (Art. 49).`
           }
         ]
       if (adequacy.validUntil && adequacy.validUntil < now.toISOString().slice(0, 10)) {
@@ -94,7 +110,7 @@ export const adequacyNotValid: ActivityRule = {
             severity: 'error' as const,
             article: 'Art. 45(3)',
             path: `${at}/mechanism`,
-            message: `The adequacy decision for ${transfer.country} ended on ${adequacy.validUntil}: find another ground.`
+            message: `The adequacy decision for ${destination} ended on ${adequacy.validUntil}: find another ground.`
           }
         ]
       }
@@ -104,23 +120,37 @@ export const adequacyNotValid: ActivityRule = {
             severity: 'warning' as const,
             article: 'Art. 45(1)',
             path: `${at}/mechanism`,
-            message: `The adequacy decision for ${transfer.country} is not yet part of the EEA Agreement, so it does not yet cover an exporter in ${organisation.country}: rely on appropriate safeguards (Art. 46) until it is incorporated.`
+            message: `The adequacy decision for ${destination} is not yet part of the EEA Agreement, so it does not yet cover an exporter in ${organisation.country}: rely on appropriate safeguards (Art. 46) until it is incorporated.`
           }
         ]
-      if (transfer.country === 'US') {
+      if (destination === 'US') {
         const processor = transfer.processorId ? catalogue.processors.get(transfer.processorId) : undefined
+        const onTheList = transfer.dpfCertified === true || processor?.dpfCertified === true
+        const checkedBefore = new Date(now)
+        checkedBefore.setUTCMonth(checkedBefore.getUTCMonth() - DPF_CHECK_MONTHS)
+        const stale = transfer.dpfCertified === true && (transfer.dpfCheckedAt ?? '') < checkedBefore.toISOString().slice(0, 10)
         return [
-          ...(processor?.dpfCertified === true
+          ...(onTheList
             ? []
             : [
                 {
                   severity: 'error' as const,
                   article: 'Art. 45(1)',
-                  path: `${at}/processorId`,
+                  path: `${at}/dpfCertified`,
                   message:
-                    'The EU-US adequacy decision covers only importers on the Data Privacy Framework List: link the importer as a processor marked dpfCertified, or use standard contractual clauses.'
+                    'The EU-US adequacy decision covers only importers on the Data Privacy Framework List, in any role: mark the transfer dpfCertified (or link a processor marked so), or use standard contractual clauses.'
                 }
               ]),
+          ...(stale
+            ? [
+                {
+                  severity: 'warning' as const,
+                  article: 'Art. 45(1)',
+                  path: `${at}/dpfCheckedAt`,
+                  message: `Check the importer on the DPF List again and record the date: ${transfer.dpfCheckedAt ? `the last check, on ${transfer.dpfCheckedAt}, is` : 'no check is recorded, or it is'} more than ${DPF_CHECK_MONTHS} months old, and certifications lapse.`
+                }
+              ]
+            : []),
           {
             severity: 'info' as const,
             article: 'Art. 45(5)',
@@ -135,7 +165,7 @@ export const adequacyNotValid: ActivityRule = {
               severity: 'info' as const,
               article: 'Art. 45(1)',
               path: at,
-              message: `The adequacy decision for ${transfer.country} is partial (${adequacy.conditions ?? 'see the decision'}): confirm the importer is covered.`
+              message: `The adequacy decision for ${destination} is partial (${adequacy.conditions ?? 'see the decision'}): confirm the importer is covered.`
             }
           ]
         : []
@@ -181,11 +211,24 @@ export const sccIncomplete: ActivityRule = {
   roles: allRoles,
   kind: 'requirement',
   checks:
-    'A transfer on appropriate safeguards (an Art. 46 tool, or binding corporate rules under Art. 47, also coded 46.2.b) records its transfer impact assessment; one on standard contractual clauses (46.2.c) also names the module.',
+    'A transfer on appropriate safeguards (an Art. 46 tool, or binding corporate rules under Art. 47, also coded 46.2.b) records its transfer impact assessment; one on standard contractual clauses (46.2.c) also names the module, which fits the roles of exporter and importer.',
   evaluate: (activity) =>
     activity.transfers.flatMap((transfer, index) => {
       if (transfer.mechanism === null || !(transfer.mechanism.startsWith('46.') || transfer.mechanism === '47')) return []
       return [
+        ...(transfer.mechanism === '46.2.c' &&
+        transfer.sccModule !== null &&
+        transfer.importerRole !== null &&
+        transfer.sccModule !== sccModuleFor(activity.role, transfer.importerRole)
+          ? [
+              {
+                severity: 'warning' as const,
+                article: 'Art. 46(2)(c)',
+                path: `/transfers/${index}/sccModule`,
+                message: `Module ${transfer.sccModule} does not fit the roles: from a ${activity.role === 'processor' ? 'processor' : 'controller'} to a ${transfer.importerRole.replace('_', '-')} the clauses are module ${sccModuleFor(activity.role, transfer.importerRole)} (Implementing Decision (EU) 2021/914).`
+              }
+            ]
+          : []),
         ...(transfer.mechanism === '46.2.c' && transfer.sccModule === null
           ? [
               {
@@ -209,6 +252,10 @@ export const sccIncomplete: ActivityRule = {
       ]
     })
 }
+
+/** The SCC module for the roles (Implementing Decision (EU) 2021/914): C2C 1, C2P 2, P2P 3, P2C 4. */
+const sccModuleFor = (exporter: Activity['role'], importer: NonNullable<Transfer['importerRole']>) =>
+  exporter === 'processor' ? (importer === 'controller' ? 4 : 3) : importer === 'controller' ? 1 : 2
 
 /** Binding corporate rules: Art. 47 defines them, Art. 46(2)(b) lists them among the safeguards; either code means them. */
 const BCR = new Set(['47', '46.2.b'])

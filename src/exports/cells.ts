@@ -56,7 +56,9 @@ export const controllerColumns: [string, (a: ExportActivity) => string][] = [
     'Names of third countries or international organisations',
     (a) =>
       join([
-        ...a.transfers.map((t) => parts(country(t.country), t.importer)),
+        ...a.transfers.map((t) =>
+          parts(country(t.country), t.internationalOrganisation && `${t.internationalOrganisation.name} (${t.internationalOrganisation.code})`, t.importer)
+        ),
         ...a.processors
           .filter((p) => p.country && !p.country.eea && !a.transfers.some((t) => t.processor?.id === p.id))
           .map((p) => parts(country(p.country), `${p.name} (processor)`))

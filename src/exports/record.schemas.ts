@@ -112,7 +112,11 @@ export const ExportActivitySchema = Type.Object(
       Type.Object(
         {
           country: Nullable(CountryRef),
+          internationalOrganisation: Nullable(Type.Object({ code: Type.String(), name: Type.String() }, { additionalProperties: false })),
           importer: text,
+          importerRole: text,
+          dpfCertified: Nullable(Type.Boolean()),
+          dpfCheckedAt: text,
           processor: Nullable(Named),
           mechanism: Nullable(CodeRef),
           sccModule: Nullable(Type.Integer()),

@@ -5,6 +5,7 @@ import type { Activity, ClientController } from '../modules/activities/activitie
 import type { Organisation } from '../modules/organisations/organisations.schemas.ts'
 import { countryByCode } from '../reference/countries.ts'
 import { dpiaCriteria } from '../reference/dpia-criteria.ts'
+import { internationalOrganisationByCode } from '../reference/international-organisations.ts'
 import { legalBases } from '../reference/legal-bases.ts'
 import { securityMeasureVocabulary } from '../reference/security-measures.ts'
 import { specialCategories } from '../reference/special-categories.ts'
@@ -194,7 +195,16 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
     controllers: activity.controllers,
     transfers: activity.transfers.map((transfer) => ({
       country: countryRef(transfer.country),
+      internationalOrganisation: transfer.internationalOrganisation
+        ? {
+            code: transfer.internationalOrganisation,
+            name: internationalOrganisationByCode.get(transfer.internationalOrganisation)?.name ?? transfer.internationalOrganisation
+          }
+        : null,
       importer: transfer.importer,
+      importerRole: transfer.importerRole,
+      dpfCertified: transfer.dpfCertified,
+      dpfCheckedAt: transfer.dpfCheckedAt,
       processor: transfer.processorId ? named('processors', transfer.processorId) : null,
       mechanism: codeRef('mechanism', transfer.mechanism),
       sccModule: transfer.sccModule,

@@ -1,5 +1,6 @@
 export * from './countries.ts'
 export * from './dpia-criteria.ts'
+export * from './international-organisations.ts'
 export * from './legal-bases.ts'
 export * from './reference.schemas.ts'
 export * from './security-measures.ts'

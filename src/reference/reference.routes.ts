@@ -8,6 +8,8 @@ import {
   countries,
   DpiaCriterionSchema,
   dpiaCriteria,
+  InternationalOrganisationSchema,
+  internationalOrganisations,
   LegalBasisSchema,
   legalBases,
   SecurityMeasureVocabularySchema,
@@ -28,8 +30,9 @@ interface ReferenceList<Item extends { code: string }> {
   items: readonly Item[]
   /** The codes that exist, in words, when listing them all would be too long. */
   codes?: string
-  /** Codes of the examples: the first is the lookup's, the first two make the list's. */
-  exampleCodes: [string, string]
+  /** Codes of the examples: the first is the lookup's, all make the list's (two where the list has two). */
+  exampleCodes: [string, ...string[]]
+
   query?: TObject
   filter?: (item: Item, query: Record<string, unknown>) => boolean
 }
@@ -149,6 +152,18 @@ export default async function referenceRoutes(app: FastifyInstance) {
     ),
     filter: (item, query) =>
       (query.eea === undefined || item.eea === query.eea) && (query.adequacy === undefined || (item.adequacy?.scope ?? 'none') === query.adequacy)
+  })
+
+  registerList(app, {
+    path: '/international-organisations',
+    noun: { one: 'international-organisation', many: 'international-organisations' },
+    summary: 'List the international organisations with an adequacy decision',
+    description:
+      'A transfer may go to an international organisation instead of a country (Art. 30(1)(e)); it names it by `internationalOrganisation`. These are the organisations with an Art. 45 decision of their own: a transfer to one of them may rest on `45`; to any other, on Art. 46 safeguards or an Art. 49 derogation.',
+    schema: InternationalOrganisationSchema,
+    codeSchema: Type.String({ pattern: '^IO:[A-Z][A-Z0-9_]{1,39}$' }),
+    items: internationalOrganisations,
+    exampleCodes: ['IO:EPORG']
   })
 
   registerList(app, {

@@ -65,6 +65,17 @@ export const CountrySchema = Type.Object(
 )
 export type Country = Static<typeof CountrySchema>
 
+export const InternationalOrganisationSchema = Type.Object(
+  {
+    code: Type.String({ pattern: '^IO:[A-Z][A-Z0-9_]{1,39}$', description: 'The identifier a transfer names it by: `IO:` and a short code.' }),
+    name: Type.String(),
+    adequacy: Type.Union([AdequacySchema, Type.Null()], { description: 'The Art. 45 adequacy decision covering the organisation, or null.' })
+  },
+  { additionalProperties: false }
+)
+
+export type InternationalOrganisation = Static<typeof InternationalOrganisationSchema>
+
 export const TransferMechanismSchema = Type.Object(
   {
     code: code('`45`, `46.2.a` … `46.2.f`, `46.3.a`, `46.3.b`, `47`, `49.1.a` … `49.1.g`, `49.1.sub2`.'),

@@ -138,7 +138,11 @@ t.test('special cases: direct marketing, automated decisions, explicit consent, 
       transfers: [
         {
           country: 'IN',
+          internationalOrganisation: null,
           importer: 'X',
+          importerRole: null,
+          dpfCertified: null,
+          dpfCheckedAt: null,
           processorId: null,
           mechanism: '49.1.a',
           sccModule: null,

@@ -163,9 +163,13 @@ const clientController = (changes: Partial<Activity['controllers'][number]> = {}
 const context = (overrides: Partial<Context> = {}): Context => ({ organisation: organisation(), catalogue: catalogue(), now: NOW, ...overrides })
 const all = (a: Activity, c: Context = context()): Finding[] => [...organisationFindings(c), ...activityFindings(a, c)]
 const purpose = (changes: Partial<Activity['purposes'][number]>) => ({ ...activity().purposes[0]!, ...changes })
-const transfer = (changes: Partial<Activity['transfers'][number]>) => ({
+const transfer = (changes: Partial<Activity['transfers'][number]>): Activity['transfers'][number] => ({
   country: 'IN',
+  internationalOrganisation: null,
   importer: 'Importer',
+  importerRole: null,
+  dpfCertified: null,
+  dpfCheckedAt: null,
   processorId: null,
   mechanism: '46.2.c',
   sccModule: 2,
@@ -382,7 +386,7 @@ const cases: [string, Case][] = [
         processorIds: [ids.processor, ids.usProcessor]
       },
       expect: [
-        { severity: 'error', path: '/transfers/0/processorId' },
+        { severity: 'error', path: '/transfers/0/dpfCertified' },
         { severity: 'info', article: 'Art. 45(5)' }
       ]
     }
@@ -402,6 +406,51 @@ const cases: [string, Case][] = [
       rule: 'adequacy-not-valid',
       activity: { transfers: [transfer({ country: 'CA', mechanism: '45', sccModule: null })] },
       expect: [{ severity: 'info', article: 'Art. 45(1)' }]
+    }
+  ],
+  [
+    'L-09 a DPF-certified importer whose certification was last checked more than 12 months ago',
+    {
+      rule: 'adequacy-not-valid',
+      activity: {
+        transfers: [transfer({ country: 'US', mechanism: '45', sccModule: null, importerRole: 'controller', dpfCertified: true, dpfCheckedAt: '2025-01-31' })]
+      },
+      expect: [
+        { severity: 'warning', article: 'Art. 45(1)', path: '/transfers/0/dpfCheckedAt', message: /2025-01-31/ as unknown as string },
+        { severity: 'info', article: 'Art. 45(5)' }
+      ]
+    }
+  ],
+  [
+    'L-09 adequacy claimed for an international organisation without a decision',
+    {
+      rule: 'adequacy-not-valid',
+      activity: { transfers: [transfer({ country: null, internationalOrganisation: 'IO:WHO', mechanism: '45', sccModule: null })] },
+      expect: [{ severity: 'error', article: 'Art. 45(1)', message: /IO:WHO/ as unknown as string }]
+    }
+  ],
+  [
+    'L-07 a transfer to neither a country nor an international organisation',
+    {
+      rule: 'transfer-without-country',
+      activity: { transfers: [transfer({ country: null })] },
+      expect: [{ severity: 'error', message: /third country or international organisation/ as unknown as string }]
+    }
+  ],
+  [
+    'L-13 SCC module that does not fit the roles (controller to processor is module 2)',
+    {
+      rule: 'scc-transfer-incomplete',
+      activity: { transfers: [transfer({ sccModule: 1, importerRole: 'processor' })] },
+      expect: [{ severity: 'warning', article: 'Art. 46(2)(c)', path: '/transfers/0/sccModule', message: /module 2/ as unknown as string }]
+    }
+  ],
+  [
+    'L-13 SCC module from a processor to a controller is module 4',
+    {
+      rule: 'scc-transfer-incomplete',
+      activity: { role: 'processor', controllers: [clientController()], transfers: [transfer({ sccModule: 3, importerRole: 'controller' })] },
+      expect: [{ severity: 'warning', path: '/transfers/0/sccModule', message: /module 4/ as unknown as string }]
     }
   ],
   [
@@ -730,6 +779,31 @@ t.test('quiet on what is merely different, not wrong', async (t) => {
     { transfers: [transfer({ processorId: ids.indianProcessor })] },
     context({ catalogue: catalogue((c) => void (c.processors.get(ids.processor)!.subProcessorIds = [ids.indianProcessor])) })
   )
+  // The DPF covers a certified importer in any role, checked recently; the EPO has its own decision; modules that fit.
+  t.match(
+    all(
+      activity({
+        transfers: [
+          transfer({
+            country: 'US',
+            mechanism: '45',
+            sccModule: null,
+            tiaReference: null,
+            importerRole: 'controller',
+            dpfCertified: true,
+            dpfCheckedAt: '2026-03-01'
+          })
+        ]
+      })
+    ),
+    [{ rule: 'adequacy-not-valid', severity: 'info', article: 'Art. 45(5)' }],
+    'a DPF-listed controller importer, checked this year: only the note on the appeal'
+  )
+  quiet(
+    { transfers: [transfer({ country: null, internationalOrganisation: 'IO:EPORG', mechanism: '45', sccModule: null, tiaReference: null })] },
+    context({ organisation: organisation({ country: 'DE' }) })
+  )
+  quiet({ transfers: [transfer({ sccModule: 2, importerRole: 'sub_processor' }), transfer({ sccModule: 1, importerRole: 'controller' })] })
   // Internal processing, stated: none is not a gap. A processor is a recipient, listed or not (Art. 4(9)).
   quiet({ recipientIds: [], processorIds: [], noRecipients: true })
   quiet({ recipientIds: [], processorIds: [ids.processor] })

@@ -154,9 +154,29 @@ export const Derogation = shape(
   { description: 'The documentation a transfer under the second subparagraph of Art. 49(1) needs (Art. 30(1)(e), 49(6)); only with mechanism `49.1.sub2`.' }
 )
 
+export const importerRoles = ['controller', 'processor', 'sub_processor'] as const
+
 const transferFields = <V extends Variant>(variant: V) => ({
   country: Nullable(CountryCode('The third country the data go to, ISO 3166-1 alpha-2.')),
+  internationalOrganisation: Nullable(
+    Type.String({
+      pattern: '^IO:[A-Z][A-Z0-9_]{1,39}$',
+      description:
+        'The international organisation the data go to (Art. 30(1)(e)), as `IO:` and its identifier, e.g. `IO:EPORG` for the European Patent Organisation; those with an adequacy decision are in /v1/reference/international-organisations. Set it instead of `country`.',
+      examples: ['IO:EPORG']
+    })
+  ),
   importer: reference('Who receives the data there.'),
+  importerRole: Nullable(
+    Type.Enum([...importerRoles], {
+      description:
+        "The importer's role: `controller`, `processor` or `sub_processor`. With the organisation's role in the activity it fixes the module of the standard contractual clauses (C2C 1, C2P 2, P2P 3, P2C 4)."
+    })
+  ),
+  dpfCertified: Nullable(
+    Type.Boolean({ description: 'The importer is on the EU-US Data Privacy Framework List, in whatever role (Implementing Decision (EU) 2023/1795).' })
+  ),
+  dpfCheckedAt: date('When the DPF List was last checked for the importer'),
   processorId: Nullable(Uuid('The processor (of this organisation) that is the importer, if it is one.')),
   mechanism: Nullable(
     Type.Enum(mechanismCodes, { description: 'The Chapter V ground: `45`, `46.2.a` … `49.1.sub2` (see /v1/reference/transfer-mechanisms).' })
@@ -179,7 +199,11 @@ export const Transfer = nestedShape(
   (transfer) => {
     const filled = {
       country: null,
+      internationalOrganisation: null,
       importer: null,
+      importerRole: null,
+      dpfCertified: null,
+      dpfCheckedAt: null,
       processorId: null,
       mechanism: null,
       sccModule: null,
@@ -190,7 +214,7 @@ export const Transfer = nestedShape(
     }
     return { ...filled, derogation: filled.derogation === null ? null : Derogation.fill(filled.derogation) }
   },
-  { description: 'A transfer to a third country or international organisation (Art. 30(1)(e), Arts. 44–49).' }
+  { description: 'A transfer to a third country or an international organisation (Art. 30(1)(e), Arts. 44–49).' }
 )
 
 export const RetentionRule = shape(
