@@ -777,7 +777,11 @@ t.test('quiet on what is merely different, not wrong', async (t) => {
   // A sub-processor abroad whose transfer is recorded.
   quiet(
     { transfers: [transfer({ processorId: ids.indianProcessor })] },
-    context({ catalogue: catalogue((c) => void (c.processors.get(ids.processor)!.subProcessorIds = [ids.indianProcessor])) })
+    context({
+      catalogue: catalogue((c) => {
+        c.processors.get(ids.processor)!.subProcessorIds = [ids.indianProcessor]
+      })
+    })
   )
   // The DPF covers a certified importer in any role, checked recently; the EPO has its own decision; modules that fit.
   t.match(
