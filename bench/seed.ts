@@ -50,8 +50,8 @@ export async function seedPostgres(databaseUrl: string, organisationId: string, 
          to_jsonb(ds.ids[(i % 95) + 1 : (i % 95) + 3]), to_jsonb(dc.ids[(i % 85) + 1 : (i % 85) + 5 + (i % 11)]), to_jsonb(rc.ids[(i % 45) + 1 : (i % 45) + 2]),
          to_jsonb(pr.ids[(i % 28) + 1 : (i % 28) + 2]), to_jsonb(sm.ids[6 + (i % 14) : 6 + (i % 14)]), '[]'::jsonb, null, '[]'::jsonb, '[]'::jsonb,
          jsonb_build_array(
-           jsonb_build_object('country', 'US', 'importer', 'Importer ' || i, 'processorId', pr.ids[(i % 28) + 1], 'mechanism', '46.2.c', 'sccModule', 2, 'safeguardReference', 'scc/' || i, 'tiaReference', 'tia/' || i, 'derogation', null),
-           jsonb_build_object('country', 'GB', 'importer', 'UK office', 'processorId', null, 'mechanism', '45', 'sccModule', null, 'safeguardReference', null, 'tiaReference', null, 'derogation', null)),
+           jsonb_build_object('country', 'US', 'internationalOrganisation', null, 'importer', 'Importer ' || i, 'importerRole', 'processor', 'dpfCertified', null, 'dpfCheckedAt', null, 'processorId', pr.ids[(i % 28) + 1], 'mechanism', '46.2.c', 'sccModule', 2, 'safeguardReference', 'scc/' || i, 'tiaReference', 'tia/' || i, 'derogation', null),
+           jsonb_build_object('country', 'GB', 'internationalOrganisation', null, 'importer', 'UK office', 'importerRole', 'controller', 'dpfCertified', null, 'dpfCheckedAt', null, 'processorId', null, 'mechanism', '45', 'sccModule', null, 'safeguardReference', null, 'tiaReference', null, 'derogation', null)),
          jsonb_build_array(
            jsonb_build_object('dataCategoryIds', to_jsonb(dc.ids[(i % 85) + 1 : (i % 85) + 1]), 'period', 'P5Y', 'trigger', 'End of the financial year', 'description', null, 'legalReference', 'Bookkeeping Act § 13'),
            jsonb_build_object('dataCategoryIds', '[]'::jsonb, 'period', 'P3Y', 'trigger', 'End of the contract', 'description', null, 'legalReference', null),

@@ -23,7 +23,7 @@ async function generate(app: App, count: number) {
     select ${org.id}, 'Generated activity ' || lpad(i::text, 5, '0'), 'Generated for the scale test, with enough text to weigh something in the export.', 'active', 'controller',
       jsonb_build_array(jsonb_build_object('description', 'Serve customers ' || i, 'legalBasis', '6.1.b', 'legalReference', null, 'legitimateInterest', null, 'liaReference', null, 'consent', null, 'directMarketing', false)),
       jsonb_build_array(${subjects}::text), jsonb_build_array(${category}::text), '[]'::jsonb, jsonb_build_array(${processor}::text), '[]'::jsonb, '[]'::jsonb, '[]'::jsonb, '[]'::jsonb,
-      jsonb_build_array(jsonb_build_object('country', 'US', 'importer', 'Importer ' || i, 'processorId', null, 'mechanism', '46.2.c', 'sccModule', 2, 'safeguardReference', null, 'tiaReference', null, 'derogation', null)),
+      jsonb_build_array(jsonb_build_object('country', 'US', 'internationalOrganisation', null, 'importer', 'Importer ' || i, 'importerRole', null, 'dpfCertified', null, 'dpfCheckedAt', null, 'processorId', null, 'mechanism', '46.2.c', 'sccModule', 2, 'safeguardReference', null, 'tiaReference', null, 'derogation', null)),
       jsonb_build_array(jsonb_build_object('dataCategoryIds', '[]'::jsonb, 'period', 'P3Y', 'trigger', 'End of contract', 'description', null, 'legalReference', null)),
       '{"status":"not_assessed","reference":null,"completedAt":null,"notRequiredReason":null,"criteria":[]}'::jsonb, false, false, '["data_subject"]'::jsonb, '[]'::jsonb, 'generator', 'generator'
     from generate_series(1, ${count}) as i`)
