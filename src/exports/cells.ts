@@ -1,4 +1,4 @@
-import type { ExportActivity } from './record.schemas.ts'
+import type { ExportActivity, ExportOrganisation } from './record.schemas.ts'
 import type { ClientController } from './record.ts'
 
 /**
@@ -133,4 +133,22 @@ export const processorColumns: [string, (a: ExportActivity, c: ClientController 
   ['General description of technical and organisational security measures', (a) => controllerColumns[11]![1](a)],
   ['Status', (a) => a.status],
   ['Activity ID', (a) => a.id]
+]
+
+type Contact = { name: string | null; email: string | null; phone: string | null; address: string | null } | null
+
+const contact = (who: Contact) => (who ? parts(who.name, who.email, who.phone, who.address) : '')
+
+/**
+ * Whose record it is, repeated on every row so that a CSV alone says it: the controller (Art.
+ * 30(1)(a)) or, in the processor record, the processor itself (Art. 30(2)(a)), with the
+ * representative and the DPO. Appended after the template's columns.
+ */
+export const organisationColumns = (record: 'controller' | 'processor'): [string, (o: ExportOrganisation) => string][] => [
+  [
+    record === 'controller' ? 'Controller (name and contact details)' : 'Processor (name and contact details)',
+    (o) => parts(o.name, o.email, o.phone, o.address)
+  ],
+  [record === 'controller' ? "Controller's representative" : "Processor's representative", (o) => contact(o.representative)],
+  ['Data protection officer', (o) => (o.dpo?.designated ? contact(o.dpo) || 'designated, no contact details recorded' : '')]
 ]

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
-import { controllerColumns, neutralise, processorColumns } from './cells.ts'
+import { controllerColumns, neutralise, organisationColumns, processorColumns } from './cells.ts'
 import type { AssembledRecord } from './record.ts'
 
 /** Excel on Windows reads CSV as UTF-8 only after a byte-order mark. */
@@ -20,8 +20,10 @@ export interface CsvOptions {
 /** One row per activity (per client controller and activity, for the processor record), UTF-8 with a header row. */
 export async function* renderCsv(record: AssembledRecord, { bom = true }: CsvOptions = {}): AsyncGenerator<string> {
   const columns = record.record === 'controller' ? controllerColumns : processorColumns
-  yield (bom ? BOM : '') + csvLine(columns.map(([title]) => title))
+  const organisation = organisationColumns(record.record)
+  const whose = organisation.map(([, cell]) => cell(record.organisation))
+  yield (bom ? BOM : '') + csvLine([...columns.map(([title]) => title), ...organisation.map(([title]) => title)])
   for await (const { activity, controller } of record.activities()) {
-    yield csvLine(columns.map(([, cell]) => cell(activity, controller)))
+    yield csvLine([...columns.map(([, cell]) => cell(activity, controller)), ...whose])
   }
 }

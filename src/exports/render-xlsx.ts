@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream'
 import type ExcelJS from 'exceljs'
-import { controllerColumns, processorColumns } from './cells.ts'
+import { controllerColumns, organisationColumns, processorColumns } from './cells.ts'
 import type { ExportOrganisation } from './record.schemas.ts'
 import type { AssembledRecord } from './record.ts'
 
@@ -107,15 +107,14 @@ export async function* renderXlsx(record: AssembledRecord): AsyncGenerator<Buffe
   yield* drain()
 
   const columns = record.record === 'controller' ? controllerColumns : processorColumns
-  const activities = sheet(
-    'Activities',
-    columns.map(([title]) => [title, title === 'Activity ID' ? 38 : title.length > 40 ? 45 : 30])
-  )
+  const organisation = organisationColumns(record.record)
+  const whose = organisation.map(([, cell]) => cell(record.organisation))
+  const activities = sheet('Activities', [
+    ...columns.map(([title]): [string, number] => [title, title === 'Activity ID' ? 38 : title.length > 40 ? 45 : 30]),
+    ...organisation.map(([title]): [string, number] => [title, 40])
+  ])
   for await (const { activity, controller } of record.activities()) {
-    add(
-      activities,
-      columns.map(([, cell]) => cell(activity, controller))
-    )
+    add(activities, [...columns.map(([, cell]) => cell(activity, controller)), ...whose])
     yield* drain()
   }
   activities.commit()

@@ -7,7 +7,7 @@ import { recordExample } from '../example/openapi-examples.ts'
 import { clampToNow } from '../modules/history/history.repository.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
 import { Instant, OrganisationParams } from '../shared/schemas.ts'
-import { controllerColumns, processorColumns } from './cells.ts'
+import { controllerColumns, organisationColumns, processorColumns } from './cells.ts'
 import { RecordSchema } from './record.schemas.ts'
 import { type AssembledRecord, exportRecord, type RecordKind } from './record.ts'
 import { renderCsv } from './render-csv.ts'
@@ -118,7 +118,7 @@ const columnList = (columns: readonly [string, ...unknown[]][]) => columns.map((
 
 const exportDescription = [
   'The record of processing activities as a supervisory authority may ask for it (Art. 30(4)): the controller block (Art. 30(1)(a)), then every active activity with names instead of ids, codes with their labels and articles, countries with their EEA and adequacy status, organisation-wide security measures merged into each activity, and retention per data category. `?record=processor` gives the Art. 30(2) record, grouped per client controller. Activities, and every list of linked catalogue entries, are in name order (any case), then id; purposes, transfers and retention rules keep the order they were entered in.',
-  `CSV has one row per activity, with the columns of the UK ICO controller template: ${columnList(controllerColumns)}. The processor record has one row per client controller and activity: ${columnList(processorColumns)}. Multi-valued cells are joined with "; ". The file starts with a UTF-8 byte-order mark so Excel reads it as UTF-8 (\`?bom=false\` leaves it out); lines end in CRLF, and a field holding a line break, a comma or a quote is quoted. A cell that a spreadsheet could run as a formula (starting with = + - @, a tab or a carriage return, also after blanks, quotes or no-break spaces) gets a leading apostrophe.`,
+  `CSV has one row per activity, with the columns of the UK ICO controller template: ${columnList(controllerColumns)}. The processor record has one row per client controller and activity: ${columnList(processorColumns)}. Every row then says whose record it is (Art. 30(1)(a)): ${columnList(organisationColumns('controller'))}; in the processor record, the processor's own (Art. 30(2)(a)): ${columnList(organisationColumns('processor'))}. Multi-valued cells are joined with "; ". The file starts with a UTF-8 byte-order mark so Excel reads it as UTF-8 (\`?bom=false\` leaves it out); lines end in CRLF, and a field holding a line break, a comma or a quote is quoted. A cell that a spreadsheet could run as a formula (starting with = + - @, a tab or a carriage return, also after blanks, quotes or no-break spaces) gets a leading apostrophe.`,
   'XLSX has a sheet for the controller block, the activities, the transfers and the retention rules, with text cells as plain strings (never formulas), rows as high as their wrapped text, and print settings: landscape, one page wide, the header row repeated, the organisation in the page header.',
   'The file is streamed from one consistent snapshot of the database. At most a few exports run at once per organisation (429 with Retry-After beyond).'
 ].join('\n\n')

@@ -273,3 +273,13 @@ t.test("a sub-processor abroad of one of the activity's processors is found (L-1
     'the recorded transfer covers it'
   )
 })
+
+t.test('every processor CSV row says whose record it is: the processor itself (Art. 30(2)(a))', async (t) => {
+  const rows = readCsv((await app.inject({ url: `${base}/ropa?format=csv&record=processor&includeDrafts=true`, headers })).body)
+  const header = rows[0]!
+  const processor = header.indexOf('Processor (name and contact details)')
+  t.ok(processor > 0)
+  t.same(header.slice(processor), ['Processor (name and contact details)', "Processor's representative", 'Data protection officer'])
+  t.ok(rows.length > 2)
+  for (const row of rows.slice(1)) t.equal(row[processor], 'Payroll Bureau AS, privacy@bureau.example')
+})

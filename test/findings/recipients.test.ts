@@ -98,3 +98,18 @@ t.test('a processor whose transfer is recorded is named once, as the transfer', 
   const countries = rows[0]!.indexOf('Names of third countries or international organisations')
   t.equal(rows.find((candidate) => candidate.includes('CSV transfer case'))![countries], 'United States of America (US), Mailer Inc')
 })
+
+t.test('every controller CSV row says whose record it is (Art. 30(1)(a)): controller, representative and DPO', async (t) => {
+  const patched = await app.inject({
+    method: 'PATCH',
+    url: base,
+    headers: { ...headers, 'if-match': `"${org.version}"` },
+    payload: { dpo: { designated: true, name: 'Dana Olsen', email: 'dpo@shop.example', phone: null, address: null } }
+  })
+  t.equal(patched.statusCode, 200, patched.body)
+  const rows = readCsv((await app.inject({ url: `${base}/ropa?format=csv`, headers })).body)
+  const header = rows[0]!
+  const controller = header.indexOf('Controller (name and contact details)')
+  t.same(header.slice(controller), ['Controller (name and contact details)', "Controller's representative", 'Data protection officer'])
+  for (const row of rows.slice(1)) t.same(row.slice(controller), ['Small Shop AS, privacy@shop.example', '', 'Dana Olsen, dpo@shop.example'])
+})
