@@ -1,4 +1,4 @@
-import { type ActivityRule, allRoles } from './types.ts'
+import { type ActivityRule, allRoles, monthsBefore } from './types.ts'
 
 export const REVIEW_MONTHS = 12
 
@@ -12,10 +12,8 @@ export const reviewOverdue: ActivityRule = {
   kind: 'heuristic',
   checks: `The entry was reviewed in the last ${REVIEW_MONTHS} months, or, never reviewed, was created less than ${REVIEW_MONTHS} months ago: the record is a living document (Arts. 5(2), 24(1)).`,
   evaluate: (activity, { now }) => {
-    const limit = new Date(now)
-    limit.setUTCMonth(limit.getUTCMonth() - REVIEW_MONTHS)
     const since = activity.lastReviewedAt ?? activity.createdAt.slice(0, 10)
-    if (since >= limit.toISOString().slice(0, 10)) return []
+    if (since >= monthsBefore(now, REVIEW_MONTHS)) return []
     return [
       {
         severity: 'warning',

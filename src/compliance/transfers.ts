@@ -1,6 +1,6 @@
 import { countryByCode } from '../reference/countries.ts'
 import { internationalOrganisationByCode } from '../reference/international-organisations.ts'
-import { type Activity, type ActivityFinding, type ActivityRule, allRoles, blank, type Context, type Transfer } from './types.ts'
+import { type Activity, type ActivityFinding, type ActivityRule, allRoles, blank, type Context, monthsBefore, type Transfer } from './types.ts'
 
 const outsideEea = (country: string | null) => country !== null && countryByCode.get(country)?.eea !== true
 
@@ -126,9 +126,7 @@ export const adequacyNotValid: ActivityRule = {
       if (destination === 'US') {
         const processor = transfer.processorId ? catalogue.processors.get(transfer.processorId) : undefined
         const onTheList = transfer.dpfCertified === true || processor?.dpfCertified === true
-        const checkedBefore = new Date(now)
-        checkedBefore.setUTCMonth(checkedBefore.getUTCMonth() - DPF_CHECK_MONTHS)
-        const stale = transfer.dpfCertified === true && (transfer.dpfCheckedAt ?? '') < checkedBefore.toISOString().slice(0, 10)
+        const stale = transfer.dpfCertified === true && (transfer.dpfCheckedAt ?? '') < monthsBefore(now, DPF_CHECK_MONTHS)
         return [
           ...(onTheList
             ? []

@@ -108,4 +108,11 @@ export interface OrganisationRule extends Rule {
   evaluate(context: Context): Omit<Finding, 'rule'>[]
 }
 
+/** The calendar date (`YYYY-MM-DD`) `months` before `now`: review and re-check intervals compare against it. */
+export function monthsBefore(now: Date, months: number): string {
+  const limit = new Date(now)
+  limit.setUTCMonth(limit.getUTCMonth() - months)
+  return limit.toISOString().slice(0, 10)
+}
+
 export const blank = (value: string | null | undefined) => value === null || value === undefined || value.trim() === ''

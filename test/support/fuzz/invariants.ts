@@ -1,5 +1,6 @@
 /** Generators and checks of test/security/fuzz.test.ts. The invariants every answer keeps (see checkExchange). */
 import type { Operation, Schema } from './openapi.ts'
+import { matchesType } from './oracle.ts'
 import type { ConcreteRequest } from './requests.ts'
 import { typesOf } from './valid-values.ts'
 
@@ -46,18 +47,7 @@ export function shapeErrors(schema: Schema | undefined, value: unknown, path = '
   if (schema.enum && !schema.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))) return [`${path || '/'} is not one of the enum`]
   const types = typesOf(schema)
   if (types.length > 0) {
-    const ok = types.some((type) =>
-      type === 'null'
-        ? value === null
-        : type === 'array'
-          ? Array.isArray(value)
-          : type === 'object'
-            ? value !== null && typeof value === 'object' && !Array.isArray(value)
-            : type === 'integer'
-              ? Number.isInteger(value)
-              : typeof value === type
-    )
-    if (!ok) return [`${path || '/'} is not ${types.join('|')}: ${JSON.stringify(value)?.slice(0, 80)}`]
+    if (!types.some((type) => matchesType(type, value))) return [`${path || '/'} is not ${types.join('|')}: ${JSON.stringify(value)?.slice(0, 80)}`]
   }
   const errors: string[] = []
   if (Array.isArray(value) && schema.items)
