@@ -71,6 +71,18 @@ t.test('an international organisation is a destination, with its own adequacy de
   t.equal(reference.statusCode, 200)
   t.match(reference.json(), { name: 'European Patent Organisation', adequacy: { decision: 'Implementing Decision (EU) 2025/1382', scope: 'full' } })
 
+  const notACode = await app.inject('/v1/reference/international-organisations/eporg')
+  t.equal(notACode.statusCode, 400)
+  t.match(notACode.json().errors, [{ path: '/params/code' }])
+  const unknownFilter = await app.inject('/v1/reference/international-organisations?adequacy=full')
+  t.equal(unknownFilter.statusCode, 400)
+  t.match(unknownFilter.json().errors, [{ path: '/query/adequacy' }])
+  t.same(
+    (await app.inject('/v1/reference/international-organisations')).json().items.map((io: Json) => io.code),
+    ['IO:EPORG'],
+    'public: no token needed'
+  )
+
   const bad = await app.inject({
     method: 'POST',
     url: `${sweden.base}/activities`,
