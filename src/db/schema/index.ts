@@ -1,5 +1,6 @@
 export * from './activities.ts'
 export * from './audit-events.ts'
 export * from './catalogue.ts'
+export * from './finding-acknowledgements.ts'
 export * from './idempotency-keys.ts'
 export * from './organisations.ts'
