@@ -80,15 +80,20 @@ function replay(reply: FastifyReply, claim: Claim, stored: StoredAnswer) {
  * first and this answer last; if a concurrent request with the key committed first, the write rolls
  * back and its stored answer is replayed.
  */
-export async function sendCreatedOnce<T extends { id: string; version: number }>(
+export async function sendCreatedOnce<T extends { id: string; version?: number }>(
   request: FastifyRequest,
   reply: FastifyReply,
   write: (context: WriteContext) => Promise<T>,
   locationOf: (created: { id: string }) => string
 ) {
-  const answerOf = (created: { id: string; version: number }): Answer => ({
+  // An entry without a version is never changed once created: it has no ETag to compare If-Match with.
+  const answerOf = (created: { id: string; version?: number }): Answer => ({
     status: 201,
-    headers: { 'content-type': 'application/json; charset=utf-8', location: locationOf(created), etag: etagOf(created.version) },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      location: locationOf(created),
+      ...(created.version === undefined ? {} : { etag: etagOf(created.version) })
+    },
     body: (reply.getSerializationFunction('201') ?? JSON.stringify)(created)
   })
   const claim = request.idempotencyClaim

@@ -20,7 +20,7 @@ export interface WriteContext {
  */
 export interface KeyedCreate {
   claim(tx: Database): Promise<void>
-  record(tx: Database, created: { id: string; version: number }): Promise<void>
+  record(tx: Database, created: { id: string; version?: number }): Promise<void>
 }
 
 export const writeContext = (request: FastifyRequest): WriteContext => ({ actor: request.principal.sub, requestId: request.id })
