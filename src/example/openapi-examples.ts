@@ -702,3 +702,39 @@ export const rightsExample = {
     }
   ]
 }
+
+// ---- Acknowledged findings: the DPO acknowledges the DPIA screening finding on the personnel activity as created ----
+
+/** The findings examples as the lists answer them with no acknowledgement made. */
+const unacknowledged = ({ items, summary }: { items: Json[]; summary: Json }) => ({
+  items: items.map((finding) => ({ ...finding, acknowledged: null })),
+  summary: { ...summary, acknowledged: 0 }
+})
+export const listedFindingsExample = unacknowledged(findingsExample)
+export const listedActivityFindingsExample = unacknowledged(activityFindingsExample)
+
+const acknowledgementCreate = {
+  rule: 'dpia-likely-required',
+  entityId: exampleIds.personnel,
+  path: '/dpia',
+  reason:
+    'Both criteria count the same employees (vulnerable data subjects) and their sick-leave data (sensitive data); the screening memo DPO-2025-07 finds no high risk and is reviewed yearly.',
+  expiresAt: '2028-03-12T00:00:00.000Z'
+}
+const acknowledgementEntity = {
+  id: '8fa82f5c-ab42-43e0-8bbb-90a2add75a3a',
+  rule: acknowledgementCreate.rule,
+  entityType: 'activity',
+  entityId: acknowledgementCreate.entityId,
+  path: acknowledgementCreate.path,
+  reason: acknowledgementCreate.reason,
+  expiresAt: acknowledgementCreate.expiresAt,
+  expired: false,
+  createdAt: '2025-03-11T15:02:19.540Z',
+  createdBy: exampleActors.dpo
+}
+export const acknowledgementExamples = {
+  create: acknowledgementCreate,
+  entity: acknowledgementEntity,
+  page: { items: [acknowledgementEntity], nextCursor: null }
+}
