@@ -10,6 +10,7 @@ import activitiesRoutes from './modules/activities/activities.routes.ts'
 import auditEventRoutes from './modules/audit-events/audit-events.routes.ts'
 import dataCategoriesRoutes from './modules/data-categories/data-categories.resource.ts'
 import dataSubjectCategoriesRoutes from './modules/data-subject-categories/data-subject-categories.resource.ts'
+import acknowledgementsRoutes from './modules/findings/acknowledgements.routes.ts'
 import findingsRoutes, { rulesRoutes } from './modules/findings/findings.routes.ts'
 import healthRoutes from './modules/health/health.routes.ts'
 import historyRoutes from './modules/history/history.routes.ts'
@@ -163,6 +164,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     api.register(activitiesRoutes, { prefix: '/v1/organisations' })
     api.register(transfersRoutes, { prefix: '/v1/organisations' })
     api.register(findingsRoutes, { prefix: '/v1/organisations' })
+    api.register(acknowledgementsRoutes, { prefix: '/v1/organisations' })
     api.register(historyRoutes, { prefix: '/v1/organisations' })
     api.register(ropaRoutes, { prefix: '/v1/organisations', exportsPerOrganisation: config.EXPORTS_PER_ORGANISATION, exportsInTotal: config.EXPORTS_IN_TOTAL })
   })

@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
-import { activityFindings, type Finding, organisationFindings, rules, summarise } from '../../compliance/index.ts'
+import { summariseAcknowledged, withAcknowledgements } from '../../compliance/acknowledgements.ts'
+import { activityFindings, type Finding, organisationFindings, rules } from '../../compliance/index.ts'
 import { rightsOf } from '../../compliance/rights.ts'
-import { activityFindingsExample, findingsExample, rightsExample, withExample } from '../../example/openapi-examples.ts'
+import { listedActivityFindingsExample, listedFindingsExample, rightsExample, withExample } from '../../example/openapi-examples.ts'
 import { problemResponses } from '../../shared/problems.ts'
-import { EntityParams, OrganisationParams, Uuid } from '../../shared/schemas.ts'
+import { EntityParams, Nullable, OrganisationParams, Uuid } from '../../shared/schemas.ts'
 import { roles as activityRoles } from '../activities/activities.schemas.ts'
-import { loadForCompliance } from './findings.repository.ts'
+import { FindingAcknowledgementSchema } from './acknowledgements.schemas.ts'
+import { loadFindings, loadForCompliance } from './findings.repository.ts'
 
 const severities = ['error', 'warning', 'info'] as const
 
@@ -21,12 +23,24 @@ const FindingSchema = Type.Object(
     entityType: Type.Enum(['organisation', 'activity', 'processor']),
     entityId: Uuid(),
     path: Type.String({ description: 'JSON pointer into the entity, to the field the finding is about.', examples: ['/purposes/0/legalBasis'] }),
-    message: Type.String({ description: 'What is wrong and what to do, in plain language.' })
+    message: Type.String({ description: 'What is wrong and what to do, in plain language.' }),
+    acknowledged: Nullable(
+      FindingAcknowledgementSchema,
+      "The DPO's acknowledgement that applies to this finding (of a heuristic rule; see …/findings/acknowledgements), or null. An acknowledged finding is listed but left out of the counts of `summary`. An acknowledgement stops applying when it expires or when the entity changes in what the finding is about; the finding then counts again."
+    )
   },
   { additionalProperties: false }
 )
 
-const Summary = Type.Object({ errors: Type.Integer(), warnings: Type.Integer(), infos: Type.Integer() }, { additionalProperties: false })
+const Summary = Type.Object(
+  {
+    errors: Type.Integer({ description: 'Findings of severity `error` not acknowledged.' }),
+    warnings: Type.Integer({ description: 'Findings of severity `warning` not acknowledged.' }),
+    infos: Type.Integer({ description: 'Findings of severity `info` not acknowledged.' }),
+    acknowledged: Type.Integer({ description: 'Findings listed but left out of the counts above because an acknowledgement applies to them.' })
+  },
+  { additionalProperties: false }
+)
 const FindingsSchema = Type.Object(
   { items: Type.Array(FindingSchema), summary: Summary },
   { additionalProperties: false, description: 'The findings, organisation-wide ones first, then per activity by name, with their counts.' }
@@ -45,7 +59,7 @@ const RuleSchema = Type.Object(
     }),
     kind: Type.Enum(['requirement', 'heuristic'], {
       description:
-        '`requirement`: the finding states what a provision requires. `heuristic`: an inference from wording or typical cases that can be wrong for one organisation.'
+        '`requirement`: the finding states what a provision requires. `heuristic`: an inference from wording or typical cases that can be wrong for one organisation, so a DPO may acknowledge its findings (…/findings/acknowledgements).'
     }),
     checks: Type.String()
   },
@@ -114,7 +128,7 @@ const findingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listFindings',
         summary: 'Check the whole record: findings with their articles',
         description:
-          'Runs every rule over the organisation, its catalogue and its activities (retired ones are left out) in a constant number of SQL statements.',
+          'Runs every rule over the organisation, its catalogue and its activities (retired ones are left out) in a constant number of SQL statements. Findings a DPO acknowledged (…/findings/acknowledgements) are listed with `acknowledged` set and counted in `summary.acknowledged`, not in the counts by severity.',
         params: OrganisationParams,
         querystring: Type.Object(
           {
@@ -125,11 +139,11 @@ const findingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false }
         ),
-        response: { 200: withExample(FindingsSchema, findingsExample), ...problemResponses(400) }
+        response: { 200: withExample(FindingsSchema, listedFindingsExample), ...problemResponses(400) }
       }
     },
     async (request) => {
-      const { context, activities } = await loadForCompliance(db, request.params.orgId)
+      const { context, activities, acknowledgements } = await loadFindings(db, request.params.orgId)
       const { severity, rule, activityId, entityType } = request.query
       const findings: Finding[] = [
         ...organisationFindings(context),
@@ -141,7 +155,8 @@ const findingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           (activityId === undefined || (finding.entityType === 'activity' && finding.entityId === activityId)) &&
           (entityType === undefined || finding.entityType === entityType)
       )
-      return { items: findings, summary: summarise(findings) }
+      const items = withAcknowledgements(findings, acknowledgements, activities, context)
+      return { items, summary: summariseAcknowledged(items) }
     }
   )
 
@@ -153,15 +168,16 @@ const findingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Findings'],
         operationId: 'listActivityFindings',
         summary: 'Check one activity',
-        description: 'The findings on one activity, article by article.',
+        description:
+          'The findings on one activity, article by article; acknowledged ones are listed with `acknowledged` set and left out of the counts by severity.',
         params: EntityParams,
-        response: { 200: withExample(FindingsSchema, activityFindingsExample), ...problemResponses(400) }
+        response: { 200: withExample(FindingsSchema, listedActivityFindingsExample), ...problemResponses(400) }
       }
     },
     async (request) => {
-      const { context, activities } = await loadForCompliance(db, request.params.orgId, request.params.id)
-      const findings = activityFindings(activities[0]!, context)
-      return { items: findings, summary: summarise(findings) }
+      const { context, activities, acknowledgements } = await loadFindings(db, request.params.orgId, request.params.id)
+      const items = withAcknowledgements(activityFindings(activities[0]!, context), acknowledgements, activities, context)
+      return { items, summary: summariseAcknowledged(items) }
     }
   )
 
