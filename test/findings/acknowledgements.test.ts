@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import t from 'tap'
+import { acknowledgedValue, entityOf, fingerprintOf, summariseAcknowledged, withAcknowledgements } from '../../src/compliance/acknowledgements.ts'
 import { rules } from '../../src/compliance/index.ts'
 import { bearer, buildTestApp, createOrganisationViaApi } from '../helper.ts'
 
@@ -337,4 +338,63 @@ t.test('the findings endpoints read the acknowledgements in one more statement, 
   }
   t.equal(await cost(`${activityUrl}/findings`), 4)
   t.equal(await cost(`${base}/findings`), await cost(`/v1/organisations/${other.id}/findings`, outsider), 'as for an organisation without any')
+})
+
+t.test('the fingerprint: what a finding is about, whatever the order of keys or fields added later', async (t) => {
+  const entity = {
+    purposes: [{ description: 'A', legalBasis: '6.1.a', consent: { mechanism: 'form', recordReference: null } }],
+    dpia: { status: 'not_assessed' }
+  }
+  t.same(acknowledgedValue(entity, '/purposes/0/legalBasis'), entity.purposes[0], 'a field of a list item: the whole item')
+  t.same(acknowledgedValue(entity, '/purposes/0'), entity.purposes[0])
+  t.same(acknowledgedValue(entity, '/dpia/status'), 'not_assessed', 'a field outside lists: its value')
+  t.equal(acknowledgedValue(entity, '/purposes/3/legalBasis'), undefined)
+  t.equal(acknowledgedValue({ 'a/b': { '~': 1 } }, '/a~1b/~0'), 1, 'RFC 6901 escapes')
+  const reordered = { purposes: [{ consent: { recordReference: null, mechanism: 'form' }, legalBasis: '6.1.a', description: 'A' }] }
+  t.equal(fingerprintOf(reordered, '/purposes/0/legalBasis'), fingerprintOf(entity, '/purposes/0/legalBasis'), 'key order does not count')
+  const extended = { purposes: [{ ...entity.purposes[0], addedLater: null }] }
+  t.equal(fingerprintOf(extended, '/purposes/0/legalBasis'), fingerprintOf(entity, '/purposes/0/legalBasis'), 'a null field added later does not count')
+  t.not(fingerprintOf({ purposes: [{ ...entity.purposes[0], description: 'B' }] }, '/purposes/0/legalBasis'), fingerprintOf(entity, '/purposes/0/legalBasis'))
+  t.match(fingerprintOf(entity, '/nothing'), /^[0-9a-f]{64}$/)
+})
+
+t.test('findings on the organisation and on processors find their entity too', async (t) => {
+  const organisation = { id: org.id, dpo: null }
+  const processor = { name: 'Mailer', dpaReference: null }
+  const context = {
+    organisation,
+    catalogue: { processors: new Map([['p1', processor]]) },
+    now: new Date('2026-01-01T00:00:00Z')
+  } as unknown as Parameters<typeof withAcknowledgements>[3]
+  const finding = (entityType: 'organisation' | 'processor', entityId: string, path: string) => ({
+    rule: 'some-heuristic',
+    severity: 'warning' as const,
+    article: 'Art. 1',
+    entityType,
+    entityId,
+    path,
+    message: 'm'
+  })
+  const stored = (entityType: 'organisation' | 'processor', entityId: string, path: string, entity: unknown, expiresAt: string | null = null) => ({
+    id: `${entityType}-ack`,
+    rule: 'some-heuristic',
+    entityType,
+    entityId,
+    path,
+    reason: 'r',
+    expiresAt,
+    createdAt: '2025-12-01T00:00:00.000Z',
+    createdBy: 'dpo',
+    fingerprint: fingerprintOf(entity, path)
+  })
+  t.equal(entityOf({ entityType: 'organisation', entityId: org.id }, new Map(), context), organisation)
+  t.equal(entityOf({ entityType: 'processor', entityId: 'p1' }, new Map(), context), processor)
+  const items = withAcknowledgements(
+    [finding('organisation', org.id, '/dpo'), finding('processor', 'p1', '/dpaReference'), finding('processor', 'p2', '/dpaReference')],
+    [stored('organisation', org.id, '/dpo', organisation), stored('processor', 'p1', '/dpaReference', processor, '2025-12-31T23:59:59.999Z')],
+    [],
+    context
+  )
+  t.match(items, [{ acknowledged: { id: 'organisation-ack', by: 'dpo' } }, { acknowledged: null }, { acknowledged: null }], 'the expired one does not apply')
+  t.same(summariseAcknowledged(items), { errors: 0, warnings: 2, infos: 0, acknowledged: 1 })
 })
