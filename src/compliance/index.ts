@@ -1,3 +1,4 @@
+import { automatedDecisions } from './automated-decisions.ts'
 import { categoriesMissing, conditionWithoutReference, criminalDataWithoutAuthority, recipientsMissing, specialCategoryWithoutCondition } from './categories.ts'
 import { controllerContact, dataProtectionOfficer, jointControllers, representative } from './controller.ts'
 import { dpiaMandatory, dpiaScreening } from './dpia.ts'
@@ -5,6 +6,7 @@ import { clientControllerContact, clientControllerContract, processorRecordIncom
 import { processorContract } from './processors.ts'
 import {
   alternativeBases,
+  childConsent,
   consentFromEmployees,
   consentUndocumented,
   contractWithNonParties,
@@ -12,10 +14,12 @@ import {
   impliedConsent,
   legalReferenceMissing,
   legitimateInterests,
+  legitimateInterestsOfPublicAuthority,
   purposeGeneric,
   purposeMissing,
   purposeWithoutBasis
 } from './purposes.ts'
+import { recordExemption } from './record-exemption.ts'
 import { retentionLawWithoutObligation, retentionMissing, retentionOpenEnded } from './retention.ts'
 import { reviewOverdue } from './review.ts'
 import { securityMeasuresMissing } from './security.ts'
@@ -52,6 +56,7 @@ export const activityRules: ActivityRule[] = [
   securityMeasuresMissing,
   purposeWithoutBasis,
   legalReferenceMissing,
+  legitimateInterestsOfPublicAuthority,
   legitimateInterests,
   consentUndocumented,
   contractWithNonParties,
@@ -60,10 +65,13 @@ export const activityRules: ActivityRule[] = [
   specialCategoryWithoutCondition,
   conditionWithoutReference,
   criminalDataWithoutAuthority,
+  childConsent,
+  automatedDecisions,
   directMarketingObjection,
   impliedConsent,
   dpiaMandatory,
   dpiaScreening,
+  recordExemption,
   reviewOverdue
 ]
 

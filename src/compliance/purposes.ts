@@ -1,4 +1,6 @@
-import { type Activity, type ActivityRule, blank, type Context, controllerRoles } from './types.ts'
+import type { Consent } from '../modules/activities/activities.schemas.ts'
+import { countryByCode } from '../reference/countries.ts'
+import { type Activity, type ActivityFinding, type ActivityRule, blank, type Context, controllerRoles } from './types.ts'
 
 const GENERIC =
   /^(business purposes?|historical purposes?|other( purposes?)?|improve (our )?services?|administration|general purposes?|various|misc(ellaneous)?)\.?$/i
@@ -101,6 +103,10 @@ export const legalReferenceMissing: ActivityRule = {
 const subjects = (activity: Activity, context: Context) =>
   activity.dataSubjectCategoryIds.map((id) => context.catalogue.dataSubjectCategories.get(id)).filter((category) => category !== undefined)
 
+/** Data subject categories that read as employees or job applicants (by name: a heuristic). */
+export const employmentSubjects = (activity: Activity, context: Context) =>
+  subjects(activity, context).filter((category) => /employee|staff|applicant|candidate|worker/i.test(category.name))
+
 export const legitimateInterests: ActivityRule = {
   id: 'legitimate-interest-undocumented',
   code: 'L-22',
@@ -153,6 +159,35 @@ export const legitimateInterests: ActivityRule = {
   }
 }
 
+/**
+ * What documents a consent: where the record is kept (Art. 7(1)) and how it is withdrawn (Art. 7(3)).
+ * `at` is the JSON pointer of the object that holds the consent.
+ */
+export function consentGaps(consent: Consent | null, at: string, what: string): ActivityFinding[] {
+  return [
+    ...(blank(consent?.recordReference)
+      ? [
+          {
+            severity: 'error' as const,
+            article: 'Art. 7(1)',
+            path: `${at}/consent/recordReference`,
+            message: `Record where the consents for ${what} are kept: the controller must be able to demonstrate them (Art. 7(1)).`
+          }
+        ]
+      : []),
+    ...(blank(consent?.withdrawalMechanism)
+      ? [
+          {
+            severity: 'error' as const,
+            article: 'Art. 7(3)',
+            path: `${at}/consent/withdrawalMechanism`,
+            message: `Describe how consent to ${what} is withdrawn, as easily as it is given (Art. 7(3)).`
+          }
+        ]
+      : [])
+  ]
+}
+
 export const consentUndocumented: ActivityRule = {
   id: 'consent-undocumented',
   code: 'L-23',
@@ -161,51 +196,117 @@ export const consentUndocumented: ActivityRule = {
   scope: 'activity',
   roles: controllerRoles,
   kind: 'requirement',
-  checks: 'Consent (6.1.a, 9.2.a or a 49.1.a transfer) has a record that demonstrates it (Art. 7(1)) and a way to withdraw it (Art. 7(3)).',
+  checks:
+    "Consent has a record that demonstrates it (Art. 7(1)) and a way to withdraw it (Art. 7(3)), where it belongs: on the 6.1.a purpose, on the 9.2.a condition (explicit consent, whatever the purpose's basis) and on the 49.1.a transfer. Explicit consent documented on a 6.1.a purpose of the same activity is accepted for 9.2.a and 49.1.a.",
   evaluate: (activity) => {
-    const consentPurposes = activity.purposes.map((purpose, index) => ({ purpose, index })).filter(({ purpose }) => purpose.legalBasis === '6.1.a')
-    const findings = consentPurposes.flatMap(({ purpose, index }) => [
-      ...(blank(purpose.consent?.recordReference)
-        ? [
-            {
-              severity: 'error' as const,
-              article: 'Art. 7(1)',
-              path: `/purposes/${index}/consent/recordReference`,
-              message: `Record where the consents for '${purpose.description}' are kept: the controller must be able to demonstrate them (Art. 7(1)).`
-            }
-          ]
-        : []),
-      ...(blank(purpose.consent?.withdrawalMechanism)
-        ? [
-            {
-              severity: 'error' as const,
-              article: 'Art. 7(3)',
-              path: `/purposes/${index}/consent/withdrawalMechanism`,
-              message: `Describe how consent to '${purpose.description}' is withdrawn, as easily as it is given (Art. 7(3)).`
-            }
-          ]
-        : [])
-    ])
-    const recorded = consentPurposes.some(({ purpose }) => !blank(purpose.consent?.recordReference))
-    const explicit = activity.specialCategoryConditions.findIndex((condition) => condition.condition === '9.2.a')
-    if (explicit >= 0 && !recorded)
-      findings.push({
-        severity: 'error',
-        article: 'Art. 7(1)',
-        path: `/specialCategoryConditions/${explicit}`,
-        message: 'Explicit consent (Art. 9(2)(a)) is relied on, but no purpose records where the consents are kept (Art. 7(1)).'
-      })
-    activity.transfers.forEach((transfer, index) => {
-      if (transfer.mechanism === '49.1.a' && !recorded)
+    const documentedOnPurpose = activity.purposes.find((purpose) => purpose.legalBasis === '6.1.a' && !blank(purpose.consent?.recordReference))?.consent ?? null
+    const onPurposes = activity.purposes.flatMap((purpose, index) =>
+      purpose.legalBasis === '6.1.a' ? consentGaps(purpose.consent, `/purposes/${index}`, `'${purpose.description}'`) : []
+    )
+    const onConditions = activity.specialCategoryConditions.flatMap((condition, index) =>
+      condition.condition === '9.2.a'
+        ? consentGaps(
+            condition.consent ?? documentedOnPurpose,
+            `/specialCategoryConditions/${index}`,
+            'the special category data (explicit consent, Art. 9(2)(a))'
+          )
+        : []
+    )
+    const onTransfers = activity.transfers.flatMap((transfer, index) =>
+      transfer.mechanism === '49.1.a'
+        ? consentGaps(
+            transfer.consent ?? documentedOnPurpose,
+            `/transfers/${index}`,
+            'the transfer (explicit consent after being informed of the risks, Art. 49(1)(a))'
+          ).map((finding) => ({ ...finding, article: finding.article === 'Art. 7(1)' ? 'Art. 49(1)(a)' : finding.article }))
+        : []
+    )
+    return [...onPurposes, ...onConditions, ...onTransfers]
+  }
+}
+
+export const childConsent: ActivityRule = {
+  id: 'child-consent-age',
+  code: 'L-30',
+  severity: 'error',
+  article: 'Art. 8(1)',
+  scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
+  checks:
+    "Consent (6.1.a) to an information society service offered to children sets the age below which a parent consents, no lower than the organisation's country allows (Art. 8(1): 13–16, else 16): missing is a warning, lower an error; and says how parental consent is verified (Art. 8(2)), a warning.",
+  evaluate: (activity, context) => {
+    if (!subjects(activity, context).some((category) => category.includesChildren)) return []
+    const country = countryByCode.get(context.organisation.country)
+    const age = country?.digitalConsentAge ?? 16
+    return activity.purposes.flatMap((purpose, index): ActivityFinding[] => {
+      if (purpose.legalBasis !== '6.1.a' || !purpose.informationSocietyService) return []
+      const at = `/purposes/${index}/consent`
+      const threshold = purpose.consent?.ageThreshold ?? null
+      const findings: ActivityFinding[] = []
+      if (threshold === null)
+        findings.push({
+          severity: 'warning',
+          article: 'Art. 8(1)',
+          path: `${at}/ageThreshold`,
+          message: `Children may use the service behind '${purpose.description}': record the age below which a parent must consent (${age} where the organisation is established, ${country?.name ?? context.organisation.country}; Art. 8(1)).`
+        })
+      else if (threshold < age)
         findings.push({
           severity: 'error',
-          article: 'Art. 49(1)(a)',
-          path: `/transfers/${index}/mechanism`,
-          message: 'The transfer relies on explicit consent (Art. 49(1)(a)): record where the informed consents are kept.'
+          article: 'Art. 8(1)',
+          path: `${at}/ageThreshold`,
+          message: `Children from ${threshold} consent alone to '${purpose.description}', but the age in ${country?.name ?? context.organisation.country} is ${age}: below it, consent is lawful only if a parent gives or authorises it (Art. 8(1)).`
         })
+      if (blank(purpose.consent?.parentalConsentVerification))
+        findings.push({
+          severity: 'warning',
+          article: 'Art. 8(2)',
+          path: `${at}/parentalConsentVerification`,
+          message: `Describe the reasonable efforts made to verify that a parent consented for younger children (Art. 8(2)).`
+        })
+      return findings
     })
-    return findings
   }
+}
+
+export const legitimateInterestsOfPublicAuthority: ActivityRule = {
+  id: 'legitimate-interests-of-public-authority',
+  code: 'L-20',
+  severity: 'error',
+  article: 'Art. 6(1)',
+  scope: 'activity',
+  roles: controllerRoles,
+  kind: 'requirement',
+  checks:
+    'A public authority does not rest processing in the performance of its tasks on 6.1.f (Art. 6(1), second subparagraph): an error for its tasks, or while that is undecided (the stricter reading); a warning outside them.',
+  evaluate: (activity, context) =>
+    context.organisation.isPublicAuthority
+      ? activity.purposes.flatMap((purpose, index): ActivityFinding[] =>
+          purpose.legalBasis !== '6.1.f'
+            ? []
+            : purpose.publicAuthorityTask === false
+              ? [
+                  {
+                    severity: 'warning' as const,
+                    article: 'Art. 6(1)',
+                    path: `/purposes/${index}/legalBasis`,
+                    message: `A public authority may rely on legitimate interests only outside its tasks as a public authority: check that '${purpose.description}' is, and that no law makes it a task (Art. 6(1), second subparagraph; Recital 47).`
+                  }
+                ]
+              : [
+                  {
+                    severity: 'error' as const,
+                    article: 'Art. 6(1)',
+                    path: `/purposes/${index}/${purpose.publicAuthorityTask === null ? 'publicAuthorityTask' : 'legalBasis'}`,
+                    message:
+                      purpose.publicAuthorityTask === null
+                        ? `6.1.f is unavailable to a public authority for its tasks (Art. 6(1), second subparagraph): rest '${purpose.description}' on 6.1.e or 6.1.c, or record that it lies outside its tasks (publicAuthorityTask false).`
+                        : `'${purpose.description}' is a task of the public authority: 6.1.f is unavailable for it (Art. 6(1), second subparagraph); rest it on 6.1.e or 6.1.c with the law that lays it down.`
+                  }
+                ]
+        )
+      : []
 }
 
 export const contractWithNonParties: ActivityRule = {
@@ -247,7 +348,7 @@ export const consentFromEmployees: ActivityRule = {
   kind: 'heuristic',
   checks: 'Consent (6.1.a) is not relied on for employees or job applicants, for whom it is rarely freely given.',
   evaluate: (activity, context) => {
-    const dependent = subjects(activity, context).filter((category) => /employee|staff|applicant|candidate|worker/i.test(category.name))
+    const dependent = employmentSubjects(activity, context)
     if (dependent.length === 0) return []
     return activity.purposes.flatMap((purpose, index) =>
       purpose.legalBasis === '6.1.a'
@@ -304,16 +405,17 @@ export const directMarketingObjection: ActivityRule = {
   scope: 'activity',
   roles: controllerRoles,
   kind: 'requirement',
-  checks: 'A direct marketing purpose records how people opt out (objection is absolute, Art. 21(2)–(4)).',
+  checks:
+    'A direct marketing purpose not based on consent records how people object (opt out), offered clearly and separately (Art. 21(2)–(4)); on consent, withdrawing it is the opt-out (checked by L-23).',
   evaluate: (activity) =>
     activity.purposes.flatMap((purpose, index) =>
-      purpose.directMarketing && blank(purpose.consent?.withdrawalMechanism)
+      purpose.directMarketing && purpose.legalBasis !== '6.1.a' && blank(purpose.objectionMechanism)
         ? [
             {
               severity: 'warning' as const,
               article: 'Art. 21(2)',
-              path: `/purposes/${index}`,
-              message: `Record how recipients of '${purpose.description}' object or opt out: the right to object to direct marketing is absolute and must be offered clearly and separately (Art. 21(2)–(4)).`
+              path: `/purposes/${index}/objectionMechanism`,
+              message: `Record how recipients of '${purpose.description}' object or opt out: the right to object to direct marketing is absolute and must be offered clearly and separately (Art. 21(2)–(4)). Withdrawing consent is a different mechanism.`
             }
           ]
         : []

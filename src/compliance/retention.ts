@@ -1,3 +1,4 @@
+import type { RetentionKind } from '../modules/activities/activities.schemas.ts'
 import { criminalCategories, specialCategories } from './categories.ts'
 import { type ActivityRule, blank, controllerRoles } from './types.ts'
 
@@ -31,8 +32,8 @@ export const retentionMissing: ActivityRule = {
   }
 }
 
-const OPEN_ENDED =
-  /indefinite|forever|permanent|as long as (needed|necessary|required)|until (the )?consent (is )?withdrawn|consent withdrawn|withdraws consent/i
+/** Kinds of retention a law bounds: the period is the cited law's, even when none is recorded. */
+const BOUNDED_BY_LAW: ReadonlySet<RetentionKind | null> = new Set<RetentionKind | null>(['statutory_minimum', 'statutory_maximum', 'limitation_period'])
 
 export const retentionOpenEnded: ActivityRule = {
   id: 'retention-open-ended',
@@ -42,20 +43,29 @@ export const retentionOpenEnded: ActivityRule = {
   scope: 'activity',
   roles: controllerRoles,
   kind: 'heuristic',
-  checks: 'No retention rule is open-ended ("indefinitely", "until consent is withdrawn", "as long as needed") without a maximum period.',
+  checks:
+    'No retention rule is open-ended: a rule without a period is bounded only when its kind is set by law (statutory minimum or maximum, limitation period); a criterion alone, or "until an event" without a maximum, has no time limit.',
   evaluate: (activity) =>
     activity.retention.flatMap((rule, index) =>
-      blank(rule.period) && OPEN_ENDED.test(`${rule.trigger ?? ''} ${rule.description ?? ''}`)
+      blank(rule.period) && !BOUNDED_BY_LAW.has(rule.kind)
         ? [
             {
               severity: 'warning' as const,
               article: 'Art. 5(1)(e)',
               path: `/retention/${index}/period`,
-              message: 'The retention is open-ended: set a maximum period or a review cycle (Art. 5(1)(e), Recital 39).'
+              message: `The retention${blank(rule.trigger) ? '' : ` '${rule.trigger}'`} has no maximum period: set one, or the law that bounds it (kind statutory_maximum, statutory_minimum or limitation_period), or a review cycle (Art. 5(1)(e), Recital 39).`
             }
           ]
         : []
     )
+}
+
+const kindLabels: Record<RetentionKind, string> = {
+  fixed_period: 'fixed period',
+  statutory_minimum: 'statutory minimum',
+  statutory_maximum: 'statutory maximum',
+  limitation_period: 'limitation period',
+  until_event: 'until an event'
 }
 
 export const retentionLawWithoutObligation: ActivityRule = {
@@ -66,20 +76,40 @@ export const retentionLawWithoutObligation: ActivityRule = {
   scope: 'activity',
   roles: controllerRoles,
   kind: 'heuristic',
-  checks: 'A retention rule that cites a law goes with a purpose on 6.1.c (legal obligation).',
-  evaluate: (activity) =>
-    activity.purposes.some((purpose) => purpose.legalBasis === '6.1.c')
-      ? []
-      : activity.retention.flatMap((rule, index) =>
-          blank(rule.legalReference)
-            ? []
-            : [
-                {
-                  severity: 'warning' as const,
-                  article: 'Art. 5(1)(e)',
-                  path: `/retention/${index}/legalReference`,
-                  message: `The rule is justified by ${rule.legalReference}, but no purpose of the activity rests on that legal obligation (6.1.c): add the purpose or review the rule.`
-                }
-              ]
-        )
+  checks:
+    'A retention set by law (statutory minimum or maximum, limitation period) cites the law; a statutory minimum is a legal obligation, so a purpose rests on 6.1.c. A law cited on a rule of unstated kind is read as a possible minimum: state the kind.',
+  evaluate: (activity) => {
+    const obligation = activity.purposes.some((purpose) => purpose.legalBasis === '6.1.c')
+    return activity.retention.flatMap((rule, index) => {
+      if (rule.kind !== null && BOUNDED_BY_LAW.has(rule.kind) && blank(rule.legalReference))
+        return [
+          {
+            severity: 'warning' as const,
+            article: 'Art. 5(1)(e)',
+            path: `/retention/${index}/legalReference`,
+            message: `The retention is a ${kindLabels[rule.kind]}: cite the law that sets it (Arts. 5(1)(e), 6(3); EDPB 2025 report on erasure).`
+          }
+        ]
+      if (obligation || blank(rule.legalReference)) return []
+      if (rule.kind === 'statutory_minimum')
+        return [
+          {
+            severity: 'warning' as const,
+            article: 'Art. 5(1)(e)',
+            path: `/retention/${index}/legalReference`,
+            message: `${rule.legalReference} obliges keeping the data, which is a legal obligation, but no purpose of the activity rests on 6.1.c: add the purpose of complying with it.`
+          }
+        ]
+      if (rule.kind === null)
+        return [
+          {
+            severity: 'warning' as const,
+            article: 'Art. 5(1)(e)',
+            path: `/retention/${index}/kind`,
+            message: `The rule is justified by ${rule.legalReference}, but no purpose rests on a legal obligation (6.1.c). If the law obliges keeping the data, add that purpose; if it only caps the period or sets a limitation period, say so in the rule's kind.`
+          }
+        ]
+      return []
+    })
+  }
 }

@@ -1,3 +1,4 @@
+import { exceptionFromBases } from './automated-decisions.ts'
 import type { Activity } from './types.ts'
 
 export type Applies = 'full' | 'partial' | 'no'
@@ -31,7 +32,7 @@ export function rightsOf(activity: Activity): RightAnswer[] {
       right: 'information',
       article: 'Arts. 13, 14',
       applies: 'full',
-      reason: `Always: the purposes and bases (${describe(bases) || 'none recorded'}), recipients, retention and rights must be given when the data are collected.${has('6.1.f') ? ' For 6.1.f, also the legitimate interests pursued (Art. 13(1)(d)).' : ''}${has('6.1.a') ? ' For consent, also the right to withdraw it (Art. 13(2)(c)).' : ''}`
+      reason: `Always: the purposes and bases (${describe(bases) || 'none recorded'}), recipients, retention and rights must be given when the data are collected.${has('6.1.f') ? ' For 6.1.f, also the legitimate interests pursued (Art. 13(1)(d)).' : ''}${has('6.1.a') ? ' For consent, also the right to withdraw it (Art. 13(2)(c)).' : ''}${activity.automatedDecisionMaking ? ' For automated decisions, meaningful information about the logic involved and its consequences (Art. 13(2)(f)).' : ''}`
     },
     { right: 'access', article: 'Art. 15', applies: 'full', reason: 'On every legal basis.' },
     { right: 'rectification', article: 'Art. 16', applies: 'full', reason: 'On every legal basis.' },
@@ -121,35 +122,41 @@ export function rightsOf(activity: Activity): RightAnswer[] {
   }
 
   function automatedDecisions(): RightAnswer {
-    if (!activity.automatedDecisionMaking)
+    const right = 'not_subject_to_automated_decision'
+    const described = activity.automatedDecisions.filter((decision) => decision.legalOrSimilarEffect)
+    if (!activity.automatedDecisionMaking && described.length === 0)
+      return { right, article: 'Art. 22', applies: 'no', reason: 'No decisions based solely on automated processing are recorded.' }
+    const exceptions = activity.automatedDecisions.length > 0 ? described.map((decision) => decision.exception) : [exceptionFromBases(activity)]
+    if (exceptions.length === 0)
       return {
-        right: 'not_subject_to_automated_decision',
+        right,
         article: 'Art. 22',
         applies: 'no',
-        reason: 'No decisions based solely on automated processing are recorded.'
+        reason: 'The automated decisions recorded have no legal or similarly significant effect, so Art. 22 does not apply to them.'
       }
-    const exception = has('6.1.b')
-      ? 'necessary for a contract (22(2)(a))'
-      : has('6.1.c', '6.1.e')
-        ? 'authorised by law (22(2)(b))'
-        : has('6.1.a') || explicitConsent
-          ? 'explicit consent (22(2)(c))'
-          : null
-    return exception
-      ? {
-          right: 'not_subject_to_automated_decision',
-          article: 'Art. 22',
-          applies: 'partial',
-          reason: `Such decisions may rest on ${exception}, with at least human intervention, the right to express a view and to contest the decision (Art. 22(3)).`
-        }
-      : {
-          right: 'not_subject_to_automated_decision',
-          article: 'Art. 22(1)',
-          applies: 'full',
-          reason: 'No Art. 22(2) exception fits the recorded bases: the data subject may not be subject to such decisions.'
-        }
+    const without = exceptions.filter((exception) => exception === null).length
+    if (without > 0)
+      return {
+        right,
+        article: 'Art. 22(1)',
+        applies: 'full',
+        reason: `${without === exceptions.length ? 'No' : 'Not every'} decision with legal or similar effect rests on an Art. 22(2) exception (legitimate interests, vital interests and ordinary consent are none): the data subject may not be subject to ${without === exceptions.length ? 'such decisions' : 'those'}.`
+      }
+    const labels = [...new Set(exceptions)].map((exception) => exceptionLabels[exception ?? '22.2.a'])
+    return {
+      right,
+      article: 'Art. 22',
+      applies: 'partial',
+      reason: `The decisions rest on ${labels.join(', ')}: ${exceptions.some((exception) => exception !== '22.2.b') ? 'for a contract or explicit consent, at least human intervention, expressing a point of view and contesting the decision (Art. 22(3))' : 'the authorising law lays down the safeguards (Art. 22(2)(b))'}; and the right to meaningful information about the logic involved (Arts. 13(2)(f), 15(1)(h)).`
+    }
   }
 }
+
+const exceptionLabels = {
+  '22.2.a': 'necessity for a contract (22(2)(a))',
+  '22.2.b': 'authorisation by law (22(2)(b))',
+  '22.2.c': 'explicit consent (22(2)(c))'
+} as const
 
 /**
  * A processor owes data subjects none of the rights of Arts. 12–22 itself: its client controllers do,

@@ -266,7 +266,10 @@ const purpose = (description: string, legalBasis: string, legalReference: string
   legitimateInterest: null,
   liaReference: null,
   consent: null,
-  directMarketing: false
+  directMarketing: false,
+  objectionMechanism: null,
+  informationSocietyService: false,
+  publicAuthorityTask: null
 })
 
 const activityCreate = {
@@ -286,7 +289,7 @@ const activityCreate = {
   noRecipients: false,
   processorIds: [exampleIds.accountingProvider],
   securityMeasureIds: [],
-  specialCategoryConditions: [{ condition: '9.2.b', reference: 'arbeidsmiljøloven § 4-6 (adaptation of the workplace)' }],
+  specialCategoryConditions: [{ condition: '9.2.b', reference: 'arbeidsmiljøloven § 4-6 (adaptation of the workplace)', consent: null }],
   criminalDataReference: null,
   jointControllers: [],
   controllers: [],
@@ -294,14 +297,16 @@ const activityCreate = {
   retention: [
     {
       dataCategoryIds: [exampleIds.contactDetails, exampleIds.workplaceAdaptation],
-      period: null,
+      period: 'P3M',
+      kind: 'until_event',
       trigger: 'End of employment',
-      description: 'Usually deleted when the employment ends; kept longer only for a particular reason, for example a pending disagreement over notice.',
+      description: 'Deleted when the employment ends, at the latest three months after; kept longer only for a particular reason, for example a pending disagreement over notice.',
       legalReference: null
     },
     {
       dataCategoryIds: [exampleIds.salaryAndBank],
       period: 'P5Y',
+      kind: 'statutory_minimum',
       trigger: 'End of the financial year',
       description: 'Payroll information is kept for five years under the Bookkeeping Act.',
       legalReference: 'bokføringsloven § 13'
@@ -309,10 +314,13 @@ const activityCreate = {
   ],
   dpia: { status: 'not_assessed', reference: null, completedAt: null, notRequiredReason: null, criteria: ['vulnerable_data_subjects', 'sensitive_data'] },
   automatedDecisionMaking: false,
+  automatedDecisions: [],
   profiling: false,
   dataSources: ['data_subject'],
   systems: ['Accounting and payroll system'],
-  lastReviewedAt: '2025-03-10'
+  lastReviewedAt: '2025-03-10',
+  recordExemptionClaimed: false,
+  occasional: false
 }
 const activityPatch = {
   dpia: {
@@ -355,7 +363,8 @@ export const transferPageExample = {
       sccModule: null,
       safeguardReference: 'EU-US Data Privacy Framework (Implementing Decision (EU) 2023/1795); whether the importer is certified has not been checked',
       tiaReference: null,
-      derogation: null
+      derogation: null,
+      consent: null
     }
   ],
   nextCursor: null
@@ -519,7 +528,7 @@ export const recordExample = {
           current('processors', exampleIds.accountingProvider, processorFields.accountingProvider)
         )
       ],
-      specialCategoryConditions: [{ condition: codeRef(legalBases, '9.2.b'), reference: 'arbeidsmiljøloven § 4-6 (adaptation of the workplace)' }],
+      specialCategoryConditions: [{ condition: codeRef(legalBases, '9.2.b'), reference: 'arbeidsmiljøloven § 4-6 (adaptation of the workplace)', consent: null }],
       criminalDataReference: null,
       jointControllers: [],
       controllers: [],
@@ -531,15 +540,17 @@ export const recordExample = {
             named(exampleIds.workplaceAdaptation, dataCategoryFields.workplaceAdaptation)
           ],
           allDataCategories: false,
-          period: null,
+          period: 'P3M',
+          kind: 'until_event',
           trigger: 'End of employment',
-          description: 'Usually deleted when the employment ends; kept longer only for a particular reason, for example a pending disagreement over notice.',
+          description: 'Deleted when the employment ends, at the latest three months after; kept longer only for a particular reason, for example a pending disagreement over notice.',
           legalReference: null
         },
         {
           dataCategories: [named(exampleIds.salaryAndBank, dataCategoryFields.salaryAndBank)],
           allDataCategories: false,
           period: 'P5Y',
+          kind: 'statutory_minimum',
           trigger: 'End of the financial year',
           description: 'Payroll information is kept for five years under the Bookkeeping Act.',
           legalReference: 'bokføringsloven § 13'
@@ -551,10 +562,13 @@ export const recordExample = {
       ],
       dpia: { ...activityPatch.dpia, criteria: ['vulnerable_data_subjects', 'sensitive_data'].map((code) => codeRef(dpiaCriteria, code)) },
       automatedDecisionMaking: false,
+      automatedDecisions: [],
       profiling: false,
       dataSources: ['data_subject'],
       systems: activityCreate.systems,
       lastReviewedAt: activityPatch.lastReviewedAt,
+      recordExemptionClaimed: false,
+      occasional: false,
       version: 2,
       createdAt: at.activityCreated,
       updatedAt: at.activityUpdated,

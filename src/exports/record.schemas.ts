@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox'
+import { AutomatedDecision, Consent, retentionKinds } from '../modules/activities/activities.schemas.ts'
 import { Nullable } from '../shared/schemas.ts'
 
 const text = Nullable(Type.String())
@@ -60,8 +61,11 @@ export const ExportActivitySchema = Type.Object(
           legalReference: text,
           legitimateInterest: text,
           liaReference: text,
-          consent: Nullable(Type.Object({ mechanism: text, recordReference: text, withdrawalMechanism: text }, { additionalProperties: false })),
-          directMarketing: Type.Boolean()
+          consent: Nullable(Consent.output),
+          directMarketing: Type.Boolean(),
+          objectionMechanism: text,
+          informationSocietyService: Type.Boolean(),
+          publicAuthorityTask: Nullable(Type.Boolean())
         },
         { additionalProperties: false }
       )
@@ -104,7 +108,7 @@ export const ExportActivitySchema = Type.Object(
         { additionalProperties: false }
       )
     ),
-    specialCategoryConditions: Type.Array(Type.Object({ condition: CodeRef, reference: text }, { additionalProperties: false })),
+    specialCategoryConditions: Type.Array(Type.Object({ condition: CodeRef, reference: text, consent: Nullable(Consent.output) }, { additionalProperties: false })),
     criminalDataReference: text,
     jointControllers: Type.Array(Type.Object({ name: Type.String(), contact: text, arrangementReference: text }, { additionalProperties: false })),
     controllers: Type.Array(ClientControllerSchema),
@@ -127,7 +131,8 @@ export const ExportActivitySchema = Type.Object(
               { compellingInterest: text, assessmentReference: text, safeguards: text, supervisoryAuthorityNotifiedAt: text },
               { additionalProperties: false }
             )
-          )
+          ),
+          consent: Nullable(Consent.output)
         },
         { additionalProperties: false }
       )
@@ -138,6 +143,7 @@ export const ExportActivitySchema = Type.Object(
           dataCategories: Type.Array(Named, { description: 'The categories the rule covers.' }),
           allDataCategories: Type.Boolean({ description: 'The rule covers every data category of the activity.' }),
           period: text,
+          kind: Nullable(Type.Enum([...retentionKinds])),
           trigger: text,
           description: text,
           legalReference: text
@@ -163,10 +169,13 @@ export const ExportActivitySchema = Type.Object(
       { additionalProperties: false }
     ),
     automatedDecisionMaking: Type.Boolean(),
+    automatedDecisions: Type.Array(AutomatedDecision.output),
     profiling: Type.Boolean(),
     dataSources: Type.Array(Type.String()),
     systems: Type.Array(Type.String()),
     lastReviewedAt: text,
+    recordExemptionClaimed: Type.Boolean(),
+    occasional: Type.Boolean(),
     version: Type.Integer(),
     createdAt: Type.String(),
     updatedAt: Type.String(),

@@ -128,7 +128,10 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
       legitimateInterest: purpose.legitimateInterest,
       liaReference: purpose.liaReference,
       consent: purpose.consent,
-      directMarketing: purpose.directMarketing
+      directMarketing: purpose.directMarketing,
+      objectionMechanism: purpose.objectionMechanism,
+      informationSocietyService: purpose.informationSocietyService,
+      publicAuthorityTask: purpose.publicAuthorityTask
     })),
     dataSubjectCategories: activity.dataSubjectCategoryIds
       .map((id) => {
@@ -188,7 +191,8 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
       .sort(byName),
     specialCategoryConditions: activity.specialCategoryConditions.map((condition) => ({
       condition: codeRef('legalBasis', condition.condition),
-      reference: condition.reference
+      reference: condition.reference,
+      consent: condition.consent
     })),
     criminalDataReference: activity.criminalDataReference,
     jointControllers: activity.jointControllers,
@@ -210,7 +214,8 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
       sccModule: transfer.sccModule,
       safeguardReference: transfer.safeguardReference,
       tiaReference: transfer.tiaReference,
-      derogation: transfer.derogation
+      derogation: transfer.derogation,
+      consent: transfer.consent
     })),
     retention: activity.retention.map((rule) => {
       const categories = rule.dataCategoryIds
@@ -218,6 +223,7 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
         dataCategories: (categories.length > 0 ? categories : activity.dataCategoryIds).map((id) => named('dataCategories', id)).sort(byName),
         allDataCategories: categories.length === 0,
         period: rule.period,
+        kind: rule.kind,
         trigger: rule.trigger,
         description: rule.description,
         legalReference: rule.legalReference
@@ -241,10 +247,13 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
       criteria: dpia.criteria.map((code) => codeRef('dpiaCriterion', code))
     },
     automatedDecisionMaking: activity.automatedDecisionMaking,
+    automatedDecisions: activity.automatedDecisions,
     profiling: activity.profiling,
     dataSources: activity.dataSources,
     systems: activity.systems,
     lastReviewedAt: activity.lastReviewedAt,
+    recordExemptionClaimed: activity.recordExemptionClaimed,
+    occasional: activity.occasional,
     version: activity.version,
     createdAt: activity.createdAt,
     updatedAt: activity.updatedAt,

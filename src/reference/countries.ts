@@ -187,7 +187,7 @@ const adequacy: Readonly<Record<AdequateCountryCode, Adequacy>> = {
  *   PM, BL, SJ (Svalbard is outside the EEA Agreement) and GI (outside the EU since Brexit; UK adequacy
  *   coverage unverified, review manually).
  */
-export const countries: readonly Country[] = [
+const listed: readonly Omit<Country, 'digitalConsentAge'>[] = [
   { code: 'AD', name: 'Andorra', eu: false, eea: false, adequacy: adequacy.AD },
   { code: 'AE', name: 'United Arab Emirates', eu: false, eea: false, adequacy: null },
   { code: 'AF', name: 'Afghanistan', eu: false, eea: false, adequacy: null },
@@ -438,6 +438,22 @@ export const countries: readonly Country[] = [
   { code: 'ZM', name: 'Zambia', eu: false, eea: false, adequacy: null },
   { code: 'ZW', name: 'Zimbabwe', eu: false, eea: false, adequacy: null }
 ]
+
+/**
+ * The age from which a child may consent alone to an information society service (Art. 8(1)): 16
+ * unless the state set a lower one, not below 13 (gdpr.md §2.4; SI, IS and LI unverified there).
+ * Territories inside the EU take their Member State's age.
+ */
+const digitalConsentAges: Readonly<Record<string, number>> = {
+  ...Object.fromEntries(['BE', 'DK', 'EE', 'FI', 'AX', 'LV', 'MT', 'PT', 'SE', 'NO', 'IS'].map((code) => [code, 13])),
+  ...Object.fromEntries(['AT', 'BG', 'CY', 'IT', 'LT', 'ES'].map((code) => [code, 14])),
+  ...Object.fromEntries(['CZ', 'FR', 'GF', 'GP', 'MQ', 'RE', 'YT', 'MF', 'GR', 'SI'].map((code) => [code, 15]))
+}
+
+export const countries: readonly Country[] = listed.map((country) => ({
+  ...country,
+  digitalConsentAge: country.eea ? (digitalConsentAges[country.code] ?? 16) : null
+}))
 
 /** Lookup by ISO 3166-1 alpha-2 code (upper case). */
 export const countryByCode: ReadonlyMap<string, Country> = new Map(countries.map((country) => [country.code, country]))

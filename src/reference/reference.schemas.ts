@@ -59,7 +59,11 @@ export const CountrySchema = Type.Object(
     eea: Type.Boolean({
       description: 'Inside the European Economic Area (EU-27 plus Iceland, Liechtenstein, Norway): transfers there are not Chapter V transfers.'
     }),
-    adequacy: Type.Union([AdequacySchema, Type.Null()], { description: 'The Art. 45 adequacy decision covering the country, or null.' })
+    adequacy: Type.Union([AdequacySchema, Type.Null()], { description: 'The Art. 45 adequacy decision covering the country, or null.' }),
+    digitalConsentAge: Type.Union([Type.Integer({ minimum: 13, maximum: 16 }), Type.Null()], {
+      description:
+        'Inside the EEA: the age from which a child may consent alone to an information society service (Art. 8(1): 16 unless the state set a lower one, not below 13). Null outside the EEA.'
+    })
   },
   { additionalProperties: false }
 )

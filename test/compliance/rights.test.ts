@@ -17,7 +17,10 @@ function activity(bases: (string | null)[], changes: Partial<Activity> = {}): Ac
       legitimateInterest: null,
       liaReference: null,
       consent: null,
-      directMarketing: false
+      directMarketing: false,
+      objectionMechanism: null,
+      informationSocietyService: false,
+      publicAuthorityTask: null
     })),
     dataSubjectCategoryIds: [],
     dataCategoryIds: [],
@@ -33,6 +36,9 @@ function activity(bases: (string | null)[], changes: Partial<Activity> = {}): Ac
     retention: [],
     dpia: { status: 'not_assessed', reference: null, completedAt: null, notRequiredReason: null, criteria: [] },
     automatedDecisionMaking: false,
+    automatedDecisions: [],
+    recordExemptionClaimed: false,
+    occasional: false,
     profiling: false,
     lastReviewedAt: null,
     ...changes
@@ -116,7 +122,10 @@ t.test('special cases: direct marketing, automated decisions, explicit consent, 
           legitimateInterest: 'Marketing',
           liaReference: null,
           consent: null,
-          directMarketing: true
+          directMarketing: true,
+          objectionMechanism: null,
+          informationSocietyService: false,
+          publicAuthorityTask: null
         }
       ]
     })
@@ -130,7 +139,44 @@ t.test('special cases: direct marketing, automated decisions, explicit consent, 
     applies: 'full',
     article: 'Art. 22(1)'
   })
-  const explicit = rightsOf(activity(['6.1.b'], { specialCategoryConditions: [{ condition: '9.2.a', reference: null }] }))
+  t.match(
+    answer(rightsOf(activity(['6.1.a'], { automatedDecisionMaking: true })), 'not_subject_to_automated_decision'),
+    { applies: 'full', article: 'Art. 22(1)' },
+    'ordinary consent to a purpose is not the explicit consent of 22(2)(c)'
+  )
+})
+
+t.test('automated decisions described one by one decide the Art. 22 answer', async (t) => {
+  const decision = (changes: Partial<Activity['automatedDecisions'][number]>): Activity['automatedDecisions'][number] => ({
+    description: 'Credit limit',
+    legalOrSimilarEffect: true,
+    exception: '22.2.a',
+    lawReference: null,
+    consent: null,
+    safeguards: [],
+    specialCategories: false,
+    logicInformation: null,
+    ...changes
+  })
+  const rights = (decisions: Activity['automatedDecisions'][number][], bases = ['6.1.b']) =>
+    answer(rightsOf(activity(bases, { automatedDecisionMaking: true, automatedDecisions: decisions })), 'not_subject_to_automated_decision')
+  t.match(rights([decision({})]), { applies: 'partial', article: 'Art. 22', reason: /contract.*human intervention.*logic/ })
+  t.match(rights([decision({ exception: '22.2.b', lawReference: 'Tax Act § 8' })], ['6.1.e']), {
+    applies: 'partial',
+    reason: /authorisation by law.*the authorising law lays down the safeguards/
+  })
+  t.match(rights([decision({}), decision({ description: 'Fraud score', exception: null })], ['6.1.b', '6.1.f']), {
+    applies: 'full',
+    article: 'Art. 22(1)',
+    reason: /Not every decision/
+  })
+  t.match(rights([decision({ exception: null })], ['6.1.f']), { applies: 'full', reason: /^No decision/ })
+  t.match(rights([decision({ legalOrSimilarEffect: false, exception: null })], ['6.1.f']), {
+    applies: 'no',
+    reason: /no legal or similarly significant effect/
+  })
+  t.match(answer(rightsOf(activity(['6.1.b'], { automatedDecisionMaking: true })), 'information').reason, /logic involved.*13\(2\)\(f\)/)
+  const explicit = rightsOf(activity(['6.1.b'], { specialCategoryConditions: [{ condition: '9.2.a', reference: null, consent: null }] }))
   t.match(applies(explicit), { withdraw_consent: 'full', portability: 'partial' })
   t.match(answer(explicit, 'withdraw_consent').reason, /9\.2\.a/)
   const transfer = rightsOf(
@@ -148,7 +194,8 @@ t.test('special cases: direct marketing, automated decisions, explicit consent, 
           sccModule: null,
           safeguardReference: null,
           tiaReference: null,
-          derogation: null
+          derogation: null,
+          consent: null
         }
       ]
     })

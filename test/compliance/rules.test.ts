@@ -1,6 +1,7 @@
 import t from 'tap'
 import { activityFindings, type Finding, organisationFindings, rules } from '../../src/compliance/index.ts'
 import type { Activity, Catalogue, Context, Organisation } from '../../src/compliance/types.ts'
+import type { Consent } from '../../src/modules/activities/activities.schemas.ts'
 
 const NOW = new Date('2026-06-15T12:00:00Z')
 const ids = {
@@ -126,7 +127,10 @@ function activity(overrides: Partial<Activity> = {}): Activity {
         legitimateInterest: null,
         liaReference: null,
         consent: null,
-        directMarketing: false
+        directMarketing: false,
+        objectionMechanism: null,
+        informationSocietyService: false,
+        publicAuthorityTask: null
       }
     ],
     dataSubjectCategoryIds: [ids.customers],
@@ -140,9 +144,12 @@ function activity(overrides: Partial<Activity> = {}): Activity {
     jointControllers: [],
     controllers: [],
     transfers: [],
-    retention: [{ dataCategoryIds: [], period: 'P3Y', trigger: 'End of the contract', description: null, legalReference: null }],
+    retention: [{ dataCategoryIds: [], period: 'P3Y', kind: null, trigger: 'End of the contract', description: null, legalReference: null }],
     dpia: { status: 'not_assessed', reference: null, completedAt: null, notRequiredReason: null, criteria: [] },
     automatedDecisionMaking: false,
+    automatedDecisions: [],
+    recordExemptionClaimed: false,
+    occasional: false,
     profiling: false,
     lastReviewedAt: '2026-05-01',
     ...overrides
@@ -163,6 +170,35 @@ const clientController = (changes: Partial<Activity['controllers'][number]> = {}
 const context = (overrides: Partial<Context> = {}): Context => ({ organisation: organisation(), catalogue: catalogue(), now: NOW, ...overrides })
 const all = (a: Activity, c: Context = context()): Finding[] => [...organisationFindings(c), ...activityFindings(a, c)]
 const purpose = (changes: Partial<Activity['purposes'][number]>) => ({ ...activity().purposes[0]!, ...changes })
+const retention = (changes: Partial<Activity['retention'][number]>): Activity['retention'][number] => ({
+  dataCategoryIds: [],
+  period: 'P3Y',
+  kind: null,
+  trigger: null,
+  description: null,
+  legalReference: null,
+  ...changes
+})
+const consent = (changes: Partial<Consent>): Consent => ({
+  mechanism: 'Unticked opt-in box',
+  recordReference: null,
+  withdrawalMechanism: null,
+  ageThreshold: null,
+  parentalConsentVerification: null,
+  ...changes
+})
+/** An automated decision on a contract, complete. */
+const decision = (changes: Partial<Activity['automatedDecisions'][number]>): Activity['automatedDecisions'][number] => ({
+  description: 'Credit limit for instalment purchases',
+  legalOrSimilarEffect: true,
+  exception: '22.2.a',
+  lawReference: null,
+  consent: null,
+  safeguards: ['human_intervention', 'express_point_of_view', 'contest_decision'],
+  specialCategories: false,
+  logicInformation: 'privacy-notice#credit',
+  ...changes
+})
 const transfer = (changes: Partial<Activity['transfers'][number]>): Activity['transfers'][number] => ({
   country: 'IN',
   internationalOrganisation: null,
@@ -176,6 +212,7 @@ const transfer = (changes: Partial<Activity['transfers'][number]>): Activity['tr
   safeguardReference: 'scc.pdf',
   tiaReference: 'tia.pdf',
   derogation: null,
+  consent: null,
   ...changes
 })
 
@@ -188,7 +225,7 @@ interface Case {
   rule: string
   activity?: Partial<Activity>
   context?: Partial<Context>
-  expect: Partial<Finding>[]
+  expect: { [Field in keyof Finding]?: Finding[Field] | RegExp }[]
 }
 
 const cases: [string, Case][] = [
@@ -535,9 +572,9 @@ const cases: [string, Case][] = [
     {
       rule: 'retention-missing',
       activity: {
-        retention: [{ dataCategoryIds: [ids.category], period: 'P1Y', trigger: null, description: null, legalReference: null }],
+        retention: [{ dataCategoryIds: [ids.category], period: 'P1Y', kind: null, trigger: null, description: null, legalReference: null }],
         dataCategoryIds: [ids.category, ids.health],
-        specialCategoryConditions: [{ condition: '9.2.h', reference: 'Health Act § 1' }]
+        specialCategoryConditions: [{ condition: '9.2.h', reference: 'Health Act § 1', consent: null }]
       },
       expect: [{ severity: 'error', path: '/dataCategoryIds/1' }]
     }
@@ -546,7 +583,9 @@ const cases: [string, Case][] = [
     'L-16 open-ended retention',
     {
       rule: 'retention-open-ended',
-      activity: { retention: [{ dataCategoryIds: [], period: null, trigger: 'Until consent is withdrawn', description: null, legalReference: null }] },
+      activity: {
+        retention: [{ dataCategoryIds: [], period: null, kind: null, trigger: 'Until consent is withdrawn', description: null, legalReference: null }]
+      },
       expect: [{ severity: 'warning', article: 'Art. 5(1)(e)', path: '/retention/0/period' }]
     }
   ],
@@ -554,8 +593,202 @@ const cases: [string, Case][] = [
     'L-17 retention law without legal obligation',
     {
       rule: 'retention-law-without-legal-obligation',
-      activity: { retention: [{ dataCategoryIds: [], period: 'P5Y', trigger: null, description: null, legalReference: 'bokføringsloven § 13' }] },
-      expect: [{ severity: 'warning', path: '/retention/0/legalReference' }]
+      activity: { retention: [{ dataCategoryIds: [], period: 'P5Y', kind: null, trigger: null, description: null, legalReference: 'bokføringsloven § 13' }] },
+      expect: [{ severity: 'warning', path: '/retention/0/kind', message: /statutory|caps/ }]
+    }
+  ],
+  [
+    'L-17 statutory minimum without a 6.1.c purpose',
+    {
+      rule: 'retention-law-without-legal-obligation',
+      activity: { retention: [retention({ period: 'P5Y', kind: 'statutory_minimum', legalReference: 'bokføringsloven § 13' })] },
+      expect: [{ severity: 'warning', path: '/retention/0/legalReference', message: /6\.1\.c/ }]
+    }
+  ],
+  [
+    'L-17 retention set by law without the law',
+    {
+      rule: 'retention-law-without-legal-obligation',
+      activity: { retention: [retention({ period: 'P30D', kind: 'statutory_maximum' }), retention({ period: null, kind: 'limitation_period' })] },
+      expect: [
+        { severity: 'warning', path: '/retention/0/legalReference', message: /statutory maximum/ },
+        { severity: 'warning', path: '/retention/1/legalReference', message: /limitation period/ }
+      ]
+    }
+  ],
+  [
+    'L-16 until an event, with no maximum',
+    {
+      rule: 'retention-open-ended',
+      activity: { retention: [retention({ period: null, kind: 'until_event', trigger: 'End of employment' })] },
+      expect: [{ severity: 'warning', path: '/retention/0/period', message: /End of employment/ }]
+    }
+  ],
+  [
+    'L-20 legitimate interests for a task of a public authority',
+    {
+      rule: 'legitimate-interests-of-public-authority',
+      activity: {
+        purposes: [
+          purpose({ legalBasis: '6.1.f', legitimateInterest: 'Safety', liaReference: 'lia.pdf', publicAuthorityTask: true }),
+          purpose({ description: 'Decide what is undecided here', legalBasis: '6.1.f', legitimateInterest: 'Safety', liaReference: 'lia.pdf' }),
+          purpose({
+            description: 'Sell tickets to the municipal pool',
+            legalBasis: '6.1.f',
+            legitimateInterest: 'Sales',
+            liaReference: 'lia.pdf',
+            publicAuthorityTask: false
+          })
+        ]
+      },
+      context: { organisation: organisation({ isPublicAuthority: true }) },
+      expect: [
+        { severity: 'error', article: 'Art. 6(1)', path: '/purposes/0/legalBasis' },
+        { severity: 'error', path: '/purposes/1/publicAuthorityTask' },
+        { severity: 'warning', path: '/purposes/2/legalBasis' }
+      ]
+    }
+  ],
+  [
+    'L-30 consent of children to an information society service',
+    {
+      rule: 'child-consent-age',
+      activity: {
+        dataSubjectCategoryIds: [ids.children],
+        purposes: [
+          purpose({ legalBasis: '6.1.a', informationSocietyService: true, consent: consent({}) }),
+          purpose({ description: 'Send game scores to players', legalBasis: '6.1.a', informationSocietyService: true, consent: consent({ ageThreshold: 13 }) })
+        ]
+      },
+      context: { organisation: organisation({ country: 'DE' }) },
+      expect: [
+        { severity: 'warning', article: 'Art. 8(1)', path: '/purposes/0/consent/ageThreshold', message: /16/ },
+        { severity: 'warning', article: 'Art. 8(2)', path: '/purposes/0/consent/parentalConsentVerification' },
+        { severity: 'error', article: 'Art. 8(1)', path: '/purposes/1/consent/ageThreshold', message: /13.*16/ },
+        { severity: 'warning', article: 'Art. 8(2)', path: '/purposes/1/consent/parentalConsentVerification' }
+      ]
+    }
+  ],
+  [
+    'L-31 an automated decision with legal effect on legitimate interests',
+    {
+      rule: 'automated-decision-unlawful',
+      activity: {
+        purposes: [purpose({ legalBasis: '6.1.f', legitimateInterest: 'Credit risk', liaReference: 'lia.pdf' })],
+        automatedDecisionMaking: true,
+        automatedDecisions: [decision({ exception: null, logicInformation: null })]
+      },
+      expect: [
+        { severity: 'error', article: 'Art. 22(1)', path: '/automatedDecisions/0/exception', message: /legitimate interests/ },
+        { severity: 'warning', article: 'Art. 13(2)(f)', path: '/automatedDecisions/0/logicInformation' }
+      ]
+    }
+  ],
+  [
+    'L-31 explicit consent, law, safeguards and special categories',
+    {
+      rule: 'automated-decision-unlawful',
+      activity: {
+        automatedDecisionMaking: true,
+        automatedDecisions: [
+          decision({ exception: '22.2.c', consent: null, safeguards: ['human_intervention'] }),
+          decision({ description: 'Benefit eligibility', exception: '22.2.b', safeguards: [] }),
+          decision({ description: 'Insurance premium', specialCategories: true })
+        ]
+      },
+      expect: [
+        { severity: 'error', article: 'Art. 22(2)(c)', path: '/automatedDecisions/0/consent/recordReference' },
+        { severity: 'error', article: 'Art. 7(3)', path: '/automatedDecisions/0/consent/withdrawalMechanism' },
+        { severity: 'warning', article: 'Art. 22(3)', path: '/automatedDecisions/0/safeguards', message: /expressing a point of view, contesting/ },
+        { severity: 'error', article: 'Art. 22(2)(b)', path: '/automatedDecisions/1/lawReference' },
+        { severity: 'error', article: 'Art. 22(4)', path: '/automatedDecisions/2/specialCategories' }
+      ]
+    }
+  ],
+  [
+    'L-31 a contract exception with no contract purpose; decisions described but not declared',
+    {
+      rule: 'automated-decision-unlawful',
+      activity: {
+        purposes: [purpose({ legalBasis: '6.1.c', legalReference: 'Tax Act § 5' })],
+        automatedDecisions: [decision({})]
+      },
+      expect: [
+        { severity: 'error', path: '/automatedDecisionMaking' },
+        { severity: 'warning', article: 'Art. 22(2)(a)', path: '/automatedDecisions/0/exception' }
+      ]
+    }
+  ],
+  [
+    'L-31 decisions declared but not described, on legitimate interests or ordinary consent alone',
+    {
+      rule: 'automated-decision-unlawful',
+      activity: {
+        automatedDecisionMaking: true,
+        purposes: [
+          purpose({ legalBasis: '6.1.f', legitimateInterest: 'Fraud', liaReference: 'lia.pdf' }),
+          purpose({ description: 'Personalised offers by email', legalBasis: '6.1.a', consent: consent({}) })
+        ]
+      },
+      expect: [{ severity: 'error', article: 'Art. 22(1)', path: '/automatedDecisionMaking' }]
+    }
+  ],
+  [
+    'L-31 decisions declared but not described, with a contract',
+    {
+      rule: 'automated-decision-unlawful',
+      activity: { automatedDecisionMaking: true },
+      expect: [{ severity: 'warning', path: '/automatedDecisions', message: /22\.2\.a/ }]
+    }
+  ],
+  [
+    'L-32 direct marketing on legitimate interests without an opt-out',
+    {
+      rule: 'direct-marketing-without-opt-out',
+      activity: {
+        purposes: [
+          purpose({
+            legalBasis: '6.1.f',
+            legitimateInterest: 'Marketing to customers',
+            liaReference: 'lia.pdf',
+            directMarketing: true,
+            consent: consent({ withdrawalMechanism: 'Unsubscribe link' })
+          })
+        ]
+      },
+      expect: [{ severity: 'warning', article: 'Art. 21(2)', path: '/purposes/0/objectionMechanism' }]
+    }
+  ],
+  [
+    'L-38 the Art. 30(5) derogation claimed where it cannot hold',
+    {
+      rule: 'record-exemption-cannot-hold',
+      activity: {
+        recordExemptionClaimed: true,
+        dataSubjectCategoryIds: [ids.employees],
+        dataCategoryIds: [ids.category, ids.health],
+        specialCategoryConditions: [{ condition: '9.2.b', reference: 'Working Environment Act § 4-6', consent: null }],
+        profiling: true
+      },
+      context: { organisation: organisation({ employeeCount: 300 }) },
+      expect: [
+        { severity: 'error', article: 'Art. 30(5)', path: '/recordExemptionClaimed', message: /300/ },
+        { severity: 'error', path: '/occasional', message: /not recorded as occasional/ },
+        { severity: 'error', path: '/dataCategoryIds' },
+        { severity: 'error', path: '/recordExemptionClaimed', message: /risk/ }
+      ]
+    }
+  ],
+  [
+    'L-38 occasional HR processing, and no employee count',
+    {
+      rule: 'record-exemption-cannot-hold',
+      activity: { recordExemptionClaimed: true, occasional: true, dataSubjectCategoryIds: [ids.employees] },
+      context: { organisation: organisation({ employeeCount: null }) },
+      expect: [
+        { severity: 'warning', path: '/recordExemptionClaimed', message: /employeeCount/ },
+        { severity: 'error', path: '/occasional', message: /Employees.*never occasional/ }
+      ]
     }
   ],
   [
@@ -611,10 +844,21 @@ const cases: [string, Case][] = [
       rule: 'consent-undocumented',
       activity: {
         dataCategoryIds: [ids.category, ids.health],
-        specialCategoryConditions: [{ condition: '9.2.a', reference: null }],
+        specialCategoryConditions: [{ condition: '9.2.a', reference: null, consent: null }],
         retention: [] as Activity['retention']
       },
-      expect: [{ severity: 'error', path: '/specialCategoryConditions/0' }]
+      expect: [
+        { severity: 'error', article: 'Art. 7(1)', path: '/specialCategoryConditions/0/consent/recordReference' },
+        { severity: 'error', article: 'Art. 7(3)', path: '/specialCategoryConditions/0/consent/withdrawalMechanism' }
+      ]
+    }
+  ],
+  [
+    'L-23 a 49.1.a transfer without its consent',
+    {
+      rule: 'consent-undocumented',
+      activity: { transfers: [transfer({ mechanism: '49.1.a', sccModule: null, consent: consent({ withdrawalMechanism: 'Email us' }) })] },
+      expect: [{ severity: 'error', article: 'Art. 49(1)(a)', path: '/transfers/0/consent/recordReference' }]
     }
   ],
   [
@@ -631,7 +875,18 @@ const cases: [string, Case][] = [
       rule: 'consent-in-imbalance-of-power',
       activity: {
         dataSubjectCategoryIds: [ids.employees],
-        purposes: [purpose({ legalBasis: '6.1.a', consent: { mechanism: 'Form', recordReference: 'hr/consents', withdrawalMechanism: 'Email HR' } })]
+        purposes: [
+          purpose({
+            legalBasis: '6.1.a',
+            consent: {
+              mechanism: 'Form',
+              recordReference: 'hr/consents',
+              withdrawalMechanism: 'Email HR',
+              ageThreshold: null,
+              parentalConsentVerification: null
+            }
+          })
+        ]
       },
       expect: [{ severity: 'warning', article: 'Art. 4(11)' }]
     }
@@ -656,7 +911,7 @@ const cases: [string, Case][] = [
     'L-28 condition without law',
     {
       rule: 'special-category-condition-without-reference',
-      activity: { dataCategoryIds: [ids.category, ids.health], specialCategoryConditions: [{ condition: '9.2.b', reference: null }] },
+      activity: { dataCategoryIds: [ids.category, ids.health], specialCategoryConditions: [{ condition: '9.2.b', reference: null, consent: null }] },
       expect: [{ severity: 'error', article: 'Art. 9(2)(b)', path: '/specialCategoryConditions/0/reference' }]
     }
   ],
@@ -684,7 +939,13 @@ const cases: [string, Case][] = [
         purposes: [
           purpose({
             legalBasis: '6.1.a',
-            consent: { mechanism: 'Closing the cookie banner counts as consent', recordReference: 'logs', withdrawalMechanism: 'Settings page' }
+            consent: {
+              mechanism: 'Closing the cookie banner counts as consent',
+              recordReference: 'logs',
+              withdrawalMechanism: 'Settings page',
+              ageThreshold: null,
+              parentalConsentVerification: null
+            }
           })
         ]
       },
@@ -833,11 +1094,15 @@ t.test('quiet on what is merely different, not wrong', async (t) => {
     notRequiredReason: 'Screened: small scale',
     criteria: ['sensitive_data']
   }
-  quiet({ dataCategoryIds: [ids.category, ids.health], specialCategoryConditions: [{ condition: '9.2.h', reference: 'Health Act § 4' }], dpia: screened })
+  quiet({
+    dataCategoryIds: [ids.category, ids.health],
+    specialCategoryConditions: [{ condition: '9.2.h', reference: 'Health Act § 4', consent: null }],
+    dpia: screened
+  })
   quiet({ dataCategoryIds: [ids.category, ids.criminal], criminalDataReference: 'Police Register Act § 39', dpia: screened })
   quiet({
     purposes: [purpose({ legalBasis: '6.1.c', legalReference: 'Bookkeeping Act § 13' })],
-    retention: [{ dataCategoryIds: [], period: 'P5Y', trigger: null, description: null, legalReference: 'Bookkeeping Act § 13' }]
+    retention: [{ dataCategoryIds: [], period: 'P5Y', kind: null, trigger: null, description: null, legalReference: 'Bookkeeping Act § 13' }]
   })
   quiet({ purposes: [purpose({ legalBasis: '6.1.f', legitimateInterest: 'Fraud prevention', liaReference: 'lia/2026.pdf' })] })
   quiet({
@@ -845,7 +1110,13 @@ t.test('quiet on what is merely different, not wrong', async (t) => {
       purpose({
         legalBasis: '6.1.a',
         directMarketing: true,
-        consent: { mechanism: 'Unticked opt-in box', recordReference: 'crm/consents', withdrawalMechanism: 'Unsubscribe link' }
+        consent: {
+          mechanism: 'Unticked opt-in box',
+          recordReference: 'crm/consents',
+          withdrawalMechanism: 'Unsubscribe link',
+          ageThreshold: null,
+          parentalConsentVerification: null
+        }
       })
     ]
   })
@@ -866,6 +1137,99 @@ t.test('quiet on what is merely different, not wrong', async (t) => {
     context({ organisation: organisation({ country: 'US', representative: { name: 'Rep GmbH', email: 'rep@example.de', phone: null, address: null } }) })
   )
   quiet({}, context({ organisation: organisation({ isPublicAuthority: true }) }))
+  // A statutory maximum (CCTV on 6.1.f) and a limitation period (legal claims) are not legal obligations to keep.
+  quiet({
+    purposes: [purpose({ legalBasis: '6.1.f', legitimateInterest: 'Security of premises', liaReference: 'lia/cctv.pdf' })],
+    retention: [
+      retention({ period: 'P30D', kind: 'statutory_maximum', legalReference: 'Camera Surveillance Regulation § 3' }),
+      retention({ period: null, kind: 'limitation_period', trigger: 'Claim time-barred', legalReference: 'Limitation Act § 2' })
+    ]
+  })
+  // A statutory minimum with its 6.1.c purpose; a period until an event with its maximum.
+  quiet({
+    purposes: [purpose({ legalBasis: '6.1.c', legalReference: 'Bookkeeping Act § 13' })],
+    retention: [
+      retention({ period: null, kind: 'statutory_minimum', legalReference: 'Bookkeeping Act § 13' }),
+      retention({ period: 'P2Y', kind: 'until_event', trigger: 'Account closed' })
+    ]
+  })
+  // Contract (6.1.b) with explicit consent (9.2.a) documented on the condition.
+  quiet({
+    dataCategoryIds: [ids.category, ids.health],
+    specialCategoryConditions: [
+      { condition: '9.2.a', reference: null, consent: consent({ recordReference: 'consents/health', withdrawalMechanism: 'Account settings' }) }
+    ],
+    dpia: screened
+  })
+  // A 49.1.a transfer with its own consent record.
+  quiet({
+    transfers: [transfer({ mechanism: '49.1.a', sccModule: null, consent: consent({ recordReference: 'consents/transfer', withdrawalMechanism: 'Email us' }) })]
+  })
+  // Direct marketing on legitimate interests with an opt-out.
+  quiet({
+    purposes: [
+      purpose({
+        legalBasis: '6.1.f',
+        legitimateInterest: 'Marketing similar products to customers',
+        liaReference: 'lia.pdf',
+        directMarketing: true,
+        objectionMechanism: 'Unsubscribe link in every email'
+      })
+    ]
+  })
+  // Children consent to a service at the national age, with verification; consent without a service to children.
+  quiet(
+    {
+      dataSubjectCategoryIds: [ids.children],
+      dpia: screened,
+      purposes: [
+        purpose({
+          legalBasis: '6.1.a',
+          informationSocietyService: true,
+          consent: consent({
+            recordReference: 'consents/app',
+            withdrawalMechanism: 'App settings',
+            ageThreshold: 15,
+            parentalConsentVerification: 'Parent confirms by BankID'
+          })
+        })
+      ]
+    },
+    context({ organisation: organisation({ country: 'FR' }) })
+  )
+  // A public authority outside its tasks is warned (L-20), never when it uses a public task basis.
+  quiet(
+    { purposes: [purpose({ legalBasis: '6.1.e', legalReference: 'Education Act § 15-1', publicAuthorityTask: true })] },
+    context({ organisation: organisation({ isPublicAuthority: true }) })
+  )
+  // Automated decisions: on a contract with safeguards; under a law; on explicit consent; special categories with 9.2.a; no legal effect.
+  quiet({
+    automatedDecisionMaking: true,
+    dataCategoryIds: [ids.category, ids.health],
+    specialCategoryConditions: [
+      { condition: '9.2.a', reference: null, consent: consent({ recordReference: 'consents/health', withdrawalMechanism: 'Account settings' }) }
+    ],
+    dpia: {
+      ...screened,
+      status: 'completed',
+      reference: 'dpia.pdf',
+      completedAt: '2026-01-01',
+      criteria: ['sensitive_data', 'automated_decision_with_legal_effect', '35.3.a']
+    },
+    automatedDecisions: [
+      decision({}),
+      decision({ description: 'Property tax assessment', exception: '22.2.b', lawReference: 'Property Tax Act § 8', safeguards: [] }),
+      decision({
+        description: 'Health insurance premium',
+        exception: '22.2.c',
+        specialCategories: true,
+        consent: consent({ recordReference: 'consents/premium', withdrawalMechanism: 'Account settings' })
+      }),
+      decision({ description: 'Sort support tickets', legalOrSimilarEffect: false, exception: null, safeguards: [], logicInformation: null })
+    ]
+  })
+  // The Art. 30(5) derogation where it holds.
+  quiet({ recordExemptionClaimed: true, occasional: true })
 })
 
 t.test('a processor activity is checked against Art. 30(2): what only a controller must record is not asked of it', async (t) => {

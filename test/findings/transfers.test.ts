@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import { migrationsFolder } from '../../src/db/client.ts'
 import { bearer, buildTestApp, createOrganisationViaApi } from '../helper.ts'
+import { rerunDataMigration } from '../support/migrations.ts'
 
 type Json = Record<string, unknown>
 
@@ -129,8 +127,9 @@ t.test('the migration gives transfers stored before it the new fields, and the r
     derogation: null
   }
   await app.database.db.execute(sql`update activities set transfers = ${JSON.stringify([legacy])}::jsonb where id = ${activity.id}`)
-  await app.database.db.execute(sql.raw(readFileSync(join(migrationsFolder, '0012_transfer_importer_and_destination.sql'), 'utf8')))
+  await rerunDataMigration(app.database.db, '0012_transfer_importer_and_destination.sql')
+  await rerunDataMigration(app.database.db, '0013_art22_retention_consent.sql')
   const after = (await app.inject({ url: `${sweden.base}/activities/${activity.id}`, headers: sweden.headers })).json()
   t.same(after, before, 'reads exactly as it was written')
-  t.same(after.transfers[0], { ...legacy, internationalOrganisation: null, importerRole: null, dpfCertified: null, dpfCheckedAt: null })
+  t.same(after.transfers[0], { ...legacy, internationalOrganisation: null, importerRole: null, dpfCertified: null, dpfCheckedAt: null, consent: null })
 })

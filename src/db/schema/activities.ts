@@ -3,6 +3,7 @@ import { boolean, check, date, foreignKey, index, integer, jsonb, pgTable, text,
 import type {
   ActivityRole,
   ActivityStatus,
+  AutomatedDecision,
   ClientController,
   DataSource,
   Dpia,
@@ -48,10 +49,13 @@ export const activities = pgTable(
     retention: jsonb('retention').$type<RetentionRule[]>().notNull(),
     dpia: jsonb('dpia').$type<Dpia>().notNull(),
     automatedDecisionMaking: boolean('automated_decision_making').notNull(),
+    automatedDecisions: jsonb('automated_decisions').$type<AutomatedDecision[]>().notNull().default([]),
     profiling: boolean('profiling').notNull(),
     dataSources: jsonb('data_sources').$type<DataSource[]>().notNull(),
     systems: jsonb('systems').$type<string[]>().notNull(),
     lastReviewedAt: date('last_reviewed_at', { mode: 'string' }),
+    recordExemptionClaimed: boolean('record_exemption_claimed').notNull().default(false),
+    occasional: boolean('occasional').notNull().default(false),
     ...mutableRowColumns()
   },
   (table) => [

@@ -61,16 +61,31 @@ export const statuses = ['draft', 'active', 'retired'] as const
 export const roles = ['controller', 'joint_controller', 'processor'] as const
 export const dataSources = ['data_subject', 'third_party', 'publicly_available', 'generated'] as const
 export const dpiaStatuses = ['not_assessed', 'not_required', 'required', 'in_progress', 'completed'] as const
+export const retentionKinds = ['fixed_period', 'statutory_minimum', 'statutory_maximum', 'limitation_period', 'until_event'] as const
+export const automatedDecisionExceptions = ['22.2.a', '22.2.b', '22.2.c'] as const
+export const automatedDecisionSafeguards = ['human_intervention', 'express_point_of_view', 'contest_decision'] as const
 
 export const Consent = shape(
   {
     mechanism: reference('How consent is collected (form, wording version, clear affirmative action), Art. 4(11), 7(2).'),
     recordReference: reference('Where the record demonstrating consent is kept, Art. 7(1).'),
-    withdrawalMechanism: reference('How consent is withdrawn, as easily as it was given, Art. 7(3).')
+    withdrawalMechanism: reference('How consent is withdrawn, as easily as it was given, Art. 7(3).'),
+    ageThreshold: Nullable(
+      Type.Integer({
+        minimum: 13,
+        maximum: 18,
+        description:
+          "For an information society service offered to children: the age below which the holder of parental responsibility must give or authorise consent (Art. 8(1)); it may not be lower than the age of the organisation's country (`digitalConsentAge` in /v1/reference/countries)."
+      })
+    ),
+    parentalConsentVerification: reference('How the organisation makes reasonable efforts to verify parental consent for younger children (Art. 8(2)).')
   },
   [],
-  (consent) => ({ mechanism: null, recordReference: null, withdrawalMechanism: null, ...consent }),
-  { description: 'How consent (Art. 6(1)(a)) is collected, recorded and withdrawn.' }
+  (consent) => ({ mechanism: null, recordReference: null, withdrawalMechanism: null, ageThreshold: null, parentalConsentVerification: null, ...consent }),
+  {
+    description:
+      'How consent is collected, recorded and withdrawn: ordinary consent on a 6.1.a purpose, explicit consent on a 9.2.a condition, a 49.1.a transfer or a 22.2.c automated decision.'
+  }
 )
 
 const purposeFields = <V extends Variant>(variant: V) => ({
@@ -80,26 +95,58 @@ const purposeFields = <V extends Variant>(variant: V) => ({
   legitimateInterest: reference('The legitimate interest pursued, for 6.1.f (Art. 13(1)(d)).'),
   liaReference: reference('Where the legitimate interests assessment (balancing test) for 6.1.f is documented.'),
   consent: Nullable(Consent[variant]),
-  directMarketing: Type.Boolean({ description: 'The purpose is direct marketing: the right to object is absolute (Art. 21(2), (3)).' })
+  directMarketing: Type.Boolean({ description: 'The purpose is direct marketing: the right to object is absolute (Art. 21(2), (3)).' }),
+  objectionMechanism: reference(
+    'For direct marketing not based on consent: how people object (opt out), presented clearly and separately from other information (Art. 21(2)–(4)). Distinct from withdrawing consent.'
+  ),
+  informationSocietyService: Type.Boolean({
+    description: 'The purpose is served by an information society service (Art. 4(25)) that may be offered directly to children: Art. 8 applies to consent.'
+  }),
+  publicAuthorityTask: Nullable(
+    Type.Boolean({
+      description:
+        'For a public authority: whether the purpose is part of its tasks as a public authority, where 6.1.f is unavailable (Art. 6(1), second subparagraph); null while undecided.'
+    })
+  )
 })
 
 export const Purpose = nestedShape(
   { input: purposeFields('input'), output: purposeFields('output') },
   ['description'],
   (purpose) => {
-    const filled = { legalBasis: null, legalReference: null, legitimateInterest: null, liaReference: null, consent: null, directMarketing: false, ...purpose }
+    const filled = {
+      legalBasis: null,
+      legalReference: null,
+      legitimateInterest: null,
+      liaReference: null,
+      consent: null,
+      directMarketing: false,
+      objectionMechanism: null,
+      informationSocietyService: false,
+      publicAuthorityTask: null,
+      ...purpose
+    }
     return { ...filled, consent: filled.consent === null ? null : Consent.fill(filled.consent) }
   },
   { description: 'A purpose of the processing with its own legal basis (Art. 30(1)(b), Art. 6(1)).' }
 )
 
-export const SpecialCategoryCondition = shape(
-  {
-    condition: Type.Enum(conditionCodes, { description: 'The Art. 9(2) condition, `9.2.a` … `9.2.j`.' }),
-    reference: reference('The law, collective agreement or record the condition rests on (required for b, g, h, i, j).')
-  },
+const conditionFields = <V extends Variant>(variant: V) => ({
+  condition: Type.Enum(conditionCodes, { description: 'The Art. 9(2) condition, `9.2.a` … `9.2.j`.' }),
+  reference: reference('The law, collective agreement or record the condition rests on (required for b, g, h, i, j).'),
+  consent: Nullable(
+    Consent[variant],
+    'For `9.2.a`: how the explicit consent is collected, recorded and withdrawn (Arts. 7, 9(2)(a)), whatever the Art. 6 basis of the purpose.'
+  )
+})
+
+export const SpecialCategoryCondition = nestedShape(
+  { input: conditionFields('input'), output: conditionFields('output') },
   ['condition'],
-  (condition) => ({ reference: null, ...condition }),
+  (condition) => {
+    const filled = { reference: null, consent: null, ...condition }
+    return { ...filled, consent: filled.consent === null ? null : Consent.fill(filled.consent) }
+  },
   { description: 'An Art. 9(2) condition for processing special category data.' }
 )
 
@@ -190,7 +237,11 @@ const transferFields = <V extends Variant>(variant: V) => ({
   ),
   safeguardReference: reference('Where the safeguards (clauses, BCR approval, certification) are documented.'),
   tiaReference: reference('Where the transfer impact assessment is documented (CJEU C-311/18).'),
-  derogation: Nullable(Derogation[variant])
+  derogation: Nullable(Derogation[variant]),
+  consent: Nullable(
+    Consent[variant],
+    'For `49.1.a`: how the explicit consent, given after being informed of the risks, is collected, recorded and withdrawn (Arts. 7, 49(1)(a)).'
+  )
 })
 
 export const Transfer = nestedShape(
@@ -210,9 +261,14 @@ export const Transfer = nestedShape(
       safeguardReference: null,
       tiaReference: null,
       derogation: null,
+      consent: null,
       ...transfer
     }
-    return { ...filled, derogation: filled.derogation === null ? null : Derogation.fill(filled.derogation) }
+    return {
+      ...filled,
+      derogation: filled.derogation === null ? null : Derogation.fill(filled.derogation),
+      consent: filled.consent === null ? null : Consent.fill(filled.consent)
+    }
   },
   { description: 'A transfer to a third country or an international organisation (Art. 30(1)(e), Arts. 44–49).' }
 )
@@ -225,13 +281,67 @@ export const RetentionRule = shape(
       description: 'The data categories (of this activity) the rule covers; empty: all of them.'
     }),
     period: Nullable(Type.String({ pattern: ISO_DURATION, description: 'How long, as an ISO 8601 duration (`P5Y`, `P6M`, `P30D`).', examples: ['P5Y'] })),
+    kind: Nullable(
+      Type.Enum([...retentionKinds], {
+        description:
+          'What bounds the retention: `fixed_period` (the period from the trigger), `statutory_minimum` (a law obliges keeping the data at least the period: a legal obligation, 6.1.c), `statutory_maximum` (a law allows at most the period, e.g. CCTV footage), `limitation_period` (kept until claims are time-barred under the cited law, for legal claims), `until_event` (until the trigger happens, at most the period). Null: not stated; a period alone reads as a fixed period.'
+      })
+    ),
     trigger: reference('The event the period runs from, or the criterion used when no period can be given (e.g. end of the financial year).'),
     description: reference('The rule in words.'),
     legalReference: reference('The law that sets or justifies the period.')
   },
   [],
-  (rule) => ({ dataCategoryIds: [], period: null, trigger: null, description: null, legalReference: null, ...rule }),
+  (rule) => ({ dataCategoryIds: [], period: null, kind: null, trigger: null, description: null, legalReference: null, ...rule }),
   { description: 'An envisaged time limit for erasure, per data category (Art. 30(1)(f)).' }
+)
+
+const decisionFields = <V extends Variant>(variant: V) => ({
+  description: Text(2000, 'The decision taken solely by automated means, including profiling (Art. 22(1)).', ['Credit limit for instalment purchases']),
+  legalOrSimilarEffect: Type.Boolean({
+    description: 'The decision produces legal effects on the person or similarly significantly affects them: only then does Art. 22 apply (default true).'
+  }),
+  exception: Nullable(
+    Type.Enum([...automatedDecisionExceptions], {
+      description: 'The Art. 22(2) exception relied on: `22.2.a` necessary for a contract, `22.2.b` authorised by law, `22.2.c` explicit consent.'
+    })
+  ),
+  lawReference: reference('For `22.2.b`: the Union or Member State law that authorises the decision and lays down safeguards.'),
+  consent: Nullable(
+    Consent[variant],
+    'For `22.2.c`: how the explicit consent is collected, recorded and withdrawn. Ordinary consent to a 6.1.a purpose is not explicit consent.'
+  ),
+  safeguards: Type.Array(Type.Enum([...automatedDecisionSafeguards]), {
+    uniqueItems: true,
+    maxItems: automatedDecisionSafeguards.length,
+    description:
+      'The measures offered, at least all three for `22.2.a` and `22.2.c` (Art. 22(3)): human intervention, expressing a point of view, contesting the decision.'
+  }),
+  specialCategories: Type.Boolean({
+    description: 'The decision uses special category data (Art. 9(1)): only with 9.2.a or 9.2.g and suitable measures (Art. 22(4)).'
+  }),
+  logicInformation: reference(
+    'Where people are given meaningful information about the logic involved and the significance and envisaged consequences (Arts. 13(2)(f), 14(2)(g), 15(1)(h)).'
+  )
+})
+
+export const AutomatedDecision = nestedShape(
+  { input: decisionFields('input'), output: decisionFields('output') },
+  ['description'],
+  (decision) => {
+    const filled = {
+      legalOrSimilarEffect: true,
+      exception: null,
+      lawReference: null,
+      consent: null,
+      safeguards: [],
+      specialCategories: false,
+      logicInformation: null,
+      ...decision
+    }
+    return { ...filled, consent: filled.consent === null ? null : Consent.fill(filled.consent) }
+  },
+  { description: 'A decision based solely on automated processing (Art. 22).' }
 )
 
 export const Dpia = shape(
@@ -278,7 +388,10 @@ const activityFields = <V extends Variant>(nested: V) => ({
   transfers: list(Transfer[nested], 'Transfers to third countries (Art. 30(1)(e)).'),
   retention: list(RetentionRule[nested], 'Retention rules (Art. 30(1)(f)).'),
   dpia: Dpia[nested],
-  automatedDecisionMaking: Type.Boolean({ description: 'Decisions based solely on automated processing with legal or similar effects (Art. 22).' }),
+  automatedDecisionMaking: Type.Boolean({
+    description: 'Decisions based solely on automated processing with legal or similar effects (Art. 22); describe each in `automatedDecisions`.'
+  }),
+  automatedDecisions: list(AutomatedDecision[nested], 'Each automated decision: the Art. 22(2) exception, the safeguards and the information given.', 50),
   profiling: Type.Boolean({ description: 'Profiling (Art. 4(4)).' }),
   dataSources: Type.Array(Type.Enum([...dataSources]), {
     uniqueItems: true,
@@ -286,7 +399,15 @@ const activityFields = <V extends Variant>(nested: V) => ({
     description: 'Where the data come from (Art. 14(2)(f)).'
   }),
   systems: list(Text(300), 'The systems or applications the data are processed in.'),
-  lastReviewedAt: date('When the entry was last reviewed')
+  lastReviewedAt: date('When the entry was last reviewed'),
+  recordExemptionClaimed: Type.Boolean({
+    description:
+      'The organisation claims the Art. 30(5) derogation for this activity (fewer than 250 employees, occasional processing, no special category or criminal data, no risk); it keeps the entry anyway, and a finding says when the claim cannot hold.'
+  }),
+  occasional: Type.Boolean({
+    description:
+      'The processing is occasional: not carried out regularly and outside the regular course of business (WP29 position paper on Art. 30(5), 19 April 2018).'
+  })
 })
 
 const outputFields = activityFields('output')
@@ -321,6 +442,8 @@ export type ClientControllerInput = Static<typeof ClientController.input>
 export type Transfer = Static<typeof Transfer.output>
 export type Derogation = Static<typeof Derogation.output>
 export type RetentionRule = Static<typeof RetentionRule.output>
+export type RetentionKind = (typeof retentionKinds)[number]
+export type AutomatedDecision = Static<typeof AutomatedDecision.output>
 export type Dpia = Static<typeof Dpia.output>
 export type ActivityStatus = (typeof statuses)[number]
 export type ActivityRole = (typeof roles)[number]
@@ -346,10 +469,13 @@ export const activityDefaults: Omit<ActivityFields, 'name'> = {
   retention: [],
   dpia: Dpia.fill({}),
   automatedDecisionMaking: false,
+  automatedDecisions: [],
   profiling: false,
   dataSources: [],
   systems: [],
-  lastReviewedAt: null
+  lastReviewedAt: null,
+  recordExemptionClaimed: false,
+  occasional: false
 }
 
 /** The activity as it will be stored: every nested object filled with its defaults. */
@@ -362,6 +488,7 @@ export function normaliseActivity(fields: ActivityInput): ActivityFields {
     controllers: fields.controllers.map(ClientController.fill),
     transfers: fields.transfers.map(Transfer.fill),
     retention: fields.retention.map(RetentionRule.fill),
+    automatedDecisions: fields.automatedDecisions.map(AutomatedDecision.fill),
     dpia: Dpia.fill(fields.dpia)
   }
 }
