@@ -300,7 +300,8 @@ const activityCreate = {
       period: 'P3M',
       kind: 'until_event',
       trigger: 'End of employment',
-      description: 'Deleted when the employment ends, at the latest three months after; kept longer only for a particular reason, for example a pending disagreement over notice.',
+      description:
+        'Deleted when the employment ends, at the latest three months after; kept longer only for a particular reason, for example a pending disagreement over notice.',
       legalReference: null
     },
     {
@@ -528,7 +529,9 @@ export const recordExample = {
           current('processors', exampleIds.accountingProvider, processorFields.accountingProvider)
         )
       ],
-      specialCategoryConditions: [{ condition: codeRef(legalBases, '9.2.b'), reference: 'arbeidsmiljøloven § 4-6 (adaptation of the workplace)', consent: null }],
+      specialCategoryConditions: [
+        { condition: codeRef(legalBases, '9.2.b'), reference: 'arbeidsmiljøloven § 4-6 (adaptation of the workplace)', consent: null }
+      ],
       criminalDataReference: null,
       jointControllers: [],
       controllers: [],
@@ -543,7 +546,8 @@ export const recordExample = {
           period: 'P3M',
           kind: 'until_event',
           trigger: 'End of employment',
-          description: 'Deleted when the employment ends, at the latest three months after; kept longer only for a particular reason, for example a pending disagreement over notice.',
+          description:
+            'Deleted when the employment ends, at the latest three months after; kept longer only for a particular reason, for example a pending disagreement over notice.',
           legalReference: null
         },
         {

@@ -108,7 +108,9 @@ export const ExportActivitySchema = Type.Object(
         { additionalProperties: false }
       )
     ),
-    specialCategoryConditions: Type.Array(Type.Object({ condition: CodeRef, reference: text, consent: Nullable(Consent.output) }, { additionalProperties: false })),
+    specialCategoryConditions: Type.Array(
+      Type.Object({ condition: CodeRef, reference: text, consent: Nullable(Consent.output) }, { additionalProperties: false })
+    ),
     criminalDataReference: text,
     jointControllers: Type.Array(Type.Object({ name: Type.String(), contact: text, arrangementReference: text }, { additionalProperties: false })),
     controllers: Type.Array(ClientControllerSchema),
