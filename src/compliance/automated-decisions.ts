@@ -1,8 +1,9 @@
 import { consentGaps } from './purposes.ts'
+import type { RightsInput } from './rights.ts'
 import { type Activity, type ActivityFinding, type ActivityRule, blank, controllerRoles } from './types.ts'
 
 /** The Art. 22(2) exception an activity's bases can support when its decisions are not described one by one. */
-export function exceptionFromBases(activity: Activity): '22.2.a' | '22.2.b' | '22.2.c' | null {
+export function exceptionFromBases(activity: Pick<RightsInput, 'purposes' | 'specialCategoryConditions'>): '22.2.a' | '22.2.b' | '22.2.c' | null {
   const bases = new Set(activity.purposes.map((purpose) => purpose.legalBasis))
   if (bases.has('6.1.b')) return '22.2.a'
   if (bases.has('6.1.c') || bases.has('6.1.e')) return '22.2.b'

@@ -45,10 +45,21 @@ export const dpiaScreening: ActivityRule = {
   scope: 'activity',
   roles: controllerRoles,
   kind: 'heuristic',
-  checks: 'Two or more WP248 criteria call for a DPIA or a recorded reason why none is needed (warning); one criterion is worth considering (info).',
+  checks:
+    'Two or more WP248 criteria call for a DPIA or a recorded reason why none is needed (warning), completed before an active processing starts (warning); one criterion is worth considering (info).',
   evaluate: (activity, context) => {
-    if (activity.dpia.status !== 'not_assessed' || activity.dpia.notRequiredReason) return []
     const criteria = [...wp248Criteria(activity, context)]
+    const unfinished = activity.dpia.status === 'required' || activity.dpia.status === 'in_progress'
+    if (unfinished && activity.status === 'active' && criteria.length >= 2)
+      return [
+        {
+          severity: 'warning',
+          article: 'Art. 35(1)',
+          path: '/dpia/status',
+          message: `The processing is active, but its DPIA (${criteria.length} WP248 criteria: ${criteria.join(', ')}) is ${activity.dpia.status.replace('_', ' ')}: it is to be carried out prior to the processing (Art. 35(1)).`
+        }
+      ]
+    if (activity.dpia.status !== 'not_assessed' || activity.dpia.notRequiredReason) return []
     if (criteria.length >= 2)
       return [
         {

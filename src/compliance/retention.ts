@@ -1,6 +1,6 @@
 import type { RetentionKind } from '../modules/activities/activities.schemas.ts'
 import { criminalCategories, specialCategories } from './categories.ts'
-import { type ActivityRule, blank, controllerRoles } from './types.ts'
+import { type ActivityFinding, type ActivityRule, blank, controllerRoles } from './types.ts'
 
 export const retentionMissing: ActivityRule = {
   id: 'retention-missing',
@@ -44,19 +44,28 @@ export const retentionOpenEnded: ActivityRule = {
   roles: controllerRoles,
   kind: 'heuristic',
   checks:
-    'No retention rule is open-ended: a rule without a period is bounded only when its kind is set by law (statutory minimum or maximum, limitation period); a criterion alone, or "until an event" without a maximum, has no time limit.',
+    'No retention rule is open-ended: a rule without a period is bounded when its kind is set by law (statutory minimum or maximum, limitation period); a rule of unstated kind without a period has no time limit (warning); "until an event" without a maximum is a criterion that holds only if the event comes (info).',
   evaluate: (activity) =>
-    activity.retention.flatMap((rule, index) =>
-      blank(rule.period) && !BOUNDED_BY_LAW.has(rule.kind)
+    activity.retention.flatMap((rule, index): ActivityFinding[] =>
+      blank(rule.period) && rule.kind === 'until_event'
         ? [
             {
-              severity: 'warning' as const,
+              severity: 'info' as const,
               article: 'Art. 5(1)(e)',
               path: `/retention/${index}/period`,
-              message: `The retention${blank(rule.trigger) ? '' : ` '${rule.trigger}'`} has no maximum period: set one, or the law that bounds it (kind statutory_maximum, statutory_minimum or limitation_period), or a review cycle (Art. 5(1)(e), Recital 39).`
+              message: `The data are kept until ${blank(rule.trigger) ? 'an event' : `'${rule.trigger}'`}, a criterion (Art. 13(2)(a)); if that event may never come, set a maximum period or a review cycle (Art. 5(1)(e)).`
             }
           ]
-        : []
+        : blank(rule.period) && !BOUNDED_BY_LAW.has(rule.kind)
+          ? [
+              {
+                severity: 'warning' as const,
+                article: 'Art. 5(1)(e)',
+                path: `/retention/${index}/period`,
+                message: `The retention${blank(rule.trigger) ? '' : ` '${rule.trigger}'`} has no maximum period: set one, or the law that bounds it (kind statutory_maximum, statutory_minimum or limitation_period), or a review cycle (Art. 5(1)(e), Recital 39).`
+              }
+            ]
+          : []
     )
 }
 

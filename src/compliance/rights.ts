@@ -1,6 +1,14 @@
 import { exceptionFromBases } from './automated-decisions.ts'
 import type { Activity } from './types.ts'
 
+/** What the rights depend on: the bases, marketing, consents, recipients, automated decisions and the role. */
+export type RightsInput = Pick<Activity, 'role' | 'noRecipients' | 'automatedDecisionMaking' | 'automatedDecisions' | 'recipientIds' | 'processorIds'> & {
+  purposes: Pick<Activity['purposes'][number], 'legalBasis' | 'directMarketing'>[]
+  specialCategoryConditions: Pick<Activity['specialCategoryConditions'][number], 'condition'>[]
+  transfers: Pick<Activity['transfers'][number], 'mechanism'>[]
+  controllers: Pick<Activity['controllers'][number], 'name'>[]
+}
+
 export type Applies = 'full' | 'partial' | 'no'
 
 export interface RightAnswer {
@@ -17,7 +25,7 @@ const describe = (codes: string[]) => codes.map((code) => code).join(', ')
  * purposes, direct marketing, automated decisions, explicit consent (9.2.a) and 49.1.a transfers
  * (the rights table of the regulatory reference, section 7). Art. 23 restrictions are not modelled.
  */
-export function rightsOf(activity: Activity): RightAnswer[] {
+export function rightsOf(activity: RightsInput): RightAnswer[] {
   if (activity.role === 'processor') return processorAnswers(activity)
   const bases = [...new Set(activity.purposes.map((purpose) => purpose.legalBasis).filter((basis): basis is string => basis !== null))].sort()
   const has = (...codes: string[]) => codes.some((code) => bases.includes(code))
@@ -162,7 +170,7 @@ const exceptionLabels = {
  * A processor owes data subjects none of the rights of Arts. 12–22 itself: its client controllers do,
  * and it assists them (Art. 28(3)(e)). A complaint may concern a processor as well (Art. 77).
  */
-function processorAnswers(activity: Activity): RightAnswer[] {
+function processorAnswers(activity: RightsInput): RightAnswer[] {
   const controllers = activity.controllers.map((controller) => controller.name)
   const owedBy = controllers.length > 0 ? `the client controller${controllers.length > 1 ? 's' : ''} (${controllers.join(', ')})` : 'the client controllers'
   return [

@@ -1,3 +1,4 @@
+import { type RightsInput, rightsOf } from '../compliance/rights.ts'
 import type { ExportActivity, ExportOrganisation } from './record.schemas.ts'
 import type { ClientController } from './record.ts'
 
@@ -16,10 +17,31 @@ const parts = (...values: (string | null | undefined)[]) => values.filter((value
 const code = (ref: { code: string; label: string } | null) => (ref ? `${ref.code} ${ref.label}` : null)
 const country = (ref: { code: string; name: string } | null) => (ref ? `${ref.name} (${ref.code})` : null)
 
+/** What the rights computation reads, from the activity as exported. */
+const rightsInput = (a: ExportActivity): RightsInput => ({
+  role: a.role,
+  noRecipients: a.noRecipients,
+  automatedDecisionMaking: a.automatedDecisionMaking,
+  automatedDecisions: a.automatedDecisions,
+  recipientIds: a.recipients.map((recipient) => recipient.id),
+  processorIds: a.processors.map((processor) => processor.id),
+  purposes: a.purposes.map((purpose) => ({ legalBasis: purpose.legalBasis?.code ?? null, directMarketing: purpose.directMarketing })),
+  specialCategoryConditions: a.specialCategoryConditions.map((condition) => ({ condition: condition.condition.code })),
+  transfers: a.transfers.map((transfer) => ({ mechanism: transfer.mechanism?.code ?? null })),
+  controllers: a.controllers
+})
+
+/** The rights available to individuals (ICO column 16), as the rights endpoint computes them. */
+const rightsAvailable = (a: ExportActivity) =>
+  join(
+    rightsOf(rightsInput(a))
+      .filter((answer) => answer.applies !== 'no')
+      .map((answer) => `${answer.right.replaceAll('_', ' ')} (${answer.article}${answer.applies === 'partial' ? ', in part' : ''})`)
+  )
+
 /**
- * The columns of the controller record, in the order of the UK ICO controller template (columns 1–23,
- * without 16, "rights available", which the findings compute), after the activity's own name, and
- * followed by what the template leaves out.
+ * The columns of the controller record, in the order of the UK ICO controller template (columns 1–23),
+ * after the activity's own name, and followed by what the template leaves out.
  */
 export const controllerColumns: [string, (a: ExportActivity) => string][] = [
   ['Processing activity', (a) => a.name],
@@ -85,7 +107,7 @@ export const controllerColumns: [string, (a: ExportActivity) => string][] = [
       join(
         a.retention.map(
           (r) =>
-            `${r.allDataCategories ? 'All data' : r.dataCategories.map((c) => c.name).join(', ')}: ${parts(r.period, r.trigger && `from ${r.trigger}`, r.description, r.legalReference) || 'no period given'}`
+            `${r.allDataCategories ? 'All data' : r.dataCategories.map((c) => c.name).join(', ')}: ${parts(r.kind?.replaceAll('_', ' '), r.period, r.trigger && `from ${r.trigger}`, r.description, r.legalReference) || 'no period given'}`
         )
       )
   ],
@@ -106,12 +128,30 @@ export const controllerColumns: [string, (a: ExportActivity) => string][] = [
   ['Article 9 condition', (a) => join(a.specialCategoryConditions.map((c) => parts(`${c.condition.article} ${c.condition.label}`, c.reference)))],
   ['Legitimate interests', (a) => join(a.purposes.map((p) => p.legitimateInterest))],
   ['Link to record of legitimate interests assessment', (a) => join(a.purposes.map((p) => p.liaReference))],
+  ['Rights available to individuals', rightsAvailable],
   [
     'Existence of automated decision-making, including profiling',
-    (a) => join([a.automatedDecisionMaking ? 'Automated decision-making' : null, a.profiling ? 'Profiling' : null]) || 'No'
+    (a) =>
+      join([
+        ...(a.automatedDecisions.length > 0
+          ? a.automatedDecisions.map((d) =>
+              parts(d.description, d.exception && `exception ${d.exception}`, d.legalOrSimilarEffect ? null : 'no legal or similar effect')
+            )
+          : [a.automatedDecisionMaking ? 'Automated decision-making' : null]),
+        a.profiling ? 'Profiling' : null
+      ]) || 'No'
   ],
   ['Source of the personal data', (a) => join(a.dataSources)],
-  ['Link to record of consent', (a) => join(a.purposes.map((p) => p.consent?.recordReference))],
+  [
+    'Link to record of consent',
+    (a) =>
+      join([
+        ...a.purposes.map((p) => p.consent?.recordReference),
+        ...a.specialCategoryConditions.map((c) => c.consent?.recordReference),
+        ...a.transfers.map((t) => t.consent?.recordReference),
+        ...a.automatedDecisions.map((d) => d.consent?.recordReference)
+      ])
+  ],
   ['Location of personal data', (a) => join(a.systems)],
   ['DPIA required', (a) => (a.dpia.status === 'not_assessed' ? 'Not assessed' : a.dpia.status === 'not_required' ? 'No' : 'Yes')],
   ['DPIA progress', (a) => a.dpia.status.replaceAll('_', ' ')],

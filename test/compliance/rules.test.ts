@@ -598,6 +598,29 @@ const cases: [string, Case][] = [
     }
   ],
   [
+    'L-36 an active processing whose DPIA is not finished',
+    {
+      rule: 'dpia-likely-required',
+      activity: {
+        dpia: { status: 'in_progress', reference: 'draft.pdf', completedAt: null, notRequiredReason: null, criteria: ['sensitive_data', 'large_scale'] }
+      },
+      expect: [{ severity: 'warning', article: 'Art. 35(1)', path: '/dpia/status', message: /prior to the processing/ }]
+    }
+  ],
+  [
+    'L-34 a sub-processor whose binding contract is not referenced',
+    {
+      rule: 'processor-contract-incomplete',
+      context: {
+        catalogue: catalogue((c) => {
+          c.processors.get(ids.processor)!.subProcessorIds = [ids.indianProcessor]
+          Object.assign(c.processors.get(ids.indianProcessor)!, { dpaReference: null, dpaSignedAt: null })
+        })
+      },
+      expect: [{ severity: 'warning', article: 'Art. 28(4)', entityId: ids.indianProcessor, path: '/dpaReference' }]
+    }
+  ],
+  [
     'L-17 statutory minimum without a 6.1.c purpose',
     {
       rule: 'retention-law-without-legal-obligation',
@@ -620,8 +643,13 @@ const cases: [string, Case][] = [
     'L-16 until an event, with no maximum',
     {
       rule: 'retention-open-ended',
-      activity: { retention: [retention({ period: null, kind: 'until_event', trigger: 'End of employment' })] },
-      expect: [{ severity: 'warning', path: '/retention/0/period', message: /End of employment/ }]
+      activity: {
+        retention: [retention({ period: null, kind: 'until_event', trigger: 'End of employment' }), retention({ period: null, trigger: 'End of employment' })]
+      },
+      expect: [
+        { severity: 'info', path: '/retention/0/period', message: /End of employment.*criterion/ },
+        { severity: 'warning', path: '/retention/1/period', message: /no maximum period/ }
+      ]
     }
   ],
   [
@@ -1228,6 +1256,16 @@ t.test('quiet on what is merely different, not wrong', async (t) => {
       decision({ description: 'Sort support tickets', legalOrSimilarEffect: false, exception: null, safeguards: [], logicInformation: null })
     ]
   })
+  // A sub-processor is bound by its processor's contract (Art. 28(4)): no signing date of the organisation's own.
+  quiet(
+    { transfers: [transfer({ processorId: ids.indianProcessor })] },
+    context({
+      catalogue: catalogue((c) => {
+        c.processors.get(ids.processor)!.subProcessorIds = [ids.indianProcessor]
+        c.processors.get(ids.indianProcessor)!.dpaSignedAt = null
+      })
+    })
+  )
   // The Art. 30(5) derogation where it holds.
   quiet({ recordExemptionClaimed: true, occasional: true })
 })
