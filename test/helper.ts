@@ -5,6 +5,7 @@ import { allScopes, type Scope } from '../src/auth/scopes.ts'
 import { mintToken } from '../src/auth/tokens.ts'
 import { type Config, loadConfig } from '../src/config.ts'
 import { type DatabaseHandle, startInMemoryDatabasesFrom } from '../src/db/client.ts'
+import { type Bundle, loadBundle } from '../src/example/bundle.ts'
 import { pgliteTemplate, postgresTemplate } from './support/database-templates.ts'
 
 /** The HS256 secret every test app verifies with, unless a test configures another key. */
@@ -110,4 +111,13 @@ export async function createOrganisationViaApi(app: App, body: Record<string, un
   })
   if (res.statusCode !== 201) throw new Error(`creating an organisation failed: ${res.statusCode} ${res.body}`)
   return res.json() as { id: string; name: string; version: number } & Record<string, unknown>
+}
+
+/** Loads a bundle (an organisation and its record) through the API, as a platform token. */
+export async function loadBundleViaApi(app: App, bundle: Bundle) {
+  const headers = await bearer({ sub: 'loader' })
+  return loadBundle(async (method, url, payload) => {
+    const res = await app.inject({ method, url, headers, payload })
+    return { status: res.statusCode, body: res.json() }
+  }, bundle)
 }

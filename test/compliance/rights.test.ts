@@ -1,6 +1,7 @@
 import t from 'tap'
 import { type RightAnswer, rightsOf } from '../../src/compliance/rights.ts'
 import type { Activity } from '../../src/compliance/types.ts'
+import { Purpose } from '../../src/modules/activities/activities.schemas.ts'
 
 function activity(bases: (string | null)[], changes: Partial<Activity> = {}): Activity {
   return {
@@ -10,18 +11,7 @@ function activity(bases: (string | null)[], changes: Partial<Activity> = {}): Ac
     createdAt: '2026-01-10T09:00:00.000Z',
     status: 'active',
     role: 'controller',
-    purposes: bases.map((legalBasis, i) => ({
-      description: `Purpose number ${i}`,
-      legalBasis,
-      legalReference: null,
-      legitimateInterest: null,
-      liaReference: null,
-      consent: null,
-      directMarketing: false,
-      objectionMechanism: null,
-      informationSocietyService: false,
-      publicAuthorityTask: null
-    })),
+    purposes: bases.map((legalBasis, i) => Purpose.fill({ description: `Purpose number ${i}`, legalBasis })),
     dataSubjectCategoryIds: [],
     dataCategoryIds: [],
     recipientIds: ['r0000000-0000-4000-8000-000000000001'],

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { activityFindings, type Finding, organisationFindings, rules } from '../../src/compliance/index.ts'
 import type { Activity, Catalogue, Context, Organisation } from '../../src/compliance/types.ts'
-import type { Consent } from '../../src/modules/activities/activities.schemas.ts'
+import { type Consent, Purpose } from '../../src/modules/activities/activities.schemas.ts'
 
 const NOW = new Date('2026-06-15T12:00:00Z')
 const ids = {
@@ -119,20 +119,7 @@ function activity(overrides: Partial<Activity> = {}): Activity {
     createdAt: '2026-01-10T09:00:00.000Z',
     status: 'active',
     role: 'controller',
-    purposes: [
-      {
-        description: 'Deliver the ordered services to customers',
-        legalBasis: '6.1.b',
-        legalReference: null,
-        legitimateInterest: null,
-        liaReference: null,
-        consent: null,
-        directMarketing: false,
-        objectionMechanism: null,
-        informationSocietyService: false,
-        publicAuthorityTask: null
-      }
-    ],
+    purposes: [Purpose.fill({ description: 'Deliver the ordered services to customers', legalBasis: '6.1.b' })],
     dataSubjectCategoryIds: [ids.customers],
     dataCategoryIds: [ids.category],
     recipientIds: [ids.processorRecipient],

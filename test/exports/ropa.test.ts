@@ -2,18 +2,14 @@ import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
 import t from 'tap'
 import { Value } from 'typebox/value'
-import { type Bundle, loadBundle, readExampleBundle } from '../../src/example/bundle.ts'
+import { type Bundle, readExampleBundle } from '../../src/example/bundle.ts'
 import { RecordSchema } from '../../src/exports/record.schemas.ts'
-import { bearer, buildTestApp, createOrganisationViaApi } from '../helper.ts'
+import { bearer, buildTestApp, createOrganisationViaApi, loadBundleViaApi } from '../helper.ts'
 
 type Json = Record<string, unknown>
 const app = await buildTestApp(t)
-const platform = await bearer({ sub: 'loader' })
 const bundle: Bundle = readExampleBundle()
-const loaded = await loadBundle(async (method, url, payload) => {
-  const res = await app.inject({ method, url, headers: platform, payload })
-  return { status: res.statusCode, body: res.json() }
-}, bundle)
+const loaded = await loadBundleViaApi(app, bundle)
 const orgId = loaded.organisationId
 const base = `/v1/organisations/${orgId}`
 const reader = await bearer({ sub: 'auditor', scopes: ['ropa:read'], orgs: [orgId] })

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { rules } from '../../src/compliance/index.ts'
-import { type Bundle, loadBundle, readExampleBundle } from '../../src/example/bundle.ts'
-import { bearer, buildTestApp } from '../helper.ts'
+import { type Bundle, readExampleBundle } from '../../src/example/bundle.ts'
+import { bearer, buildTestApp, loadBundleViaApi } from '../helper.ts'
 
 type Json = Record<string, unknown>
 interface Finding {
@@ -17,10 +17,7 @@ interface Finding {
 const app = await buildTestApp(t)
 const bundle = readExampleBundle() as Bundle & { expected: { findings: Json[]; noFindingsFor: Json[] } }
 const platform = await bearer({ sub: 'loader' })
-const loaded = await loadBundle(async (method, url, payload) => {
-  const res = await app.inject({ method, url, headers: platform, payload })
-  return { status: res.statusCode, body: res.json() }
-}, bundle)
+const loaded = await loadBundleViaApi(app, bundle)
 const base = `/v1/organisations/${loaded.organisationId}`
 const headers = await bearer({ sub: 'auditor', scopes: ['ropa:read'], orgs: [loaded.organisationId] })
 const get = (url: string) => app.inject({ url, headers })

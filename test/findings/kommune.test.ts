@@ -1,17 +1,13 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { loadBundle, parseBundle } from '../../src/example/bundle.ts'
-import { bearer, buildTestApp } from '../helper.ts'
+import { parseBundle } from '../../src/example/bundle.ts'
+import { bearer, buildTestApp, loadBundleViaApi } from '../helper.ts'
 
 // A municipality written for evaluation, with a ground truth written blind from the law before any
 // finding was seen (docs/evaluation/kommune-ground-truth.md): its gaps must be found, its traps left quiet.
 const app = await buildTestApp(t)
 const bundle = parseBundle(readFileSync(new URL('../fixtures/organisations/kommune.json', import.meta.url), 'utf8'))
-const platform = await bearer({ sub: 'loader' })
-const loaded = await loadBundle(async (method, url, payload) => {
-  const res = await app.inject({ method, url, headers: platform, payload })
-  return { status: res.statusCode, body: res.json() }
-}, bundle)
+const loaded = await loadBundleViaApi(app, bundle)
 const base = `/v1/organisations/${loaded.organisationId}`
 const headers = await bearer({ sub: 'auditor', scopes: ['ropa:read'], orgs: [loaded.organisationId] })
 const list = async (kind: string) => (await app.inject({ url: `${base}/${kind}?limit=200`, headers })).json().items as { id: string; name: string }[]
