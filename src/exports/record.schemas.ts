@@ -191,7 +191,8 @@ export const ExportActivitySchema = Type.Object(
         },
         {
           additionalProperties: false,
-          description: 'What the checks found on this activity (always in the JSON export); GET …/activities/{id}/findings has the details.'
+          description:
+            'What the checks found on this activity (always in the JSON export), counting every finding, also those a DPO acknowledged: an auditor reads the record as checked. GET …/activities/{id}/findings has the details and says which are acknowledged.'
         }
       )
     )
