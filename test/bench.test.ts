@@ -28,7 +28,7 @@ t.test('npm run bench still runs, on a tiny size (no timing is asserted)', async
     t.ok(scenario.apiRequestsPerSecond > 0 && scenario.ceilingRequestsPerSecond > 0, `${scenario.scenario}: both sides answered`)
     t.equal(scenario.errors, 0, `${scenario.scenario}: no errors`)
   }
-  t.match(size!.statements, { read: 1, list: 1, findings: 3 })
+  t.match(size!.statements, { read: 1, list: 1, findings: 4 })
   t.ok(size!.exports.json.bytes > 0 && size!.exports.csv.bytes > 0 && size!.exports.xlsx.bytes > 0)
   if (postgres) t.ok(size!.exports.copyText!.bytes > 0)
   t.match(table, /read one activity/)

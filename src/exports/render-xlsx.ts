@@ -110,7 +110,10 @@ export async function* renderXlsx(record: AssembledRecord): AsyncGenerator<Buffe
   const organisation = organisationColumns(record.record)
   const whose = organisation.map(([, cell]) => cell(record.organisation))
   const activities = sheet('Activities', [
-    ...columns.map(([title]): [string, number] => [title, title === 'Activity ID' ? 38 : title.length > 40 ? 45 : 30]),
+    ...columns.map(([title]): [string, number] => [
+      title,
+      title === 'Activity ID' ? 38 : title === 'Rights available to individuals' ? 60 : title.length > 40 ? 45 : 30
+    ]),
     ...organisation.map(([title]): [string, number] => [title, 40])
   ])
   for await (const { activity, controller } of record.activities()) {
