@@ -136,7 +136,7 @@ export interface SarifOptions {
 export function toSarif(findings: readonly Finding[], { rules, toolVersion, source }: SarifOptions) {
   const index = new Map(rules.map((rule, position) => [rule.id, position]))
   return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
     version: '2.1.0' as const,
     runs: [
       {
