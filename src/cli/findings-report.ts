@@ -193,3 +193,146 @@ export function toSarif(findings: readonly Finding[], { rules, toolVersion, sour
     ]
   }
 }
+
+export interface Position {
+  line: number
+  column: number
+}
+
+const escapeToken = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1')
+
+/**
+ * The line and column (1-based, in UTF-16 code units as SARIF counts by default) where the value at
+ * each JSON pointer of `text` starts. Throws a SyntaxError if `text` is not JSON.
+ */
+export function jsonPointerPositions(text: string): Map<string, Position> {
+  JSON.parse(text)
+  const positions = new Map<string, Position>()
+  let i = 0
+  let line = 1
+  let lineStart = 0
+  const blank = () => {
+    for (; i < text.length && /\s/.test(text.charAt(i)); i++) {
+      if (text.charAt(i) === '\n') {
+        line++
+        lineStart = i + 1
+      }
+    }
+  }
+  const string = () => {
+    const start = i
+    for (i++; text.charAt(i) !== '"'; i++) if (text.charAt(i) === '\\') i++
+    i++
+    return JSON.parse(text.slice(start, i)) as string
+  }
+  const value = (pointer: string) => {
+    blank()
+    positions.set(pointer, { line, column: i - lineStart + 1 })
+    const open = text.charAt(i)
+    if (open === '{' || open === '[') {
+      const close = open === '{' ? '}' : ']'
+      i++
+      blank()
+      if (text.charAt(i) === close) return void i++
+      for (let index = 0; ; index++) {
+        blank()
+        let token = String(index)
+        if (open === '{') {
+          token = escapeToken(string())
+          blank()
+          i++ // the colon
+        }
+        value(`${pointer}/${token}`)
+        blank()
+        if (text.charAt(i++) === close) return
+      }
+    }
+    if (open === '"') string()
+    else while (i < text.length && !/[\s,\]}]/.test(text.charAt(i))) i++
+  }
+  value('')
+  return positions
+}
+
+/** An entity of the API as the bundle names it: by its key where the API has one, else by its name. */
+export interface EntityIdentity {
+  name?: string
+  key?: string
+}
+
+const bundleLists: Record<string, string> = { activity: 'activities', processor: 'processors' }
+
+/**
+ * Where a finding sits in a bundle file (as `ropa pull` writes it): the entity's entry, matched by
+ * key or else by name, and the path into it with links named as the bundle names them (`…Ids` →
+ * `…Keys`, `processorId` → `processorKey`); the longest part of that pointer the file holds.
+ * Undefined when the file has no entry for the entity.
+ */
+export function bundlePointer(
+  finding: Finding,
+  bundle: Record<string, unknown>,
+  identities: ReadonlyMap<string, EntityIdentity>,
+  positions: ReadonlyMap<string, Position>
+): string | undefined {
+  let entry: string
+  if (finding.entityType === 'organisation') entry = '/organisation'
+  else {
+    const list = bundleLists[finding.entityType]
+    const entries = list ? bundle[list] : undefined
+    const identity = identities.get(finding.entityId)
+    if (!list || !Array.isArray(entries) || !identity) return undefined
+    const index = entries.findIndex(
+      (candidate: Record<string, unknown> | null) =>
+        candidate !== null &&
+        ((identity.key !== undefined && candidate.key === identity.key) || (identity.name !== undefined && candidate.name === identity.name))
+    )
+    if (index < 0) return undefined
+    entry = `/${list}/${index}`
+  }
+  const tokens = finding.path
+    .split('/')
+    .slice(1)
+    .filter((token) => token !== '')
+    .map((token) => token.replace(/Ids$/, 'Keys').replace(/Id$/, 'Key'))
+  for (let length = tokens.length; length >= 0; length--) {
+    const pointer = [entry, ...tokens.slice(0, length)].join('/')
+    if (positions.has(pointer)) return pointer
+  }
+  return undefined
+}
+
+export interface BundleFile {
+  /** The file's path as SARIF names the artifact (relative to the repository root, with `/`). */
+  uri: string
+  text: string
+  identities: ReadonlyMap<string, EntityIdentity>
+}
+
+/**
+ * Adds to each result of `toSarif` a physical location in the bundle file, for tools that place
+ * results on files (GitHub code scanning does): the line of the finding's value, or of its entity;
+ * the file's first line when the file does not hold the entity.
+ */
+export function locateInBundle(sarif: ReturnType<typeof toSarif>, findings: readonly Finding[], file: BundleFile) {
+  const positions = jsonPointerPositions(file.text)
+  const bundle = JSON.parse(file.text) as Record<string, unknown>
+  const run = sarif.runs[0]
+  if (!run) return sarif
+  const results = run.results.map((result, index) => {
+    const finding = findings[index]
+    const pointer = finding && bundlePointer(finding, bundle, file.identities, positions)
+    const position = (pointer !== undefined && positions.get(pointer)) || { line: 1, column: 1 }
+    const [location] = result.locations
+    return {
+      ...result,
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: file.uri }, region: { startLine: position.line, startColumn: position.column } },
+          ...location,
+          ...(pointer === undefined ? {} : { properties: { bundlePointer: pointer } })
+        }
+      ]
+    }
+  })
+  return { ...sarif, runs: [{ ...run, results }] }
+}

@@ -6,13 +6,25 @@
  */
 import { createWriteStream, readFileSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
+import { relative, resolve, sep } from 'node:path'
 import { Readable, Transform, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { type PlanAnswer, renderApply, renderPlan } from './bundle-report.ts'
 import { ApiClient, CliError, usageError } from './client.ts'
-import { exitCodeFor, type FailLevel, type FindingsAnswer, failing, failLevels, type Rule, renderText, toSarif } from './findings-report.ts'
+import {
+  type EntityIdentity,
+  exitCodeFor,
+  type FailLevel,
+  type FindingsAnswer,
+  failing,
+  failLevels,
+  locateInBundle,
+  type Rule,
+  renderText,
+  toSarif
+} from './findings-report.ts'
 
 export interface Io {
   stdout: Writable
@@ -116,6 +128,7 @@ async function output(context: Context, text: string) {
 
 const pretty = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
 
+/** The text of a JSON file (`-`: stdin), checked to be JSON. */
 async function readBundleFile(file: string, io: Io): Promise<string> {
   let text: string
   try {
@@ -129,7 +142,8 @@ async function readBundleFile(file: string, io: Io): Promise<string> {
     throw new CliError(`${file}: ${error instanceof Error ? error.message : String(error)}`)
   }
   try {
-    return JSON.stringify(JSON.parse(text))
+    JSON.parse(text)
+    return text
   } catch (error) {
     throw new CliError(`${file}: not JSON (${error instanceof Error ? error.message : String(error)})`)
   }
@@ -193,21 +207,32 @@ export const commands: Record<string, Command> = {
 
   findings: {
     summary: 'check the record; exit 1 when findings at or above --fail-on are open',
-    usage: `Usage: ropa findings [--fail-on error|warning|info|never] [--format text|json|sarif]
+    usage: `Usage: ropa findings [--fail-on error|warning|info|never] [--format text|json|sarif] [--bundle <file>]
   --fail-on  exit 1 when a finding of this severity or above is not acknowledged (default: error; never: always 0)
-  --format   text (for people, default), json (the API's answer) or sarif (SARIF 2.1.0, for code scanning)`,
-    options: { 'fail-on': { type: 'string' }, format: { type: 'string' } },
+  --format   text (for people, default), json (the API's answer) or sarif (SARIF 2.1.0, for code scanning)
+  --bundle   with sarif: also place each finding on its line in this bundle file (as ropa pull writes it),
+             for tools that show results on files, such as GitHub code scanning`,
+    options: { 'fail-on': { type: 'string' }, format: { type: 'string' }, bundle: { type: 'string' } },
     async run({ values, io, client, base, org, url }) {
       const failOn: FailLevel = oneOf('fail-on', values['fail-on'], failLevels, 'error')
       const format = oneOf('format', values.format, ['text', 'json', 'sarif'], 'text')
+      const bundleFile = typeof values.bundle === 'string' ? values.bundle : undefined
+      if (bundleFile !== undefined && format !== 'sarif') throw usageError('--bundle places SARIF results on a file: use it with --format sarif')
+      const bundleText = bundleFile === undefined ? undefined : await readBundleFile(bundleFile, io)
       const answer = await client.json<FindingsAnswer>('GET', `${base}/findings`)
       if (format === 'json') await write(io.stdout, pretty(answer))
       else {
         const rules = (await client.json<{ items: Rule[] }>('GET', '/v1/reference/rules')).items
+        const identities = format === 'text' || bundleText !== undefined ? await entityIdentities(client, base, org) : new Map<string, EntityIdentity>()
         if (format === 'sarif') {
-          await write(io.stdout, pretty(toSarif(answer.items, { rules, toolVersion: version(), source: { url, organisationId: org } })))
+          const sarif = toSarif(answer.items, { rules, toolVersion: version(), source: { url, organisationId: org } })
+          const located =
+            bundleFile !== undefined && bundleText !== undefined
+              ? locateInBundle(sarif, answer.items, { uri: artifactUri(bundleFile), text: bundleText, identities })
+              : sarif
+          await write(io.stdout, pretty(located))
         } else {
-          const names = await entityNames(client, base, org)
+          const names = new Map([...identities].flatMap(([id, { name }]): [string, string][] => (name === undefined ? [] : [[id, name]])))
           await write(io.stdout, renderText(answer.items, { names, rules, colour: io.stdoutIsTTY === true && !io.env.NO_COLOR }))
         }
       }
@@ -271,19 +296,26 @@ export const commands: Record<string, Command> = {
   }
 }
 
-/** Names of the organisation, its activities and processors by id, for the text report; ids stand in if they cannot be read. */
-async function entityNames(client: ApiClient, base: string, org: string): Promise<Map<string, string>> {
+/** Names (and bundle keys, where the API has them) of the organisation, its activities and processors by id; none if they cannot be read. */
+async function entityIdentities(client: ApiClient, base: string, org: string): Promise<Map<string, EntityIdentity>> {
+  type Entity = { id: string; name: string; key?: string }
   try {
     const [organisation, activities, processors] = await Promise.all([
       client.json<{ name: string }>('GET', base),
-      client.all<{ id: string; name: string }>(`${base}/activities`),
-      client.all<{ id: string; name: string }>(`${base}/processors`)
+      client.all<Entity>(`${base}/activities`),
+      client.all<Entity>(`${base}/processors`)
     ])
-    return new Map([[org, organisation.name], ...[...activities, ...processors].map(({ id, name }): [string, string] => [id, name])])
+    return new Map([
+      [org, { name: organisation.name }],
+      ...[...activities, ...processors].map(({ id, name, key }): [string, EntityIdentity] => [id, typeof key === 'string' ? { name, key } : { name }])
+    ])
   } catch {
     return new Map()
   }
 }
+
+/** A file as a SARIF artifact: its path relative to the working directory (the repository root in CI), with `/`. */
+const artifactUri = (file: string) => relative(process.cwd(), resolve(file)).split(sep).join('/')
 
 export const usage = `Usage: ropa <command> [options]
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import AjvDraft04 from 'ajv-draft-04'
@@ -10,7 +10,7 @@ import ajvFormats from 'ajv-formats'
 import t from 'tap'
 import { changeLines, renderApply, renderPlan, shown } from '../../src/cli/bundle-report.ts'
 import { describeProblem } from '../../src/cli/client.ts'
-import { exitCodeFor, type Finding, failing, renderText, toSarif } from '../../src/cli/findings-report.ts'
+import { exitCodeFor, type Finding, failing, jsonPointerPositions, renderText, toSarif } from '../../src/cli/findings-report.ts'
 import { type Io, runRopa } from '../../src/cli/ropa.ts'
 import { readExampleBundle } from '../../src/example/bundle.ts'
 import { bearer, buildTestApp, loadBundleViaApi, token } from '../helper.ts'
@@ -73,6 +73,7 @@ async function ropaHere(args: string[], io: Partial<Io> = {}) {
 
 const findingsNow = async () => (await app.inject({ url: `${base}/findings`, headers: writeHeaders })).json()
 let apiFindings = await findingsNow()
+const apiActivities: { id: string; name: string }[] = (await app.inject({ url: `${base}/activities?limit=200`, headers: writeHeaders })).json().items
 const rules: { id: string; kind: string }[] = (await app.inject({ url: '/v1/reference/rules' })).json().items
 const heuristic = (apiFindings.items as Finding[]).find((finding) => rules.find((rule) => rule.id === finding.rule)?.kind === 'heuristic')
 
@@ -151,17 +152,18 @@ t.test('findings as text: grouped by entity, acknowledged ones marked; the exit 
   t.match(coloured.stdout.toString(), '\u001b[31merror', 'colours on a terminal')
 })
 
+// The OASIS SARIF 2.1.0 schema with the approved errata (sarif-2.1/schema/ of oasis-tcs/sarif-spec), a JSON
+// Schema draft-04, which ajv-draft-04 reads (the draft-07 copy in sarif-2.1/prose/ predates the errata: it names
+// a suppression's `status` `state`). Both packages are CommonJS: their class or plugin is `default`.
+const schema = JSON.parse(readFileSync(new URL('../fixtures/sarif-schema-2.1.0.json', import.meta.url), 'utf8'))
+const ajv = new AjvDraft04.default({ allErrors: true, strict: false })
+ajvFormats.default(ajv)
+const validate = ajv.compile(schema)
+
 t.test('findings as SARIF 2.1.0, valid against the schema', async (t) => {
   const run = await ropa(['findings', '--format', 'sarif', '--fail-on', 'warning'])
   t.equal(run.code, 1)
   const sarif = JSON.parse(run.stdout.toString())
-  // The OASIS SARIF 2.1.0 schema with the approved errata (sarif-2.1/schema/ of oasis-tcs/sarif-spec), a JSON
-  // Schema draft-04, which ajv-draft-04 reads (the draft-07 copy in sarif-2.1/prose/ predates the errata: it names
-  // a suppression's `status` `state`). Both packages are CommonJS: their class or plugin is `default`.
-  const schema = JSON.parse(readFileSync(new URL('../fixtures/sarif-schema-2.1.0.json', import.meta.url), 'utf8'))
-  const ajv = new AjvDraft04.default({ allErrors: true, strict: false })
-  ajvFormats.default(ajv)
-  const validate = ajv.compile(schema)
   t.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5)))
   const broken = structuredClone(sarif)
   broken.runs[0].results[0].level = 'fatal'
@@ -195,6 +197,35 @@ t.test('findings as SARIF 2.1.0, valid against the schema', async (t) => {
   const here = await ropaHere(['findings', '--format', 'sarif', '--fail-on', 'never'])
   t.equal(here.code, 0)
   t.same(JSON.parse(here.stdout.toString()), sarif, 'the same log in this process')
+
+  // --bundle: each result is also placed on its line of the record's bundle file (GitHub code scanning needs a file).
+  const bundleFile = join(dir, 'record.json')
+  const bundleText = readFileSync(new URL('../../src/example/example-consulting-as.json', import.meta.url), 'utf8')
+  writeFileSync(bundleFile, bundleText)
+  const located = await ropaHere(['findings', '--format', 'sarif', '--fail-on', 'never', '--bundle', bundleFile])
+  t.equal(located.code, 0, located.stderr)
+  const placed = JSON.parse(located.stdout.toString())
+  t.ok(validate(placed), JSON.stringify(validate.errors?.slice(0, 5)))
+  const lines = bundleText.split('\n')
+  const example = readExampleBundle()
+  let onTheirLine = 0
+  placed.runs[0].results.forEach((result: Json & { locations: Json[] }, index: number) => {
+    const finding = apiFindings.items[index] as Finding
+    const [location] = result.locations as { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } }; properties?: Json }[]
+    t.equal(location!.physicalLocation.artifactLocation.uri, relative(process.cwd(), bundleFile))
+    const pointer = String(location!.properties?.bundlePointer)
+    if (finding.entityType === 'activity') {
+      const name = (apiActivities.find((activity) => activity.id === finding.entityId) as { name: string }).name
+      t.match(pointer, `/activities/${example.activities.findIndex((activity) => activity.name === name)}`, 'the activity by name')
+    }
+    const last = pointer.split('/').pop()!
+    if (/^\d+$/.test(last)) return
+    t.match(lines[location!.physicalLocation.region.startLine - 1], `"${last}"`, `${finding.rule} ${finding.path}: on the line of ${pointer}`)
+    onTheirLine++
+  })
+  t.ok(onTheirLine > 10, `${onTheirLine} findings on the line of their field`)
+  const textWithBundle = await ropaHere(['findings', '--bundle', bundleFile])
+  t.equal(textWithBundle.code, 2, '--bundle needs --format sarif')
 })
 
 t.test('errors: a bad token, an unknown command or option, a missing setting, an unreachable server', async (t) => {
@@ -432,6 +463,17 @@ t.test('the pieces: exit codes, text, SARIF, diffs and problems', async (t) => {
     renderApply({ planHash: 'h', changes: [], summary: { creates: 0, updates: 0, deletes: 0 } }),
     'No changes: the record already matched.\n\nApplied: 0 creates, 0 updates, 0 deletes.\n'
   )
+  const positions = jsonPointerPositions('{\n  "a~b/c": [1, {"x": "q\\"}"}],\n  "e": {}, "f": []\n}')
+  t.same(Object.fromEntries(positions), {
+    '': { line: 1, column: 1 },
+    '/a~0b~1c': { line: 2, column: 12 },
+    '/a~0b~1c/0': { line: 2, column: 13 },
+    '/a~0b~1c/1': { line: 2, column: 16 },
+    '/a~0b~1c/1/x': { line: 2, column: 22 },
+    '/e': { line: 3, column: 8 },
+    '/f': { line: 3, column: 17 }
+  })
+  t.throws(() => jsonPointerPositions('{'), SyntaxError)
   t.equal(describeProblem(502, undefined, 'GET /x'), 'GET /x: HTTP 502')
   t.equal(
     describeProblem(400, { title: 'The request is invalid', errors: [{ path: '/query/asOf', message: 'must be an instant' }] }, 'GET /x'),
