@@ -41,7 +41,11 @@ t.test('entries carry code, label or name, and article', async (t) => {
 
 t.test('countries: EEA membership and adequacy decisions', async (t) => {
   const norway = (await get('/v1/reference/countries/NO')).json()
-  t.same(norway, { code: 'NO', name: 'Norway', eu: false, eea: true, adequacy: null })
+  t.same(norway, { code: 'NO', name: 'Norway', eu: false, eea: true, adequacy: null, digitalConsentAge: 13 })
+  t.equal((await get('/v1/reference/countries/DE')).json().digitalConsentAge, 16, 'Art. 8(1): 16 unless the state set a lower age')
+  t.equal((await get('/v1/reference/countries/FR')).json().digitalConsentAge, 15)
+  t.equal((await get('/v1/reference/countries/AT')).json().digitalConsentAge, 14)
+  t.equal((await get('/v1/reference/countries/US')).json().digitalConsentAge, null, 'outside the EEA')
   const us = (await get('/v1/reference/countries/US')).json()
   t.match(us, {
     code: 'US',
