@@ -8,6 +8,7 @@ import type { DatabaseHandle } from './db/client.ts'
 import ropaRoutes from './exports/ropa.routes.ts'
 import activitiesRoutes from './modules/activities/activities.routes.ts'
 import auditEventRoutes from './modules/audit-events/audit-events.routes.ts'
+import bundleRoutes, { bundleSchemaRoutes } from './modules/bundle/bundle.routes.ts'
 import dataCategoriesRoutes from './modules/data-categories/data-categories.resource.ts'
 import dataSubjectCategoriesRoutes from './modules/data-subject-categories/data-subject-categories.resource.ts'
 import acknowledgementsRoutes from './modules/findings/acknowledgements.routes.ts'
@@ -147,6 +148,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     open.register(problemsRoutes)
     open.register(referenceRoutes, { prefix: '/v1/reference' })
     open.register(rulesRoutes, { prefix: '/v1/reference' })
+    open.register(bundleSchemaRoutes, { prefix: '/v1/schemas' })
   })
 
   // Authenticated: every route in here must declare its scope (config.scope) or start-up fails.
@@ -166,6 +168,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     api.register(findingsRoutes, { prefix: '/v1/organisations' })
     api.register(acknowledgementsRoutes, { prefix: '/v1/organisations' })
     api.register(historyRoutes, { prefix: '/v1/organisations' })
+    api.register(bundleRoutes, { prefix: '/v1/organisations' })
     api.register(ropaRoutes, { prefix: '/v1/organisations', exportsPerOrganisation: config.EXPORTS_PER_ORGANISATION, exportsInTotal: config.EXPORTS_IN_TOTAL })
   })
 

@@ -43,7 +43,7 @@ export type Catalogue = { [Kind in keyof CatalogueEntries]: Map<string, Catalogu
 export type { Purpose, Transfer }
 
 /** The activity as the API serialises it, without what no rule reads (its creation counts: review ages start there). */
-export type Activity = Omit<ApiActivity, Exclude<Bookkeeping, 'createdAt'> | 'owner' | 'dataSources' | 'systems'>
+export type Activity = Omit<ApiActivity, Exclude<Bookkeeping, 'createdAt'> | 'owner' | 'dataSources' | 'systems' | 'key' | 'managedBy'>
 
 export interface Context {
   organisation: Organisation

@@ -21,7 +21,7 @@ const Activity = Type.Intersect([
   })
 ])
 
-/** An organisation as a bundle: catalogue entries carry a `key`, and activities refer to them by `*Keys`. */
+/** An organisation as a bundle: entries carry a `key` (kept as the entry's key), and activities refer to catalogue entries by `*Keys`. */
 const BundleSchema = Type.Object({
   organisation: Fields,
   dataCategories: Type.Array(Entry),
@@ -112,7 +112,8 @@ export async function loadBundle(into: BundleTarget | ApiCall, bundle: Bundle, o
   const idsOf = (list: string, keys: unknown[] | undefined, where: string) => (keys ?? []).map((key) => idOf(list, key, where))
 
   for (const [list, path] of catalogues) {
-    for (const { key, subProcessorKeys: _, ...entry } of bundle[list]) {
+    for (const { subProcessorKeys: _, ...entry } of bundle[list]) {
+      const { key } = entry
       const body = list === 'processors' ? { ...entry, subProcessorIds: [] } : entry
       ids.set(`${list}:${String(key)}`, await step(`${list} '${String(key)}'`, () => target.create(path, orgId, body)))
     }
@@ -123,7 +124,6 @@ export async function loadBundle(into: BundleTarget | ApiCall, bundle: Bundle, o
     await step(where, () => target.update('processors', orgId, idOf('processors', processor.key, where), body))
   }
   for (const {
-    key,
     dataSubjectCategoryKeys,
     dataCategoryKeys,
     recipientKeys,
@@ -133,7 +133,7 @@ export async function loadBundle(into: BundleTarget | ApiCall, bundle: Bundle, o
     retention,
     ...activity
   } of bundle.activities) {
-    const where = `activities '${String(key)}'`
+    const where = `activities '${String(activity.key)}'`
     const body = {
       ...activity,
       dataSubjectCategoryIds: idsOf('dataSubjectCategories', dataSubjectCategoryKeys, where),

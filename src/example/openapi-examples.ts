@@ -7,6 +7,7 @@
  */
 import { countries, dpiaCriteria, legalBases, securityMeasureVocabulary, specialCategories } from '../reference/index.ts'
 import { encodeCursor } from '../shared/http.ts'
+import { keyFromName } from '../shared/keys.ts'
 
 type Json = Record<string, unknown>
 
@@ -74,14 +75,17 @@ export interface ResourceExamples {
   page: Json
 }
 
+/** An entry as stored with the key a create assigns from its name and no owner. */
+const keyed = (fields: Json): Json => ({ key: keyFromName(String(fields.name)), managedBy: null, ...fields })
+
 function resourceExamples(id: string, create: Json, patch: Json, second: { id: string; fields: Json }): ResourceExamples {
-  const entity = stored(id, create, at.catalogueCreated)
+  const entity = stored(id, keyed(create), at.catalogueCreated)
   return {
     create,
     entity,
     patch,
     patched: patched(entity, patch, at.catalogueUpdated),
-    page: page([entity, stored(second.id, second.fields, at.catalogueCreated)], true)
+    page: page([entity, stored(second.id, keyed(second.fields), at.catalogueCreated)], true)
   }
 }
 
@@ -333,7 +337,7 @@ const activityPatch = {
   },
   lastReviewedAt: '2025-03-12'
 }
-const activity = stored(exampleIds.personnel, activityCreate, at.activityCreated)
+const activity = stored(exampleIds.personnel, keyed(activityCreate), at.activityCreated)
 const activityUpdated = patched(activity, activityPatch, at.activityUpdated)
 
 export const activityExamples: ResourceExamples = {
@@ -755,4 +759,38 @@ export const acknowledgementExamples = {
   create: acknowledgementCreate,
   entity: acknowledgementEntity,
   page: { items: [acknowledgementEntity], nextCursor: null }
+}
+
+// ---- Bundles ------------------------------------------------------------------------------------
+
+/** A small record as a bundle: the profile, one entry of some catalogues and one activity linking to them by key. */
+export const bundleExample = {
+  organisation: { ...organisationCreate, phone: null, isPublicAuthority: false, dpo: null, representative: null },
+  dataCategories: [keyed(dataCategoryFields.contactDetails), keyed(dataCategoryFields.salaryAndBank)],
+  dataSubjectCategories: [{ key: 'employees', name: 'Employees', description: null, includesChildren: false, vulnerable: false, managedBy: null }],
+  recipients: [],
+  processors: [],
+  securityMeasures: [],
+  activities: [
+    {
+      key: 'payroll',
+      name: 'Payroll',
+      status: 'active',
+      managedBy: 'repo:example/privacy',
+      purposes: [{ description: 'Pay salaries to employees', legalBasis: '6.1.b' }],
+      dataSubjectCategoryKeys: ['employees'],
+      dataCategoryKeys: [keyFromName(dataCategoryFields.contactDetails.name), keyFromName(dataCategoryFields.salaryAndBank.name)],
+      noRecipients: true,
+      retention: [{ dataCategoryKeys: [], period: 'P5Y', kind: 'statutory_minimum', legalReference: 'bokføringsloven § 13' }]
+    }
+  ]
+}
+
+/** The opening of the bundle's JSON Schema, as /v1/schemas/bundle.json serves it. */
+export const bundleSchemaExample = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://ropa.example/v1/schemas/bundle.json',
+  title: 'ROPA bundle',
+  type: 'object',
+  required: ['organisation', 'dataCategories', 'dataSubjectCategories', 'recipients', 'processors', 'securityMeasures', 'activities']
 }

@@ -13,6 +13,7 @@ import type { Organisation } from '../modules/organisations/organisations.schema
 import { processorsResource } from '../modules/processors/processors.resource.ts'
 import { recipientsResource } from '../modules/recipients/recipients.resource.ts'
 import { securityMeasuresResource } from '../modules/security-measures/security-measures.resource.ts'
+import { keyFromName } from '../shared/keys.ts'
 import { ApiProblem } from '../shared/problems.ts'
 
 export type RecordKind = 'controller' | 'processor'
@@ -29,7 +30,7 @@ export interface RecordScope {
  * `db.select().from(table)` returns and its mapper takes. Dates are read as text, as drizzle's
  * string mode reads them (the drivers would make local midnights of them).
  */
-function columnsOf(table: PgTable) {
+export function columnsOf(table: PgTable) {
   return sql.join(
     Object.entries(getTableColumns(table)).map(([key, column]) =>
       column.columnType === 'PgDateString' ? sql`${column}::text as ${sql.identifier(key)}` : sql`${column} as ${sql.identifier(key)}`
@@ -180,7 +181,17 @@ function activitiesQuery(organisationId: string, scope: RecordScope): SQL {
 
 function pastActivity(stored: Activity): Activity {
   const { id, version, createdAt, updatedAt, createdBy, updatedBy } = stored
-  return { ...normaliseActivity({ ...activityDefaults, ...stored }), id, version, createdAt, updatedAt, createdBy, updatedBy }
+  // A snapshot taken before activities had keys reads with the key migration 0015 gave them.
+  return {
+    ...normaliseActivity({ ...activityDefaults, ...stored }),
+    key: stored.key ?? keyFromName(stored.name),
+    id,
+    version,
+    createdAt,
+    updatedAt,
+    createdBy,
+    updatedBy
+  }
 }
 
 /** The activities of a record in its order, streamed: each with the client controller it is listed under (processor record). */

@@ -27,6 +27,11 @@ export const tags = [
   },
   { name: 'History', description: 'The record as it stood at any past instant, and what changed between two: read from the audit trail.' },
   { name: 'Exports', description: 'The whole record as JSON, CSV or XLSX, for auditors, supervisory authorities and scripts.' },
+  {
+    name: 'Bundles',
+    description:
+      'The record as code: the whole record as one document linked by keys, to keep in a repository, review in pull requests and apply; its JSON Schema for editors.'
+  },
   { name: 'Audit', description: 'The change feed: who changed what, when, with the entity as it was after the change.' }
 ]
 

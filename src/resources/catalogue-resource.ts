@@ -1,5 +1,6 @@
 import { type Static, type TObject, type TProperties, type TSchema, Type } from 'typebox'
 import type { ResourceExamples } from '../example/openapi-examples.ts'
+import { Key, ManagedBy } from '../shared/keys.ts'
 import type { FieldError } from '../shared/problems.ts'
 import { EntityMetadata } from '../shared/schemas.ts'
 import { assertValid } from '../shared/validation.ts'
@@ -22,12 +23,30 @@ export type EntryFields<Entity extends TObject> = Omit<Static<Entity>, keyof typ
  * `Type.Optional`. The entry answers every field; a patch names at least one.
  */
 export function catalogueSchemas<Fields extends TProperties & { name: TSchema }>(fields: Fields, about: string) {
+  const all = { ...fields, ...bundleFields }
   return {
-    entity: Type.Required(Type.Object({ ...EntityMetadata, ...fields }), { additionalProperties: false, description: about }),
-    create: Type.Object(fields, { additionalProperties: false }),
-    patch: Type.Partial(Type.Object(fields), { additionalProperties: false, minProperties: 1, description: 'The fields to replace; lists are replaced whole.' })
+    entity: Type.Required(Type.Object({ ...EntityMetadata, ...all }), { additionalProperties: false, description: about }),
+    create: Type.Object(all, { additionalProperties: false }),
+    patch: Type.Partial(Type.Object(all), { additionalProperties: false, minProperties: 1, description: 'The fields to replace; lists are replaced whole.' })
   }
 }
+
+/** The fields of every entry that a bundle (the record as code) relies on. */
+export const bundleFields = {
+  key: Type.Optional(
+    Key(
+      'The key bundles link by: unique for this kind of entry in the organisation, and stable when the name changes. Assigned from the name when not given (`Contact details` → `contact-details`, then `-2`, `-3` …).'
+    )
+  ),
+  managedBy: Type.Optional(
+    ManagedBy(
+      'Who manages the entry, e.g. `repo:acme/shop`: applying a bundle with pruning deletes only entries of the owner it names. Null (the default) for entries kept by hand.'
+    )
+  )
+}
+
+/** An entry as a create completes it: the key may still be missing (the repository assigns one from the name). */
+export type Completed<Entry> = Omit<Entry, 'key' | 'managedBy'> & { key?: string; managedBy?: string | null }
 
 export interface CatalogueResource<Entity extends TObject, Create extends TObject, Patch extends TObject, Filters extends TProperties>
   extends CatalogueStorage<EntryFields<Entity>, Static<Patch>, CatalogueQuery<Filters>> {
@@ -41,11 +60,11 @@ export interface CatalogueResource<Entity extends TObject, Create extends TObjec
   /** From `catalogueSchemas`. */
   schemas: { entity: Entity; create: Create; patch: Patch }
   /** The entry a create stores: the fields given, the others at their defaults (which may depend on what was given). */
-  complete: (given: Static<Create>) => EntryFields<Entity>
+  complete: (given: Static<Create>) => Completed<EntryFields<Entity>>
   /** Query parameters besides `limit`, `cursor` and `q`. */
   filters: Filters
   /** Rules the schema cannot express, on the whole entry as it would be stored: 400 errors. */
-  check: (entry: EntryFields<Entity>) => (FieldError | undefined)[]
+  check: (entry: Completed<EntryFields<Entity>>) => (FieldError | undefined)[]
   examples: ResourceExamples
 }
 
@@ -63,12 +82,13 @@ export const catalogueRoutes = <Entity extends TObject, Create extends TObject, 
 export function catalogueDefinition<Entity extends TObject, Create extends TObject, Patch extends TObject, Filters extends TProperties>(
   resource: CatalogueResource<Entity, Create, Patch, Filters>
 ): ResourceDefinition<Entity, Create, Patch, typeof textQuery & Filters> {
-  const checked = (entry: EntryFields<Entity>) => assertValid(resource.check(entry).map((error) => error && { ...error, path: `/body${error.path}` }))
+  const checked = (entry: Completed<EntryFields<Entity>>) =>
+    assertValid(resource.check(entry).map((error) => error && { ...error, path: `/body${error.path}` }))
   return {
     ...resource,
     ...resource.schemas,
     filters: { ...textQuery, ...resource.filters },
-    createNote: 'Names are unique in the organisation regardless of case (409 otherwise).',
+    createNote: 'Names are unique in the organisation regardless of case, and so are keys (409 otherwise).',
     deleteNote: 'Deletes the entry if nothing links to it; otherwise answers 409 and lists what does (`references`).',
     problems: { create: [409, 422], patch: [409, 422], delete: [409] },
     store: (db) => {

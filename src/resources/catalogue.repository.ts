@@ -6,12 +6,15 @@ import { recordAuditEvent } from '../modules/audit-events/audit-events.repositor
 import { preconditionFailed, type WriteContext } from '../shared/http.ts'
 import { ApiProblem, describeErrors, type FieldError, type Reference } from '../shared/problems.ts'
 import { withNormalisedName } from '../shared/validation.ts'
+import type { Completed } from './catalogue-resource.ts'
+import { assignedKey, duplicateKey, retryingAssignedKey } from './keys.repository.ts'
 
 /** Columns every catalogue table has (see db/schema/catalogue.ts). */
 export type CatalogueTable = PgTable & {
   id: PgColumn<ColumnBaseConfig<'string', string> & { data: string; notNull: true }>
   organisationId: PgColumn
   name: PgColumn
+  key: PgColumn
   description: PgColumn
   version: PgColumn
   updatedAt: PgColumn
@@ -83,8 +86,9 @@ export function catalogueRepository<Entity extends CatalogueEntity, Entry extend
     }
   }
 
-  function duplicateName(error: unknown, name: unknown): ApiProblem | undefined {
+  function duplicateName(error: unknown, name: unknown, key: unknown): ApiProblem | undefined {
     const { code, constraint } = databaseError(error)
+    if (code === UNIQUE_VIOLATION && constraint?.endsWith('_key_key')) return duplicateKey(label, key)
     if (code !== UNIQUE_VIOLATION || !constraint?.endsWith('_name_key')) return undefined
     return new ApiProblem('conflict', `A ${label} named '${String(name)}' already exists in this organisation (names are compared without regard to case).`, {
       errors: [{ path: '/body/name', message: `'${String(name)}' is already used by another ${label}` }]
@@ -117,26 +121,32 @@ export function catalogueRepository<Entity extends CatalogueEntity, Entry extend
       return { items: page, last: last && { name: last.name.toLowerCase(), id: last.id } }
     },
 
-    async create(db: Database, organisationId: string, given: Entry, context: WriteContext): Promise<Entity> {
-      const fields = withNormalisedName(given)
+    async create(db: Database, organisationId: string, given: Completed<Entry>, context: WriteContext): Promise<Entity> {
+      const named = withNormalisedName(given)
+      let key = named.key
       try {
-        return await db.transaction(async (tx) => {
-          await context.idempotency?.claim(tx)
-          await rejectBrokenLinks(tx, organisationId, undefined, fields)
-          const [row] = await tx
-            .insert(table)
-            .values({ ...columnFields(fields), organisationId, createdBy: context.actor, updatedBy: context.actor })
-            .returning({ id: table.id })
-          if (!row) throw new Error(`inserting a ${label} returned no row`)
-          const { id } = row
-          await storage.writeLinks?.(tx, organisationId, id, fields)
-          const entity = await written(tx, organisationId, id)
-          await audited(tx, organisationId, 'create', entity, context)
-          await context.idempotency?.record(tx, entity)
-          return entity
-        })
+        return await retryingAssignedKey(named.key === undefined, async () =>
+          db.transaction(async (tx) => {
+            await context.idempotency?.claim(tx)
+            key = named.key ?? (await assignedKey(tx, table, organisationId, String(named.name)))
+            // The entry complete: what `complete` gave, with its key and owner.
+            const fields = { ...named, key, managedBy: named.managedBy ?? null } as unknown as Entry
+            await rejectBrokenLinks(tx, organisationId, undefined, fields)
+            const [row] = await tx
+              .insert(table)
+              .values({ ...columnFields(fields), organisationId, createdBy: context.actor, updatedBy: context.actor })
+              .returning({ id: table.id })
+            if (!row) throw new Error(`inserting a ${label} returned no row`)
+            const { id } = row
+            await storage.writeLinks?.(tx, organisationId, id, fields)
+            const entity = await written(tx, organisationId, id)
+            await audited(tx, organisationId, 'create', entity, context)
+            await context.idempotency?.record(tx, entity)
+            return entity
+          })
+        )
       } catch (error) {
-        throw duplicateName(error, fields.name) ?? error
+        throw duplicateName(error, named.name, key) ?? error
       }
     },
 
@@ -170,7 +180,7 @@ export function catalogueRepository<Entity extends CatalogueEntity, Entry extend
           return entity
         })
       } catch (error) {
-        throw duplicateName(error, patch.name) ?? error
+        throw duplicateName(error, patch.name, patch.key) ?? error
       }
     },
 

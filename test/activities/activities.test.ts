@@ -183,6 +183,8 @@ const fullActivity = (): Json => ({
   dataSources: ['data_subject', 'third_party'],
   systems: ['Payroll system', 'Email'],
   lastReviewedAt: '2025-06-01',
+  key: 'payroll-and-reporting',
+  managedBy: 'repo:acme/hr',
   recordExemptionClaimed: false,
   occasional: true
 })

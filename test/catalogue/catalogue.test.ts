@@ -177,13 +177,15 @@ for (const resource of cases) {
     const base = `/v1/organisations/${org.id}/${resource.path}`
     const create = (payload: Record<string, unknown>, headers = writer) => app.inject({ method: 'POST', url: base, headers, payload })
 
-    const created = await create(resource.full)
+    // Every field, the key and owner too.
+    const full = { ...resource.full, key: `${resource.path}-entry`, managedBy: 'repo:acme/privacy' }
+    const created = await create(full)
     t.equal(created.statusCode, 201, 'create')
     const entry = created.json()
     t.equal(created.headers.location, `${base}/${entry.id}`)
     t.equal(created.headers.etag, '"1"')
     t.same(entry, {
-      ...resource.full,
+      ...full,
       id: entry.id,
       version: 1,
       createdAt: entry.createdAt,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, check, date, foreignKey, index, integer, jsonb, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, date, foreignKey, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import type {
   ActivityRole,
   ActivityStatus,
@@ -15,7 +15,7 @@ import type {
 } from '../../modules/activities/activities.schemas.ts'
 import { dataCategories, dataSubjectCategories, processors, recipients, securityMeasures } from './catalogue.ts'
 import { organisations } from './organisations.ts'
-import { mutableRowColumns, organisationIdColumn } from './tenancy.ts'
+import { bundleColumns, mutableRowColumns, organisationIdColumn } from './tenancy.ts'
 
 /**
  * The processing activity, an aggregate (DESIGN.md section 4). What it owns (purposes, transfers,
@@ -54,6 +54,7 @@ export const activities = pgTable(
     dataSources: jsonb('data_sources').$type<DataSource[]>().notNull(),
     systems: jsonb('systems').$type<string[]>().notNull(),
     lastReviewedAt: date('last_reviewed_at', { mode: 'string' }),
+    ...bundleColumns(),
     recordExemptionClaimed: boolean('record_exemption_claimed').notNull().default(false),
     occasional: boolean('occasional').notNull().default(false),
     ...mutableRowColumns()
@@ -63,6 +64,7 @@ export const activities = pgTable(
     check('activities_status_check', sql`${table.status} in ('draft', 'active', 'retired')`),
     check('activities_role_check', sql`${table.role} in ('controller', 'joint_controller', 'processor')`),
     index('activities_name_idx').on(table.organisationId, sql`lower(${table.name})`, table.id),
+    uniqueIndex('activities_key_key').on(table.organisationId, table.key),
     index('activities_updated_idx').on(table.organisationId, table.updatedAt)
   ]
 )

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { boolean, char, check, date, foreignKey, index, integer, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { organisations } from './organisations.ts'
-import { mutableRowColumns, organisationIdColumn } from './tenancy.ts'
+import { bundleColumns, mutableRowColumns, organisationIdColumn } from './tenancy.ts'
 
 /**
  * The organisation's catalogue (DESIGN.md section 8): entries that activities link to by id.
@@ -13,6 +13,7 @@ const catalogueColumns = () => ({
   organisationId: organisationIdColumn(() => organisations.id),
   name: text('name').notNull(),
   description: text('description'),
+  ...bundleColumns(),
   ...mutableRowColumns()
 })
 
@@ -25,7 +26,8 @@ export const dataCategories = pgTable(
   },
   (table) => [
     unique('data_categories_tenant_key').on(table.organisationId, table.id),
-    uniqueIndex('data_categories_name_key').on(table.organisationId, sql`lower(${table.name})`)
+    uniqueIndex('data_categories_name_key').on(table.organisationId, sql`lower(${table.name})`),
+    uniqueIndex('data_categories_key_key').on(table.organisationId, table.key)
   ]
 )
 
@@ -38,7 +40,8 @@ export const dataSubjectCategories = pgTable(
   },
   (table) => [
     unique('data_subject_categories_tenant_key').on(table.organisationId, table.id),
-    uniqueIndex('data_subject_categories_name_key').on(table.organisationId, sql`lower(${table.name})`)
+    uniqueIndex('data_subject_categories_name_key').on(table.organisationId, sql`lower(${table.name})`),
+    uniqueIndex('data_subject_categories_key_key').on(table.organisationId, table.key)
   ]
 )
 
@@ -52,7 +55,8 @@ export const recipients = pgTable(
   (table) => [
     unique('recipients_tenant_key').on(table.organisationId, table.id),
     check('recipients_type_check', sql`${table.type} in ('internal', 'processor', 'joint_controller', 'independent_controller', 'public_authority', 'other')`),
-    uniqueIndex('recipients_name_key').on(table.organisationId, sql`lower(${table.name})`)
+    uniqueIndex('recipients_name_key').on(table.organisationId, sql`lower(${table.name})`),
+    uniqueIndex('recipients_key_key').on(table.organisationId, table.key)
   ]
 )
 
@@ -73,7 +77,8 @@ export const processors = pgTable(
   (table) => [
     unique('processors_tenant_key').on(table.organisationId, table.id),
     check('processors_subprocessor_authorisation_check', sql`${table.subprocessorAuthorisation} in ('specific', 'general', 'unknown')`),
-    uniqueIndex('processors_name_key').on(table.organisationId, sql`lower(${table.name})`)
+    uniqueIndex('processors_name_key').on(table.organisationId, sql`lower(${table.name})`),
+    uniqueIndex('processors_key_key').on(table.organisationId, table.key)
   ]
 )
 
@@ -114,6 +119,7 @@ export const securityMeasures = pgTable(
   (table) => [
     unique('security_measures_tenant_key').on(table.organisationId, table.id),
     check('security_measures_type_check', sql`${table.type} in ('technical', 'organisational')`),
-    uniqueIndex('security_measures_name_key').on(table.organisationId, sql`lower(${table.name})`)
+    uniqueIndex('security_measures_name_key').on(table.organisationId, sql`lower(${table.name})`),
+    uniqueIndex('security_measures_key_key').on(table.organisationId, table.key)
   ]
 )

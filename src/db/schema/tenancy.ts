@@ -27,3 +27,13 @@ export const mutableRowColumns = () => ({
   createdBy: text('created_by').notNull(),
   updatedBy: text('updated_by').notNull()
 })
+
+/**
+ * What a record kept as code needs of every entry (issue 18): a `key`, stable and unique per
+ * organisation and resource, that bundles link by; and `managed_by`, who owns the entry (e.g.
+ * `repo:acme/shop`), so that pruning a bundle deletes only what that owner manages.
+ */
+export const bundleColumns = () => ({
+  key: text('key').notNull(),
+  managedBy: text('managed_by')
+})

@@ -1,11 +1,13 @@
 import { and, eq, gte, inArray, type SQL, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
+import { databaseError, UNIQUE_VIOLATION } from '../../db/errors.ts'
 import { activities, activityLinks, dataCategories, dataSubjectCategories, processors, recipients, securityMeasures } from '../../db/schema/index.ts'
+import { assignedKey, duplicateKey, retryingAssignedKey } from '../../resources/keys.repository.ts'
 import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
 import { ApiProblem, describeErrors, type FieldError } from '../../shared/problems.ts'
 import { withNormalisedName } from '../../shared/validation.ts'
 import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
-import type { Activity, ActivityFields, ActivityInput, ActivityPatch } from './activities.schemas.ts'
+import type { Activity, ActivityFields, ActivityInput, ActivityPatch, UnkeyedActivityFields } from './activities.schemas.ts'
 
 export type { Activity } from './activities.schemas.ts'
 
@@ -30,7 +32,7 @@ interface Link {
 }
 
 /** Every catalogue id the activity refers to, wherever it sits, with the JSON pointer of its place in a request body. */
-export function linksOf(activity: ActivityFields): Link[] {
+export function linksOf(activity: UnkeyedActivityFields): Link[] {
   const links: Link[] = []
   for (const target of linkedLists) {
     activity[target].forEach((id, position) => {
@@ -126,22 +128,36 @@ export async function getActivity(db: Database, organisationId: string, id: stri
   return toActivity(row)
 }
 
-export async function createActivity(db: Database, organisationId: string, given: ActivityFields, context: WriteContext): Promise<Activity> {
-  const fields = withNormalisedName(given)
-  return db.transaction(async (tx) => {
-    await context.idempotency?.claim(tx)
-    const links = linksOf(fields)
-    await rejectBrokenLinks(tx, organisationId, links)
-    const [row] = await tx
-      .insert(activities)
-      .values({ ...fields, organisationId, createdBy: context.actor, updatedBy: context.actor })
-      .returning()
-    const activity = toActivity(row!)
-    await writeLinks(tx, organisationId, activity.id, links)
-    await audited(tx, organisationId, 'create', activity, context)
-    await context.idempotency?.record(tx, activity)
-    return activity
-  })
+export async function createActivity(db: Database, organisationId: string, given: UnkeyedActivityFields, context: WriteContext): Promise<Activity> {
+  const named = withNormalisedName(given)
+  let key = named.key
+  try {
+    return await retryingAssignedKey(named.key === undefined, async () =>
+      db.transaction(async (tx) => {
+        await context.idempotency?.claim(tx)
+        key = named.key ?? (await assignedKey(tx, activities, organisationId, named.name))
+        const fields = { ...named, key }
+        const links = linksOf(fields)
+        await rejectBrokenLinks(tx, organisationId, links)
+        const [row] = await tx
+          .insert(activities)
+          .values({ ...fields, organisationId, createdBy: context.actor, updatedBy: context.actor })
+          .returning()
+        const activity = toActivity(row!)
+        await writeLinks(tx, organisationId, activity.id, links)
+        await audited(tx, organisationId, 'create', activity, context)
+        await context.idempotency?.record(tx, activity)
+        return activity
+      })
+    )
+  } catch (error) {
+    throw duplicateActivityKey(error, key) ?? error
+  }
+}
+
+function duplicateActivityKey(error: unknown, key: unknown) {
+  const { code, constraint } = databaseError(error)
+  return code === UNIQUE_VIOLATION && constraint === 'activities_key_key' ? duplicateKey('processing activity', key) : undefined
 }
 
 /** Reads the stored activity (404; 412 against If-Match), merges, lets `prepare` normalise and check it, then writes it. */
@@ -152,39 +168,43 @@ export async function updateActivity(
   given: ActivityPatch,
   expectedVersions: number[] | undefined,
   context: WriteContext,
-  prepare: (merged: ActivityInput) => ActivityFields
+  prepare: (merged: ActivityInput) => UnkeyedActivityFields
 ) {
   const patch = withNormalisedName(given)
-  return db.transaction(async (tx) => {
-    // Locked until the transaction ends: a concurrent write waits instead of failing.
-    const [current] = await tx
-      .select()
-      .from(activities)
-      .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
-      .for('update')
-    if (!current) throw notFound(id)
-    if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
-    const { id: _id, organisationId: _org, version: _v, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...stored } = current
-    const fields = prepare({ ...stored, ...patch })
-    const links = linksOf(fields)
-    await rejectBrokenLinks(tx, organisationId, links)
-    const [row] = await tx
-      .update(activities)
-      .set({
-        ...fields,
-        version: sql`${activities.version} + 1`,
-        updatedAt: sql`now()`,
-        updatedBy: context.actor
-      })
-      .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id), eq(activities.version, current.version)))
-      .returning()
-    if (!row) throw preconditionFailed(current.version + 1)
-    await tx.delete(activityLinks).where(and(eq(activityLinks.organisationId, organisationId), eq(activityLinks.activityId, id)))
-    await writeLinks(tx, organisationId, id, links)
-    const activity = toActivity(row)
-    await audited(tx, organisationId, 'update', activity, context)
-    return activity
-  })
+  try {
+    return await db.transaction(async (tx) => {
+      // Locked until the transaction ends: a concurrent write waits instead of failing.
+      const [current] = await tx
+        .select()
+        .from(activities)
+        .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
+        .for('update')
+      if (!current) throw notFound(id)
+      if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
+      const { id: _id, organisationId: _org, version: _v, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...stored } = current
+      const fields = prepare({ ...stored, ...patch })
+      const links = linksOf(fields)
+      await rejectBrokenLinks(tx, organisationId, links)
+      const [row] = await tx
+        .update(activities)
+        .set({
+          ...fields,
+          version: sql`${activities.version} + 1`,
+          updatedAt: sql`now()`,
+          updatedBy: context.actor
+        })
+        .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id), eq(activities.version, current.version)))
+        .returning()
+      if (!row) throw preconditionFailed(current.version + 1)
+      await tx.delete(activityLinks).where(and(eq(activityLinks.organisationId, organisationId), eq(activityLinks.activityId, id)))
+      await writeLinks(tx, organisationId, id, links)
+      const activity = toActivity(row)
+      await audited(tx, organisationId, 'update', activity, context)
+      return activity
+    })
+  } catch (error) {
+    throw duplicateActivityKey(error, patch.key) ?? error
+  }
 }
 
 export async function removeActivity(db: Database, organisationId: string, id: string, expectedVersions: number[] | undefined, context: WriteContext) {

@@ -58,7 +58,7 @@ function conditions(query: ActivityQuery) {
 }
 
 /** The activity as it will be stored, or a 400 naming what is malformed. */
-function prepared(fields: ActivityInput) {
+function prepared(fields: Omit<ActivityInput, 'key'> & { key?: string }) {
   const activity = normaliseActivity(fields)
   assertValid(activityErrors(activity))
   return activity

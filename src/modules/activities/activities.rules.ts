@@ -1,12 +1,12 @@
 import { unknownCountry } from '../../reference/country-checks.ts'
 import type { FieldError } from '../../shared/problems.ts'
-import type { ActivityFields } from './activities.schemas.ts'
+import type { UnkeyedActivityFields } from './activities.schemas.ts'
 
 /**
  * What makes an activity malformed beyond its schema (400): codes and combinations that cannot be
  * right. What is merely incomplete (no legal basis, no retention) is left to the findings.
  */
-export function activityErrors(activity: ActivityFields): FieldError[] {
+export function activityErrors(activity: UnkeyedActivityFields): FieldError[] {
   return activity.transfers.flatMap((transfer, index): FieldError[] => {
     const at = `/body/transfers/${index}`
     const errors: (FieldError | undefined)[] = [

@@ -2,6 +2,7 @@ import { type Static, type TObject, type TOptional, type TProperties, type TSche
 import { dpiaCriteria } from '../../reference/dpia-criteria.ts'
 import { legalBases } from '../../reference/legal-bases.ts'
 import { transferMechanisms } from '../../reference/transfer-mechanisms.ts'
+import { Key, ManagedBy } from '../../shared/keys.ts'
 import { CalendarDate, CountryCode, Description, EntityMetadata, ISO_DURATION, Nullable, subprocessorAuthorisations, Text, Uuid } from '../../shared/schemas.ts'
 
 /**
@@ -400,6 +401,12 @@ const activityFields = <V extends Variant>(nested: V) => ({
   }),
   systems: list(Text(300), 'The systems or applications the data are processed in.'),
   lastReviewedAt: date('When the entry was last reviewed'),
+  key: Key(
+    'The key bundles link by: unique among the activities of the organisation, and stable when the name changes. Assigned from the name when not given (`Payroll` → `payroll`, then `payroll-2` …).'
+  ),
+  managedBy: ManagedBy(
+    'Who manages the activity, e.g. `repo:acme/shop`: applying a bundle with pruning deletes only activities of the owner it names. Null (the default) for activities kept by hand.'
+  ),
   recordExemptionClaimed: Type.Boolean({
     description:
       'The organisation claims the Art. 30(5) derogation for this activity (fewer than 250 employees, occasional processing, no special category or criminal data, no risk); it keeps the entry anyway, and a finding says when the claim cannot hold.'
@@ -449,7 +456,10 @@ export type ActivityStatus = (typeof statuses)[number]
 export type ActivityRole = (typeof roles)[number]
 export type DataSource = (typeof dataSources)[number]
 
-export const activityDefaults: Omit<ActivityFields, 'name'> = {
+/** The fields as a create completes them: the key may still be missing (the repository assigns one from the name). */
+export type UnkeyedActivityFields = Omit<ActivityFields, 'key'> & { key?: string }
+
+export const activityDefaults: Omit<ActivityFields, 'name' | 'key'> = {
   description: null,
   owner: null,
   status: 'draft',
@@ -474,12 +484,13 @@ export const activityDefaults: Omit<ActivityFields, 'name'> = {
   dataSources: [],
   systems: [],
   lastReviewedAt: null,
+  managedBy: null,
   recordExemptionClaimed: false,
   occasional: false
 }
 
 /** The activity as it will be stored: every nested object filled with its defaults. */
-export function normaliseActivity(fields: ActivityInput): ActivityFields {
+export function normaliseActivity(fields: Omit<ActivityInput, 'key'> & { key?: string }): UnkeyedActivityFields {
   return {
     ...fields,
     purposes: fields.purposes.map(Purpose.fill),
