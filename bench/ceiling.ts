@@ -6,6 +6,7 @@
 import { createServer } from 'node:http'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
+import { freeKey, keyFromName } from '../src/shared/keys.ts'
 
 type Query = (text: string, params: unknown[], name?: string) => Promise<Record<string, unknown>[]>
 type Transaction = (work: (query: Query) => Promise<void>) => Promise<void>
@@ -63,27 +64,39 @@ const server = createServer(async (request, response) => {
         purposes: unknown[]
       }
       let created: Record<string, unknown> | undefined
-      await transaction(async (tx) => {
-        ;[created] = await tx(
-          `insert into activities (organisation_id, name, status, role, purposes, data_subject_category_ids, data_category_ids, recipient_ids, processor_ids, security_measure_ids,
+      // As the API: a create that loses the race for a key assigned from the name runs again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await transaction(async (tx) => {
+            // The key from the name, as the API assigns it: the keys taken, then the first free one.
+            const base = keyFromName(body.name)
+            const taken = await tx('select key from activities where organisation_id = $1 and (key = $2 or key like $3)', [org, base, `${base}-%`])
+            const key = freeKey(base, new Set(taken.map((row) => String(row.key))))
+            ;[created] = await tx(
+              `insert into activities (organisation_id, key, name, status, role, purposes, data_subject_category_ids, data_category_ids, recipient_ids, processor_ids, security_measure_ids,
              special_category_conditions, joint_controllers, controllers, transfers, retention, dpia, automated_decision_making, profiling, data_sources, systems, created_by, updated_by)
-           values ($1, $2, 'draft', 'controller', $3, $4, $5, '[]', '[]', '[]', '[]', '[]', '[]', '[]', '[]', '{"status":"not_assessed","criteria":[]}', false, false, '[]', '[]', 'bench', 'bench')
+           values ($1, $6, $2, 'draft', 'controller', $3, $4, $5, '[]', '[]', '[]', '[]', '[]', '[]', '[]', '[]', '{"status":"not_assessed","criteria":[]}', false, false, '[]', '[]', 'bench', 'bench')
            returning *`,
-          [org, body.name, JSON.stringify(body.purposes), JSON.stringify(body.dataSubjectCategoryIds), JSON.stringify(body.dataCategoryIds)]
-        )
-        const links = [
-          ...body.dataCategoryIds.map((id) => ['dataCategoryIds', id, null]),
-          ...body.dataSubjectCategoryIds.map((id) => ['dataSubjectCategoryIds', null, id])
-        ]
-        await tx(
-          `insert into activity_links (organisation_id, activity_id, field, position, data_category_id, data_subject_category_id) values ${links.map((_, i) => `($1, $2, $${i * 3 + 3}, ${i}, $${i * 3 + 4}::uuid, $${i * 3 + 5}::uuid)`).join(', ')}`,
-          [org, created!.id, ...links.flat()]
-        )
-        await tx(
-          `insert into audit_events (organisation_id, actor, action, entity_type, entity_id, snapshot) values ($1, 'bench', 'create', 'activity', $2, $3)`,
-          [org, created!.id, JSON.stringify(created)]
-        )
-      })
+              [org, body.name, JSON.stringify(body.purposes), JSON.stringify(body.dataSubjectCategoryIds), JSON.stringify(body.dataCategoryIds), key]
+            )
+            const links = [
+              ...body.dataCategoryIds.map((id) => ['dataCategoryIds', id, null]),
+              ...body.dataSubjectCategoryIds.map((id) => ['dataSubjectCategoryIds', null, id])
+            ]
+            await tx(
+              `insert into activity_links (organisation_id, activity_id, field, position, data_category_id, data_subject_category_id) values ${links.map((_, i) => `($1, $2, $${i * 3 + 3}, ${i}, $${i * 3 + 4}::uuid, $${i * 3 + 5}::uuid)`).join(', ')}`,
+              [org, created!.id, ...links.flat()]
+            )
+            await tx(
+              `insert into audit_events (organisation_id, actor, action, entity_type, entity_id, snapshot) values ($1, 'bench', 'create', 'activity', $2, $3)`,
+              [org, created!.id, JSON.stringify(created)]
+            )
+          })
+          break
+        } catch (error) {
+          if (attempt >= 5 || (error as { code?: string }).code !== '23505') throw error
+        }
+      }
       result = json(201, created)
     } else {
       result = json(404, { error: 'no route' })

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import t from 'tap'
-import { openapiPath, renderOpenApi } from '../scripts/generate-openapi.ts'
+import { bundleSchemaPath, openapiPath, renderBundleSchema, renderOpenApi } from '../scripts/generate-openapi.ts'
 import type { App } from '../src/app.ts'
 import { buildTestApp } from './helper.ts'
 
@@ -21,6 +21,10 @@ t.test('the committed openapi/openapi.json is current (run `npm run openapi` aft
   const committed = readFileSync(openapiPath, 'utf8')
   const fresh = await renderOpenApi()
   t.equal(committed, fresh)
+})
+
+t.test('the committed openapi/bundle.schema.json is the schema /v1/schemas/bundle.json serves', async (t) => {
+  t.equal(readFileSync(bundleSchemaPath, 'utf8'), renderBundleSchema())
 })
 
 t.test('the document is valid OpenAPI 3.1', async (t) => {

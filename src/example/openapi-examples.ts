@@ -794,3 +794,27 @@ export const bundleSchemaExample = {
   type: 'object',
   required: ['organisation', 'dataCategories', 'dataSubjectCategories', 'recipients', 'processors', 'securityMeasures', 'activities']
 }
+
+/** The plan of `bundleExample` against a record that has the two data categories and nothing else yet. */
+export const planExample = {
+  planHash: '9c1f0b3e6a2d4f5e8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a',
+  changes: [
+    { op: 'create', entityType: 'dataSubjectCategories', key: 'employees', fields: [{ path: '/name', from: null, to: 'Employees' }] },
+    { op: 'create', entityType: 'activities', key: 'payroll', fields: [{ path: '/name', from: null, to: 'Payroll' }] }
+  ],
+  findings: {
+    added: [
+      {
+        rule: 'security-measures-missing',
+        severity: 'warning',
+        article: 'Art. 30(1)(g)',
+        entityType: 'activity',
+        entityKey: 'payroll',
+        path: '/securityMeasureIds',
+        message: 'Describe the technical and organisational security measures, or record organisation-wide ones (Art. 30(1)(g)).'
+      }
+    ],
+    resolved: []
+  },
+  summary: { creates: 2, updates: 0, deletes: 0, errorsAdded: 0 }
+}

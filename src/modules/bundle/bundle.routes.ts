@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
 import type { DatabaseHandle } from '../../db/client.ts'
-import { bundleExample, bundleSchemaExample, withExample } from '../../example/openapi-examples.ts'
-import { problemResponses } from '../../shared/problems.ts'
+import { bundleExample, bundleSchemaExample, planExample, withExample } from '../../example/openapi-examples.ts'
+import { ApiProblem, describeErrors, problemResponses } from '../../shared/problems.ts'
 import { Instant, OrganisationParams } from '../../shared/schemas.ts'
 import { clampToNow } from '../history/history.repository.ts'
 import { readRecord, type StoredRecord, toBundle } from './bundle.repository.ts'
-import { BundleSchema } from './bundle.schemas.ts'
+import { type BundleDocument, BundleSchema, PlanSchema } from './bundle.schemas.ts'
+import { brokenLinks, type Change, filled, findingsDelta, findingsOf, planChanges, planHash, unknownKeys } from './plan.ts'
 
 /** The record read in one consistent snapshot. */
 export async function storedRecord(database: DatabaseHandle, organisationId: string, asOf?: string): Promise<StoredRecord> {
@@ -72,6 +73,75 @@ const bundleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return toBundle(await storedRecord(app.database, request.params.orgId, asOf))
     }
   )
+
+  app.post(
+    '/:orgId/bundle/plan',
+    {
+      config: { scope: scopes.write },
+      schema: {
+        tags: ['Bundles'],
+        operationId: 'planBundle',
+        summary: 'Plan applying a bundle: what would change, and the findings it would add or resolve',
+        description:
+          "Compares the bundle with the record, entry by entry by key: `create` for a key the record lacks, `update` with each field's old and new value, and with `prune=true` `delete` for each entry of the owner `managedBy` names that the bundle leaves out (entries kept by hand, or owned by another, are never touched). A field the bundle leaves out is its default: a bundle says the whole entry. Links to keys that neither the bundle nor the record has answer 422 naming each; a delete that would leave an entry linked answers 409. Nothing is written. `planHash` is what `POST …/bundle/apply` takes as `If-Match` to apply only if the record has not changed since.",
+        params: OrganisationParams,
+        querystring: PlanQuery,
+        body: withExample(BundleSchema, bundleExample),
+        response: { 200: withExample(PlanSchema, planExample), ...problemResponses(400, 409, 422) }
+      }
+    },
+    async (request) => plan(app.database, request.params.orgId, request.body, request.query)
+  )
+}
+
+const PlanQuery = Type.Object(
+  {
+    prune: Type.Optional(Type.Boolean({ description: 'Delete entries of the owner `managedBy` names that the bundle leaves out (default false).' })),
+    managedBy: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, pattern: '^\\S+$', description: 'The owner whose entries `prune` may delete; required with `prune=true`.' })
+    )
+  },
+  { additionalProperties: false }
+)
+
+/** The plan of a bundle against the record now: 422 for unknown keys, 409 for a delete that would break a link. */
+export async function plan(
+  database: DatabaseHandle,
+  organisationId: string,
+  bundle: BundleDocument,
+  options: { prune?: boolean | undefined; managedBy?: string | undefined }
+) {
+  const prune = options.prune ?? false
+  if (prune && options.managedBy === undefined)
+    throw new ApiProblem('validation_failed', 'prune=true needs managedBy: the owner whose entries the bundle may delete.', {
+      errors: [{ path: '/query/managedBy', message: 'is required when prune is true' }]
+    })
+  const record = await storedRecord(database, organisationId)
+  const current = toBundle(record)
+  const unknown = unknownKeys(bundle, current)
+  if (unknown.length > 0) throw new ApiProblem('unprocessable', describeErrors(unknown), { errors: unknown })
+  const wanted = filled(bundle)
+  const { changes, after } = planChanges(current, wanted, { prune, managedBy: options.managedBy })
+  const broken = brokenLinks(changes, after)
+  if (broken.length > 0)
+    throw new ApiProblem(
+      'conflict',
+      `Pruning would delete entries that stay linked: ${broken.map((link) => `${link.entityType}/${link.key} from ${link.linkedFrom}`).join(', ')}.`
+    )
+  const now = new Date()
+  const findings = findingsDelta(findingsOf(current, organisationId, now), findingsOf(after, organisationId, now))
+  const count = (op: Change['op']) => changes.filter((change) => change.op === op).length
+  return {
+    planHash: planHash(current, wanted, { prune, managedBy: options.managedBy }),
+    changes,
+    findings,
+    summary: {
+      creates: count('create'),
+      updates: count('update'),
+      deletes: count('delete'),
+      errorsAdded: findings.added.filter((finding) => finding.severity === 'error').length
+    }
+  }
 }
 
 export default bundleRoutes

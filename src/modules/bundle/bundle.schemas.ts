@@ -80,7 +80,7 @@ export const BundleProcessor = Type.Object(
 
 export const BundleSchema = Type.Object(
   {
-    $schema: Type.Optional(Type.String({ description: 'The JSON Schema the bundle follows, for editors: `…/v1/schemas/bundle.json`.' })),
+    $schema: Type.Optional(Type.String({ maxLength: 2000, description: 'The JSON Schema the bundle follows, for editors: `…/v1/schemas/bundle.json`.' })),
     organisation: OrganisationCreateSchema,
     dataCategories: Type.Array(entry(dataCategorySchemas.create, 'A category of personal data (Art. 30(1)(c)).'), { maxItems: 10_000 }),
     dataSubjectCategories: Type.Array(entry(dataSubjectCategorySchemas.create, 'A category of data subjects (Art. 30(1)(c)).'), { maxItems: 10_000 }),
@@ -100,3 +100,50 @@ export const BundleSchema = Type.Object(
 
 export type BundleDocument = Static<typeof BundleSchema>
 export type BundleActivityEntry = Static<typeof BundleActivity>
+
+const entityTypes = ['organisation', 'dataCategories', 'dataSubjectCategories', 'recipients', 'processors', 'securityMeasures', 'activities'] as const
+const severities = ['error', 'warning', 'info'] as const
+
+const PlannedFinding = Type.Object(
+  {
+    rule: Type.String(),
+    severity: Type.Enum([...severities]),
+    article: Type.String(),
+    entityType: Type.Enum(['organisation', 'activity', 'processor']),
+    entityKey: Type.String({ description: 'The key of the entry the finding is on (`organisation` for the organisation).' }),
+    path: Type.String(),
+    message: Type.String()
+  },
+  { additionalProperties: false }
+)
+
+export const PlanSchema = Type.Object(
+  {
+    planHash: Type.String({ description: 'Send it as `If-Match: "<planHash>"` to apply only if the record has not changed since the plan.' }),
+    changes: Type.Array(
+      Type.Object(
+        {
+          op: Type.Enum(['create', 'update', 'delete']),
+          entityType: Type.Enum([...entityTypes]),
+          key: Type.String(),
+          fields: Type.Array(Type.Object({ path: Type.String(), from: Type.Unknown(), to: Type.Unknown() }, { additionalProperties: false }), {
+            description: 'Each field that changes, with its value before and after (null when absent).'
+          })
+        },
+        { additionalProperties: false }
+      )
+    ),
+    findings: Type.Object(
+      {
+        added: Type.Array(PlannedFinding, { description: 'Findings the record would have after the plan and has not now.' }),
+        resolved: Type.Array(PlannedFinding, { description: 'Findings the record has now and would not have after the plan.' })
+      },
+      { additionalProperties: false }
+    ),
+    summary: Type.Object(
+      { creates: Type.Integer(), updates: Type.Integer(), deletes: Type.Integer(), errorsAdded: Type.Integer() },
+      { additionalProperties: false }
+    )
+  },
+  { additionalProperties: false, description: 'What applying the bundle would change.' }
+)
