@@ -1,10 +1,19 @@
 import { sql } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import type { Snapshot } from '../../db/client.ts'
-import { activities, dataCategories, dataSubjectCategories, processorSubprocessors, processors, recipients, securityMeasures } from '../../db/schema/index.ts'
+import {
+  activities,
+  dataCategories,
+  dataSubjectCategories,
+  organisations,
+  processorSubprocessors,
+  processors,
+  recipients,
+  securityMeasures
+} from '../../db/schema/index.ts'
 import { catalogueDefaults, columnsOf, readOrganisation } from '../../exports/record.repository.ts'
 import { freeKey, keyFromName } from '../../shared/keys.ts'
-import { toActivity } from '../activities/activities.repository.ts'
+import { ApiProblem } from '../../shared/problems.ts'
 import { type Activity, activityDefaults, normaliseActivity } from '../activities/activities.schemas.ts'
 import { latestSnapshots } from '../history/history.repository.ts'
 import type { BundleDocument } from './bundle.schemas.ts'
@@ -37,8 +46,15 @@ const fieldsOf = (entity: Json): Json => Object.fromEntries(Object.entries(entit
  * every catalogue entry and every activity (retired ones too), in a constant number of statements.
  */
 export async function readRecord(snapshot: Snapshot, organisationId: string, asOf?: string): Promise<StoredRecord> {
-  const organisation = (await readOrganisation(snapshot, organisationId, asOf)) as StoredRecord['organisation']
-  return { organisation, ...(asOf ? await pastEntries(snapshot, organisationId, asOf) : await liveEntries(snapshot, organisationId)) }
+  if (asOf)
+    return {
+      organisation: (await readOrganisation(snapshot, organisationId, asOf)) as StoredRecord['organisation'],
+      ...(await pastEntries(snapshot, organisationId, asOf))
+    }
+  // Live rows are read as the table's columns; their instants (a Date or text, by driver) are metadata a bundle leaves out.
+  const [organisation] = await snapshot.all(sql`select ${columnsOf(organisations)} from ${organisations} where ${organisations.id} = ${organisationId}`)
+  if (!organisation) throw new ApiProblem('not_found', `There is no organisation ${organisationId}.`)
+  return { organisation: organisation as StoredRecord['organisation'], ...(await liveEntries(snapshot, organisationId)) }
 }
 
 async function liveEntries(snapshot: Snapshot, organisationId: string): Promise<Omit<StoredRecord, 'organisation'>> {
@@ -55,7 +71,7 @@ async function liveEntries(snapshot: Snapshot, organisationId: string): Promise<
   for (const processor of catalogue.processors)
     processor.subProcessorIds = links.filter((link) => link.processorId === processor.id).map((link) => String(link.subprocessorId))
   const rows = await snapshot.all(sql`select ${columnsOf(activities)} from ${activities} where organisation_id = ${organisationId}`)
-  return { catalogue, activities: rows.map((row) => toActivity(row as typeof activities.$inferSelect)) }
+  return { catalogue, activities: rows as StoredRecord['activities'] }
 }
 
 /** Audit snapshots are the entities as the API serialised them; one taken before a field existed reads with its default, and before keys existed with the key of its name. */

@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { type SQL, sql } from 'drizzle-orm'
 import { Type } from 'typebox'
 import { scopes } from '../../auth/scopes.ts'
-import type { DatabaseHandle } from '../../db/client.ts'
+import type { DatabaseHandle, Row } from '../../db/client.ts'
 import { bundleExample, bundleSchemaExample, planExample, withExample } from '../../example/openapi-examples.ts'
+import { type WriteContext, writeContext } from '../../shared/http.ts'
 import { ApiProblem, describeErrors, problemResponses } from '../../shared/problems.ts'
 import { Instant, OrganisationParams } from '../../shared/schemas.ts'
 import { clampToNow } from '../history/history.repository.ts'
+import { applyChanges } from './apply.ts'
 import { readRecord, type StoredRecord, toBundle } from './bundle.repository.ts'
 import { type BundleDocument, BundleSchema, PlanSchema } from './bundle.schemas.ts'
 import { brokenLinks, type Change, filled, findingsDelta, findingsOf, planChanges, planHash, unknownKeys } from './plan.ts'
@@ -92,6 +95,38 @@ const bundleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => plan(app.database, request.params.orgId, request.body, request.query)
   )
+
+  app.post(
+    '/:orgId/bundle/apply',
+    {
+      config: { scope: scopes.write },
+      schema: {
+        tags: ['Bundles'],
+        operationId: 'applyBundle',
+        summary: 'Apply a bundle: change the record to match it, all or nothing',
+        description:
+          'Makes the plan again (see `POST …/bundle/plan`, same body and query) and carries it out in one transaction: every entry written through the same checks as its own endpoint, one audit event per changed entity, all with this request\'s id. With `If-Match: "<planHash>"` only if the record is still the one the plan was made on (412 otherwise). Applying a pulled bundle unchanged changes nothing; applying the same bundle twice changes nothing the second time.',
+        params: OrganisationParams,
+        querystring: PlanQuery,
+        headers: Type.Object({
+          'if-match': Type.Optional(Type.String({ maxLength: 200, description: 'The `planHash` of the plan to apply, quoted: `"9c1f…"`.' }))
+        }),
+        body: withExample(BundleSchema, bundleExample),
+        response: { 200: withExample(PlanSchema, planExample), ...problemResponses(400, 409, 412, 422) }
+      }
+    },
+    async (request) => {
+      const ifMatch = request.headers['if-match']
+      const expected =
+        ifMatch === undefined
+          ? undefined
+          : ifMatch
+              .trim()
+              .replace(/^W\//, '')
+              .replace(/^"(.*)"$/, '$1')
+      return apply(app.database, request.params.orgId, request.body, request.query, expected, writeContext(request))
+    }
+  )
 }
 
 const PlanQuery = Type.Object(
@@ -105,18 +140,15 @@ const PlanQuery = Type.Object(
 )
 
 /** The plan of a bundle against the record now: 422 for unknown keys, 409 for a delete that would break a link. */
-export async function plan(
-  database: DatabaseHandle,
-  organisationId: string,
-  bundle: BundleDocument,
-  options: { prune?: boolean | undefined; managedBy?: string | undefined }
-) {
+type PlanOptionsQuery = { prune?: boolean | undefined; managedBy?: string | undefined }
+
+/** The plan of a bundle against a record: 422 for unknown keys, 409 for a delete that would break a link. */
+function planAgainst(record: StoredRecord, organisationId: string, bundle: BundleDocument, options: PlanOptionsQuery) {
   const prune = options.prune ?? false
   if (prune && options.managedBy === undefined)
     throw new ApiProblem('validation_failed', 'prune=true needs managedBy: the owner whose entries the bundle may delete.', {
       errors: [{ path: '/query/managedBy', message: 'is required when prune is true' }]
     })
-  const record = await storedRecord(database, organisationId)
   const current = toBundle(record)
   const unknown = unknownKeys(bundle, current)
   if (unknown.length > 0) throw new ApiProblem('unprocessable', describeErrors(unknown), { errors: unknown })
@@ -132,16 +164,56 @@ export async function plan(
   const findings = findingsDelta(findingsOf(current, organisationId, now), findingsOf(after, organisationId, now))
   const count = (op: Change['op']) => changes.filter((change) => change.op === op).length
   return {
-    planHash: planHash(current, wanted, { prune, managedBy: options.managedBy }),
-    changes,
-    findings,
-    summary: {
-      creates: count('create'),
-      updates: count('update'),
-      deletes: count('delete'),
-      errorsAdded: findings.added.filter((finding) => finding.severity === 'error').length
+    wanted,
+    answer: {
+      planHash: planHash(current, wanted, { prune, managedBy: options.managedBy }),
+      changes,
+      findings,
+      summary: {
+        creates: count('create'),
+        updates: count('update'),
+        deletes: count('delete'),
+        errorsAdded: findings.added.filter((finding) => finding.severity === 'error').length
+      }
     }
   }
+}
+
+export async function plan(database: DatabaseHandle, organisationId: string, bundle: BundleDocument, options: PlanOptionsQuery) {
+  return planAgainst(await storedRecord(database, organisationId), organisationId, bundle, options).answer
+}
+
+/**
+ * Applies a bundle in one transaction, the organisation locked so applies to it run one after the
+ * other: the plan is made again inside it, checked against `If-Match` (412 when the record changed
+ * since the plan the client saw), then carried out; any error undoes all of it.
+ */
+export async function apply(
+  database: DatabaseHandle,
+  organisationId: string,
+  bundle: BundleDocument,
+  options: PlanOptionsQuery,
+  expectedHash: string | undefined,
+  context: WriteContext
+) {
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`select id from organisations where id = ${organisationId} for update`)
+    const snapshot = {
+      all: async (query: SQL) => (await tx.execute(query)).rows as Row[],
+      each: () => {
+        throw new Error('not streamed')
+      }
+    }
+    const record = await readRecord(snapshot, organisationId)
+    const { wanted, answer } = planAgainst(record, organisationId, bundle, options)
+    if (expectedHash !== undefined && expectedHash !== answer.planHash)
+      throw new ApiProblem(
+        'precondition_failed',
+        'The record has changed since the plan (If-Match does not name its planHash): plan again and review the changes.'
+      )
+    await applyChanges(tx, organisationId, record, wanted, answer.changes, context)
+    return answer
+  })
 }
 
 export default bundleRoutes
