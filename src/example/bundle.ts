@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { type Static, Type } from 'typebox'
 import { Value } from 'typebox/value'
+import { activityWithIds } from '../modules/bundle/links.ts'
 
 type Json = Record<string, unknown>
 
@@ -123,33 +124,9 @@ export async function loadBundle(into: BundleTarget | ApiCall, bundle: Bundle, o
     const body = { subProcessorIds: idsOf('processors', processor.subProcessorKeys, where) }
     await step(where, () => target.update('processors', orgId, idOf('processors', processor.key, where), body))
   }
-  for (const {
-    dataSubjectCategoryKeys,
-    dataCategoryKeys,
-    recipientKeys,
-    processorKeys,
-    securityMeasureKeys,
-    transfers,
-    retention,
-    ...activity
-  } of bundle.activities) {
+  for (const activity of bundle.activities) {
     const where = `activities '${String(activity.key)}'`
-    const body = {
-      ...activity,
-      dataSubjectCategoryIds: idsOf('dataSubjectCategories', dataSubjectCategoryKeys, where),
-      dataCategoryIds: idsOf('dataCategories', dataCategoryKeys, where),
-      recipientIds: idsOf('recipients', recipientKeys, where),
-      processorIds: idsOf('processors', processorKeys, where),
-      securityMeasureIds: idsOf('securityMeasures', securityMeasureKeys, where),
-      transfers: (transfers ?? []).map(({ processorKey, ...transfer }) => ({
-        ...transfer,
-        processorId: processorKey ? idOf('processors', processorKey, where) : null
-      })),
-      retention: (retention ?? []).map(({ dataCategoryKeys: keys, ...rule }) => ({
-        ...rule,
-        dataCategoryIds: idsOf('dataCategories', keys, where)
-      }))
-    }
+    const body = activityWithIds(activity, (kind, key) => idOf(kind, key, where))
     await step(where, () => target.create('activities', orgId, body))
   }
   return { organisationId: orgId, ids, activities: bundle.activities.length }

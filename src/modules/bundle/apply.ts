@@ -11,6 +11,7 @@ import { recipientsResource } from '../recipients/recipients.resource.ts'
 import { securityMeasuresResource } from '../security-measures/security-measures.resource.ts'
 import type { CatalogueKind, StoredRecord } from './bundle.repository.ts'
 import type { BundleDocument } from './bundle.schemas.ts'
+import { activityWithIds } from './links.ts'
 import { type Change, catalogueOrder } from './plan.ts'
 
 type Json = Record<string, unknown>
@@ -84,31 +85,8 @@ export async function applyChanges(
   }
 
   for (const change of [...of('activities', 'create'), ...of('activities', 'update')]) {
-    const {
-      key: _,
-      dataSubjectCategoryKeys,
-      dataCategoryKeys,
-      recipientKeys,
-      processorKeys,
-      securityMeasureKeys,
-      transfers,
-      retention,
-      ...fields
-    } = entryOf('activities', change.key)
-    const body = {
-      ...fields,
-      ...(change.op === 'create' ? { key: change.key } : {}),
-      dataSubjectCategoryIds: idsOf('dataSubjectCategories', dataSubjectCategoryKeys),
-      dataCategoryIds: idsOf('dataCategories', dataCategoryKeys),
-      recipientIds: idsOf('recipients', recipientKeys),
-      processorIds: idsOf('processors', processorKeys),
-      securityMeasureIds: idsOf('securityMeasures', securityMeasureKeys),
-      transfers: ((transfers ?? []) as Json[]).map(({ processorKey, ...transfer }) => ({
-        ...transfer,
-        processorId: typeof processorKey === 'string' ? idOf('processors', processorKey) : null
-      })),
-      retention: ((retention ?? []) as Json[]).map(({ dataCategoryKeys: keys, ...rule }) => ({ ...rule, dataCategoryIds: idsOf('dataCategories', keys) }))
-    }
+    const { key: _, ...fields } = activityWithIds(entryOf('activities', change.key), idOf)
+    const body = change.op === 'create' ? { ...fields, key: change.key } : fields
     if (change.op === 'create') ids.set(`activities:${change.key}`, (await store('activities').create(organisationId, body as never, context)).id)
     else await store('activities').update(organisationId, idOf('activities', change.key), body as never, undefined, context)
   }
