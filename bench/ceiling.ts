@@ -70,6 +70,7 @@ const server = createServer(async (request, response) => {
           await transaction(async (tx) => {
             // The key from the name, as the API assigns it: the keys taken, then the first free one.
             const base = keyFromName(body.name)
+            await tx('select pg_advisory_xact_lock(hashtext($1))', [`${org}:activities`])
             const taken = await tx('select key from activities where organisation_id = $1 and (key = $2 or key like $3)', [org, base, `${base}-%`])
             const key = freeKey(base, new Set(taken.map((row) => String(row.key))))
             ;[created] = await tx(

@@ -1,4 +1,4 @@
-import { and, eq, like, or, sql } from 'drizzle-orm'
+import { and, eq, getTableName, like, or, sql } from 'drizzle-orm'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { Database } from '../db/client.ts'
 import { databaseError, UNIQUE_VIOLATION } from '../db/errors.ts'
@@ -8,8 +8,11 @@ import { ApiProblem } from '../shared/problems.ts'
 /** A table whose entries carry a key unique in their organisation (catalogue entries, activities). */
 type KeyedTable = PgTable & { organisationId: PgColumn; key: PgColumn }
 
-/** The key a new entry gets from its name: `contact-details`, or the first free `contact-details-2` …, in one statement. */
+/** The key a new entry gets from its name: `contact-details`, or the first free `contact-details-2` …, in two statements. */
 export async function assignedKey(tx: Database, table: KeyedTable, organisationId: string, name: string): Promise<string> {
+  // Creates assigning keys in one organisation and table take turns until they commit, so each reads
+  // the keys the one before took (a retry alone loses to many at once).
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${organisationId}:${getTableName(table)}`}))`)
   const base = keyFromName(name)
   const taken = await tx
     .select({ key: sql<string>`${table.key}` })

@@ -53,12 +53,12 @@ for (const path of ['data-categories', 'data-subject-categories', 'recipients', 
 }
 
 t.test('creates at once with the same name each get their own key', async (t) => {
-  const created = await Promise.all(Array.from({ length: 6 }, () => post('activities', { name: 'Same name' })))
+  const created = await Promise.all(Array.from({ length: 20 }, () => post('activities', { name: 'Same name' })))
   t.same(
     created.map((res) => res.statusCode),
-    Array(6).fill(201)
+    Array(20).fill(201)
   )
-  t.same(created.map((res) => res.json().key).sort(), ['same-name', 'same-name-2', 'same-name-3', 'same-name-4', 'same-name-5', 'same-name-6'])
+  t.same(new Set(created.map((res) => res.json().key)).size, 20, 'twenty different keys')
 })
 
 t.test('the same key in another organisation is no clash', async (t) => {
