@@ -46,7 +46,10 @@ export async function applyChanges(
   for (const activity of record.activities) ids.set(`activities:${activity.key}`, activity.id)
   const idOf = (kind: Kind, key: string) => ids.get(`${kind}:${key}`) ?? key
   const idsOf = (kind: CatalogueKind, keys: unknown) => ((keys ?? []) as string[]).map((key) => idOf(kind, key))
-  const entryOf = (kind: Kind, key: string) => (wanted[kind] as Json[]).find((entry) => entry.key === key) as Json
+  const entries = new Map(
+    ([...catalogueOrder, 'activities'] as const).flatMap((kind) => (wanted[kind] as Json[]).map((entry) => [`${kind}:${String(entry.key)}`, entry] as const))
+  )
+  const entryOf = (kind: Kind, key: string) => entries.get(`${kind}:${key}`) as Json
   const store = (kind: Kind) => definitions[kind].store(tx)
   const of = (kind: Kind, op: Change['op']) => changes.filter((change) => change.entityType === kind && change.op === op)
 

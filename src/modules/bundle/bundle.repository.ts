@@ -68,8 +68,9 @@ async function liveEntries(snapshot: Snapshot, organisationId: string): Promise<
   const links = await snapshot.all(
     sql`select ${processorSubprocessors.processorId} as "processorId", ${processorSubprocessors.subprocessorId} as "subprocessorId" from ${processorSubprocessors} where ${processorSubprocessors.organisationId} = ${organisationId} order by ${processorSubprocessors.processorId}, ${processorSubprocessors.position}`
   )
-  for (const processor of catalogue.processors)
-    processor.subProcessorIds = links.filter((link) => link.processorId === processor.id).map((link) => String(link.subprocessorId))
+  const engaged = new Map<string, string[]>()
+  for (const link of links) engaged.set(String(link.processorId), [...(engaged.get(String(link.processorId)) ?? []), String(link.subprocessorId)])
+  for (const processor of catalogue.processors) processor.subProcessorIds = engaged.get(processor.id) ?? []
   const rows = await snapshot.all(sql`select ${columnsOf(activities)} from ${activities} where organisation_id = ${organisationId}`)
   return { catalogue, activities: rows as StoredRecord['activities'] }
 }
