@@ -129,4 +129,8 @@ t.test('a bundle applied to an empty organisation builds the record; another org
   t.same(await pull(empty.id, headers), source, 'pulls back the bundle applied')
   t.equal((await post('apply', source, '', headers)).statusCode, 404, 'not this token’s organisation')
   t.equal((await post('apply', source, '', await bearer({ scopes: ['ropa:read'], orgs: [org] }))).statusCode, 403)
+  t.equal((await app.inject({ method: 'POST', url: `/v1/organisations/${org}/bundle/apply`, payload: source })).statusCode, 401)
+  const malformed = await post('apply', { ...source, activities: [{ key: 'Not A Key', name: 'Bad' }] })
+  t.equal(malformed.statusCode, 400)
+  t.match(malformed.json().errors, [{ path: '/body/activities/0/key' }])
 })

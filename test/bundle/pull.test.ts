@@ -68,6 +68,7 @@ t.test('asOf: the bundle as it stood, before an entry was renamed and another cr
 
 t.test('pull needs a token for the organisation, and a valid asOf', async (t) => {
   t.equal((await app.inject({ url: `/v1/organisations/${loaded.organisationId}/bundle` })).statusCode, 401)
+  t.equal((await pull(loaded.organisationId, '', await bearer({ scopes: ['ropa:write'], orgs: [loaded.organisationId] }))).statusCode, 403)
   const other = await createOrganisationViaApi(app)
   t.equal((await pull(loaded.organisationId, '', await bearer({ scopes: ['ropa:read'], orgs: [other.id] }))).statusCode, 404)
   const bad = await pull(loaded.organisationId, '?asOf=yesterday')
