@@ -15,6 +15,7 @@ import acknowledgementsRoutes from './modules/findings/acknowledgements.routes.t
 import findingsRoutes, { rulesRoutes } from './modules/findings/findings.routes.ts'
 import healthRoutes from './modules/health/health.routes.ts'
 import historyRoutes from './modules/history/history.routes.ts'
+import importRoutes from './modules/imports/imports.routes.ts'
 import organisationsRoutes from './modules/organisations/organisations.routes.ts'
 import problemsRoutes from './modules/problems/problems.routes.ts'
 import processorsRoutes from './modules/processors/processors.resource.ts'
@@ -169,6 +170,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     api.register(acknowledgementsRoutes, { prefix: '/v1/organisations' })
     api.register(historyRoutes, { prefix: '/v1/organisations' })
     api.register(bundleRoutes, { prefix: '/v1/organisations' })
+    api.register(importRoutes, { prefix: '/v1/organisations' })
     api.register(ropaRoutes, { prefix: '/v1/organisations', exportsPerOrganisation: config.EXPORTS_PER_ORGANISATION, exportsInTotal: config.EXPORTS_IN_TOTAL })
   })
 

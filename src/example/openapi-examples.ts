@@ -818,3 +818,16 @@ export const planExample = {
   },
   summary: { creates: 2, updates: 0, deletes: 0, errorsAdded: 0 }
 }
+
+export const importExample = {
+  dryRun: true,
+  plan: planExample,
+  report: [
+    {
+      row: 4,
+      column: 'Article 6 lawful basis',
+      value: 'Pay salaries: because we must',
+      why: 'names no Art. 6(1) basis: write its code (6.1.f), article (Art. 6(1)(f)) or label'
+    }
+  ]
+}

@@ -142,14 +142,18 @@ const PlanQuery = Type.Object(
 /** The plan of a bundle against the record now: 422 for unknown keys, 409 for a delete that would break a link. */
 type PlanOptionsQuery = { prune?: boolean | undefined; managedBy?: string | undefined }
 
+/** The bundle to plan: as given, or made from the record as it is (a spreadsheet import). */
+export type BundleSource = BundleDocument | ((current: BundleDocument) => BundleDocument)
+
 /** The plan of a bundle against a record: 422 for unknown keys, 409 for a delete that would break a link. */
-function planAgainst(record: StoredRecord, organisationId: string, bundle: BundleDocument, options: PlanOptionsQuery) {
+function planAgainst(record: StoredRecord, organisationId: string, source: BundleSource, options: PlanOptionsQuery) {
   const prune = options.prune ?? false
   if (prune && options.managedBy === undefined)
     throw new ApiProblem('validation_failed', 'prune=true needs managedBy: the owner whose entries the bundle may delete.', {
       errors: [{ path: '/query/managedBy', message: 'is required when prune is true' }]
     })
   const current = toBundle(record)
+  const bundle = typeof source === 'function' ? source(current) : source
   const unknown = unknownKeys(bundle, current)
   if (unknown.length > 0) throw new ApiProblem('unprocessable', describeErrors(unknown), { errors: unknown })
   const wanted = filled(bundle)
@@ -179,7 +183,7 @@ function planAgainst(record: StoredRecord, organisationId: string, bundle: Bundl
   }
 }
 
-export async function plan(database: DatabaseHandle, organisationId: string, bundle: BundleDocument, options: PlanOptionsQuery) {
+export async function plan(database: DatabaseHandle, organisationId: string, bundle: BundleSource, options: PlanOptionsQuery) {
   return planAgainst(await storedRecord(database, organisationId), organisationId, bundle, options).answer
 }
 
@@ -191,7 +195,7 @@ export async function plan(database: DatabaseHandle, organisationId: string, bun
 export async function apply(
   database: DatabaseHandle,
   organisationId: string,
-  bundle: BundleDocument,
+  bundle: BundleSource,
   options: PlanOptionsQuery,
   expectedHash: string | undefined,
   context: WriteContext
