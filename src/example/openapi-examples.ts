@@ -831,3 +831,7 @@ export const importExample = {
     }
   ]
 }
+
+export const importCsvExample =
+  'Processing activity,Purpose of processing,Categories of individuals,Categories of personal data,Article 6 lawful basis,Retention schedule,Status\r\n' +
+  'Payroll,Pay salaries to employees,Employees,Contact details; Salary and bank account details,Art. 6(1)(b),"All data: P5Y, from End of the financial year",active\r\n'

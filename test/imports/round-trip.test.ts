@@ -1,12 +1,17 @@
+import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
 import t from 'tap'
-import { readExampleBundle } from '../../src/example/bundle.ts'
+import { parseBundle, readExampleBundle } from '../../src/example/bundle.ts'
 import { XLSX_TYPE } from '../../src/exports/render-xlsx.ts'
 import { bearer, buildTestApp, createOrganisationViaApi, loadBundleViaApi } from '../helper.ts'
 
 const app = await buildTestApp(t)
-const loaded = await loadBundleViaApi(app, readExampleBundle())
+const organisations = {
+  example: await loadBundleViaApi(app, readExampleBundle()),
+  // A municipality: special categories, Art. 9 conditions, transfers with their mechanisms, retention kinds, Art. 22 decisions.
+  kommune: await loadBundleViaApi(app, parseBundle(readFileSync(new URL('../fixtures/organisations/kommune.json', import.meta.url), 'utf8')))
+}
 const tokenFor = (orgId: string) => bearer({ orgs: [orgId] })
 
 const exported = async (orgId: string, format: 'csv' | 'xlsx') =>
@@ -43,23 +48,26 @@ async function workbookSheets(body: Buffer) {
   return sheets
 }
 
-for (const format of ['csv', 'xlsx'] as const) {
-  t.test(`${format}: an export imported into an empty organisation exports the same activities`, async (t) => {
-    const first = await exported(loaded.organisationId, format)
-    t.equal(first.statusCode, 200)
-    const empty = await createOrganisationViaApi(app, { name: `Import ${format}` })
-    const dry = await importInto(empty.id, format, first.rawPayload, true)
-    t.equal(dry.statusCode, 200, dry.statusCode === 200 ? 'planned' : dry.body.slice(0, 2000))
-    t.same(dry.json().report, [], 'every cell read')
-    t.equal(dry.json().dryRun, true)
-    t.ok(dry.json().plan.summary.creates > 11, 'the activities and their catalogue entries are created')
-    const applied = await importInto(empty.id, format, first.rawPayload, false)
-    t.equal(applied.statusCode, 200, applied.statusCode === 200 ? 'applied' : applied.body.slice(0, 2000))
-    t.same(applied.json().plan.summary, dry.json().plan.summary, 'applies what the dry run planned')
-    const second = await exported(empty.id, format)
-    if (format === 'csv') t.same(csvRecords(second.body), csvRecords(first.body))
-    else t.same(await workbookSheets(second.rawPayload), await workbookSheets(first.rawPayload))
-    const again = await importInto(empty.id, format, second.rawPayload, true)
-    t.same(again.json().plan.summary, { creates: 0, updates: 0, deletes: 0, errorsAdded: 0 }, 'importing the same again changes nothing')
-  })
-}
+for (const [organisation, loaded] of Object.entries(organisations))
+  for (const format of ['csv', 'xlsx'] as const) {
+    t.test(`${organisation}, ${format}: an export imported into an empty organisation exports the same activities`, async (t) => {
+      const first = await exported(loaded.organisationId, format)
+      t.equal(first.statusCode, 200)
+      const empty = await createOrganisationViaApi(app, { name: `Import ${format}` })
+      const dry = await importInto(empty.id, format, first.rawPayload, true)
+      t.equal(dry.statusCode, 200, dry.statusCode === 200 ? 'planned' : dry.body.slice(0, 2000))
+      t.same(dry.json().report, [], 'every cell read')
+      const rows = format === 'csv' ? csvRecords(first.body).length : (await workbookSheets(first.rawPayload)).Activities!.length
+      t.equal(dry.json().plan.changes.filter((change: { entityType: string }) => change.entityType === 'activities').length, rows, 'an activity per row')
+      t.equal(dry.json().dryRun, true)
+      t.ok(dry.json().plan.summary.creates > 11, 'the activities and their catalogue entries are created')
+      const applied = await importInto(empty.id, format, first.rawPayload, false)
+      t.equal(applied.statusCode, 200, applied.statusCode === 200 ? 'applied' : applied.body.slice(0, 2000))
+      t.same(applied.json().plan.summary, dry.json().plan.summary, 'applies what the dry run planned')
+      const second = await exported(empty.id, format)
+      if (format === 'csv') t.same(csvRecords(second.body), csvRecords(first.body))
+      else t.same(await workbookSheets(second.rawPayload), await workbookSheets(first.rawPayload))
+      const again = await importInto(empty.id, format, second.rawPayload, true)
+      t.same(again.json().plan.summary, { creates: 0, updates: 0, deletes: 0, errorsAdded: 0 }, 'importing the same again changes nothing')
+    })
+  }

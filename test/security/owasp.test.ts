@@ -136,7 +136,11 @@ t.test('API3 property level authorisation: server-owned fields cannot be written
     createdBy: 'mallory',
     updatedBy: 'mallory'
   }
-  const writes = operations.filter(({ method, operation }) => (method === 'POST' || method === 'PATCH') && operation.requestBody)
+  // Bodies of JSON objects: a spreadsheet import takes a file, whose cells name no server-owned field.
+  const writes = operations.filter(
+    ({ method, operation }) =>
+      (method === 'POST' || method === 'PATCH') && Object.keys(operation.requestBody?.content ?? {}).some((type) => type.endsWith('json'))
+  )
   t.ok(writes.length >= 13)
   for (const { path, method } of writes) {
     const url = path === '/v1/organisations' ? '/v1/organisations' : concrete(path, mine.id, myIds)

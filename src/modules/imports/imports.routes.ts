@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { Value } from 'typebox/value'
 import { scopes } from '../../auth/scopes.ts'
-import { importExample, withExample } from '../../example/openapi-examples.ts'
+import { importCsvExample, importExample, withExample } from '../../example/openapi-examples.ts'
 import { XLSX_TYPE } from '../../exports/render-xlsx.ts'
 import { writeContext } from '../../shared/http.ts'
 import { ApiProblem, problemResponses } from '../../shared/problems.ts'
@@ -69,7 +69,9 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: ImportQuery,
         body: {
           content: {
-            'text/csv': { schema: { description: 'UTF-8 CSV (a byte-order mark is allowed), comma-separated, with a header row.' } },
+            'text/csv': {
+              schema: { description: 'UTF-8 CSV (a byte-order mark is allowed), comma-separated, with a header row.', examples: [importCsvExample] }
+            },
             [XLSX_TYPE]: { schema: { description: 'A workbook; its "Activities" sheet, or the first with a "Processing activity" column, is read.' } }
           }
         },
@@ -77,14 +79,14 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     },
     async (request) => {
-      const body = request.body as Buffer
+      const body = request.body as Buffer | undefined
       const named = mediaTypes[(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()]
       const format = request.query.format ?? named
       if (!format)
         throw new ApiProblem('validation_failed', 'Say the file format: ?format=csv or ?format=xlsx, or send Content-Type text/csv or the XLSX type.', {
           errors: [{ path: '/query/format', message: 'is required with Content-Type application/octet-stream' }]
         })
-      if (body.length === 0) throw new ApiProblem('malformed_body', 'The file is empty.')
+      if (!Buffer.isBuffer(body) || body.length === 0) throw new ApiProblem('malformed_body', 'Send the file as the request body: it is missing or empty.')
       const sheet = await readSheet(format, body)
       const dryRun = request.query.dryRun ?? true
       let report: ReportEntry[] = []
