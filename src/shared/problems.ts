@@ -18,7 +18,8 @@ export const problemTypes = {
     slug: 'malformed-body',
     status: 400,
     title: 'The request body could not be read',
-    description: 'The body is not well-formed JSON, is empty where one is required, or its Content-Length is wrong.'
+    description:
+      'The body is not well-formed JSON (or, for a spreadsheet import, not a readable CSV or XLSX file), is empty where one is required, or its Content-Length is wrong.'
   },
   unauthenticated: {
     slug: 'unauthenticated',
@@ -97,7 +98,8 @@ export const problemTypes = {
     slug: 'unsupported-media-type',
     status: 415,
     title: 'Unsupported media type',
-    description: 'Request bodies must be sent as application/json (a PATCH also as application/merge-patch+json); the detail names the media type received.'
+    description:
+      'Request bodies must be sent as application/json (a PATCH also as application/merge-patch+json; a spreadsheet import as text/csv or the XLSX type); the detail names the media type received.'
   },
   unprocessable: {
     slug: 'unprocessable',

@@ -38,8 +38,33 @@ export function countryOf(text: string): string | undefined {
   const written = /^(.+?)\s*\(([A-Za-z]{2})\)$/.exec(trimmed)
   if (written && countryByCode.has(written[2]!.toUpperCase())) return written[2]!.toUpperCase()
   if (/^[A-Za-z]{2}$/.test(trimmed) && countryByCode.has(trimmed.toUpperCase())) return trimmed.toUpperCase()
-  return countries.find((country) => letters(country.name) === letters(trimmed))?.code
+  return countryByName.get(letters(trimmed))
 }
+
+/** Names people write for countries whose reference name is longer or newer. */
+const countryAliases: Record<string, string[]> = {
+  US: ['United States', 'USA', 'U.S.', 'U.S.A.'],
+  GB: ['UK', 'Great Britain', 'England', 'Scotland', 'Wales', 'Northern Ireland'],
+  KR: ['South Korea', 'Korea'],
+  KP: ['North Korea'],
+  RU: ['Russia'],
+  TR: ['Turkey'],
+  CZ: ['Czech Republic'],
+  NL: ['The Netherlands', 'Holland'],
+  VN: ['Viet Nam'],
+  LA: ['Laos'],
+  MD: ['Moldova'],
+  SY: ['Syria'],
+  CD: ['DR Congo', 'Congo-Kinshasa'],
+  AE: ['UAE', 'Emirates']
+}
+
+/** A country by its name, the name without what follows a comma or stands in brackets ("Iran", "Taiwan"), or an alias. */
+const countryByName: ReadonlyMap<string, string> = new Map([
+  ...countries.map((country) => [letters(country.name.replace(/,.*$|\s*\(.*\)$/, '')), country.code] as const),
+  ...Object.entries(countryAliases).flatMap(([code, names]) => names.map((name) => [letters(name), code] as const)),
+  ...countries.map((country) => [letters(country.name), country.code] as const)
+])
 
 /** An international organisation from `IO:CODE`, `Name (IO:CODE)` or its name. */
 export function internationalOrganisationOf(text: string): string | undefined {

@@ -80,7 +80,10 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const body = request.body as Buffer | undefined
-      const named = mediaTypes[(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()]
+      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+      if (!(mediaType in mediaTypes))
+        throw new ApiProblem('unsupported_media_type', `Send the spreadsheet as text/csv or ${XLSX_TYPE}, not ${mediaType || 'without a Content-Type'}.`)
+      const named = mediaTypes[mediaType]
       const format = request.query.format ?? named
       if (!format)
         throw new ApiProblem('validation_failed', 'Say the file format: ?format=csv or ?format=xlsx, or send Content-Type text/csv or the XLSX type.', {

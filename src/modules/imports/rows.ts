@@ -239,11 +239,14 @@ function conditionsOf(row: Row, old: Json[]): Json[] | undefined {
 
 /** `Country (CC), importer`, `Organisation (IO:CODE), importer` or an importer alone; what a processor abroad implies is skipped. */
 function transferOf(row: Row, item: string, processorNames: string[]): Json | undefined {
-  const [first, ...rest] = item.split(', ')
-  const importerAfter = rest.join(', ')
-  const country = countryOf(first!)
+  // The place is the longest run of leading parts that names one: "Taiwan, Province of China (TW)" holds a comma.
+  const parts = item.split(', ')
+  const length = [...parts.keys()].reverse().find((index) => countryOf(parts.slice(0, index + 1).join(', ')) !== undefined)
+  const [first, importerAfter] =
+    length === undefined ? [parts[0]!, parts.slice(1).join(', ')] : [parts.slice(0, length + 1).join(', '), parts.slice(length + 1).join(', ')]
+  const country = countryOf(first)
   if (country && processorNames.some((name) => importerAfter.toLowerCase() === `${name.toLowerCase()} (processor)`)) return undefined
-  const organisation = country ? undefined : internationalOrganisationOf(first!)
+  const organisation = country ? undefined : internationalOrganisationOf(first)
   const importer = country || organisation ? importerAfter : item
   return {
     country: country ?? null,
@@ -612,5 +615,8 @@ export function bundleFromSheet(sheet: Sheet, current: BundleDocument): { bundle
     rowOf.set(activity.key as string, number)
     readRow(row, activity, catalogue, detailsOf(sheet, name))
   }
+  // By row, then in the order of the columns.
+  const position = (column: string) => sheet.header.indexOf(column)
+  report.sort((a, b) => a.row - b.row || position(a.column) - position(b.column))
   return { bundle, report, rowOf }
 }
