@@ -213,6 +213,13 @@ t.test('a workbook with a sheet of activities; format from the query or the cont
   const notAWorkbook = await post(id, headers, 'Processing activity\r\nX', '?format=xlsx')
   t.equal(notAWorkbook.statusCode, 400)
   t.match(notAWorkbook.json().detail, /not readable as an XLSX workbook/)
+  // A zip bomb: a small file whose directory says it unpacks to 4 GB is refused before anything is inflated.
+  const bomb = Buffer.from(file)
+  const directory = bomb.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]))
+  bomb.writeUInt32LE(0xfffffff0, directory + 24)
+  const refused = await post(id, headers, bomb, '', XLSX_TYPE)
+  t.equal(refused.statusCode, 413)
+  t.match(refused.json().detail, /unpacks to 42949[0-9]{5} bytes; an import takes at most 209715200/)
   const other = new ExcelJS.Workbook()
   other.addWorksheet('Budget').addRow(['Item', 'Cost'])
   const noActivities = await post(id, headers, Buffer.from(await other.xlsx.writeBuffer()), '', XLSX_TYPE)

@@ -62,7 +62,33 @@ function cellText(value: unknown): string {
 /** The sheet holding the activities: the one named so, or else the first whose header names them. */
 const ACTIVITY_TITLE = 'Processing activity'
 
+/** What a workbook may unpack to: far above any record's, far below what would exhaust memory. */
+export const MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+/**
+ * The sizes a ZIP archive declares for its files once unpacked, summed from its central directory
+ * (APPNOTE 4.3.12, 4.3.16), so a small file that would unpack to gigabytes (a zip bomb) is refused
+ * before anything is inflated. Undefined when the archive has no readable directory.
+ */
+export function declaredUnpackedSize(zip: Buffer): number | undefined {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  if (end < 0 || end + 22 > zip.length) return undefined
+  let offset = zip.readUInt32LE(end + 16)
+  let total = 0
+  for (let entry = zip.readUInt16LE(end + 10); entry > 0; entry--) {
+    if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== 0x02014b50) return undefined
+    const size = zip.readUInt32LE(offset + 24)
+    total += size === 0xffffffff ? Number.POSITIVE_INFINITY : size // a ZIP64 size: far too large for a workbook anyway
+    offset += 46 + zip.readUInt16LE(offset + 28) + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32)
+  }
+  return total
+}
+
 export async function readXlsx(body: Buffer): Promise<Sheet> {
+  const unpacked = declaredUnpackedSize(body)
+  if (unpacked === undefined) throw invalidFile('The file is not readable as an XLSX workbook: it is not a ZIP archive.')
+  if (unpacked > MAX_UNPACKED_BYTES)
+    throw new ApiProblem('payload_too_large', `The workbook unpacks to ${unpacked} bytes; an import takes at most ${MAX_UNPACKED_BYTES}.`)
   // Loaded on the first import, as in the XLSX export: most processes never read a workbook.
   const { default: excel } = await import('exceljs')
   const workbook = new excel.Workbook()
