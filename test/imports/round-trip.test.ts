@@ -10,7 +10,9 @@ const app = await buildTestApp(t)
 const organisations = {
   example: await loadBundleViaApi(app, readExampleBundle()),
   // A municipality: special categories, Art. 9 conditions, transfers with their mechanisms, retention kinds, Art. 22 decisions.
-  kommune: await loadBundleViaApi(app, parseBundle(readFileSync(new URL('../fixtures/organisations/kommune.json', import.meta.url), 'utf8')))
+  kommune: await loadBundleViaApi(app, parseBundle(readFileSync(new URL('../fixtures/organisations/kommune.json', import.meta.url), 'utf8'))),
+  // Separators inside names and texts, every kind of transfer, retention and decision, consent on each.
+  'hard cases': await loadBundleViaApi(app, parseBundle(readFileSync(new URL('../fixtures/organisations/hard-cases.json', import.meta.url), 'utf8')))
 }
 const tokenFor = (orgId: string) => bearer({ orgs: [orgId] })
 

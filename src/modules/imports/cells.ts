@@ -14,17 +14,25 @@ import { transferMechanisms } from '../../reference/transfer-mechanisms.ts'
  * The items of a list cell. The exports join items with "; ", and free text may hold "; " too: a
  * piece that cannot start an item (by `startsItem`) belongs to the one before it.
  */
-export function items(cell: string, startsItem: (piece: string) => boolean = () => true): string[] {
+export function items(cell: string, startsItem: (piece: string, before: string) => boolean = () => true): string[] {
   const found: string[] = []
   const parts = cell.split(/(;\s+|\s*[\r\n]+\s*)/) // pieces at even indexes, the separators between them at odd ones
   for (let index = 0; index < parts.length; index += 2) {
     const piece = parts[index]!.trim()
     if (piece === '') continue
-    if (found.length > 0 && !startsItem(piece)) found[found.length - 1] += `${parts[index - 1]}${piece}`
+    const before = found.at(-1)
+    if (before !== undefined && !startsItem(piece, `${before}${parts[index - 1]}`)) found[found.length - 1] += `${parts[index - 1]}${piece}`
     else found.push(piece)
   }
   return found
 }
+
+/**
+ * The names of a list cell. A name may hold "; " itself: a piece that starts in lower case, or that
+ * completes a name `known` knows, continues the name before it ("Staff; including contractors").
+ */
+export const names = (cell: string, known: (name: string) => boolean = () => false) =>
+  items(cell, (piece, before) => !/^\p{Ll}/u.test(piece) && !known(before + piece))
 
 const lower = (text: string) => text.trim().toLowerCase()
 const letters = (text: string) =>
@@ -35,10 +43,17 @@ const letters = (text: string) =>
 /** A country from its ISO 3166-1 alpha-2 code, its English name, or `Name (CC)` as the exports write it. */
 export function countryOf(text: string): string | undefined {
   const trimmed = text.trim()
-  const written = /^(.+?)\s*\(([A-Za-z]{2})\)$/.exec(trimmed)
-  if (written && countryByCode.has(written[2]!.toUpperCase())) return written[2]!.toUpperCase()
   if (/^[A-Za-z]{2}$/.test(trimmed) && countryByCode.has(trimmed.toUpperCase())) return trimmed.toUpperCase()
+  const written = /^(.+?)\s*\(([A-Za-z]{2})\)$/.exec(trimmed)
+  // `Name (CC)` only when the name is the code's: "Inc., United States of America (US)" is not a country.
+  if (written) return countryByName.get(letters(written[1]!)) === written[2]!.toUpperCase() ? written[2]!.toUpperCase() : undefined
   return countryByName.get(letters(trimmed))
+}
+
+/** `Name (CC)` with any name, as a last resort: a country written in another language with its code. */
+export function codedCountryOf(text: string): string | undefined {
+  const code = /\(([A-Za-z]{2})\)$/.exec(text.trim())?.[1]?.toUpperCase()
+  return code && countryByCode.has(code) ? code : undefined
 }
 
 /** Names people write for countries whose reference name is longer or newer. */

@@ -3,7 +3,20 @@ import { ISO_DURATION } from '../../shared/schemas.ts'
 import { dataSources, dpiaStatuses, retentionKinds, roles, statuses } from '../activities/activities.schemas.ts'
 import type { CatalogueKind } from '../bundle/bundle.repository.ts'
 import type { BundleDocument } from '../bundle/bundle.schemas.ts'
-import { basisIn, choiceOf, countryOf, dateOf, internationalOrganisationOf, items, lastPart, mechanismAt, specialCategoryOf, yesNo } from './cells.ts'
+import {
+  basisIn,
+  choiceOf,
+  codedCountryOf,
+  countryOf,
+  dateOf,
+  internationalOrganisationOf,
+  items,
+  lastPart,
+  mechanismAt,
+  names,
+  specialCategoryOf,
+  yesNo
+} from './cells.ts'
 import type { Sheet } from './sheet.ts'
 
 /** What the import could not read: the spreadsheet's row (the header is row 1), the column, the text, and why. */
@@ -72,6 +85,10 @@ class Catalogue {
   find(kind: CatalogueKind, name: string): Entry | undefined {
     return this.byName.get(kind)!.get(name.toLowerCase())
   }
+  /** Whether an entry of this name is in the record or the import so far. */
+  knows(kind: CatalogueKind) {
+    return (name: string) => this.find(kind, name) !== undefined
+  }
   /** The entries with these keys, in their order. */
   withKeys(kind: CatalogueKind, keys: string[]): Entry[] {
     const entries = this.bundle[kind] as Entry[]
@@ -136,7 +153,7 @@ function dataCategory(row: Row, text: string): { name: string; fields: Json } {
 
 /** `Name, Country (CC)` and `Name (processor), Country (CC)`: a recipient or a processor and where it is. */
 function recipientOf(text: string): { name: string; country: string | null; processor: boolean } {
-  const [rest, country] = lastPart(text, countryOf) ?? [text, null]
+  const [rest, country] = lastPart(text, countryOf) ?? lastPart(text, codedCountryOf) ?? [text, null]
   const processor = /^(.*) \(processor\)$/.exec(rest)
   return { name: processor ? processor[1]! : rest, country, processor: Boolean(processor) }
 }
@@ -302,6 +319,26 @@ function transfersOf(row: Row, old: Json[], processors: Entry[]): Json[] | undef
   })
 }
 
+const DEROGATION_COLUMN = 'Art. 49(1) second subparagraph documentation'
+
+/**
+ * The Transfers sheet joins a derogation's compelling interest, assessment, safeguards and the date
+ * the authority was informed with "; "; the activity's row gave the assessment and safeguards, so
+ * what comes before them is the interest.
+ */
+function derogationOf(row: Row, derogation: Json, cell: string): Json {
+  let rest = cell
+  const informed = /(?:^|; )authority informed (\d{4}-\d{2}-\d{2})$/.exec(rest)
+  if (informed) rest = rest.slice(0, informed.index)
+  const known = [derogation.assessmentReference, derogation.safeguards].filter(Boolean).join('; ')
+  const interest = known === '' ? rest : rest.endsWith(`; ${known}`) ? rest.slice(0, -known.length - 2) : undefined
+  return {
+    ...derogation,
+    compellingInterest: interest ? (row.text(DEROGATION_COLUMN, interest) ?? null) : null,
+    supervisoryAuthorityNotifiedAt: informed ? (dateOf(informed[1]!) ?? null) : null
+  }
+}
+
 const kindWords = retentionKinds.map((kind) => [kind.replaceAll('_', ' '), kind] as const)
 const isDuration = (text: string) => new RegExp(ISO_DURATION).test(text)
 const looksLikeLaw = (text: string) => /§|\bArt(?:icle|\.)\s*\d|\bAct\b|lov(?:en)?\b|\bLaw\b|\bRegulation\b|\bDirective\b|\bCode\b|\bGesetz|\bLoi\b/i.test(text)
@@ -423,7 +460,7 @@ function readRow(row: Row, activity: Json, catalogue: Catalogue, details: Detail
     return date ?? null
   })
   set(COLUMNS.criminal, 'criminalDataReference', () => row.text(COLUMNS.criminal, row.cell(COLUMNS.criminal)) ?? null)
-  set(COLUMNS.systems, 'systems', () => items(row.cell(COLUMNS.systems)).filter((system) => row.text(COLUMNS.systems, system, NAME)))
+  set(COLUMNS.systems, 'systems', () => names(row.cell(COLUMNS.systems)).filter((system) => row.text(COLUMNS.systems, system, NAME)))
   set(COLUMNS.sources, 'dataSources', () => [
     ...new Set(
       items(row.cell(COLUMNS.sources)).flatMap((source) => {
@@ -448,8 +485,12 @@ function readRow(row: Row, activity: Json, catalogue: Catalogue, details: Detail
     })
   )
 
-  set(COLUMNS.subjects, 'dataSubjectCategoryKeys', () => linked(row, catalogue, 'dataSubjectCategories', COLUMNS.subjects, items(row.cell(COLUMNS.subjects))))
-  const dataCategories = items(row.cell(COLUMNS.data)).map((text) => dataCategory(row, text))
+  set(COLUMNS.subjects, 'dataSubjectCategoryKeys', () =>
+    linked(row, catalogue, 'dataSubjectCategories', COLUMNS.subjects, names(row.cell(COLUMNS.subjects), catalogue.knows('dataSubjectCategories')))
+  )
+  const dataCategories = names(row.cell(COLUMNS.data), (text) =>
+    catalogue.knows('dataCategories')(text.replace(/ \((special category: [^)]*|criminal convictions and offences)\)$/, ''))
+  ).map((text) => dataCategory(row, text))
   set(COLUMNS.data, 'dataCategoryKeys', () =>
     linked(
       row,
@@ -466,7 +507,9 @@ function readRow(row: Row, activity: Json, catalogue: Catalogue, details: Detail
   if (row.has(COLUMNS.recipients)) {
     const cell = row.cell(COLUMNS.recipients)
     const none = /^none\b/i.test(cell)
-    const listed = none ? [] : items(cell).map(recipientOf)
+    const listed = none
+      ? []
+      : names(cell, (text) => catalogue.knows(recipientOf(text).processor ? 'processors' : 'recipients')(recipientOf(text).name)).map(recipientOf)
     const processorNames = listed.filter((item) => item.processor).map((item) => item.name)
     const contracts = contractsOf(row, processorNames)
     const processorKeys = linked(row, catalogue, 'processors', COLUMNS.recipients, processorNames, (name) => ({
@@ -490,7 +533,7 @@ function readRow(row: Row, activity: Json, catalogue: Catalogue, details: Detail
   }
 
   set(COLUMNS.measures, 'securityMeasureKeys', () =>
-    items(row.cell(COLUMNS.measures)).flatMap((item) => {
+    names(row.cell(COLUMNS.measures), (text) => catalogue.knows('securityMeasures')(text.replace(/ \([TO]\.[A-Z0-9_]+\)$/, ''))).flatMap((item) => {
       const coded = /^(.*) \(([TO]\.[A-Z0-9_]+)\)$/.exec(item)
       const name = coded ? coded[1]! : item
       if (!nameOk(row, COLUMNS.measures, name)) return []
@@ -525,8 +568,10 @@ function readRow(row: Row, activity: Json, catalogue: Catalogue, details: Detail
     // The workbook's Transfers sheet names the processor that imports, which the activity's row cannot say.
     if (details.transfers.length === transfers.length)
       transfers.forEach((transfer, index) => {
-        const processor = details.transfers[index]!.get('Processor')
+        const cells = details.transfers[index]!
+        const processor = cells.get('Processor')
         if (processor) transfer.processorKey = processors.find((entry) => entry.name.toLowerCase() === processor.toLowerCase())?.key ?? transfer.processorKey
+        if (transfer.derogation) transfer.derogation = derogationOf(row, transfer.derogation as Json, cells.get(DEROGATION_COLUMN) ?? '')
       })
     activity.transfers = transfers
   }
