@@ -2,6 +2,7 @@ import type { Database } from '../../db/client.ts'
 import { catalogueDefinition } from '../../resources/catalogue-resource.ts'
 import type { ResourceDefinition } from '../../resources/resource-routes.ts'
 import type { WriteContext } from '../../shared/http.ts'
+import { ApiProblem, describeErrors } from '../../shared/problems.ts'
 import { activitiesDefinition } from '../activities/activities.routes.ts'
 import { dataCategoriesResource } from '../data-categories/data-categories.resource.ts'
 import { dataSubjectCategoriesResource } from '../data-subject-categories/data-subject-categories.resource.ts'
@@ -25,6 +26,29 @@ const definitions: Record<Kind, ResourceDefinition> = {
   processors: catalogueDefinition(processorsResource),
   securityMeasures: catalogueDefinition(securityMeasuresResource),
   activities: activitiesDefinition
+}
+
+/** An id field of the API and the key field a bundle has instead. */
+const keyField = (segment: string) => (segment.endsWith('Ids') ? `${segment.slice(0, -3)}Keys` : segment === 'processorId' ? 'processorKey' : segment)
+
+/**
+ * A problem a resource's checks raise names the request body (`/body/purposes/0/legalBasis`); in a
+ * bundle, the same field is at the entry's place in the bundle (`/activities/3/purposes/0/legalBasis`).
+ */
+async function inBundle<T>(wanted: BundleDocument, kind: Kind | 'organisation', key: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    if (!(error instanceof ApiProblem)) throw error
+    const index = kind === 'organisation' ? -1 : (wanted[kind] as Json[]).findIndex((entry) => entry.key === key)
+    const place = kind === 'organisation' ? '/organisation' : `/${kind}/${index}`
+    const errors = error.errors?.map((fieldError) => ({
+      ...fieldError,
+      path: fieldError.path.startsWith('/body') ? place + fieldError.path.slice(5).split('/').map(keyField).join('/') : fieldError.path
+    }))
+    const detail = errors && errors.length > 0 ? describeErrors(errors) : `${place.slice(1)} (${key}): ${error.message}`
+    throw new ApiProblem(error.kind, detail, { errors, headers: error.headers, ...(error.references ? { references: error.references } : {}) })
+  }
 }
 
 /**
@@ -55,43 +79,46 @@ export async function applyChanges(
 
   const organisationChange = changes.find((change) => change.entityType === 'organisation')
   if (organisationChange)
-    await updateOrganisation(
-      tx,
-      organisationId,
-      Object.fromEntries(organisationChange.fields.map((field) => [field.path.slice(1), field.to])),
-      undefined,
-      context
+    await inBundle(wanted, 'organisation', 'organisation', () =>
+      updateOrganisation(tx, organisationId, Object.fromEntries(organisationChange.fields.map((field) => [field.path.slice(1), field.to])), undefined, context)
     )
 
   for (const kind of catalogueOrder) {
     for (const change of of(kind, 'create')) {
       const { subProcessorKeys: _, ...entry } = entryOf(kind, change.key)
-      const created = await store(kind).create(organisationId, (kind === 'processors' ? { ...entry, subProcessorIds: [] } : entry) as never, context)
+      const created = await inBundle(wanted, kind, change.key, () =>
+        store(kind).create(organisationId, (kind === 'processors' ? { ...entry, subProcessorIds: [] } : entry) as never, context)
+      )
       ids.set(`${kind}:${change.key}`, created.id)
     }
     for (const change of of(kind, 'update')) {
       const patch = Object.fromEntries(change.fields.filter((field) => field.path !== '/subProcessorKeys').map((field) => [field.path.slice(1), field.to]))
-      if (Object.keys(patch).length > 0) await store(kind).update(organisationId, idOf(kind, change.key), patch as never, undefined, context)
+      if (Object.keys(patch).length > 0)
+        await inBundle(wanted, kind, change.key, () => store(kind).update(organisationId, idOf(kind, change.key), patch as never, undefined, context))
     }
   }
   // Sub-processors link processors to each other: set once every processor of the bundle exists.
   for (const change of changes.filter((change) => change.entityType === 'processors' && change.op !== 'delete')) {
     const field = change.fields.find((candidate) => candidate.path === '/subProcessorKeys')
     if (field && ((field.to ?? []) as string[]).length + ((field.from ?? []) as string[]).length > 0)
-      await store('processors').update(
-        organisationId,
-        idOf('processors', change.key),
-        { subProcessorIds: idsOf('processors', field.to) } as never,
-        undefined,
-        context
+      await inBundle(wanted, 'processors', change.key, () =>
+        store('processors').update(
+          organisationId,
+          idOf('processors', change.key),
+          { subProcessorIds: idsOf('processors', field.to) } as never,
+          undefined,
+          context
+        )
       )
   }
 
   for (const change of [...of('activities', 'create'), ...of('activities', 'update')]) {
     const { key: _, ...fields } = activityWithIds(entryOf('activities', change.key), idOf)
     const body = change.op === 'create' ? { ...fields, key: change.key } : fields
-    if (change.op === 'create') ids.set(`activities:${change.key}`, (await store('activities').create(organisationId, body as never, context)).id)
-    else await store('activities').update(organisationId, idOf('activities', change.key), body as never, undefined, context)
+    await inBundle(wanted, 'activities', change.key, async () => {
+      if (change.op === 'create') ids.set(`activities:${change.key}`, (await store('activities').create(organisationId, body as never, context)).id)
+      else await store('activities').update(organisationId, idOf('activities', change.key), body as never, undefined, context)
+    })
   }
 
   for (const change of of('activities', 'delete')) await store('activities').remove(organisationId, idOf('activities', change.key), undefined, context)
