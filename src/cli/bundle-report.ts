@@ -87,3 +87,20 @@ export function renderApply(answer: Pick<PlanAnswer, 'planHash' | 'changes' | 's
   lines.push('', `Applied: ${summaryText(answer.summary)}.`)
   return `${lines.join('\n')}\n`
 }
+
+export interface ImportAnswer {
+  dryRun: boolean
+  plan: PlanAnswer
+  report: { row: number; column: string; value: string; why: string }[]
+}
+
+/** A spreadsheet import: the cells that could not be read, then the plan (or what was applied). */
+export function renderImport(answer: ImportAnswer, file: string): string {
+  const lines = answer.report.map((entry) => `${file}:${entry.row}: ${entry.column}: ${entry.value ? `${JSON.stringify(entry.value)} ` : ''}${entry.why}`)
+  if (lines.length > 0) lines.push('')
+  const body = answer.dryRun ? renderPlan(answer.plan, file).replace(/^Apply exactly this plan: .*\n?/m, '') : renderApply(answer.plan)
+  lines.push(body.trimEnd())
+  if (answer.dryRun && answer.report.length === 0 && answer.plan.changes.length > 0) lines.push(`Apply it: ropa import ${file} --apply`)
+  if (answer.report.length > 0) lines.push(`${answer.report.length} cell(s) could not be read: fix them before ropa import ${file} --apply`)
+  return `${lines.join('\n')}\n`
+}

@@ -47,7 +47,8 @@ type Query = Record<string, string | boolean | undefined>
 
 export interface RequestOptions {
   query?: Query
-  body?: string
+  /** JSON text, or the bytes of a file (give its content-type in `headers`). */
+  body?: string | Uint8Array
   headers?: Record<string, string>
   /** Gives up after this long (exports stream for as long as they take: no timeout there). */
   timeoutMs?: number | null

@@ -11,7 +11,7 @@ import { Readable, Transform, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { type ParseArgsConfig, parseArgs } from 'node:util'
-import { type PlanAnswer, renderApply, renderPlan } from './bundle-report.ts'
+import { type ImportAnswer, type PlanAnswer, renderApply, renderImport, renderPlan } from './bundle-report.ts'
 import { ApiClient, CliError, usageError } from './client.ts'
 import {
   type EntityIdentity,
@@ -271,6 +271,35 @@ export const commands: Record<string, Command> = {
     }
   },
 
+  import: {
+    summary: 'plan (or with --apply, make) the record from a spreadsheet in the ICO controller template',
+    usage: `Usage: ropa import <file.csv|file.xlsx> [--apply] [--json]
+  <file>   a CSV or XLSX file in the ICO controller template's columns (as ropa export writes them)
+  --apply  apply the plan (only when every cell could be read); without it nothing is written
+  --json   print the API's answer
+Exits 1 when a cell could not be read (each is listed with its row and column).`,
+    options: { apply: { type: 'boolean' }, json: { type: 'boolean' } },
+    positionals: 1,
+    async run({ values, file, io, client, base }) {
+      const format = /\.xlsx$/i.test(file) ? 'xlsx' : /\.csv$/i.test(file) ? 'csv' : undefined
+      if (!format) throw usageError(`${file}: name a .csv or .xlsx file`)
+      let body: Buffer
+      try {
+        body = await readFile(file)
+      } catch (error) {
+        throw new CliError(`${file}: ${error instanceof Error ? error.message : String(error)}`)
+      }
+      const answer = await client.json<ImportAnswer>('POST', `${base}/imports`, {
+        query: { format, dryRun: values.apply === true ? 'false' : 'true' },
+        body,
+        headers: { 'content-type': 'application/octet-stream' },
+        timeoutMs: 300_000
+      })
+      await write(io.stdout, values.json ? pretty(answer) : renderImport(answer, file))
+      return answer.report.length > 0 ? 1 : 0
+    }
+  },
+
   apply: {
     summary: 'change the record to match a bundle file',
     usage: `Usage: ropa apply <file> [--prune] [--managed-by <name>] [--plan-hash <hash>] [--json]
@@ -326,7 +355,7 @@ ${Object.entries(commands)
 
 ${commonHelp}
 
-Exit codes: 0 ok; 1 findings at or above --fail-on; 2 a usage error or an error answered by the server.
+Exit codes: 0 ok; 1 findings at or above --fail-on, or cells an import could not read; 2 a usage error or an error answered by the server.
 ropa <command> --help describes a command.`
 
 /** Runs one command line (without `node` and the script); answers the exit code. Never throws. */

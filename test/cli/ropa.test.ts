@@ -13,7 +13,7 @@ import { describeProblem } from '../../src/cli/client.ts'
 import { exitCodeFor, type Finding, failing, jsonPointerPositions, renderText, toSarif } from '../../src/cli/findings-report.ts'
 import { type Io, runRopa } from '../../src/cli/ropa.ts'
 import { readExampleBundle } from '../../src/example/bundle.ts'
-import { bearer, buildTestApp, loadBundleViaApi, token } from '../helper.ts'
+import { bearer, buildTestApp, createOrganisationViaApi, loadBundleViaApi, token } from '../helper.ts'
 
 // The CLI runs as a separate process talking HTTP to this file's app, listening on an ephemeral
 // port. Each command also runs in this process through runRopa (the same code the bin calls), so
@@ -321,6 +321,37 @@ t.test('pull, plan and apply against the live bundle endpoints', { skip: bundleM
   const stale = await ropa(['apply', file, '--plan-hash', hash!], writeEnv)
   t.equal(stale.code, 2, 'the record changed since the plan: 412, exit 2')
   t.match(stale.stderr, /412/)
+})
+
+t.test('import: a spreadsheet planned, then applied, into another organisation; unreadable cells exit 1', async (t) => {
+  const csv = join(dir, 'record.csv')
+  t.equal((await ropa(['export', '--format', 'csv', '-o', csv])).code, 0)
+  const target = await createOrganisationViaApi(app, { name: 'Imported by the CLI' })
+  const importEnv = { env: { ...env, ROPA_ORG: target.id, ROPA_TOKEN: await token({ sub: 'dpo', scopes: ['ropa:read', 'ropa:write'], orgs: [target.id] }) } }
+  const planned = await ropaHere(['import', csv], importEnv)
+  t.equal(planned.code, 0, planned.stderr)
+  t.match(planned.stdout.toString(), /\+ create activities\/newsletter[\s\S]*Apply it: ropa import .*record\.csv --apply/)
+  const applied = await ropa(['import', csv, '--apply'], importEnv.env)
+  t.equal(applied.code, 0, applied.stderr)
+  t.match(applied.stdout.toString(), /Applied: \d+ creates, 0 updates, 0 deletes/)
+  t.equal(
+    (await app.inject({ url: `/v1/organisations/${target.id}/activities`, headers: writeHeaders })).statusCode,
+    404,
+    'the write token of the example cannot see it'
+  )
+  const again = await ropaHere(['import', csv, '--json'], importEnv)
+  t.match(JSON.parse(again.stdout.toString()), { dryRun: true, report: [], plan: { changes: [] } }, 'imported once, planned again: no change')
+
+  const broken = join(dir, 'broken.csv')
+  writeFileSync(broken, 'Processing activity,Article 6 lawful basis,Purpose of processing\r\nPayroll,because we must,Pay salaries\r\n')
+  const unreadable = await ropaHere(['import', broken, '--apply'], importEnv)
+  t.equal(unreadable.code, 2, 'applying a sheet with unreadable cells: 422, exit 2')
+  t.match(unreadable.stderr, /422/)
+  const reported = await ropaHere(['import', broken], importEnv)
+  t.equal(reported.code, 1)
+  t.match(reported.stdout.toString(), /broken\.csv:2: Article 6 lawful basis: "because we must" names no Art\. 6\(1\) basis/)
+  t.equal((await ropaHere(['import', join(dir, 'record.txt')], importEnv)).code, 2, 'neither .csv nor .xlsx')
+  t.equal((await ropaHere(['import', join(dir, 'missing.csv')], importEnv)).code, 2, 'no such file')
 })
 
 t.test('pull, plan and apply send what the bundle contract says (a stand-in for the API)', async (t) => {
