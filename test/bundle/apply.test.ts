@@ -87,14 +87,14 @@ t.test('all or nothing: an entry the API refuses undoes the whole apply', async 
   bundle.recipients.push({ key: 'bad-country', name: 'Recipient abroad', type: 'other', country: 'XX' })
   const res = await post('apply', bundle)
   t.equal(res.statusCode, 400, res.json().detail)
-  t.match(res.json().errors, [{ path: `/recipients/${bundle.recipients.length - 1}/country` }], 'the field is named where it is in the bundle')
+  t.match(res.json().errors, [{ path: `/body/recipients/${bundle.recipients.length - 1}/country` }], 'the field is named where it is in the bundle')
   t.same(await pull(), before, 'not even the fine entry was written')
   const activities = copy(before)
   const index = activities.activities.length - 1
   ;(activities.activities[index] as Json).transfers = [{ country: 'ZZ', importer: 'Nowhere' }]
   const refused = await post('apply', activities)
   t.equal(refused.statusCode, 400, refused.json().detail)
-  t.match(refused.json().errors, [{ path: `/activities/${index}/transfers/0/country` }])
+  t.match(refused.json().errors, [{ path: `/body/activities/${index}/transfers/0/country` }])
   t.same(await pull(), before)
 })
 

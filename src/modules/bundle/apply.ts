@@ -33,7 +33,8 @@ const keyField = (segment: string) => (segment.endsWith('Ids') ? `${segment.slic
 
 /**
  * A problem a resource's checks raise names the request body (`/body/purposes/0/legalBasis`); in a
- * bundle, the same field is at the entry's place in the bundle (`/activities/3/purposes/0/legalBasis`).
+ * bundle, the same field is at the entry's place in the bundle (`/body/activities/3/purposes/0/legalBasis`),
+ * as the schema's own errors name it.
  */
 async function inBundle<T>(wanted: BundleDocument, kind: Kind | 'organisation', key: string, write: () => Promise<T>): Promise<T> {
   try {
@@ -41,12 +42,12 @@ async function inBundle<T>(wanted: BundleDocument, kind: Kind | 'organisation', 
   } catch (error) {
     if (!(error instanceof ApiProblem)) throw error
     const index = kind === 'organisation' ? -1 : (wanted[kind] as Json[]).findIndex((entry) => entry.key === key)
-    const place = kind === 'organisation' ? '/organisation' : `/${kind}/${index}`
+    const place = kind === 'organisation' ? '/body/organisation' : `/body/${kind}/${index}`
     const errors = error.errors?.map((fieldError) => ({
       ...fieldError,
       path: fieldError.path.startsWith('/body') ? place + fieldError.path.slice(5).split('/').map(keyField).join('/') : fieldError.path
     }))
-    const detail = errors && errors.length > 0 ? describeErrors(errors) : `${place.slice(1)} (${key}): ${error.message}`
+    const detail = errors && errors.length > 0 ? describeErrors(errors) : `${place.slice(6)} (${key}): ${error.message}`
     throw new ApiProblem(error.kind, detail, { errors, headers: error.headers, ...(error.references ? { references: error.references } : {}) })
   }
 }
