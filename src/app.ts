@@ -3,6 +3,7 @@ import AjvCompiler from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { resolveVerificationKey } from './auth/keys.ts'
+import { resolveSigningKeys } from './auth/signing-keys.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/client.ts'
 import ropaRoutes from './exports/ropa.routes.ts'
@@ -21,6 +22,8 @@ import problemsRoutes from './modules/problems/problems.routes.ts'
 import processorsRoutes from './modules/processors/processors.resource.ts'
 import recipientsRoutes from './modules/recipients/recipients.resource.ts'
 import securityMeasuresRoutes from './modules/security-measures/security-measures.resource.ts'
+import jwksRoutes from './modules/snapshots/jwks.routes.ts'
+import snapshotRoutes from './modules/snapshots/snapshots.routes.ts'
 import transfersRoutes from './modules/transfers/transfers.routes.ts'
 import authPlugin, { publicAccess } from './plugins/auth.ts'
 import { clientErrorHandler } from './plugins/client-errors.ts'
@@ -107,6 +110,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
 
   const verificationKey = resolveVerificationKey(config)
   app.decorate('verificationKey', { getter: () => verificationKey })
+  const signingKeys = resolveSigningKeys(config)
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -150,6 +154,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     open.register(referenceRoutes, { prefix: '/v1/reference' })
     open.register(rulesRoutes, { prefix: '/v1/reference' })
     open.register(bundleSchemaRoutes, { prefix: '/v1/schemas' })
+    open.register(jwksRoutes, { signingKeys })
   })
 
   // Authenticated: every route in here must declare its scope (config.scope) or start-up fails.
@@ -171,6 +176,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     api.register(historyRoutes, { prefix: '/v1/organisations' })
     api.register(bundleRoutes, { prefix: '/v1/organisations' })
     api.register(importRoutes, { prefix: '/v1/organisations' })
+    api.register(snapshotRoutes, { prefix: '/v1/organisations', signingKeys })
     api.register(ropaRoutes, { prefix: '/v1/organisations', exportsPerOrganisation: config.EXPORTS_PER_ORGANISATION, exportsInTotal: config.EXPORTS_IN_TOTAL })
   })
 

@@ -28,6 +28,14 @@ export const EnvSchema = Type.Object({
     default: 5000,
     description: 'Give up fetching the JWKS after this long (503 with Retry-After meanwhile).'
   }),
+  SIGNING_KEY: optionalString(
+    'PEM Ed25519 private key (PKCS#8) that signs snapshots of the record; its public key is served at /.well-known/jwks.json. Unset outside production, a development key is generated in DATA_DIR.',
+    { pattern: '-----BEGIN PRIVATE KEY-----' }
+  ),
+  SIGNING_KEYS_RETIRED: optionalString(
+    'PEM Ed25519 public keys (SPKI), one block after another, of keys that signed snapshots before the current SIGNING_KEY: still published, so old snapshots still verify.',
+    { pattern: '-----BEGIN PUBLIC KEY-----' }
+  ),
   JWT_ISSUER: optionalString('Required `iss` claim when set.'),
   JWT_AUDIENCE: optionalString('Required `aud` claim when set.'),
   JWT_MAX_TOKEN_AGE: optionalString(
@@ -122,6 +130,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export const keyVariables = ['JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_JWKS_URL'] as const
 
 function keyProblems(config: Config): string[] {
+  return [...tokenKeyProblems(config), ...signingKeyProblems(config)]
+}
+
+function signingKeyProblems(config: Config): string[] {
+  if (config.SIGNING_KEY === undefined && config.NODE_ENV === 'production')
+    return ['SIGNING_KEY: NODE_ENV=production needs the PEM Ed25519 private key that signs snapshots (`openssl genpkey -algorithm ed25519`)']
+  return []
+}
+
+function tokenKeyProblems(config: Config): string[] {
   const configured = keyVariables.filter((name) => config[name] !== undefined)
   if (configured.length > 1) return [`${configured.join(', ')}: configure exactly one way to verify tokens, not ${configured.length}`]
   if (configured.length === 0 && config.NODE_ENV === 'production') {

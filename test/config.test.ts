@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import t from 'tap'
 import { ConfigError, loadConfig } from '../src/config.ts'
 
@@ -33,6 +34,7 @@ t.test('values are converted from their text form; unrelated variables are ignor
     JWT_SECRET: 'x'.repeat(32),
     LOG_LEVEL: 'debug',
     NODE_ENV: 'production',
+    SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     PATH: '/usr/bin',
     DB_POOL_MAX: ''
   })

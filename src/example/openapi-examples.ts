@@ -835,3 +835,39 @@ export const importExample = {
 export const importCsvExample =
   'Processing activity,Purpose of processing,Categories of individuals,Categories of personal data,Article 6 lawful basis,Retention schedule,Status\r\n' +
   'Payroll,Pay salaries to employees,Employees,Contact details; Salary and bank account details,Art. 6(1)(b),"All data: P5Y, from End of the financial year",active\r\n'
+
+// ---- Snapshots ----------------------------------------------------------------------------------
+
+const snapshotCreate = {
+  note: 'Record as submitted to Datatilsynet on request of 12 March 2025 (case 25/01234).',
+  submittedTo: 'Datatilsynet',
+  submittedAt: '2025-03-14T09:30:00.000Z'
+}
+const snapshotId = '0f6b1c9e-5a2d-4e8b-9c71-3d4e5f6a7b8c'
+/** The key of RFC 8037 appendix A, and its RFC 7638 thumbprint as its `kid`. */
+const snapshotKid = 'kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k'
+const snapshotSha256 = '4d2b7c1f0e9a8b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c'
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+const snapshotEntity = {
+  id: snapshotId,
+  organisationId: exampleIds.organisation,
+  record: 'controller',
+  ...snapshotCreate,
+  activityCount: 1,
+  sha256: snapshotSha256,
+  // The header and payload are what the API signs; the signature of an example is not a real one.
+  jws: [
+    base64url({ alg: 'EdDSA', kid: snapshotKid, typ: 'ropa-snapshot+jwt' }),
+    base64url({ createdAt: at.exported, organisationId: exampleIds.organisation, sha256: snapshotSha256, snapshotId }),
+    'r4Q2m9VxA1bC7dE0fG3hI6jK8lM5nO2pQ9rS4tU1vW7xY0zA3bC6dE9fG2hI5jK8lM1nO4pQ7rS0tU3vW6xY9zAbC'
+  ].join('.'),
+  kid: snapshotKid,
+  createdAt: at.exported,
+  createdBy: exampleActors.dpo
+}
+export const snapshotExamples = {
+  create: snapshotCreate,
+  entity: snapshotEntity,
+  page: { items: [snapshotEntity], nextCursor: null },
+  jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: snapshotKid, alg: 'EdDSA', use: 'sig' }] }
+}

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { AutomatedDecision, Consent, retentionKinds } from '../modules/activities/activities.schemas.ts'
-import { Nullable } from '../shared/schemas.ts'
+import { Nullable, subprocessorAuthorisations } from '../shared/schemas.ts'
 
 const text = Nullable(Type.String())
 const CodeRef = Type.Object(
@@ -21,7 +21,14 @@ const CountryRef = Type.Object(
 )
 const Named = Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false })
 const ClientControllerSchema = Type.Object(
-  { name: Type.String(), contact: text, representative: text, processing: text, contractReference: text, subprocessorAuthorisation: Type.String() },
+  {
+    name: Type.String(),
+    contact: text,
+    representative: text,
+    processing: text,
+    contractReference: text,
+    subprocessorAuthorisation: Type.Enum([...subprocessorAuthorisations])
+  },
   { additionalProperties: false }
 )
 const Contact = Type.Object({ name: text, email: text, phone: text, address: text }, { additionalProperties: false })
@@ -232,3 +239,4 @@ export const ProcessorRecordSchema = Type.Object(
 )
 
 export const RecordSchema = Type.Union([ControllerRecordSchema, ProcessorRecordSchema])
+export type ExportedRecord = Static<typeof RecordSchema>

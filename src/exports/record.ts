@@ -11,7 +11,7 @@ import { securityMeasureVocabulary } from '../reference/security-measures.ts'
 import { specialCategories } from '../reference/special-categories.ts'
 import { transferMechanisms } from '../reference/transfer-mechanisms.ts'
 import { catalogueDefaults, type RecordKind, type RecordScope, readActivities, readCatalogue, readOrganisation } from './record.repository.ts'
-import type { ExportActivity, ExportOrganisation } from './record.schemas.ts'
+import type { ExportActivity, ExportedRecord, ExportOrganisation } from './record.schemas.ts'
 
 export type { RecordKind }
 
@@ -295,4 +295,27 @@ export function exportRecord<T>(
       }
     })
   })
+}
+
+/**
+ * A record exported earlier (a snapshot's frozen JSON) as the renderers read it, so CSV and XLSX are
+ * rendered from the stored document exactly as from the database: the same header, the activities in
+ * the stored order, each with its client controller in the processor record.
+ */
+export function assembledFrom(document: ExportedRecord): AssembledRecord {
+  const { organisation, record, generatedAt, asOf, includesDrafts } = document
+  return {
+    organisation,
+    record,
+    generatedAt,
+    asOf,
+    includesDrafts,
+    async *activities() {
+      if (document.record === 'controller') {
+        for (const activity of document.activities) yield { activity, controller: null }
+        return
+      }
+      for (const group of document.controllers) for (const activity of group.activities) yield { activity, controller: group.controller }
+    }
+  }
 }

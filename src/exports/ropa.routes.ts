@@ -14,7 +14,7 @@ import { renderCsv } from './render-csv.ts'
 import { renderJson } from './render-json.ts'
 import { renderXlsx, XLSX_TYPE } from './render-xlsx.ts'
 
-const formats = {
+export const formats = {
   json: { type: 'application/json; charset=utf-8', extension: 'json', render: renderJson },
   csv: { type: 'text/csv; charset=utf-8', extension: 'csv', render: renderCsv },
   xlsx: { type: XLSX_TYPE, extension: 'xlsx', render: renderXlsx }
@@ -44,7 +44,7 @@ const RopaQuery = Type.Object(
 )
 
 /** The format named by `?format`, else the first acceptable one in `Accept`; 406 when none of ours is. */
-function negotiate(request: FastifyRequest, format: Format | undefined): Format {
+export function negotiate(request: FastifyRequest, format: Format | undefined): Format {
   if (format) return format
   const accept = request.headers.accept
   if (!accept) return 'json'
@@ -61,7 +61,7 @@ function negotiate(request: FastifyRequest, format: Format | undefined): Format 
   throw new ApiProblem('not_acceptable', `The record is available as application/json, text/csv or ${XLSX_TYPE}; use ?format= or one of them in Accept.`)
 }
 
-const slug = (name: string) =>
+export const slug = (name: string) =>
   name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -98,7 +98,7 @@ function exportLimiter(perOrganisation: number, total: number) {
 }
 
 /** Groups small chunks so the socket is written in sizeable pieces. */
-async function* batched(source: AsyncIterable<string | Buffer>, size = 64 * 1024): AsyncGenerator<Buffer> {
+export async function* batched(source: AsyncIterable<string | Buffer>, size = 64 * 1024): AsyncGenerator<Buffer> {
   let pending: Buffer[] = []
   let length = 0
   for await (const chunk of source) {

@@ -93,7 +93,7 @@ export function firstRunBanner(baseUrl: string, access: DevelopmentAccess, keyFi
     `  curl -H "Authorization: Bearer ${access.token}" ${baseUrl}/v1/organisations/${access.organisation.id}/activities`,
     `Docs: ${baseUrl}/docs`,
     'More tokens: npm run token -- --scope "ropa:read" --org <id> --sub auditor --expires 30d',
-    'In production set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL (NODE_ENV=production refuses to start without one).',
+    'In production set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL, and SIGNING_KEY (NODE_ENV=production refuses to start without them).',
     ''
   ].join('\n')
 }

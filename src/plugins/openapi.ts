@@ -32,6 +32,11 @@ export const tags = [
     description:
       'The record as code: the whole record as one document linked by keys, to keep in a repository, review in pull requests and apply; its JSON Schema for editors.'
   },
+  {
+    name: 'Snapshots',
+    description:
+      'The record frozen as it was at one instant, for a supervisory authority or an auditor: stored, hashed (SHA-256 over RFC 8785 canonical JSON) and signed (EdDSA), verifiable against /.well-known/jwks.json.'
+  },
   { name: 'Audit', description: 'The change feed: who changed what, when, with the entity as it was after the change.' }
 ]
 

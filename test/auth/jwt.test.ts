@@ -314,7 +314,8 @@ t.test('key configuration: exactly one source; production needs one', async (t) 
   t.throws(() => loadConfig({ JWT_SECRET: 'x'.repeat(32), JWT_JWKS_URL: 'https://idp.test/jwks' }), ConfigError)
   t.throws(() => loadConfig({ JWT_SECRET: 'x'.repeat(32), JWT_JWKS_URL: 'https://idp.test/jwks' }), /JWT_SECRET, JWT_JWKS_URL: configure exactly one/)
   t.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_SECRET: NODE_ENV=production needs a token key/)
-  t.equal(loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.test/jwks' }).JWT_JWKS_URL, 'https://idp.test/jwks')
+  const SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  t.equal(loadConfig({ NODE_ENV: 'production', JWT_JWKS_URL: 'https://idp.test/jwks', SIGNING_KEY }).JWT_JWKS_URL, 'https://idp.test/jwks')
 })
 
 t.test('a bearer header from the helper works against the shared app', async (t) => {
