@@ -32,7 +32,11 @@ export const tags = [
     description:
       'The record as code: the whole record as one document linked by keys, to keep in a repository, review in pull requests and apply; its JSON Schema for editors.'
   },
-  { name: 'Audit', description: 'The change feed: who changed what, when, with the entity as it was after the change.' }
+  { name: 'Audit', description: 'The change feed: who changed what, when, with the entity as it was after the change.' },
+  {
+    name: 'Webhooks',
+    description: "The record's events POSTed to a URL as they happen, signed as Standard Webhooks says, retried for a day, every attempt listed."
+  }
 ]
 
 /** The OpenAPI 3.1 document (from the route schemas), served at /openapi.json and rendered at /docs. */
