@@ -50,7 +50,7 @@ export class RefusedAddressError extends Error {
  * Resolves like `dns.lookup` but refuses a name with any non-public address. The connection is made
  * to the address checked here (no second resolution a rebinding name could answer differently).
  */
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
+export const guardedLookup: LookupFunction = (hostname, options, callback) => {
   lookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses) => {
     if (error) return callback(error, '', 0)
     const refused = addresses.find((candidate) => !isPublicAddress(candidate.address))
