@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap'
+import { enqueueEvent } from '../../src/modules/webhooks/outbox.repository.ts'
 import { bearer, buildTestApp, createOrganisationViaApi } from '../helper.ts'
 import { startReceiver } from './receiver.ts'
 
@@ -336,4 +337,57 @@ t.test('pages of webhooks and deliveries', async (t) => {
   t.equal(next.statusCode, 200)
   t.not(next.json().items[0].id, hooks.json().items[0].id)
   t.equal((await app.inject({ url: `${base}/webhooks?cursor=bm9wZQ`, headers: admin })).statusCode, 400)
+})
+
+t.test('findings.changed reports an activity whose findings summary changed', async (t) => {
+  const existing = await newActivity()
+  const { receiver, webhook } = await subscribe(t, ['findings.changed', 'activity.created'])
+  t.equal(await app.webhooks.deliverDue(), 0, 'the first pass only records the summaries')
+
+  await write('PATCH', `${base}/activities/${existing.id}`, { purposes: [{ description: 'Pay salaries', legalBasis: '6.1.b' }] })
+  await write('PATCH', `${base}/activities/${existing.id}`, { description: 'Changes no finding' })
+  const added = await newActivity()
+  await app.webhooks.deliverDue()
+  const bodies = receiver.received.map((request) => JSON.parse(request.body))
+  const summaryOf = async (id: string) => (await app.inject({ url: `${base}/activities/${id}/findings`, headers: writer })).json().summary
+  const changes = bodies.filter((body) => body.type === 'findings.changed')
+  t.same(changes.map((body) => body.data.entity.id).sort(), [existing.id, added.id].sort(), 'one event per activity whose summary changed, however many writes')
+  const ofExisting = changes.find((body) => body.data.entity.id === existing.id)
+  t.same(ofExisting.data.summary, await summaryOf(existing.id), 'the summary the findings endpoint answers')
+  t.not(JSON.stringify(ofExisting.data.previousSummary), JSON.stringify(ofExisting.data.summary))
+  t.equal(changes.find((body) => body.data.entity.id === added.id).data.previousSummary, null, 'a new activity had none')
+  t.ok(
+    receiver.received.every((request) => request.verified),
+    'signed'
+  )
+  const types = bodies.filter((body) => body.data.entity.id === added.id).map((body) => body.type)
+  t.same(types, ['activity.created', 'findings.changed'], "in order with the activity's own events")
+
+  await write('PATCH', `${base}/activities/${existing.id}`, { description: 'Still no finding' })
+  const before = receiver.received.length
+  await app.webhooks.deliverDue()
+  t.equal(receiver.received.length, before, 'no event when no summary changed')
+  t.ok((await deliveries(webhook.id)).length >= 3)
+})
+
+t.test('other parts queue their events with enqueueEvent, in their own transaction', async (t) => {
+  const { receiver } = await subscribe(t, ['snapshot.created', 'review.due'])
+  const snapshotId = '3f1f0c57-0a8e-4d7e-9b53-2b1f6d1c8e01'
+  await app.database.db.transaction((tx) =>
+    enqueueEvent(tx, org.id, 'snapshot.created', { entity: { type: 'snapshot', id: snapshotId }, actor: 'auditor', digest: 'sha256:abc' })
+  )
+  await app.database.db
+    .transaction(async (tx) => {
+      await enqueueEvent(tx, org.id, 'review.due', { entity: { type: 'activity', id: snapshotId } })
+      throw new Error('the write fails')
+    })
+    .catch(() => {})
+  // Nobody subscribes to activity.deleted here: nothing is stored for it.
+  await app.database.db.transaction((tx) => enqueueEvent(tx, org.id, 'activity.deleted', {}))
+  t.equal(await app.webhooks.deliverDue(), 1, 'only the committed event')
+  t.match(JSON.parse(receiver.received[0]!.body), {
+    type: 'snapshot.created',
+    data: { organisationId: org.id, entity: { type: 'snapshot', id: snapshotId }, actor: 'auditor', reason: null, changedFields: [], digest: 'sha256:abc' }
+  })
+  t.ok(receiver.received[0]!.verified)
 })

@@ -112,3 +112,17 @@ export const webhookAttempts = pgTable(
     index('webhook_attempts_delivery_idx').on(table.deliveryId, table.attemptedAt)
   ]
 )
+
+/**
+ * What `findings.changed` compares with: per organisation whose webhooks subscribe to it, the findings
+ * summary of each activity when the audit feed stood at `audit_seq`. The worker recomputes it once
+ * the feed has moved on, and queues an event for each activity whose summary differs.
+ */
+export const webhookFindingsWatch = pgTable('webhook_findings_watch', {
+  organisationId: uuid('organisation_id')
+    .primaryKey()
+    .references(() => organisations.id, { onDelete: 'cascade' }),
+  auditSeq: bigint('audit_seq', { mode: 'number' }).notNull(),
+  summaries: jsonb('summaries').$type<Record<string, Record<string, number>>>().notNull(),
+  updatedAt: instant('updated_at').notNull().defaultNow()
+})

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
-import { webhookAttempts, webhookDeliveries, webhookEvents, webhooks } from '../../db/schema/index.ts'
+import { webhookAttempts, webhookDeliveries, webhookEvents, webhookFindingsWatch, webhooks } from '../../db/schema/index.ts'
 import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
 import { ApiProblem } from '../../shared/problems.ts'
 import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
@@ -205,7 +205,7 @@ export async function listDeliveries(
  * receiver that got it already can drop it), after the webhook's other pending ones for the entity.
  * A delivery still pending is retried anyway: 409.
  */
-export async function redeliver(db: Database, organisationId: string, webhookId: string, deliveryId: string): Promise<Delivery> {
+export async function redeliver(db: Database, organisationId: string, webhookId: string, deliveryId: string, context: WriteContext): Promise<Delivery> {
   return db.transaction(async (tx) => {
     const [original] = await tx
       .select()
@@ -226,6 +226,17 @@ export async function redeliver(db: Database, organisationId: string, webhookId:
       })
       .returning({ id: webhookDeliveries.id })
     if (!copy) throw new Error('inserting a delivery returned no row')
+    await recordAuditEvent(
+      tx,
+      {
+        organisationId,
+        action: 'create',
+        entityType: 'webhook_delivery',
+        entityId: copy.id,
+        snapshot: { id: copy.id, webhookId, eventId: original.eventId, redeliveryOf: original.id }
+      },
+      context
+    )
     const rows = await deliveriesWithEvents(tx).where(eq(webhookDeliveries.id, copy.id))
     const [delivery] = await withDetails(tx, rows)
     if (!delivery) throw new Error('the new delivery was not found')
@@ -324,4 +335,37 @@ export async function recordAttempt(db: Database, claimed: ClaimedDelivery, resu
       })
       .where(and(eq(webhookDeliveries.id, claimed.id), eq(webhookDeliveries.status, 'pending')))
   })
+}
+
+// ---- findings.changed ---------------------------------------------------------------------------
+
+/** Organisations with an enabled webhook for `findings.changed` whose audit feed moved past their last comparison. */
+export async function organisationsToWatch(db: Database): Promise<string[]> {
+  const result = await db.execute<{ organisation_id: string }>(sql`
+    select s.organisation_id from (select distinct organisation_id from webhooks where enabled and 'findings.changed' = any(events)) s
+    left join webhook_findings_watch f on f.organisation_id = s.organisation_id
+    where f.audit_seq is null
+      or f.audit_seq < (select coalesce(max(a.seq), 0) from audit_events a where a.organisation_id = s.organisation_id)`)
+  return result.rows.map((row) => row.organisation_id)
+}
+
+/**
+ * In the comparison's transaction: a lock on the organisation's comparison that other instances do
+ * not wait for (`locked` false: another one holds it), the audit feed's position now, and the
+ * summaries of the last comparison, if any.
+ */
+export async function lockFindingsWatch(tx: Database, organisationId: string) {
+  const result = await tx.execute<{ locked: boolean; audit_seq: string | number }>(sql`
+    select pg_try_advisory_xact_lock(hashtext('ropa-api:findings-watch:' || ${organisationId}::text)) as locked,
+      (select coalesce(max(seq), 0) from audit_events where organisation_id = ${organisationId}::uuid) as audit_seq`)
+  const [row] = result.rows
+  const [previous] = row?.locked ? await tx.select().from(webhookFindingsWatch).where(eq(webhookFindingsWatch.organisationId, organisationId)) : []
+  return { locked: row?.locked === true, auditSeq: Number(row?.audit_seq ?? 0), previous }
+}
+
+export async function saveFindingsWatch(tx: Database, organisationId: string, auditSeq: number, summaries: Record<string, Record<string, number>>) {
+  await tx
+    .insert(webhookFindingsWatch)
+    .values({ organisationId, auditSeq, summaries })
+    .onConflictDoUpdate({ target: webhookFindingsWatch.organisationId, set: { auditSeq, summaries, updatedAt: sql`now()` } })
 }

@@ -184,14 +184,14 @@ const webhooksRoutes: FastifyPluginAsyncTypebox<{ allowPrivateNetworks: boolean 
         operationId: 'redeliverWebhookDelivery',
         summary: 'Send a delivery again',
         description:
-          'Queues the same event again for this webhook, as a new delivery (`redeliveryOf` names the first) with the same `webhook-id`, retried for another 24 hours. A delivery still pending answers 409: it is retried by itself.',
+          'Queues the same event again for this webhook, as a new delivery (`redeliveryOf` names the first) with the same `webhook-id`, retried for another 24 hours, and records who asked in the audit feed. A delivery still pending answers 409: it is retried by itself.',
         params: DeliveryParams,
         response: { 202: { ...DeliverySchema, description: 'The new delivery, pending.', examples: [examples.redelivery] }, ...problemResponses(400, 409) }
       }
     },
     async (request, reply) => {
       const { orgId, id, deliveryId } = request.params
-      return reply.code(202).send(await redeliver(db, orgId, id, deliveryId))
+      return reply.code(202).send(await redeliver(db, orgId, id, deliveryId, writeContext(request)))
     }
   )
 }
