@@ -25,6 +25,8 @@ import securityMeasuresRoutes from './modules/security-measures/security-measure
 import jwksRoutes from './modules/snapshots/jwks.routes.ts'
 import snapshotRoutes from './modules/snapshots/snapshots.routes.ts'
 import transfersRoutes from './modules/transfers/transfers.routes.ts'
+import webhooksRoutes from './modules/webhooks/webhooks.routes.ts'
+import webhookWorker from './modules/webhooks/worker.ts'
 import authPlugin, { publicAccess } from './plugins/auth.ts'
 import { clientErrorHandler } from './plugins/client-errors.ts'
 import dbPlugin from './plugins/db.ts'
@@ -145,6 +147,8 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   app.register(inputGuards)
   app.register(openapiPlugin)
   app.register(dbPlugin, { config, ...(options.database ? { database: options.database } : {}) })
+  // Delivers webhook events from the outbox; stopped before the database closes.
+  app.register(webhookWorker, { config })
 
   // Public: no token. Registered outside the authenticated scope, not exempted by URL.
   app.register(async (open) => {
@@ -177,6 +181,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     api.register(bundleRoutes, { prefix: '/v1/organisations' })
     api.register(importRoutes, { prefix: '/v1/organisations' })
     api.register(snapshotRoutes, { prefix: '/v1/organisations', signingKeys })
+    api.register(webhooksRoutes, { prefix: '/v1/organisations', allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS })
     api.register(ropaRoutes, { prefix: '/v1/organisations', exportsPerOrganisation: config.EXPORTS_PER_ORGANISATION, exportsInTotal: config.EXPORTS_IN_TOTAL })
   })
 

@@ -101,7 +101,28 @@ export const EnvSchema = Type.Object({
     default: 60_000,
     description: 'Close a connection whose request headers have not all arrived after this long (408).'
   }),
-  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest accepted request body.' })
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest accepted request body.' }),
+  WEBHOOK_WORKER: Type.Boolean({
+    default: true,
+    description: 'Deliver webhooks from this process; false leaves the outbox to other instances (events are still recorded).'
+  }),
+  WEBHOOK_POLL_INTERVAL_MS: Type.Integer({
+    minimum: 50,
+    maximum: 3_600_000,
+    default: 2000,
+    description: 'How often the webhook worker looks for deliveries that are due.'
+  }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    maximum: 60_000,
+    default: 5000,
+    description: 'Give up on a webhook receiver that has not answered after this long (the attempt fails and is retried).'
+  }),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: Type.Boolean({
+    default: false,
+    description:
+      'Allow webhook URLs on loopback, private, link-local and unique-local addresses, and plain http; off, URLs must be https and resolve to public addresses.'
+  })
 })
 
 export type Config = Static<typeof EnvSchema>

@@ -22,9 +22,15 @@ interface Teardown {
  */
 const testProtection = { RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000', MAX_EVENT_LOOP_DELAY_MS: '0' }
 
+/**
+ * The webhook worker's background loop is off (its queries would count in the statement counts tests
+ * compare); webhook tests run delivery passes themselves (`app.webhooks.deliverDue()`) or turn it on.
+ */
+const testWorker = { WEBHOOK_WORKER: 'false' }
+
 /** The configuration a test runs with: production's, but quiet and on a database of its own. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: 'memory://', JWT_SECRET: TEST_SECRET, ...testProtection, ...overrides })
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: 'memory://', JWT_SECRET: TEST_SECRET, ...testProtection, ...testWorker, ...overrides })
 }
 
 /**

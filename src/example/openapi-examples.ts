@@ -871,3 +871,60 @@ export const snapshotExamples = {
   page: { items: [snapshotEntity], nextCursor: null },
   jwks: { keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', kid: snapshotKid, alg: 'EdDSA', use: 'sig' }] }
 }
+
+// ---- Webhooks -----------------------------------------------------------------------------------
+
+const webhookCreate = {
+  url: 'https://hooks.example.no/ropa',
+  events: ['activity.created', 'activity.updated', 'activity.deleted', 'findings.changed'],
+  description: 'Posts changes of the record to the privacy channel.'
+}
+const webhookEntity = stored('0d7c2a55-4b9e-4f6e-9d39-5f2f3c1c8a41', { ...webhookCreate, enabled: true }, '2025-03-12T08:15:00.000Z')
+const webhookPatch = { events: [...webhookCreate.events, 'review.due'] }
+const webhookDelivery = {
+  id: '5b7f4a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b',
+  status: 'succeeded',
+  event: {
+    type: 'activity.updated',
+    timestamp: '2025-03-12T09:01:44.120Z',
+    data: {
+      eventId: '9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d',
+      organisationId: exampleIds.organisation,
+      entity: { type: 'activity', id: exampleIds.personnel },
+      action: 'update',
+      actor: exampleActors.dpo,
+      reason: null,
+      requestId: exampleRequestIds.personnelUpdate,
+      changedFields: ['dpia', 'retention']
+    }
+  },
+  attempts: [
+    { at: '2025-03-12T09:01:45.002Z', durationMs: 5000, statusCode: null, succeeded: false, error: 'no answer within 5000 ms' },
+    { at: '2025-03-12T09:02:19.310Z', durationMs: 84, statusCode: 204, succeeded: true, error: null }
+  ],
+  nextAttemptAt: null,
+  giveUpAfter: '2025-03-13T09:01:44.120Z',
+  createdAt: '2025-03-12T09:01:44.120Z',
+  completedAt: '2025-03-12T09:02:19.310Z',
+  redeliveryOf: null
+}
+export const webhookExamples = {
+  create: webhookCreate,
+  created: { ...webhookEntity, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwq2bVm0R1d3s=' },
+  entity: webhookEntity,
+  page: { items: [webhookEntity], nextCursor: null },
+  patch: webhookPatch,
+  patched: patched(webhookEntity, webhookPatch, '2025-03-12T10:00:00.000Z'),
+  deliveries: { items: [webhookDelivery], nextCursor: null },
+  redelivery: {
+    ...webhookDelivery,
+    id: '6c8e5b2f-3d4e-4f60-9bac-1d2e3f4a5b6c',
+    status: 'pending',
+    attempts: [],
+    nextAttemptAt: '2025-03-12T11:30:00.000Z',
+    giveUpAfter: '2025-03-13T11:30:00.000Z',
+    createdAt: '2025-03-12T11:30:00.000Z',
+    completedAt: null,
+    redeliveryOf: webhookDelivery.id
+  }
+}

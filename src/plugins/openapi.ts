@@ -37,7 +37,11 @@ export const tags = [
     description:
       'The record frozen as it was at one instant, for a supervisory authority or an auditor: stored, hashed (SHA-256 over RFC 8785 canonical JSON) and signed (EdDSA), verifiable against /.well-known/jwks.json.'
   },
-  { name: 'Audit', description: 'The change feed: who changed what, when, with the entity as it was after the change.' }
+  { name: 'Audit', description: 'The change feed: who changed what, when, with the entity as it was after the change.' },
+  {
+    name: 'Webhooks',
+    description: "The record's events POSTed to a URL as they happen, signed as Standard Webhooks says, retried for a day, every attempt listed."
+  }
 ]
 
 /** The OpenAPI 3.1 document (from the route schemas), served at /openapi.json and rendered at /docs. */

@@ -207,7 +207,8 @@ const mainTables = [
   'processor_subprocessors',
   'security_measures',
   'activities',
-  'activity_links'
+  'activity_links',
+  'webhooks'
 ]
 
 interface Fingerprint {

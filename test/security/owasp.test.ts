@@ -48,6 +48,16 @@ const them = await bearer({ orgs: [theirs.id] })
 /** One entity of every kind in an organisation, keyed by the path segment its routes use. */
 async function seed(orgId: string, headers: Record<string, string>, tag: string) {
   const ids: Record<string, string> = {}
+  // First a webhook, so the writes below queue deliveries of their events for it.
+  const webhook = await app.inject({
+    method: 'POST',
+    url: `/v1/organisations/${orgId}/webhooks`,
+    headers,
+    payload: { url: 'https://hooks.example.com/ropa', events: ['activity.created'] }
+  })
+  if (webhook.statusCode !== 201) throw new Error(`seeding a webhook: ${webhook.statusCode} ${webhook.body}`)
+  const webhookId: string = webhook.json().id
+  ids['webhooks'] = webhookId
   for (const segment of ['data-categories', 'data-subject-categories', 'recipients', 'processors', 'security-measures', 'activities']) {
     const res = await app.inject({ method: 'POST', url: `/v1/organisations/${orgId}/${segment}`, headers, payload: { name: `${tag} ${segment}` } })
     if (res.statusCode !== 201) throw new Error(`seeding ${segment}: ${res.statusCode} ${res.body}`)
@@ -72,16 +82,25 @@ async function seed(orgId: string, headers: Record<string, string>, tag: string)
     reason: 'The talent pool is optional and separate from the application.'
   })
   ids['snapshots'] = await post('snapshots', { note: `${tag} record as sent to the auditor` })
+  const deliveries = await app.inject({ url: `/v1/organisations/${orgId}/webhooks/${webhookId}/deliveries`, headers })
+  deliveryIds.set(webhookId, deliveries.json().items[0].id)
   return ids
 }
+/** A delivery of each organisation's webhook, by the webhook's id, for the routes on one delivery. */
+const deliveryIds = new Map<string, string>()
 const myIds = await seed(mine.id, me, 'Mine')
 const theirIds = await seed(theirs.id, them, 'Theirs')
 
 /** The concrete URL of a spec path, with `{id}` taken from `ids` by the segment before it. */
 function concrete(path: string, orgId: string, ids: Record<string, string>): string {
-  return path.replace('{orgId}', orgId).replace(/\/([a-z-]+)\/\{id\}/, (_, segment: string) => `/${segment}/${ids[segment] ?? 'no-such-segment'}`)
+  return path
+    .replace('{orgId}', orgId)
+    .replace(/\/([a-z-]+)\/\{id\}/, (_, segment: string) => `/${segment}/${ids[segment] ?? 'no-such-segment'}`)
+    .replace('{deliveryId}', deliveryIds.get(ids['webhooks'] ?? '') ?? 'no-such-delivery')
 }
-const bodyFor = (method: string) => (method === 'POST' || method === 'PATCH' ? { name: 'Probe' } : undefined)
+/** A valid body for a write, so that only the id decides the answer (webhooks have no name). */
+const bodyFor = (method: string, path = '') =>
+  method === 'POST' || method === 'PATCH' ? (path.includes('/webhooks') ? { description: 'Probe' } : { name: 'Probe' }) : undefined
 
 t.test('API1 object level authorisation: every operation on an id answers 404 for another organisation’s object', async (t) => {
   const withId = operations.filter(({ path }) => path.includes('{id}'))
@@ -96,7 +115,7 @@ t.test('API1 object level authorisation: every operation on an id answers 404 fo
   }
   for (const { path, method } of withId) {
     // Their object under my organisation's URL, with my token: it must look exactly like a missing one.
-    const res = await app.inject({ method: method as 'GET', url: concrete(path, mine.id, theirIds), headers: me, payload: bodyFor(method) })
+    const res = await app.inject({ method: method as 'GET', url: concrete(path, mine.id, theirIds), headers: me, payload: bodyFor(method, path) })
     t.equal(res.statusCode, 404, `${method} ${path}`)
     t.equal(res.json().code, 'ROPA_NOT_FOUND')
   }
@@ -176,7 +195,8 @@ t.test('API3: answers carry only documented properties (the response schemas fil
       !path.endsWith('/history') &&
       !path.endsWith('/findings') &&
       !path.endsWith('/rights') &&
-      !path.endsWith('/ropa')
+      !path.endsWith('/ropa') &&
+      !path.endsWith('/deliveries')
   )
   for (const { path, operation } of reads) {
     const res = await app.inject({ url: concrete(path, mine.id, myIds), headers: me })

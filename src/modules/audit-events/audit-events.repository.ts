@@ -2,6 +2,8 @@ import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { auditEvents } from '../../db/schema/index.ts'
 import type { WriteContext } from '../../shared/http.ts'
+import { auditEventWithOutbox } from '../webhooks/outbox.repository.ts'
+import { eventTypeOf } from '../webhooks/webhooks.schemas.ts'
 
 export type AuditAction = 'create' | 'update' | 'delete'
 
@@ -19,6 +21,14 @@ export interface AuditedChange {
  * event and the change commit or roll back together. Every module's writes go through here.
  */
 export async function recordAuditEvent(tx: Database, change: AuditedChange, context: WriteContext): Promise<void> {
+  // A write webhooks can subscribe to also queues its event, for the webhooks that do, in the same statement.
+  const eventType = eventTypeOf(change.entityType, change.action)
+  if (eventType) {
+    // `reason`: the write's Change-Reason once the audit event carries one (issue 19, reviews); null until then.
+    const reason = null
+    await tx.execute(auditEventWithOutbox({ ...change, actor: context.actor, requestId: context.requestId, reason }, eventType))
+    return
+  }
   await tx.insert(auditEvents).values({
     organisationId: change.organisationId,
     actor: context.actor,
