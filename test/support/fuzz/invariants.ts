@@ -113,9 +113,15 @@ export function checkExchange(exchange: Exchange, components: Record<string, Sch
       } catch {
         violations.push('2xx JSON answer is not JSON')
       }
-      if (operation.method === 'POST' || operation.method === 'PATCH') {
+      // A write answers the entity its response documents: with its version when it has one (an
+      // acknowledgement or a review is never changed, so it has none); a plan answers no entity.
+      const answered = documented?.get(type)
+      const resolved = answered?.$ref ? components[answered.$ref.replace(/^#\/components\/schemas\//, '').replace(/#$/, '')] : answered
+      const properties = (resolved as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}
+      if ((operation.method === 'POST' || operation.method === 'PATCH') && 'id' in properties) {
         const entity = parsed as { id?: unknown; version?: unknown } | undefined
-        if (typeof entity?.id !== 'string' || !Number.isInteger(entity?.version)) violations.push('an accepted write did not answer the entity (id, version)')
+        if (typeof entity?.id !== 'string' || ('version' in properties && !Number.isInteger(entity?.version)))
+          violations.push(`an accepted write did not answer the entity (id${'version' in properties ? ', version' : ''})`)
       }
     }
     if (status === 201 && !headers.location) violations.push('201 without Location')
