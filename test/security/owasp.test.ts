@@ -71,6 +71,7 @@ async function seed(orgId: string, headers: Record<string, string>, tag: string)
     path: '/purposes/0/legalBasis',
     reason: 'The talent pool is optional and separate from the application.'
   })
+  ids['reviews'] = await post(`activities/${ids['activities']}/reviews`, { outcome: 'confirmed' })
   return ids
 }
 const myIds = await seed(mine.id, me, 'Mine')
@@ -78,15 +79,20 @@ const theirIds = await seed(theirs.id, them, 'Theirs')
 
 /** The concrete URL of a spec path, with `{id}` taken from `ids` by the segment before it. */
 function concrete(path: string, orgId: string, ids: Record<string, string>): string {
-  return path.replace('{orgId}', orgId).replace(/\/([a-z-]+)\/\{id\}/, (_, segment: string) => `/${segment}/${ids[segment] ?? 'no-such-segment'}`)
+  return path
+    .replace('{orgId}', orgId)
+    .replace(/\/([a-z-]+)\/\{id\}/, (_, segment: string) => `/${segment}/${ids[segment] ?? 'no-such-segment'}`)
+    .replace('{reviewId}', ids['reviews'] ?? 'no-such-review')
 }
-const bodyFor = (method: string) => (method === 'POST' || method === 'PATCH' ? { name: 'Probe' } : undefined)
+/** A body the operation accepts, so that what is answered is about the object, not the body. */
+const bodyFor = (method: string, path = '') =>
+  method === 'POST' && path.endsWith('/reviews') ? { outcome: 'confirmed' } : method === 'POST' || method === 'PATCH' ? { name: 'Probe' } : undefined
 
 t.test('API1 object level authorisation: every operation on an id answers 404 for another organisation’s object', async (t) => {
   const withId = operations.filter(({ path }) => path.includes('{id}'))
   t.ok(withId.length >= 20, `${withId.length} operations take an entity id`)
-  const read = (segment: string, id: string) =>
-    app.inject({ url: `/v1/organisations/${theirs.id}/${segment === 'acknowledgements' ? 'findings/' : ''}${segment}/${id}`, headers: them })
+  const parent = (segment: string) => (segment === 'acknowledgements' ? 'findings/' : segment === 'reviews' ? `activities/${theirIds['activities']}/` : '')
+  const read = (segment: string, id: string) => app.inject({ url: `/v1/organisations/${theirs.id}/${parent(segment)}${segment}/${id}`, headers: them })
   const before = new Map<string, string>()
   for (const [segment, id] of Object.entries(theirIds)) {
     const res = await read(segment, id)
@@ -95,7 +101,7 @@ t.test('API1 object level authorisation: every operation on an id answers 404 fo
   }
   for (const { path, method } of withId) {
     // Their object under my organisation's URL, with my token: it must look exactly like a missing one.
-    const res = await app.inject({ method: method as 'GET', url: concrete(path, mine.id, theirIds), headers: me, payload: bodyFor(method) })
+    const res = await app.inject({ method: method as 'GET', url: concrete(path, mine.id, theirIds), headers: me, payload: bodyFor(method, path) })
     t.equal(res.statusCode, 404, `${method} ${path}`)
     t.equal(res.json().code, 'ROPA_NOT_FOUND')
   }
@@ -167,7 +173,13 @@ t.test('API3 property level authorisation: server-owned fields cannot be written
 
 t.test('API3: answers carry only documented properties (the response schemas filter the rest)', async (t) => {
   const reads = operations.filter(
-    ({ path, method }) => method === 'GET' && path.includes('{id}') && !path.endsWith('/history') && !path.endsWith('/findings') && !path.endsWith('/rights')
+    ({ path, method }) =>
+      method === 'GET' &&
+      path.includes('{id}') &&
+      !path.endsWith('/history') &&
+      !path.endsWith('/findings') &&
+      !path.endsWith('/rights') &&
+      !path.endsWith('/reviews')
   )
   for (const { path, operation } of reads) {
     const res = await app.inject({ url: concrete(path, mine.id, myIds), headers: me })

@@ -26,7 +26,8 @@ export async function recordAuditEvent(tx: Database, change: AuditedChange, cont
     entityType: change.entityType,
     entityId: change.entityId,
     snapshot: change.snapshot,
-    requestId: context.requestId
+    requestId: context.requestId,
+    reason: context.reason
   })
 }
 
@@ -65,7 +66,8 @@ export async function listAuditEvents(db: Database, organisationId: string, filt
       entityType: row.entityType,
       entityId: row.entityId,
       snapshot: row.snapshot,
-      requestId: row.requestId
+      requestId: row.requestId,
+      reason: row.reason
     })),
     lastSeq: rows.length > limit ? page.at(-1)?.seq : undefined
   }
