@@ -21,6 +21,7 @@ import organisationsRoutes from './modules/organisations/organisations.routes.ts
 import problemsRoutes from './modules/problems/problems.routes.ts'
 import processorsRoutes from './modules/processors/processors.resource.ts'
 import recipientsRoutes from './modules/recipients/recipients.resource.ts'
+import reviewsRoutes from './modules/reviews/reviews.routes.ts'
 import securityMeasuresRoutes from './modules/security-measures/security-measures.resource.ts'
 import jwksRoutes from './modules/snapshots/jwks.routes.ts'
 import snapshotRoutes from './modules/snapshots/snapshots.routes.ts'
@@ -28,6 +29,7 @@ import transfersRoutes from './modules/transfers/transfers.routes.ts'
 import webhooksRoutes from './modules/webhooks/webhooks.routes.ts'
 import webhookWorker from './modules/webhooks/worker.ts'
 import authPlugin, { publicAccess } from './plugins/auth.ts'
+import changeReasonPlugin from './plugins/change-reason.ts'
 import { clientErrorHandler } from './plugins/client-errors.ts'
 import dbPlugin from './plugins/db.ts'
 import idempotencyPlugin from './plugins/idempotency.ts'
@@ -166,6 +168,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     await api.register(authPlugin, { config, key: verificationKey })
     await api.register(tokenRateLimit, { config })
     await api.register(idempotencyPlugin, { ttlSeconds: config.IDEMPOTENCY_KEY_TTL_SECONDS })
+    await api.register(changeReasonPlugin)
     api.register(organisationsRoutes, { prefix: '/v1/organisations' })
     api.register(auditEventRoutes, { prefix: '/v1/organisations' })
     api.register(dataCategoriesRoutes, { prefix: '/v1/organisations' })
@@ -178,6 +181,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     api.register(findingsRoutes, { prefix: '/v1/organisations' })
     api.register(acknowledgementsRoutes, { prefix: '/v1/organisations' })
     api.register(historyRoutes, { prefix: '/v1/organisations' })
+    api.register(reviewsRoutes, { prefix: '/v1/organisations' })
     api.register(bundleRoutes, { prefix: '/v1/organisations' })
     api.register(importRoutes, { prefix: '/v1/organisations' })
     api.register(snapshotRoutes, { prefix: '/v1/organisations', signingKeys })

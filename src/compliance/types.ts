@@ -12,8 +12,11 @@ export type Json = Record<string, unknown>
 /** Fields no rule reads: metadata the checks need not be given. */
 type Bookkeeping = 'version' | 'createdAt' | 'updatedAt' | 'createdBy' | 'updatedBy'
 
-/** The organisation as the API serialises it, without what no rule reads. */
-export type Organisation = Omit<ApiOrganisation, Bookkeeping | 'registrationNumber' | 'website' | 'supervisoryAuthority'>
+/** The organisation as the API serialises it, without what no rule reads (its review interval defaults to `REVIEW_MONTHS`). */
+export type Organisation = Omit<
+  ApiOrganisation,
+  Bookkeeping | 'registrationNumber' | 'website' | 'supervisoryAuthority' | 'reviewIntervalMonths' | 'requireChangeReason'
+> & { reviewIntervalMonths?: number }
 
 /** An entry of each catalogue kind: what the catalogue query (exports/record.repository.ts) selects of it. */
 export interface CatalogueEntries {
@@ -43,7 +46,10 @@ export type Catalogue = { [Kind in keyof CatalogueEntries]: Map<string, Catalogu
 export type { Purpose, Transfer }
 
 /** The activity as the API serialises it, without what no rule reads (its creation counts: review ages start there). */
-export type Activity = Omit<ApiActivity, Exclude<Bookkeeping, 'createdAt'> | 'owner' | 'dataSources' | 'systems' | 'key' | 'managedBy'>
+export type Activity = Omit<
+  ApiActivity,
+  Exclude<Bookkeeping, 'createdAt'> | 'owner' | 'dataSources' | 'systems' | 'key' | 'managedBy' | 'nextReviewDue' | 'reviewIntervalMonths'
+> & { reviewIntervalMonths?: number | null }
 
 export interface Context {
   organisation: Organisation

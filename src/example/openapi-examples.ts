@@ -104,7 +104,7 @@ const organisationCreate: Json = {
 const organisationPatch: Json = { dpo: { designated: true, name: 'Kari Nordmann', email: 'dpo@example.no', phone: '+47 32 12 34 56', address: null } }
 const organisation = stored(
   exampleIds.organisation,
-  { ...organisationCreate, phone: null, isPublicAuthority: false, dpo: null, representative: null },
+  { ...organisationCreate, phone: null, isPublicAuthority: false, dpo: null, representative: null, reviewIntervalMonths: 12, requireChangeReason: false },
   at.organisationCreated,
   exampleActors.platform
 )
@@ -324,6 +324,7 @@ const activityCreate = {
   dataSources: ['data_subject'],
   systems: ['Accounting and payroll system'],
   lastReviewedAt: '2025-03-10',
+  reviewIntervalMonths: null,
   recordExemptionClaimed: false,
   occasional: false
 }
@@ -337,8 +338,8 @@ const activityPatch = {
   },
   lastReviewedAt: '2025-03-12'
 }
-const activity = stored(exampleIds.personnel, keyed(activityCreate), at.activityCreated)
-const activityUpdated = patched(activity, activityPatch, at.activityUpdated)
+const activity = stored(exampleIds.personnel, { ...keyed(activityCreate), nextReviewDue: '2026-03-10' }, at.activityCreated)
+const activityUpdated = patched(activity, { ...activityPatch, nextReviewDue: '2026-03-12' }, at.activityUpdated)
 
 export const activityExamples: ResourceExamples = {
   create: activityCreate,
@@ -384,6 +385,7 @@ export const activityHistoryExample = {
       action: 'create',
       requestId: exampleRequestIds.personnelCreate,
       changedFields: [],
+      reason: null,
       snapshot: activity
     },
     {
@@ -392,7 +394,8 @@ export const activityHistoryExample = {
       actor: exampleActors.dpo,
       action: 'update',
       requestId: exampleRequestIds.personnelUpdate,
-      changedFields: ['dpia', 'lastReviewedAt'],
+      changedFields: ['dpia', 'lastReviewedAt', 'nextReviewDue'],
+      reason: null,
       snapshot: activityUpdated
     }
   ]
@@ -410,9 +413,11 @@ export const changesExample = {
       entityId: exampleIds.personnel,
       name: activityCreate.name,
       requestId: exampleRequestIds.personnelUpdate,
+      reason: 'DPIA screening completed (memo DPO-2025-07)',
       changes: [
         { field: 'dpia', old: activityCreate.dpia, new: activityPatch.dpia },
-        { field: 'lastReviewedAt', old: activityCreate.lastReviewedAt, new: activityPatch.lastReviewedAt }
+        { field: 'lastReviewedAt', old: activityCreate.lastReviewedAt, new: activityPatch.lastReviewedAt },
+        { field: 'nextReviewDue', old: activity.nextReviewDue, new: activityUpdated.nextReviewDue }
       ]
     }
   ]
@@ -429,7 +434,8 @@ export const auditEventPageExample = {
       entityType: 'data_category',
       entityId: exampleIds.workplaceAdaptation,
       snapshot: workplaceAdaptation.patched,
-      requestId: exampleRequestIds.workplaceAdaptationUpdate
+      requestId: exampleRequestIds.workplaceAdaptationUpdate,
+      reason: 'Sick-leave details are no longer kept here (HR decision 2025-03)'
     },
     {
       id: 'a83c7d21-94e6-4f0b-8c35-d2b7e1f9a604',
@@ -439,7 +445,8 @@ export const auditEventPageExample = {
       entityType: 'data_category',
       entityId: exampleIds.workplaceAdaptation,
       snapshot: workplaceAdaptation.entity,
-      requestId: exampleRequestIds.workplaceAdaptationCreate
+      requestId: exampleRequestIds.workplaceAdaptationCreate,
+      reason: null
     }
   ],
   nextCursor: encodeCursor({ seq: 17 })
@@ -761,11 +768,52 @@ export const acknowledgementExamples = {
   page: { items: [acknowledgementEntity], nextCursor: null }
 }
 
+// ---- Reviews (issue 19): the DPO confirms the personnel activity a year after its update -----------
+
+const reviewEntity = {
+  id: '5b0e7c1d-2f43-4a8e-9d61-c3a7f2e8b914',
+  activityId: exampleIds.personnel,
+  activityVersion: 2,
+  outcome: 'confirmed',
+  note: 'Checked with HR: purposes, categories and retention unchanged.',
+  reviewedBy: exampleActors.dpo,
+  reviewedAt: '2026-03-02T09:12:44.301Z'
+}
+export const reviewExamples = {
+  create: { outcome: reviewEntity.outcome, note: reviewEntity.note },
+  entity: reviewEntity,
+  page: { items: [reviewEntity], nextCursor: null },
+  due: {
+    until: '2026-04-01',
+    items: [
+      {
+        activityId: exampleIds.websiteAnalytics,
+        name: 'Website, cookies and analytics',
+        owner: 'Marketing',
+        status: 'active',
+        lastReviewedAt: '2025-03-14',
+        reviewIntervalMonths: 12,
+        nextReviewDue: '2026-03-14',
+        overdue: false
+      }
+    ],
+    nextCursor: null
+  }
+}
+
 // ---- Bundles ------------------------------------------------------------------------------------
 
 /** A small record as a bundle: the profile, one entry of some catalogues and one activity linking to them by key. */
 export const bundleExample = {
-  organisation: { ...organisationCreate, phone: null, isPublicAuthority: false, dpo: null, representative: null },
+  organisation: {
+    ...organisationCreate,
+    phone: null,
+    isPublicAuthority: false,
+    dpo: null,
+    representative: null,
+    reviewIntervalMonths: 12,
+    requireChangeReason: false
+  },
   dataCategories: [keyed(dataCategoryFields.contactDetails), keyed(dataCategoryFields.salaryAndBank)],
   dataSubjectCategories: [{ key: 'employees', name: 'Employees', description: null, includesChildren: false, vulnerable: false, managedBy: null }],
   recipients: [],

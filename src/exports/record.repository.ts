@@ -1,5 +1,6 @@
 import { getTableColumns, type SQL, sql } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
+import { nextReviewDue, REVIEW_MONTHS } from '../compliance/review.ts'
 import type { Catalogue, CatalogueEntries } from '../compliance/types.ts'
 import type { Row, Snapshot } from '../db/client.ts'
 import { activities, organisations } from '../db/schema/index.ts'
@@ -185,6 +186,8 @@ function pastActivity(stored: Activity): Activity {
   return {
     ...normaliseActivity({ ...activityDefaults, ...stored }),
     key: stored.key ?? keyFromName(stored.name),
+    // A snapshot taken before reviews were scheduled (issue 19): due by the default interval.
+    nextReviewDue: stored.nextReviewDue ?? nextReviewDue(stored, stored.reviewIntervalMonths ?? REVIEW_MONTHS),
     id,
     version,
     createdAt,

@@ -51,7 +51,7 @@ export async function developmentAccess(app: App, bundle: Bundle = readExampleBu
     await lockFirstRun(tx)
     const found = await oldestOrganisations(tx, 2)
     const load = async (into?: string) => {
-      const context = { actor: FIRST_RUN_ACTOR, requestId: `first-run-${randomUUID()}` }
+      const context = { actor: FIRST_RUN_ACTOR, requestId: `first-run-${randomUUID()}`, reason: null }
       const { organisationId } = await loadBundle(storeTarget(tx, context), bundle, into)
       return getOrganisation(tx, organisationId)
     }

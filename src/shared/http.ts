@@ -9,6 +9,8 @@ import { ApiProblem } from './problems.ts'
 export interface WriteContext {
   actor: string
   requestId: string
+  /** Why the change is made: the `Change-Reason` header, stored on the audit event; null when none was sent. */
+  reason: string | null
   /** Set on a create sent with an `Idempotency-Key`: its transaction must run `claim` first and `record` last. */
   idempotency?: KeyedCreate
 }
@@ -23,7 +25,40 @@ export interface KeyedCreate {
   record(tx: Database, created: { id: string; version?: number }): Promise<void>
 }
 
-export const writeContext = (request: FastifyRequest): WriteContext => ({ actor: request.principal.sub, requestId: request.id })
+/** A header value's Latin-1 characters read as the UTF-8 bytes they most likely were; the value as it is when they are not valid UTF-8. */
+function asUtf8(value: string): string {
+  if (!/[\x80-\xff]/.test(value) || /[\u0100-\uffff]/.test(value)) return value
+  const decoded = Buffer.from(value, 'latin1').toString('utf8')
+  return decoded.includes('\ufffd') ? value : decoded
+}
+
+export const CHANGE_REASON_HEADER = 'change-reason'
+export const MAX_CHANGE_REASON_LENGTH = 500
+
+/**
+ * The `Change-Reason` of a write: trimmed, null when absent or blank, a 400 naming the header when
+ * longer than 500 characters. HTTP carries header bytes as Latin-1; a reason sent as UTF-8 (`ø`,
+ * `§`) is read back as UTF-8 when its bytes are valid UTF-8.
+ */
+export function changeReason(request: FastifyRequest): string | null {
+  const header = request.headers[CHANGE_REASON_HEADER]
+  const raw = Array.isArray(header) ? header.join(', ') : header
+  if (raw === undefined) return null
+  const reason = asUtf8(raw).trim()
+  if (reason.length > MAX_CHANGE_REASON_LENGTH) {
+    const message = `must be at most ${MAX_CHANGE_REASON_LENGTH} characters (it has ${reason.length})`
+    throw new ApiProblem('validation_failed', `/headers/${CHANGE_REASON_HEADER} ${message}`, {
+      errors: [{ path: `/headers/${CHANGE_REASON_HEADER}`, message }]
+    })
+  }
+  return reason === '' ? null : reason
+}
+
+export const writeContext = (request: FastifyRequest): WriteContext => ({
+  actor: request.principal.sub,
+  requestId: request.id,
+  reason: changeReason(request)
+})
 
 export const etagOf = (version: number) => `"${version}"`
 

@@ -52,6 +52,13 @@ export const problemTypes = {
     title: 'The resource has changed',
     description: 'The If-Match header names a version that is no longer current. Read the resource again and reapply the change.'
   },
+  precondition_required: {
+    slug: 'precondition-required',
+    status: 428,
+    title: 'A change reason is required',
+    description:
+      'The organisation requires a reason for every change to an active processing activity (`requireChangeReason`): send the write again with a `Change-Reason` header saying why. Nothing was written.'
+  },
   not_acceptable: {
     slug: 'not-acceptable',
     status: 406,

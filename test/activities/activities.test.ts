@@ -183,6 +183,7 @@ const fullActivity = (): Json => ({
   dataSources: ['data_subject', 'third_party'],
   systems: ['Payroll system', 'Email'],
   lastReviewedAt: '2025-06-01',
+  reviewIntervalMonths: 6,
   key: 'payroll-and-reporting',
   managedBy: 'repo:acme/hr',
   recordExemptionClaimed: false,
@@ -197,6 +198,7 @@ t.test('create with every field: 201, Location, ETag, and a read returns exactly
   t.equal(res.headers.etag, '"1"')
   t.same(created, {
     ...fullActivity(),
+    nextReviewDue: '2025-12-01',
     id: created.id,
     version: 1,
     createdAt: created.createdAt,

@@ -1027,6 +1027,23 @@ const cases: [string, Case][] = [
   [
     'L-40 reviewed too long ago',
     { rule: 'review-overdue', activity: { lastReviewedAt: '2025-06-14' }, expect: [{ severity: 'warning', message: /2025-06-14/ as unknown as string }] }
+  ],
+  [
+    "L-40 the activity's own interval",
+    {
+      rule: 'review-overdue',
+      activity: { lastReviewedAt: '2026-03-14', reviewIntervalMonths: 3 },
+      expect: [{ severity: 'warning', message: /more than 3 months ago/ as unknown as string }]
+    }
+  ],
+  [
+    "L-40 the organisation's interval",
+    {
+      rule: 'review-overdue',
+      activity: { lastReviewedAt: '2026-01-14' },
+      context: { organisation: organisation({ reviewIntervalMonths: 5 }) },
+      expect: [{ severity: 'warning', message: /more than 5 months ago/ as unknown as string }]
+    }
   ]
 ]
 
@@ -1091,6 +1108,9 @@ t.test('quiet on what is merely different, not wrong', async (t) => {
   // Never reviewed, but created this year, or exactly 12 months ago: not overdue yet.
   quiet({ lastReviewedAt: null })
   quiet({ lastReviewedAt: null, createdAt: '2025-06-15T00:00:00.000Z' })
+  // A longer interval, the activity's or the organisation's, is not overdue at 13 months.
+  quiet({ lastReviewedAt: '2025-05-15', reviewIntervalMonths: 24 })
+  quiet({ lastReviewedAt: '2025-05-15' }, context({ organisation: organisation({ reviewIntervalMonths: 18 }) }))
   quiet({ transfers: [transfer({ country: 'CH', mechanism: '45', sccModule: null, tiaReference: null })] })
   quiet({ transfers: [transfer({ country: 'US', mechanism: '46.2.c', processorId: ids.usProcessor })], processorIds: [ids.processor, ids.usProcessor] })
   quiet({

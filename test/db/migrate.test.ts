@@ -12,7 +12,7 @@ t.test('migrations create the tables the app starts with', async (t) => {
   )
   t.same(
     result.rows.map((row) => row.column_name),
-    ['id', 'organisation_id', 'at', 'actor', 'action', 'entity_type', 'entity_id', 'snapshot', 'request_id', 'seq']
+    ['id', 'organisation_id', 'at', 'actor', 'action', 'entity_type', 'entity_id', 'snapshot', 'request_id', 'seq', 'reason']
   )
   await t.rejects(
     app.database.db.execute(sql`insert into audit_events (actor, action, entity_type, entity_id) values ('x', 'rename', 'activity', gen_random_uuid())`),

@@ -147,7 +147,7 @@ t.test('what changed between two instants', async (t) => {
   t.equal(all.items.length, 8, 'everything since the start, to now')
   t.same((await get(`/ropa/changes?from=${t4}&to=${future}`)).json().items, [])
   const csv: string[][] = parse((await get(`/ropa/changes?from=${t1}&to=${t2}&format=csv`)).body, { bom: true })
-  t.same(csv[0], ['At', 'Actor', 'Action', 'Entity type', 'Entity id', 'Name', 'Field', 'Old value', 'New value'])
+  t.same(csv[0], ['At', 'Actor', 'Action', 'Entity type', 'Entity id', 'Name', 'Field', 'Old value', 'New value', 'Reason'])
   t.same(
     csv.slice(1).map((row) => [row[2], row[3], row[6], row[7], row[8]]),
     [

@@ -84,6 +84,7 @@ async function seed(orgId: string, headers: Record<string, string>, tag: string)
   ids['snapshots'] = await post('snapshots', { note: `${tag} record as sent to the auditor` })
   const deliveries = await app.inject({ url: `/v1/organisations/${orgId}/webhooks/${webhookId}/deliveries`, headers })
   deliveryIds.set(webhookId, deliveries.json().items[0].id)
+  ids['reviews'] = await post(`activities/${ids['activities']}/reviews`, { outcome: 'confirmed' })
   return ids
 }
 /** A delivery of each organisation's webhook, by the webhook's id, for the routes on one delivery. */
@@ -97,16 +98,23 @@ function concrete(path: string, orgId: string, ids: Record<string, string>): str
     .replace('{orgId}', orgId)
     .replace(/\/([a-z-]+)\/\{id\}/, (_, segment: string) => `/${segment}/${ids[segment] ?? 'no-such-segment'}`)
     .replace('{deliveryId}', deliveryIds.get(ids['webhooks'] ?? '') ?? 'no-such-delivery')
+    .replace('{reviewId}', ids['reviews'] ?? 'no-such-review')
 }
-/** A valid body for a write, so that only the id decides the answer (webhooks have no name). */
+/** A body the operation accepts, so that what is answered is about the object, not the body (webhooks have no name). */
 const bodyFor = (method: string, path = '') =>
-  method === 'POST' || method === 'PATCH' ? (path.includes('/webhooks') ? { description: 'Probe' } : { name: 'Probe' }) : undefined
+  method === 'POST' && path.endsWith('/reviews')
+    ? { outcome: 'confirmed' }
+    : method === 'POST' || method === 'PATCH'
+      ? path.includes('/webhooks')
+        ? { description: 'Probe' }
+        : { name: 'Probe' }
+      : undefined
 
 t.test('API1 object level authorisation: every operation on an id answers 404 for another organisation’s object', async (t) => {
   const withId = operations.filter(({ path }) => path.includes('{id}'))
   t.ok(withId.length >= 20, `${withId.length} operations take an entity id`)
-  const read = (segment: string, id: string) =>
-    app.inject({ url: `/v1/organisations/${theirs.id}/${segment === 'acknowledgements' ? 'findings/' : ''}${segment}/${id}`, headers: them })
+  const parent = (segment: string) => (segment === 'acknowledgements' ? 'findings/' : segment === 'reviews' ? `activities/${theirIds['activities']}/` : '')
+  const read = (segment: string, id: string) => app.inject({ url: `/v1/organisations/${theirs.id}/${parent(segment)}${segment}/${id}`, headers: them })
   const before = new Map<string, string>()
   for (const [segment, id] of Object.entries(theirIds)) {
     const res = await read(segment, id)
@@ -196,7 +204,8 @@ t.test('API3: answers carry only documented properties (the response schemas fil
       !path.endsWith('/findings') &&
       !path.endsWith('/rights') &&
       !path.endsWith('/ropa') &&
-      !path.endsWith('/deliveries')
+      !path.endsWith('/deliveries') &&
+      !path.endsWith('/reviews')
   )
   for (const { path, operation } of reads) {
     const res = await app.inject({ url: concrete(path, mine.id, myIds), headers: me })

@@ -410,3 +410,43 @@ t.test('a snapshot taken through the API is one snapshot.created event (its audi
   t.ok(JSON.parse(receiver.received[0]!.body).data.changedFields.includes('sha256'))
   t.ok(receiver.received[0]!.verified)
 })
+
+t.test('the Change-Reason of a write travels with its event', async (t) => {
+  const { receiver } = await subscribe(t, ['data_category.created'])
+  const res = await app.inject({
+    method: 'POST',
+    url: `${base}/data-categories`,
+    headers: { ...writer, 'change-reason': 'New payroll provider (ticket 42)' },
+    payload: { name: 'Pension details' }
+  })
+  t.equal(res.statusCode, 201)
+  await app.webhooks.deliverDue()
+  t.equal(receiver.received.length, 1)
+  t.match(JSON.parse(receiver.received[0]!.body), {
+    type: 'data_category.created',
+    data: { reason: 'New payroll provider (ticket 42)', actor: 'dpo@example.no' }
+  })
+})
+
+t.test('review.due: once for each activity whose review has fallen due, until it is reviewed', async (t) => {
+  const { receiver } = await subscribe(t, ['review.due'])
+  const overdue = await write('POST', `${base}/activities`, { name: 'Old CCTV', status: 'active', owner: 'Facilities', lastReviewedAt: '2020-01-15' })
+  t.ok(overdue.id, 'created')
+  await write('POST', `${base}/activities`, { name: 'Fresh one', lastReviewedAt: new Date().toISOString().slice(0, 10) })
+  await app.webhooks.deliverDue()
+  const events = receiver.received.map((delivery) => JSON.parse(delivery.body))
+  const mine = events.filter((event) => event.data.entity.id === overdue.id)
+  t.equal(mine.length, 1, 'the overdue activity')
+  t.match(mine[0], { type: 'review.due', data: { name: 'Old CCTV', owner: 'Facilities', nextReviewDue: '2021-01-15' } })
+  t.notOk(
+    events.some((event) => event.data.name === 'Fresh one'),
+    'not one reviewed today'
+  )
+  const before = receiver.received.length
+  await app.webhooks.deliverDue()
+  t.equal(receiver.received.length, before, 'not again on the next pass')
+  const reviewed = await app.inject({ method: 'POST', url: `${base}/activities/${overdue.id}/reviews`, headers: writer, payload: { outcome: 'confirmed' } })
+  t.equal(reviewed.statusCode, 201)
+  await app.webhooks.deliverDue()
+  t.equal(receiver.received.length, before, 'reviewed: no longer due')
+})

@@ -54,6 +54,13 @@ export const activities = pgTable(
     dataSources: jsonb('data_sources').$type<DataSource[]>().notNull(),
     systems: jsonb('systems').$type<string[]>().notNull(),
     lastReviewedAt: date('last_reviewed_at', { mode: 'string' }),
+    /** Months between reviews; null takes the organisation's `review_interval_months`. */
+    reviewIntervalMonths: integer('review_interval_months'),
+    /**
+     * Derived, kept with every write (and when the organisation's interval changes): the last review,
+     * or the creation date when never reviewed, plus the interval. Stored so lists filter and order by it.
+     */
+    nextReviewDue: date('next_review_due', { mode: 'string' }).notNull(),
     ...bundleColumns(),
     recordExemptionClaimed: boolean('record_exemption_claimed').notNull().default(false),
     occasional: boolean('occasional').notNull().default(false),
@@ -65,7 +72,8 @@ export const activities = pgTable(
     check('activities_role_check', sql`${table.role} in ('controller', 'joint_controller', 'processor')`),
     index('activities_name_idx').on(table.organisationId, sql`lower(${table.name})`, table.id),
     uniqueIndex('activities_key_key').on(table.organisationId, table.key),
-    index('activities_updated_idx').on(table.organisationId, table.updatedAt)
+    index('activities_updated_idx').on(table.organisationId, table.updatedAt),
+    index('activities_review_due_idx').on(table.organisationId, table.nextReviewDue, table.id)
   ]
 )
 

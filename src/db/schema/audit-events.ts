@@ -19,7 +19,9 @@ export const auditEvents = pgTable(
     entityId: uuid('entity_id').notNull(),
     /** The entity as the API serialised it. */
     snapshot: jsonb('snapshot').$type<Record<string, unknown>>(),
-    requestId: text('request_id')
+    requestId: text('request_id'),
+    /** Why the change was made: the request's `Change-Reason` header, if it sent one. */
+    reason: text('reason')
   },
   (table) => [
     check('audit_events_action_check', sql`${table.action} in ('create', 'update', 'delete')`),

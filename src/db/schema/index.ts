@@ -1,4 +1,5 @@
 export * from './activities.ts'
+export * from './activity-reviews.ts'
 export * from './audit-events.ts'
 export * from './catalogue.ts'
 export * from './finding-acknowledgements.ts'

@@ -31,5 +31,8 @@ export const organisations = pgTable('organisations', {
   employeeCount: integer('employee_count'),
   dpo: jsonb('dpo').$type<DpoContact>(),
   representative: jsonb('representative').$type<RepresentativeContact>(),
+  /** Governance (issue 19): the review interval of activities that set none, and whether writes to active activities need a `Change-Reason`. */
+  reviewIntervalMonths: integer('review_interval_months').notNull().default(12),
+  requireChangeReason: boolean('require_change_reason').notNull().default(false),
   ...mutableRowColumns()
 })

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, eq, gt, gte, inArray, lt, type SQL, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
 import { databaseError, UNIQUE_VIOLATION } from '../../db/errors.ts'
 import { activities, activityLinks, dataCategories, dataSubjectCategories, processors, recipients, securityMeasures } from '../../db/schema/index.ts'
@@ -7,6 +7,7 @@ import { preconditionFailed, type WriteContext } from '../../shared/http.ts'
 import { ApiProblem, describeErrors, type FieldError } from '../../shared/problems.ts'
 import { withNormalisedName } from '../../shared/validation.ts'
 import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
+import { requireChangeReason } from '../organisations/organisations.repository.ts'
 import type { Activity, ActivityFields, ActivityInput, ActivityPatch, UnkeyedActivityFields } from './activities.schemas.ts'
 
 export type { Activity } from './activities.schemas.ts'
@@ -62,6 +63,15 @@ export function toActivity(row: typeof activities.$inferSelect): Activity {
   const { organisationId: _, createdAt, updatedAt, ...rest } = row
   return { ...rest, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() }
 }
+
+/**
+ * `next_review_due` for a write: the last review, or the creation date (`since`) when never reviewed,
+ * plus the activity's interval, else the organisation's.
+ */
+const reviewDue = (organisationId: string, fields: Pick<UnkeyedActivityFields, 'lastReviewedAt' | 'reviewIntervalMonths'>, since: SQL) =>
+  sql<string>`(coalesce(${fields.lastReviewedAt}::date, ${since}) + make_interval(months => coalesce(${fields.reviewIntervalMonths}::int, (select o.review_interval_months from organisations o where o.id = ${organisationId}::uuid))))::date`
+const today = sql`(now() at time zone 'UTC')::date`
+const createdOn = sql`(${activities.createdAt} at time zone 'UTC')::date`
 
 const notFound = (id: string) => new ApiProblem('not_found', `There is no activity ${id}.`)
 
@@ -137,11 +147,12 @@ export async function createActivity(db: Database, organisationId: string, given
         await context.idempotency?.claim(tx)
         key = named.key ?? (await assignedKey(tx, activities, organisationId, named.name))
         const fields = { ...named, key }
+        if (fields.status === 'active') await requireChangeReason(tx, organisationId, context, 'this request creates an active one')
         const links = linksOf(fields)
         await rejectBrokenLinks(tx, organisationId, links)
         const [row] = await tx
           .insert(activities)
-          .values({ ...fields, organisationId, createdBy: context.actor, updatedBy: context.actor })
+          .values({ ...fields, organisationId, createdBy: context.actor, updatedBy: context.actor, nextReviewDue: reviewDue(organisationId, fields, today) })
           .returning()
         const activity = toActivity(row!)
         await writeLinks(tx, organisationId, activity.id, links)
@@ -181,14 +192,27 @@ export async function updateActivity(
         .for('update')
       if (!current) throw notFound(id)
       if (expectedVersions && !expectedVersions.includes(current.version)) throw preconditionFailed(current.version)
-      const { id: _id, organisationId: _org, version: _v, createdAt: _c, updatedAt: _u, createdBy: _cb, updatedBy: _ub, ...stored } = current
+      const {
+        id: _id,
+        organisationId: _org,
+        version: _v,
+        createdAt: _c,
+        updatedAt: _u,
+        createdBy: _cb,
+        updatedBy: _ub,
+        nextReviewDue: _due,
+        ...stored
+      } = current
       const fields = prepare({ ...stored, ...patch })
+      if (current.status === 'active' || fields.status === 'active')
+        await requireChangeReason(tx, organisationId, context, `this request changes the ${current.status} activity ${id}`)
       const links = linksOf(fields)
       await rejectBrokenLinks(tx, organisationId, links)
       const [row] = await tx
         .update(activities)
         .set({
           ...fields,
+          nextReviewDue: reviewDue(organisationId, fields, createdOn),
           version: sql`${activities.version} + 1`,
           updatedAt: sql`now()`,
           updatedBy: context.actor
@@ -222,6 +246,8 @@ export async function removeActivity(db: Database, organisationId: string, id: s
         .where(and(eq(activities.organisationId, organisationId), eq(activities.id, id)))
       throw current ? preconditionFailed(current.version) : notFound(id)
     }
+    // Thrown after the delete, inside its transaction: the activity stays.
+    if (row.status === 'active') await requireChangeReason(tx, organisationId, context, `this request deletes the active activity ${id}`)
     await audited(tx, organisationId, 'delete', toActivity(row), context)
   })
 }
@@ -264,7 +290,18 @@ export const activityFilters = {
     const pattern = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
     return sql`(${activities.name} ilike ${pattern} or ${activities.description} ilike ${pattern} or exists (select 1 from jsonb_array_elements(${activities.purposes}) p where p->>'description' ilike ${pattern}))`
   },
-  updatedSince: (instant: string) => gte(activities.updatedAt, new Date(instant))
+  updatedSince: (instant: string) => gte(activities.updatedAt, new Date(instant)),
+  /** `before:YYYY-MM-DD` (due before that day) or `after:YYYY-MM-DD` (due after it). */
+  reviewDue: (filter: string) => {
+    const [, comparison, day = ''] = /^(before|after):(.+)$/.exec(filter) ?? []
+    const date = new Date(`${day}T00:00:00Z`)
+    // The year 0000 (which Date admits and PostgreSQL does not) and days such as 02-30 are refused here.
+    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== day || day.startsWith('0000'))
+      throw new ApiProblem('validation_failed', `/query/reviewDue names no calendar day: ${day}`, {
+        errors: [{ path: '/query/reviewDue', message: 'must be before: or after: followed by a calendar day (YYYY-MM-DD)' }]
+      })
+    return comparison === 'after' ? gt(activities.nextReviewDue, day) : lt(activities.nextReviewDue, day)
+  }
 }
 
 /** For catalogue resources: the activities that link to an entry, so deleting it answers 409 naming them. */

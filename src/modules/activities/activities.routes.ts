@@ -35,7 +35,15 @@ const filters = {
   q: Type.Optional(
     Type.String({ minLength: 1, maxLength: 200, description: 'Only activities whose name, description or a purpose contains this text (any case).' })
   ),
-  updatedSince: Type.Optional(Instant('Only activities changed at or after this instant.'))
+  updatedSince: Type.Optional(Instant('Only activities changed at or after this instant.')),
+  reviewDue: Type.Optional(
+    Type.String({
+      pattern: '^(before|after):\\d{4}-\\d{2}-\\d{2}$',
+      maxLength: 17,
+      description: 'Only activities whose `nextReviewDue` is before (`before:2027-01-01`) or after (`after:2027-01-01`) this day.',
+      examples: ['before:2027-01-01']
+    })
+  )
 }
 
 type ActivityQuery = Static<TObject<typeof filters>>
@@ -53,7 +61,8 @@ function conditions(query: ActivityQuery) {
     when(query.country, activityFilters.transferCountry),
     when(query.specialCategory, activityFilters.specialCategory),
     when(query.q, activityFilters.text),
-    when(query.updatedSince, activityFilters.updatedSince)
+    when(query.updatedSince, activityFilters.updatedSince),
+    when(query.reviewDue, activityFilters.reviewDue)
   ]
 }
 
@@ -80,7 +89,7 @@ export const activitiesDefinition: ResourceDefinition = {
   createNote:
     'Only `name` is required: a draft may be incomplete, and the findings say what is missing. Malformed values answer 400; ids that do not exist in this organisation answer 422 naming each path.',
   deleteNote: 'Deletes the activity and what it owns. To keep it in the history but out of exports, set `status` to `retired` instead.',
-  problems: { create: [422], patch: [422], delete: [] },
+  problems: { create: [422, 428], patch: [422, 428], delete: [428] },
   examples: activityExamples,
   store: (db) => ({
     list: (organisationId, query: ActivityQuery, limit, after) => listActivities(db, organisationId, conditions(query), limit, after),

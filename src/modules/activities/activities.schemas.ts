@@ -400,7 +400,11 @@ const activityFields = <V extends Variant>(nested: V) => ({
     description: 'Where the data come from (Art. 14(2)(f)).'
   }),
   systems: list(Text(300), 'The systems or applications the data are processed in.'),
-  lastReviewedAt: date('When the entry was last reviewed'),
+  lastReviewedAt: date('When the entry was last reviewed; recording a review (`POST …/activities/{id}/reviews`) sets it'),
+  reviewIntervalMonths: Nullable(
+    Type.Integer({ minimum: 1, maximum: 120 }),
+    "Months between reviews of this activity; null (the default) takes the organisation's `reviewIntervalMonths`."
+  ),
   key: Key(
     'The key bundles link by: unique among the activities of the organisation, and stable when the name changes. Assigned from the name when not given (`Payroll` → `payroll`, then `payroll-2` …).'
   ),
@@ -421,7 +425,13 @@ const outputFields = activityFields('output')
 const inputFields = activityFields('input')
 
 export const ActivitySchema = Type.Object(
-  { ...EntityMetadata, ...outputFields },
+  {
+    ...EntityMetadata,
+    ...outputFields,
+    nextReviewDue: CalendarDate(
+      "When the next review is due (`YYYY-MM-DD`, read only): `lastReviewedAt`, or the creation date when never reviewed, plus the activity's review interval (else the organisation's). Overdue activities get the L-40 finding and are listed by `GET …/reviews/due`."
+    )
+  },
   { additionalProperties: false, description: 'A processing activity: one entry of the Art. 30 record.' }
 )
 
@@ -484,6 +494,7 @@ export const activityDefaults: Omit<ActivityFields, 'name' | 'key'> = {
   dataSources: [],
   systems: [],
   lastReviewedAt: null,
+  reviewIntervalMonths: null,
   managedBy: null,
   recordExemptionClaimed: false,
   occasional: false

@@ -24,9 +24,7 @@ export async function recordAuditEvent(tx: Database, change: AuditedChange, cont
   // A write webhooks can subscribe to also queues its event, for the webhooks that do, in the same statement.
   const eventType = eventTypeOf(change.entityType, change.action)
   if (eventType) {
-    // `reason`: the write's Change-Reason once the audit event carries one (issue 19, reviews); null until then.
-    const reason = null
-    await tx.execute(auditEventWithOutbox({ ...change, actor: context.actor, requestId: context.requestId, reason }, eventType))
+    await tx.execute(auditEventWithOutbox({ ...change, actor: context.actor, requestId: context.requestId, reason: context.reason }, eventType))
     return
   }
   await tx.insert(auditEvents).values({
@@ -36,7 +34,8 @@ export async function recordAuditEvent(tx: Database, change: AuditedChange, cont
     entityType: change.entityType,
     entityId: change.entityId,
     snapshot: change.snapshot,
-    requestId: context.requestId
+    requestId: context.requestId,
+    reason: context.reason
   })
 }
 
@@ -75,7 +74,8 @@ export async function listAuditEvents(db: Database, organisationId: string, filt
       entityType: row.entityType,
       entityId: row.entityId,
       snapshot: row.snapshot,
-      requestId: row.requestId
+      requestId: row.requestId,
+      reason: row.reason
     })),
     lastSeq: rows.length > limit ? page.at(-1)?.seq : undefined
   }

@@ -16,7 +16,8 @@ const AuditEventSchema = Type.Object(
     entityType: Type.String({ description: 'What kind of entity changed, e.g. `organisation`.', examples: ['organisation'] }),
     entityId: Uuid(),
     snapshot: Type.Unknown({ description: 'The whole entity after the change (before it, for a delete), as the API serialises it.' }),
-    requestId: Nullable(Type.String(), 'The request that made the change (the `x-request-id` of its answer).')
+    requestId: Nullable(Type.String(), 'The request that made the change (the `x-request-id` of its answer).'),
+    reason: Nullable(Type.String(), 'Why the change was made: the `Change-Reason` header of its request, or null.')
   },
   { additionalProperties: false }
 )

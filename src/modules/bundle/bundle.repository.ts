@@ -38,7 +38,8 @@ export interface StoredRecord {
   activities: (Activity & Json)[]
 }
 
-const METADATA = ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'organisationId']
+// `nextReviewDue` is derived from the fields and the organisation: a bundle leaves it out as it does metadata.
+const METADATA = ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'organisationId', 'nextReviewDue']
 const fieldsOf = (entity: Json): Json => Object.fromEntries(Object.entries(entity).filter(([name]) => !METADATA.includes(name)))
 
 /**

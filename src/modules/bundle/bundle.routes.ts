@@ -112,7 +112,7 @@ const bundleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'if-match': Type.Optional(Type.String({ maxLength: 200, description: 'The `planHash` of the plan to apply, quoted: `"9c1f…"`.' }))
         }),
         body: withExample(BundleSchema, bundleExample),
-        response: { 200: withExample(PlanSchema, planExample), ...problemResponses(400, 409, 412, 422) }
+        response: { 200: withExample(PlanSchema, planExample), ...problemResponses(400, 409, 412, 422, 428) }
       }
     },
     async (request) => {

@@ -64,6 +64,7 @@ export interface Version {
   actor: string
   action: string
   requestId: string | null
+  reason: string | null
   changedFields: string[]
   snapshot: Json
 }
@@ -75,6 +76,7 @@ export async function historyOf(db: Database, organisationId: string, entityType
       action: auditEvents.action,
       actor: auditEvents.actor,
       requestId: auditEvents.requestId,
+      reason: auditEvents.reason,
       at: utcText(auditEvents.at),
       snapshot: auditEvents.snapshot,
       previous: sql<Json | null>`lag(${auditEvents.snapshot}) over (order by ${auditEvents.seq})`
@@ -92,6 +94,7 @@ export async function historyOf(db: Database, organisationId: string, entityType
       actor: row.actor,
       action: row.action,
       requestId: row.requestId,
+      reason: row.reason,
       changedFields: row.action === 'update' ? changedFields(row.previous, snapshot).map((change) => change.field) : [],
       snapshot
     }
@@ -106,6 +109,7 @@ export interface Change {
   entityId: string
   name: string | null
   requestId: string | null
+  reason: string | null
   changes: { field: string; old: unknown; new: unknown }[]
 }
 
@@ -120,6 +124,7 @@ export async function changesBetween(db: Database, organisationId: string, from:
       action: auditEvents.action,
       actor: auditEvents.actor,
       requestId: auditEvents.requestId,
+      reason: auditEvents.reason,
       entityType: auditEvents.entityType,
       entityId: auditEvents.entityId,
       snapshot: auditEvents.snapshot,
@@ -137,6 +142,7 @@ export async function changesBetween(db: Database, organisationId: string, from:
       action: events.action,
       actor: events.actor,
       requestId: events.requestId,
+      reason: events.reason,
       entityType: events.entityType,
       entityId: events.entityId,
       snapshot: events.snapshot,
@@ -153,6 +159,7 @@ export async function changesBetween(db: Database, organisationId: string, from:
     entityId: row.entityId,
     name: typeof row.snapshot?.name === 'string' ? row.snapshot.name : null,
     requestId: row.requestId,
+    reason: row.reason,
     changes: row.action === 'update' ? changedFields(row.previous, row.snapshot) : []
   }))
 }

@@ -15,6 +15,7 @@ const VersionSchema = Type.Object(
     actor: Type.String({ description: 'The `sub` of the token that made it.' }),
     action: Type.Enum(['create', 'update', 'delete']),
     requestId: Nullable(Type.String()),
+    reason: Nullable(Type.String(), 'Why the change was made: the `Change-Reason` header of its request, or null.'),
     changedFields: Type.Array(Type.String(), { description: 'The fields an update changed (empty for a create or a delete).' }),
     snapshot: ActivitySchema
   },
@@ -30,6 +31,7 @@ const ChangeSchema = Type.Object(
     entityId: Uuid(),
     name: Nullable(Type.String(), 'The name of the entity after the change (before it, for a delete).'),
     requestId: Nullable(Type.String()),
+    reason: Nullable(Type.String(), 'Why the change was made: the `Change-Reason` header of its request, or null.'),
     changes: Type.Array(Type.Object({ field: Type.String(), old: Type.Unknown(), new: Type.Unknown() }, { additionalProperties: false }), {
       description: 'For an update: each field it changed, with the old and the new value.'
     })
@@ -37,7 +39,7 @@ const ChangeSchema = Type.Object(
   { additionalProperties: false }
 )
 
-const changeColumns = ['At', 'Actor', 'Action', 'Entity type', 'Entity id', 'Name', 'Field', 'Old value', 'New value']
+const changeColumns = ['At', 'Actor', 'Action', 'Entity type', 'Entity id', 'Name', 'Field', 'Old value', 'New value', 'Reason']
 const csvCell = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value))
 
 const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -76,7 +78,7 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listChanges',
         summary: 'What changed in the record between two instants',
         description:
-          'Every create, update and delete after `from` up to and including `to`, oldest first, of the organisation, its catalogue and its activities: for updates each changed field with its old and new value, and the actor and time of each change. `?format=csv` gives one row per changed field, UTF-8 with a byte-order mark unless `?bom=false`, quoted and neutralised against formulas as the record export is. A `to` in the future reads as now; `from` after `to` answers 400.',
+          'Every create, update and delete after `from` up to and including `to`, oldest first, of the organisation, its catalogue and its activities: for updates each changed field with its old and new value, and the actor, time and reason (`Change-Reason`) of each change. `?format=csv` gives one row per changed field, UTF-8 with a byte-order mark unless `?bom=false`, quoted and neutralised against formulas as the record export is. A `to` in the future reads as now; `from` after `to` answers 400.',
         params: OrganisationParams,
         querystring: Type.Object(
           {
@@ -120,7 +122,9 @@ const historyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (request.query.format !== 'csv') return reply.type('application/json; charset=utf-8').send({ from, to, items: changes })
       const rows = changes.flatMap((change) =>
         (change.changes.length > 0 ? change.changes : [{ field: '', old: null, new: null }]).map((field) =>
-          [change.at, change.actor, change.action, change.entityType, change.entityId, change.name, field.field, field.old, field.new].map(csvCell)
+          [change.at, change.actor, change.action, change.entityType, change.entityId, change.name, field.field, field.old, field.new, change.reason].map(
+            csvCell
+          )
         )
       )
       return reply

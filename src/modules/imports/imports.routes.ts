@@ -75,7 +75,7 @@ const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
             [XLSX_TYPE]: { schema: { description: 'A workbook; its "Activities" sheet, or the first with a "Processing activity" column, is read.' } }
           }
         },
-        response: { 200: withExample(ImportSchema, importExample), ...problemResponses(400, 409, 413, 415, 422) }
+        response: { 200: withExample(ImportSchema, importExample), ...problemResponses(400, 409, 413, 415, 422, 428) }
       }
     },
     async (request) => {

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
-import { organisations } from '../../db/schema/index.ts'
+import { activities, organisations } from '../../db/schema/index.ts'
 import type { WriteContext } from '../../shared/http.ts'
 import { preconditionFailed } from '../../shared/http.ts'
 import { ApiProblem } from '../../shared/problems.ts'
@@ -30,7 +30,9 @@ export function toOrganisation(row: Row): Organisation {
     isPublicAuthority: row.isPublicAuthority,
     employeeCount: row.employeeCount,
     dpo: row.dpo,
-    representative: row.representative
+    representative: row.representative,
+    reviewIntervalMonths: row.reviewIntervalMonths,
+    requireChangeReason: row.requireChangeReason
   }
 }
 
@@ -98,6 +100,7 @@ export async function updateOrganisation(db: Database, id: string, patch: Organi
       .returning()
     if (!row) throw await missingOrStale(tx, id)
     const organisation = toOrganisation(row)
+    if (patch.reviewIntervalMonths !== undefined) await rescheduleReviews(tx, id)
     await recordAuditEvent(tx, { organisationId: id, action: 'update', entityType: ENTITY_TYPE, entityId: id, snapshot: organisation }, context)
     return organisation
   })
@@ -113,6 +116,31 @@ export async function deleteOrganisation(db: Database, id: string, expectedVersi
     if (!row) throw await missingOrStale(tx, id)
     await recordAuditEvent(tx, { organisationId: id, action: 'delete', entityType: ENTITY_TYPE, entityId: id, snapshot: toOrganisation(row) }, context)
   })
+}
+
+/** The review due date of an activity as its stored fields give it (see `activities.next_review_due`). */
+export const nextReviewDueSql = sql`(coalesce(${activities.lastReviewedAt}, (${activities.createdAt} at time zone 'UTC')::date) + make_interval(months => coalesce(${activities.reviewIntervalMonths}, (select o.review_interval_months from organisations o where o.id = ${activities.organisationId}))))::date`
+
+/** A new organisation default interval moves the due date of every activity that sets none (no new activity version: it is derived). */
+async function rescheduleReviews(tx: Database, organisationId: string) {
+  await tx
+    .update(activities)
+    .set({ nextReviewDue: nextReviewDueSql })
+    .where(and(eq(activities.organisationId, organisationId), isNull(activities.reviewIntervalMonths)))
+}
+
+/**
+ * A write that touches an active activity without a `Change-Reason`, in an organisation that requires
+ * one: 428, thrown inside the write's transaction so that nothing of it is kept.
+ */
+export async function requireChangeReason(tx: Database, organisationId: string, context: WriteContext, what: string) {
+  if (context.reason !== null) return
+  const [row] = await tx.select({ required: organisations.requireChangeReason }).from(organisations).where(eq(organisations.id, organisationId))
+  if (row?.required)
+    throw new ApiProblem(
+      'precondition_required',
+      `This organisation requires a reason for every change to an active processing activity, and ${what}: send the request again with a Change-Reason header saying why.`
+    )
 }
 
 async function missingOrStale(tx: Database, id: string): Promise<ApiProblem> {

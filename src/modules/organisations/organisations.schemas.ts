@@ -36,7 +36,17 @@ const OrganisationFields = {
   }),
   employeeCount: Nullable(Type.Integer({ minimum: 0, maximum: 100_000_000 }), 'Number of persons employed (Art. 30(5) threshold of 250).'),
   dpo: Nullable(DpoSchema),
-  representative: Nullable(RepresentativeSchema)
+  representative: Nullable(RepresentativeSchema),
+  reviewIntervalMonths: Type.Integer({
+    minimum: 1,
+    maximum: 120,
+    description:
+      "Governance: months between reviews of an activity that sets no interval of its own (default 12). An activity's `nextReviewDue` is its last review, or its creation when never reviewed, plus the interval (Arts. 5(2), 24(1): the record is kept up to date)."
+  }),
+  requireChangeReason: Type.Boolean({
+    description:
+      'Governance: every create, change or delete of an active activity (also through a bundle or an import) must carry a `Change-Reason` header; without one it answers 428 and writes nothing (default false).'
+  })
 }
 
 export const OrganisationSchema = Type.Object(

@@ -106,8 +106,8 @@ export function auditEventWithOutbox(write: AuditedWrite, type: WebhookEventType
         )})), '[]'::jsonb)`
   const data = dataOf(organisationId, { entity: { type: entityType, id: entityId }, actor, reason, requestId, action }, changedFields)
   return sql`with audit as (
-      insert into audit_events (organisation_id, actor, action, entity_type, entity_id, snapshot, request_id)
-      values (${organisationId}::uuid, ${actor}::text, ${action}::text, ${entityType}::text, ${entityId}::uuid, ${snapshot}::jsonb, ${requestId}::text)
+      insert into audit_events (organisation_id, actor, action, entity_type, entity_id, snapshot, request_id, reason)
+      values (${organisationId}::uuid, ${actor}::text, ${action}::text, ${entityType}::text, ${entityId}::uuid, ${snapshot}::jsonb, ${requestId}::text, ${reason}::text)
       returning at
     ),
     ${outboxTail(organisationId, type, entityKeyOf({ type: entityType, id: entityId }), sql`select audit.at, ${data} as data from audit`)}`

@@ -3,11 +3,13 @@ import fp from 'fastify-plugin'
 import type { Config } from '../../config.ts'
 import { post, signature } from './delivery.ts'
 import { watchFindings } from './findings-watch.ts'
+import { watchReviewsDue } from './reviews-watch.ts'
 import { claimDue, recordAttempt } from './webhooks.repository.ts'
 
 export interface WebhookWorker {
   /**
-   * One delivery pass: queues the `findings.changed` events of writes since the last pass, then
+   * One delivery pass: queues the `findings.changed` events of writes since the last pass and the
+   * `review.due` events of reviews fallen due, then
    * claims the deliveries due at `now` (by default the present), a batch at a time, POSTs each and
    * records the attempt, until none is due; answers how many attempts it made.
    * The background loop runs it every WEBHOOK_POLL_INTERVAL_MS; tests call it directly.
@@ -47,6 +49,7 @@ export default fp<{ config: Config }>(
     async function deliverDue(now?: Date): Promise<number> {
       const db = app.database.db
       await watchFindings(db).catch((error: unknown) => app.log.warn({ err: error }, 'comparing findings for findings.changed failed; the next pass retries'))
+      await watchReviewsDue(db).catch((error: unknown) => app.log.warn({ err: error }, 'looking for reviews due failed; the next pass retries'))
       let made = 0
       for (let batch = 0; batch < MAX_BATCHES; batch++) {
         const claimed = await claimDue(db, now ?? new Date(), leaseMs, BATCH)

@@ -116,13 +116,13 @@ export function checkExchange(exchange: Exchange, components: Record<string, Sch
       } catch {
         violations.push('2xx JSON answer is not JSON')
       }
-      if (operation.method === 'POST' || operation.method === 'PATCH') {
-        // The entity's id, and its version where it has one: an entry that never changes once made (a snapshot) has none.
+      // A write answers the entity its response documents: with its version when it has one (an
+      // acknowledgement, a review or a snapshot is never changed, so it has none); a plan or an import answers no entity.
+      const properties = resolved(documented?.get(type), components)?.properties ?? {}
+      if ((operation.method === 'POST' || operation.method === 'PATCH') && 'id' in properties) {
         const entity = parsed as { id?: unknown; version?: unknown } | undefined
-        const schema = resolved(documented?.get(type), components)
-        const versioned = schema?.properties === undefined || 'version' in schema.properties
-        if (typeof entity?.id !== 'string' || (versioned && !Number.isInteger(entity?.version)))
-          violations.push(`an accepted write did not answer the entity (id${versioned ? ', version' : ''})`)
+        if (typeof entity?.id !== 'string' || ('version' in properties && !Number.isInteger(entity?.version)))
+          violations.push(`an accepted write did not answer the entity (id${'version' in properties ? ', version' : ''})`)
       }
     }
     if (status === 201 && !headers.location) violations.push('201 without Location')
