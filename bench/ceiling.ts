@@ -75,8 +75,8 @@ const server = createServer(async (request, response) => {
             const key = freeKey(base, new Set(taken.map((row) => String(row.key))))
             ;[created] = await tx(
               `insert into activities (organisation_id, key, name, status, role, purposes, data_subject_category_ids, data_category_ids, recipient_ids, processor_ids, security_measure_ids,
-             special_category_conditions, joint_controllers, controllers, transfers, retention, dpia, automated_decision_making, profiling, data_sources, systems, created_by, updated_by)
-           values ($1, $6, $2, 'draft', 'controller', $3, $4, $5, '[]', '[]', '[]', '[]', '[]', '[]', '[]', '[]', '{"status":"not_assessed","criteria":[]}', false, false, '[]', '[]', 'bench', 'bench')
+             special_category_conditions, joint_controllers, controllers, transfers, retention, dpia, automated_decision_making, profiling, data_sources, systems, next_review_due, created_by, updated_by)
+           values ($1, $6, $2, 'draft', 'controller', $3, $4, $5, '[]', '[]', '[]', '[]', '[]', '[]', '[]', '[]', '{"status":"not_assessed","criteria":[]}', false, false, '[]', '[]', (current_date + interval '12 months')::date, 'bench', 'bench')
            returning *`,
               [org, body.name, JSON.stringify(body.purposes), JSON.stringify(body.dataSubjectCategoryIds), JSON.stringify(body.dataCategoryIds), key]
             )

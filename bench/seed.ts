@@ -40,7 +40,7 @@ export async function seedPostgres(databaseUrl: string, organisationId: string, 
             sm as (select array_agg(id order by name) as ids from security_measures where organisation_id = $1)
        insert into activities (organisation_id, key, name, description, owner, status, role, purposes, data_subject_category_ids, data_category_ids, recipient_ids, processor_ids,
          security_measure_ids, special_category_conditions, criminal_data_reference, joint_controllers, controllers, transfers, retention, dpia, automated_decision_making,
-         profiling, data_sources, systems, last_reviewed_at, created_by, updated_by)
+         profiling, data_sources, systems, last_reviewed_at, next_review_due, created_by, updated_by)
        select $1, 'activity-' || lpad(i::text, 6, '0'), 'Activity ' || lpad(i::text, 6, '0'), 'A generated processing activity of realistic size, with several purposes, links, transfers and retention rules.', 'Operations',
          'active', 'controller',
          jsonb_build_array(
@@ -57,7 +57,7 @@ export async function seedPostgres(databaseUrl: string, organisationId: string, 
            jsonb_build_object('dataCategoryIds', '[]'::jsonb, 'period', 'P3Y', 'kind', null, 'trigger', 'End of the contract', 'description', null, 'legalReference', null),
            jsonb_build_object('dataCategoryIds', to_jsonb(dc.ids[(i % 85) + 2 : (i % 85) + 2]), 'period', 'P6M', 'kind', null, 'trigger', null, 'description', 'Logs', 'legalReference', null)),
          '{"status":"not_assessed","reference":null,"completedAt":null,"notRequiredReason":null,"criteria":[]}'::jsonb, false, false, '["data_subject"]'::jsonb, '["CRM","ERP"]'::jsonb,
-         '2026-06-01', 'bench', 'bench'
+         '2026-06-01', '2027-06-01', 'bench', 'bench'
        from generate_series(1, $2::int) i, dc, ds, rc, pr, sm`,
       [org, count]
     )
