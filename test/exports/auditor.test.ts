@@ -106,7 +106,8 @@ t.test('CSV: a line break inside a value cannot forge a row, and no cell can run
     const res = await app.inject({
       method: 'PATCH',
       url: `${hostileOrg.base}/activities/${hostileOrg.ids[i]}`,
-      headers: hostileOrg.headers,
+      // The reason is the writer's text too, and lands in the change list's last column.
+      headers: { ...hostileOrg.headers, 'change-reason': '=HYPERLINK("http://evil.example")' },
       payload: { description: `${value} (changed)` }
     })
     t.equal(res.statusCode, 200)
@@ -116,7 +117,7 @@ t.test('CSV: a line break inside a value cannot forge a row, and no cell can run
   const changesCsv = readCsv((await get(`/ropa/changes?from=${encodeURIComponent(before)}&format=csv`)).body)
   t.equal(changesCsv.length, 1 + hostile.length, 'one row per changed field')
   for (const [i, value] of hostile.entries()) {
-    t.same(changesCsv[i + 1]!.slice(6), ['description', neutralised(value), neutralised(`${value} (changed)`)])
+    t.same(changesCsv[i + 1]!.slice(6), ['description', neutralised(value), neutralised(`${value} (changed)`), neutralised('=HYPERLINK("http://evil.example")')])
   }
   t.same(
     changesCsv.flat().filter((cell) => !safe(cell)),
