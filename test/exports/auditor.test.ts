@@ -117,7 +117,12 @@ t.test('CSV: a line break inside a value cannot forge a row, and no cell can run
   const changesCsv = readCsv((await get(`/ropa/changes?from=${encodeURIComponent(before)}&format=csv`)).body)
   t.equal(changesCsv.length, 1 + hostile.length, 'one row per changed field')
   for (const [i, value] of hostile.entries()) {
-    t.same(changesCsv[i + 1]!.slice(6), ['description', neutralised(value), neutralised(`${value} (changed)`), neutralised('=HYPERLINK("http://evil.example")')])
+    t.same(changesCsv[i + 1]!.slice(6), [
+      'description',
+      neutralised(value),
+      neutralised(`${value} (changed)`),
+      neutralised('=HYPERLINK("http://evil.example")')
+    ])
   }
   t.same(
     changesCsv.flat().filter((cell) => !safe(cell)),
