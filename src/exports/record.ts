@@ -22,6 +22,14 @@ export interface RecordOptions extends RecordScope {
 
 export type { ClientController }
 
+/** One activity of the record, with the client controller it is listed under (processor record). */
+export interface AssembledActivity {
+  activity: ExportActivity
+  controller: ClientController | null
+  /** The activity as the API serialises it, which the rules read; absent in a record read back from an exported document. */
+  stored?: Activity
+}
+
 /** What a renderer reads: the header, then the activities (a fresh pass, one statement, each time it asks). */
 export interface AssembledRecord {
   organisation: ExportOrganisation
@@ -29,7 +37,7 @@ export interface AssembledRecord {
   generatedAt: string
   asOf: string | null
   includesDrafts: boolean
-  activities(): AsyncIterable<{ activity: ExportActivity; controller: ClientController | null }>
+  activities(): AsyncIterable<AssembledActivity>
 }
 
 const byCode = <T extends { code: string }>(list: readonly T[]) => new Map(list.map((entry) => [entry.code, entry]))
@@ -269,31 +277,35 @@ function findingsSummary(activity: Activity, compliance: Context) {
 /**
  * The one assembly path of every export: in one snapshot, the organisation and its catalogue (two
  * statements, three as of an instant), then the activities streamed in order (one statement per
- * pass the renderer makes). Yields what `render` yields.
+ * pass the renderer makes). Yields what `render` yields; `render` also gets what the rules read, for a
+ * document that shows the findings.
  */
 export function exportRecord<T>(
   database: DatabaseHandle,
   organisationId: string,
   options: RecordOptions,
-  render: (record: AssembledRecord) => AsyncGenerator<T>
+  render: (record: AssembledRecord, compliance: Context) => AsyncGenerator<T>
 ) {
   const { asOf } = options
   return database.readSnapshot(async function* (snapshot: Snapshot) {
     const organisation = await readOrganisation(snapshot, organisationId, asOf)
     const catalogue = await readCatalogue(snapshot, organisationId, asOf)
     const compliance: Context = { organisation, catalogue, now: new Date() }
-    yield* render({
-      organisation: exportOrganisation(organisation),
-      record: options.record,
-      generatedAt: new Date().toISOString(),
-      asOf: asOf ?? null,
-      includesDrafts: options.includeDrafts,
-      async *activities() {
-        for await (const { activity, controller } of readActivities(snapshot, organisationId, options)) {
-          yield { activity: resolveActivity(activity, catalogue, options.findings ? compliance : undefined), controller }
+    yield* render(
+      {
+        organisation: exportOrganisation(organisation),
+        record: options.record,
+        generatedAt: new Date().toISOString(),
+        asOf: asOf ?? null,
+        includesDrafts: options.includeDrafts,
+        async *activities() {
+          for await (const { activity, controller } of readActivities(snapshot, organisationId, options)) {
+            yield { activity: resolveActivity(activity, catalogue, options.findings ? compliance : undefined), controller, stored: activity }
+          }
         }
-      }
-    })
+      },
+      compliance
+    )
   })
 }
 
