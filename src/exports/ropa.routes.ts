@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { scopes } from '../auth/scopes.ts'
+import { documentSecurityHeaders, renderHtml } from '../documents/render-html.ts'
+import { readReport } from '../documents/report/report.ts'
 import { recordExample } from '../example/openapi-examples.ts'
 import { clampToNow } from '../modules/history/history.repository.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
@@ -21,9 +23,19 @@ export const formats = {
 } as const
 type Format = keyof typeof formats
 
+/** Documents people read (the auditor's report): rendered from the report's blocks, not from the record alone. */
+export const documentFormats = {
+  html: { type: 'text/html; charset=utf-8', extension: 'html' }
+} as const
+type RopaFormat = Format | keyof typeof documentFormats
+
 const RopaQuery = Type.Object(
   {
-    format: Type.Optional(Type.Enum(['json', 'csv', 'xlsx'], { description: 'The file format; without it, the `Accept` header decides (JSON by default).' })),
+    format: Type.Optional(
+      Type.Enum(['json', 'csv', 'xlsx', 'html'], {
+        description: 'The file format; without it, the `Accept` header decides (JSON by default). `html`: the report for an auditor.'
+      })
+    ),
     record: Type.Optional(
       Type.Enum(['controller', 'processor'], { description: '`controller` (Art. 30(1), default) or `processor` (Art. 30(2), grouped per client controller).' })
     ),
@@ -38,13 +50,24 @@ const RopaQuery = Type.Object(
         description:
           'CSV only: start the file with a UTF-8 byte-order mark (default `true`), which Excel on Windows needs to read ø, § or ü; `false` for scripts.'
       })
+    ),
+    lang: Type.Optional(Type.Enum(['en', 'nb'], { description: 'HTML only: the language of the report (`en` default, `nb` Norwegian Bokmål).' })),
+    changesSince: Type.Optional(
+      Instant(
+        'HTML only: list what changed in the record after this instant, up to `asOf` (or now): when, who, what, old and new value, and why. After `asOf` (or now) answers 400.'
+      )
     )
   },
   { additionalProperties: false }
 )
 
-/** The format named by `?format`, else the first acceptable one in `Accept`; 406 when none of ours is. */
-export function negotiate(request: FastifyRequest, format: Format | undefined): Format {
+/**
+ * The format named by `?format`, else the first acceptable one in `Accept`; 406 when none of ours is.
+ * With `documents`, `text/html` asks for the report.
+ */
+export function negotiate(request: FastifyRequest, format: Format | undefined): Format
+export function negotiate(request: FastifyRequest, format: RopaFormat | undefined, documents: true): RopaFormat
+export function negotiate(request: FastifyRequest, format: RopaFormat | undefined, documents = false): RopaFormat {
   if (format) return format
   const accept = request.headers.accept
   if (!accept) return 'json'
@@ -57,8 +80,10 @@ export function negotiate(request: FastifyRequest, format: Format | undefined): 
     if (range === 'application/json' || range === 'application/*' || range === '*/*') return 'json'
     if (range === 'text/csv' || range === 'text/*') return 'csv'
     if (range === XLSX_TYPE) return 'xlsx'
+    if (documents && range === 'text/html') return 'html'
   }
-  throw new ApiProblem('not_acceptable', `The record is available as application/json, text/csv or ${XLSX_TYPE}; use ?format= or one of them in Accept.`)
+  const offered = `application/json, text/csv${documents ? ', text/html' : ''} or ${XLSX_TYPE}`
+  throw new ApiProblem('not_acceptable', `The record is available as ${offered}; use ?format= or one of them in Accept.`)
 }
 
 export const slug = (name: string) =>
@@ -120,12 +145,24 @@ const exportDescription = [
   'The record of processing activities as a supervisory authority may ask for it (Art. 30(4)): the controller block (Art. 30(1)(a)), then every active activity with names instead of ids, codes with their labels and articles, countries with their EEA and adequacy status, organisation-wide security measures merged into each activity, and retention per data category. `?record=processor` gives the Art. 30(2) record, grouped per client controller. Activities, and every list of linked catalogue entries, are in name order (any case), then id; purposes, transfers and retention rules keep the order they were entered in.',
   `CSV has one row per activity, with the columns of the UK ICO controller template: ${columnList(controllerColumns)}. The processor record has one row per client controller and activity: ${columnList(processorColumns)}. Every row then says whose record it is (Art. 30(1)(a)): ${columnList(organisationColumns('controller'))}; in the processor record, the processor's own (Art. 30(2)(a)): ${columnList(organisationColumns('processor'))}. Multi-valued cells are joined with "; ". The file starts with a UTF-8 byte-order mark so Excel reads it as UTF-8 (\`?bom=false\` leaves it out); lines end in CRLF, and a field holding a line break, a comma or a quote is quoted. A cell that a spreadsheet could run as a formula (starting with = + - @, a tab or a carriage return, also after blanks, quotes or no-break spaces) gets a leading apostrophe.`,
   'XLSX has a sheet for the controller block, the activities, the transfers and the retention rules, with text cells as plain strings (never formulas), rows as high as their wrapped text, and print settings: landscape, one page wide, the header row repeated, the organisation in the page header.',
+  'HTML is the report for an auditor or a supervisory authority: one self-contained page (no scripts, no external resources, print styles for A4 with page numbers) with a cover naming the controller (Art. 30(1)(a)), the generation date, `asOf` and whether drafts are included; a table of contents; each activity with every Art. 30 field, codes named with their labels and articles and a field the record leaves empty shown as "not recorded"; then transfers by country with their EEA or adequacy status, retention per data category, the findings with their acknowledgements (who, when, why), the rights of data subjects per activity and, with `?changesSince=`, what changed since then. `?lang=nb` writes it in Norwegian Bokmål.',
   'The file is streamed from one consistent snapshot of the database. At most a few exports run at once per organisation (429 with Retry-After beyond).'
 ].join('\n\n')
 
 export interface RopaRoutesOptions {
   exportsPerOrganisation: number
   exportsInTotal: number
+}
+
+/** The start of the report's change list: 400 when it is after the instant the record is read at. */
+function changesWindow(query: { changesSince?: string | undefined; asOf?: string | undefined }): string | undefined {
+  if (query.changesSince === undefined) return undefined
+  const until = query.asOf === undefined ? new Date().toISOString() : clampToNow(query.asOf)
+  if (new Date(query.changesSince).getTime() <= new Date(until).getTime()) return new Date(query.changesSince).toISOString()
+  const bound = query.asOf === undefined ? 'now' : 'asOf'
+  throw new ApiProblem('validation_failed', `/query/changesSince is after ${bound === 'now' ? 'now' : '/query/asOf'}`, {
+    errors: [{ path: '/query/changesSince', message: `must not be after ${bound}` }]
+  })
 }
 
 const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, options) => {
@@ -138,7 +175,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
       schema: {
         tags: ['Exports'],
         operationId: 'exportRecord',
-        summary: 'Export the whole record (JSON, CSV or XLSX)',
+        summary: 'Export the whole record (JSON, CSV, XLSX or an HTML report)',
         description: exportDescription,
         params: OrganisationParams,
         querystring: RopaQuery,
@@ -150,7 +187,12 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
               'text/csv': {
                 schema: Type.String({ description: 'UTF-8 (with a byte-order mark unless `?bom=false`), comma-separated, CRLF line ends, one header row.' })
               },
-              [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
+              [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) },
+              'text/html': {
+                schema: Type.String({
+                  description: "The auditor's report: one UTF-8 HTML page with inline styles, no scripts and no external resources, in the language of `?lang`."
+                })
+              }
             }
           },
           ...problemResponses(400, 406, 429)
@@ -158,30 +200,29 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
       }
     },
     async (request, reply) => {
-      const format = negotiate(request, request.query.format)
+      const format = negotiate(request, request.query.format, true)
       const record: RecordKind = request.query.record ?? 'controller'
+      const changesSince = changesWindow(request.query)
       const release = limiter.acquire(request.params.orgId)
       try {
-        const { type, extension } = formats[format]
+        const { type, extension } = format === 'html' ? documentFormats.html : formats[format]
         const bom = request.query.bom ?? true
-        const render = (assembled: AssembledRecord) => (format === 'csv' ? renderCsv(assembled, { bom }) : formats[format].render(assembled))
         let organisationName = 'organisation'
-        const chunks = batched(
-          exportRecord<string | Buffer>(
-            app.database,
-            request.params.orgId,
-            {
-              record,
-              includeDrafts: request.query.includeDrafts ?? false,
-              asOf: request.query.asOf && clampToNow(request.query.asOf),
-              findings: format === 'json'
-            },
-            (assembled) => {
-              organisationName = assembled.organisation.name
-              return render(assembled)
-            }
-          )
-        )
+        const named = (assembled: AssembledRecord) => {
+          organisationName = assembled.organisation.name
+          return assembled
+        }
+        const scope = { record, includeDrafts: request.query.includeDrafts ?? false, asOf: request.query.asOf && clampToNow(request.query.asOf) }
+        const source =
+          format === 'html'
+            ? readReport(app.database, request.params.orgId, { ...scope, lang: request.query.lang ?? 'en', changesSince }, (document, assembled) => {
+                named(assembled)
+                return renderHtml(document)
+              })
+            : exportRecord<string | Buffer>(app.database, request.params.orgId, { ...scope, findings: format === 'json' }, (assembled) =>
+                format === 'csv' ? renderCsv(named(assembled), { bom }) : formats[format].render(named(assembled))
+              )
+        const chunks = batched(source)
         // Pull the first chunk here: a missing organisation or a dead database still answers a problem, not a cut-off file.
         const first = await chunks.next()
         const body = Readable.from(
@@ -197,6 +238,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
             .type(type)
             .header('content-disposition', `attachment; filename="${filename}"`)
             .header('cache-control', 'no-store')
+            .headers(format === 'html' ? documentSecurityHeaders : {})
             // Cast: the 200 schema describes the file for OpenAPI; the stream sent is the file itself, which the type provider cannot express.
             .send(body as never)
         )
