@@ -218,7 +218,7 @@ t.test('the processor record: grouped per client controller, with its own fields
 })
 
 t.test('lang=nb: Norwegian headings, and none of the English ones', async (t) => {
-  const res = await report(exampleOrg, '&lang=nb')
+  const res = await report(exampleOrg, `&lang=nb&changesSince=${new Date(Date.now() - 3_600_000).toISOString()}`)
   t.equal(res.statusCode, 200)
   const page = decoded(res.body)
   t.match(res.body, /<html[^>]*lang="nb"/)
@@ -230,6 +230,7 @@ t.test('lang=nb: Norwegian headings, and none of the English ones', async (t) =>
     texts.sections.retention,
     texts.sections.findings,
     texts.sections.rights,
+    texts.sections.changes(''),
     texts.activity.purposes,
     texts.activity.security,
     texts.cover.registrationNumber
@@ -322,4 +323,19 @@ t.test('the blocks: one contents entry and one heading per activity, and a pass 
     'every contents entry points at its heading'
   )
   t.equal(blocks[0]?.kind, 'cover')
+})
+
+t.test('a record read back from an exported document: the findings and rights it cannot check are named as gaps', async (t) => {
+  const { reportDocument, wordsOf } = await import('../../src/documents/report/report.ts')
+  const { assembledFrom, exportRecord } = await import('../../src/exports/record.ts')
+  const exported = (await app.inject({ url: `/v1/organisations/${exampleOrg}/ropa`, headers: await readerOf(exampleOrg) })).json()
+  const blocks: Block[] = []
+  for await (const block of exportRecord(app.database, exampleOrg, { record: 'controller', includeDrafts: false }, async function* (_, compliance) {
+    const record = assembledFrom(exported)
+    yield* reportDocument({ record, compliance, acknowledgements: [], changes: null, words: await wordsOf('nb') }).blocks
+  }))
+    blocks.push(block)
+  const gaps = blocks.filter((block) => block.kind === 'gap')
+  t.equal(gaps.length, exported.activities.length * 2, 'one for the findings and one for the rights of each activity')
+  t.ok(blocks.some((block) => block.kind === 'heading' && block.text === exported.activities[0].name))
 })
