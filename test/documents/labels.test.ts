@@ -1,4 +1,5 @@
 import t from 'tap'
+import { type RightReason, type RightsInput, reasonOf, rightsOf } from '../../src/compliance/rights.ts'
 import { codeLabels, languages } from '../../src/documents/labels/index.ts'
 import { completeTable } from '../../src/documents/labels/nb/codes.ts'
 import {
@@ -98,4 +99,112 @@ t.test('rights, whether they apply and severities in Bokmål', async (t) => {
     (['error', 'warning', 'info'] as const).map((severity) => nb.severity(severity)),
     ['Feil', 'Advarsel', 'Informasjon']
   )
+})
+
+const reasonKeys = [
+  'information',
+  'every_basis',
+  'recipients_recorded',
+  'no_recipients',
+  'portability_applies',
+  'portability_not',
+  'object_applies',
+  'object_not',
+  'direct_marketing',
+  'no_direct_marketing',
+  'consent_relied_on',
+  'no_consent',
+  'erasure_on_withdrawal',
+  'erasure_exempt',
+  'erasure_on_grounds',
+  'no_automated_decisions',
+  'automated_without_effect',
+  'automated_without_exception',
+  'automated_on_exceptions',
+  'complaint',
+  'processor_assists',
+  'processor_complaint'
+] as const satisfies readonly RightReason['key'][]
+// Fails to compile when a reason key is added to rights.ts but not to this list.
+const everyKeyListed: Exclude<RightReason['key'], (typeof reasonKeys)[number]> extends never ? true : false = true
+
+type Decision = RightsInput['automatedDecisions'][number]
+const decision = (legalOrSimilarEffect: boolean, exception: Decision['exception']) => ({ legalOrSimilarEffect, exception }) as Decision
+
+/** Enough variants of the rights input to reach every branch of every reason. */
+function rightsInputs(): RightsInput[] {
+  const inputs: RightsInput[] = []
+  const baseSets = [[], [null], ['6.1.a'], ['6.1.b'], ['6.1.c', '6.1.e'], ['6.1.f'], ['6.1.a', '6.1.c'], ['6.1.e', '6.1.f'], ['6.1.b', '6.1.f'], ['6.1.d']]
+  const decisionSets = [
+    [],
+    [decision(false, null)],
+    [decision(true, null)],
+    [decision(true, '22.2.b')],
+    [decision(true, '22.2.a'), decision(true, '22.2.c')],
+    [decision(true, '22.2.a'), decision(true, null)]
+  ]
+  const recipients = [
+    { recipientIds: ['r1'], processorIds: [], noRecipients: false },
+    { recipientIds: [], processorIds: ['p1'], noRecipients: false },
+    { recipientIds: [], processorIds: [], noRecipients: true },
+    { recipientIds: [], processorIds: [], noRecipients: false }
+  ]
+  for (const bases of baseSets)
+    for (const special of [false, true])
+      for (const automatedDecisions of decisionSets)
+        for (const automatedDecisionMaking of [false, true])
+          for (const [index, recipientsOf] of recipients.entries())
+            inputs.push({
+              role: 'controller',
+              ...recipientsOf,
+              automatedDecisionMaking,
+              automatedDecisions,
+              purposes: bases.map((legalBasis, i) => ({ legalBasis, directMarketing: special && i === 0 })),
+              specialCategoryConditions: special ? [{ condition: '9.2.a' }] : [],
+              transfers: index === 0 ? [{ mechanism: '49.1.a' }] : [],
+              controllers: []
+            })
+  for (const controllers of [[], ['Kunde AS'], ['Kunde AS', 'Kommune B']])
+    inputs.push({
+      ...inputs[0]!,
+      role: 'processor',
+      controllers: controllers.map((name) => ({ name }))
+    })
+  return inputs
+}
+
+/** What a reason names that its text must repeat: codes, controllers, the letters of Art. 22(2). */
+function parametersOf(reason: RightReason): string[] {
+  if ('bases' in reason) return reason.bases
+  if ('codes' in reason) return reason.codes
+  if ('controllers' in reason) return reason.controllers
+  if ('exceptions' in reason) return reason.exceptions.map((exception) => `22 nr. 2 bokstav ${exception.at(-1)}`)
+  return []
+}
+
+t.test('every reason of the rights computation reads in Bokmål, with its codes and names', async (t) => {
+  t.ok(everyKeyListed)
+  const [en, nb] = await Promise.all([codeLabels('en'), codeLabels('nb')])
+  const seen = new Map<string, Set<string>>()
+  for (const input of rightsInputs())
+    for (const answer of rightsOf(input)) {
+      const reason = reasonOf(answer)!
+      const norwegian = nb.rightReason(answer)
+      t.equal(en.rightReason(answer), answer.reason)
+      if (norwegian === answer.reason || !parametersOf(reason).every((parameter) => norwegian.includes(parameter))) t.fail(`${reason.key}: ${norwegian}`)
+      seen.set(reason.key, (seen.get(reason.key) ?? new Set()).add(norwegian))
+    }
+  t.same([...seen.keys()].sort(), [...reasonKeys].sort(), 'every reason key is reached')
+  t.ok(
+    [...seen.values()].every((texts) => [...texts].every((text) => text.length > 10 && !text.includes('undefined'))),
+    'no text is empty or has a hole'
+  )
+})
+
+t.test('the reasons carry no new property: the rights endpoint and the exports serialise the answers as before', async (t) => {
+  const [answer] = rightsOf(rightsInputs()[0]!)
+  t.same(Object.keys(answer!), ['right', 'article', 'applies', 'reason'])
+  const copy = { ...answer! }
+  t.equal(reasonOf(copy), undefined)
+  t.equal((await codeLabels('nb')).rightReason(copy), answer!.reason, 'a copy, which lost its key, keeps the English reason')
 })

@@ -1,10 +1,11 @@
-import type { Applies } from '../../compliance/rights.ts'
+import type { Applies, RightKey } from '../../compliance/rights.ts'
 import type { Severity } from '../../compliance/types.ts'
 import { english } from './en.ts'
 import type { CodeLabels } from './index.ts'
 import { countryName, dpiaCriterionLabels, legalBasisLabels, mechanismLabels, securityMeasureLabels, specialCategoryLabels } from './nb/codes.ts'
+import { bokmalReason } from './nb/rights.ts'
 
-const rights: Record<string, string> = {
+const rights: Record<RightKey, string> = {
   information: 'Informasjon (art. 13 og 14)',
   access: 'Innsyn',
   rectification: 'Retting',
@@ -20,6 +21,8 @@ const rights: Record<string, string> = {
   assistance_to_the_controller: 'Bistand til den behandlingsansvarlige'
 }
 
+const rightLabels = new Map<string, string>(Object.entries(rights))
+
 const appliesLabels: Record<Applies, string> = { full: 'Gjelder', partial: 'Gjelder delvis', no: 'Gjelder ikke' }
 const severityLabels: Record<Severity, string> = { error: 'Feil', warning: 'Advarsel', info: 'Informasjon' }
 
@@ -34,10 +37,10 @@ export const norwegianBokmal: CodeLabels = {
   securityMeasure: byCode(securityMeasureLabels),
   dpiaCriterion: byCode(dpiaCriterionLabels),
   country: countryName,
-  right: (right) => rights[right] ?? right,
+  right: (right) => rightLabels.get(right) ?? right,
   applies: (applies) => appliesLabels[applies],
   severity: (severity) => severityLabels[severity],
-  // Still English until the reasons and findings carry keys to translate by.
-  rightReason: english.rightReason,
+  rightReason: bokmalReason,
+  // Still English until the findings carry keys to translate by.
   finding: english.finding
 }
