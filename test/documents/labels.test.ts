@@ -1,7 +1,11 @@
 import t from 'tap'
+import { activityFindings, type Finding, organisationFindings, rules } from '../../src/compliance/index.ts'
 import { type RightReason, type RightsInput, reasonOf, rightsOf } from '../../src/compliance/rights.ts'
+import type { Activity, Catalogue, Context, Organisation } from '../../src/compliance/types.ts'
 import { codeLabels, languages } from '../../src/documents/labels/index.ts'
 import { completeTable } from '../../src/documents/labels/nb/codes.ts'
+import { norwegianArticle } from '../../src/documents/labels/nb/findings.ts'
+import { Purpose, Transfer } from '../../src/modules/activities/activities.schemas.ts'
 import {
   countries,
   dpiaCriteria,
@@ -207,4 +211,210 @@ t.test('the reasons carry no new property: the rights endpoint and the exports s
   const copy = { ...answer! }
   t.equal(reasonOf(copy), undefined)
   t.equal((await codeLabels('nb')).rightReason(copy), answer!.reason, 'a copy, which lost its key, keeps the English reason')
+})
+
+const organisationWithNothing: Organisation = {
+  id: 'o0000000-0000-4000-8000-000000000001',
+  name: 'Utland Inc',
+  address: null,
+  email: null,
+  phone: null,
+  country: 'US',
+  isPublicAuthority: true,
+  employeeCount: 900,
+  dpo: { designated: false, name: null, email: null, phone: null, address: null },
+  representative: null
+}
+
+const wrongCatalogue = (): Catalogue => ({
+  dataCategories: new Map([['c1', { name: 'Helse', description: null, specialCategory: 'health_data', criminal: true }]]),
+  dataSubjectCategories: new Map([
+    ['s1', { name: 'Employees', description: null, includesChildren: true, vulnerable: true }],
+    ['s2', { name: 'Contact persons at customers', description: null, includesChildren: false, vulnerable: false }]
+  ]),
+  recipients: new Map(),
+  processors: new Map([
+    [
+      'p1',
+      {
+        name: 'Mailer Inc',
+        country: 'US',
+        email: null,
+        phone: null,
+        address: null,
+        service: null,
+        dpaReference: null,
+        dpaSignedAt: null,
+        subprocessorAuthorisation: 'unknown',
+        dpfCertified: null,
+        subProcessorIds: ['p2']
+      }
+    ],
+    [
+      'p2',
+      {
+        name: 'Support Pvt',
+        country: 'IN',
+        email: null,
+        phone: null,
+        address: null,
+        service: null,
+        dpaReference: null,
+        dpaSignedAt: null,
+        subprocessorAuthorisation: 'unknown',
+        dpfCertified: null,
+        subProcessorIds: []
+      }
+    ]
+  ]),
+  securityMeasures: new Map()
+})
+
+/** A controller activity with as much wrong as the rules can see at once. */
+function wrongActivity(changes: Partial<Activity> = {}): Activity {
+  const purpose = (description: string, legalBasis: string | null, more: Partial<Activity['purposes'][number]> = {}) =>
+    Purpose.fill({ description, legalBasis, ...more })
+  return {
+    id: 'a0000000-0000-4000-8000-000000000001',
+    name: 'Alt galt',
+    description: null,
+    createdAt: '2020-01-10T09:00:00.000Z',
+    status: 'active',
+    role: 'controller',
+    purposes: [
+      purpose('Other', null),
+      purpose('Payroll', '6.1.a', {
+        informationSocietyService: true,
+        directMarketing: true,
+        consent: {
+          mechanism: 'Closing the cookie banner',
+          recordReference: null,
+          withdrawalMechanism: null,
+          ageThreshold: 13,
+          parentalConsentVerification: null
+        }
+      }),
+      purpose('Payroll', '6.1.c'),
+      purpose('Customer relationship with contact persons', '6.1.b'),
+      purpose('Network and information security', '6.1.f', { publicAuthorityTask: null })
+    ],
+    dataSubjectCategoryIds: ['s1', 's2'],
+    dataCategoryIds: ['c1'],
+    recipientIds: [],
+    noRecipients: true,
+    processorIds: ['p1'],
+    securityMeasureIds: [],
+    specialCategoryConditions: [{ condition: '9.2.h', reference: null, consent: null }],
+    criminalDataReference: null,
+    jointControllers: [],
+    controllers: [],
+    transfers: [
+      Transfer.fill({ importer: 'Importer' }),
+      Transfer.fill({ country: 'IN', mechanism: null }),
+      Transfer.fill({ country: 'US', mechanism: '45', dpfCertified: true }),
+      Transfer.fill({ country: 'CN', mechanism: '45' }),
+      Transfer.fill({ country: 'IN', mechanism: '49.1.sub2' }),
+      Transfer.fill({ country: 'IN', mechanism: '46.2.c' })
+    ],
+    retention: [{ dataCategoryIds: [], period: null, kind: 'statutory_maximum', trigger: null, description: null, legalReference: null }],
+    dpia: { status: 'not_assessed', reference: null, completedAt: null, notRequiredReason: null, criteria: ['35.3.b', 'large_scale', 'sensitive_data'] },
+    automatedDecisionMaking: false,
+    automatedDecisions: [
+      {
+        description: 'Kredittgrense',
+        legalOrSimilarEffect: true,
+        exception: null,
+        lawReference: null,
+        consent: null,
+        safeguards: [],
+        specialCategories: true,
+        logicInformation: null
+      }
+    ],
+    recordExemptionClaimed: true,
+    occasional: false,
+    profiling: true,
+    lastReviewedAt: null,
+    ...changes
+  }
+}
+
+const wrongProcessorActivity = (): Activity =>
+  wrongActivity({
+    role: 'processor',
+    controllers: [{ name: 'Kunde AS', contact: null, representative: null, processing: null, contractReference: null, subprocessorAuthorisation: 'unknown' }]
+  })
+
+/** Findings of every rule they reach, from real rule runs over deliberately wrong records. */
+function wrongFindings(): Finding[] {
+  const context: Context = { organisation: organisationWithNothing, catalogue: wrongCatalogue(), now: new Date('2026-06-15T12:00:00Z') }
+  return [
+    ...organisationFindings(context),
+    ...activityFindings(wrongActivity(), context),
+    ...activityFindings(wrongActivity({ role: 'joint_controller', jointControllers: [] }), context),
+    ...activityFindings(wrongProcessorActivity(), context),
+    ...activityFindings(wrongActivity({ purposes: [], dataSubjectCategoryIds: [], dataCategoryIds: [], transfers: [] }), context),
+    ...activityFindings(
+      wrongActivity({
+        purposes: [Purpose.fill({ description: 'Newsletter to existing customers', legalBasis: '6.1.f', directMarketing: true })],
+        specialCategoryConditions: [],
+        retention: [{ dataCategoryIds: [], period: null, kind: null, trigger: null, description: null, legalReference: null }]
+      }),
+      context
+    )
+  ]
+}
+
+t.test('every finding the rules raise reads in Bokmål, never as the English message', async (t) => {
+  const [en, nb] = await Promise.all([codeLabels('en'), codeLabels('nb')])
+  const findings = wrongFindings()
+  for (const finding of findings) {
+    const norwegian = nb.finding(finding)
+    t.equal(en.finding(finding), finding.message)
+    if (norwegian === finding.message || !norwegian.includes(finding.path)) t.fail(`${finding.rule} ${finding.path}: ${norwegian}`)
+  }
+  const reached = new Set(findings.map((finding) => finding.rule))
+  t.ok(
+    reached.size >= 30,
+    `${reached.size} of ${rules.length} rules reached: ${rules
+      .filter((rule) => !reached.has(rule.id))
+      .map((rule) => rule.id)
+      .join(', ')}`
+  )
+})
+
+t.test('every rule has its Bokmål statement, with the provision as Norwegian law cites it', async (t) => {
+  const nb = await codeLabels('nb')
+  for (const rule of rules) {
+    const finding: Finding = {
+      rule: rule.id,
+      severity: rule.severity,
+      article: rule.article,
+      entityType: 'activity',
+      entityId: 'a1',
+      path: '/x',
+      message: rule.checks
+    }
+    const norwegian = nb.finding(finding)
+    t.not(norwegian, rule.checks, rule.id)
+    t.match(norwegian, /^[A-ZÆØÅ0-9].+\((art\. |art\. \d)/, rule.id)
+    t.notMatch(norwegian, /Art\.|\(\d+\)/, `${rule.id} cites the Norwegian way`)
+  }
+  t.equal(norwegianArticle('Art. 6(1)(f)'), 'art. 6 nr. 1 bokstav f')
+  t.equal(norwegianArticle('Arts. 13(2)(f), 15(1)(h)'), 'art. 13 nr. 2 bokstav f, 15 nr. 1 bokstav h')
+  t.equal(norwegianArticle('Art. 30(5)'), 'art. 30 nr. 5')
+  t.equal(
+    nb.finding({
+      rule: 'legitimate-interest-undocumented',
+      severity: 'warning',
+      article: 'Art. 6(1)(f)',
+      entityType: 'activity',
+      entityId: 'a1',
+      path: '/purposes/2/liaReference',
+      message: ''
+    }),
+    'Registrer hvor interesseavveiningen for formålet er dokumentert. (art. 6 nr. 1 bokstav f; felt /purposes/2/liaReference)'
+  )
+  const unknown: Finding = { rule: 'not-a-rule', severity: 'info', article: 'Art. 5', entityType: 'organisation', entityId: 'o1', path: '/', message: 'As is.' }
+  t.equal(nb.finding(unknown), 'As is. (art. 5; felt /)', 'a rule without a statement keeps its own message')
 })

@@ -1,8 +1,8 @@
 import type { Applies, RightKey } from '../../compliance/rights.ts'
 import type { Severity } from '../../compliance/types.ts'
-import { english } from './en.ts'
 import type { CodeLabels } from './index.ts'
 import { countryName, dpiaCriterionLabels, legalBasisLabels, mechanismLabels, securityMeasureLabels, specialCategoryLabels } from './nb/codes.ts'
+import { bokmalFinding } from './nb/findings.ts'
 import { bokmalReason } from './nb/rights.ts'
 
 const rights: Record<RightKey, string> = {
@@ -41,6 +41,5 @@ export const norwegianBokmal: CodeLabels = {
   applies: (applies) => appliesLabels[applies],
   severity: (severity) => severityLabels[severity],
   rightReason: bokmalReason,
-  // Still English until the findings carry keys to translate by.
-  finding: english.finding
+  finding: bokmalFinding
 }

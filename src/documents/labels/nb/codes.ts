@@ -5,14 +5,14 @@ import { securityMeasureVocabulary } from '../../../reference/security-measures.
 import { specialCategories } from '../../../reference/special-categories.ts'
 import { transferMechanisms } from '../../../reference/transfer-mechanisms.ts'
 
-type Table = Readonly<Record<string, string>>
+type Table<Label = string> = Readonly<Record<string, Label>>
 
 /**
  * The labels of one reference list, keyed by code. The reference codes are plain strings (their
  * schemas are shared with the API), so the compiler cannot see a missing code: checking here, when the
  * module loads, stops a new reference code from reaching a Norwegian document untranslated.
  */
-export function completeTable(list: readonly { code: string }[], table: Table, name: string): Table {
+export function completeTable<Label>(list: readonly { code: string }[], table: Table<Label>, name: string): Table<Label> {
   const missing = list.map((entry) => entry.code).filter((code) => !Object.hasOwn(table, code))
   const unknown = Object.keys(table).filter((code) => !list.some((entry) => entry.code === code))
   if (missing.length > 0 || unknown.length > 0)
