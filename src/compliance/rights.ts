@@ -200,7 +200,7 @@ export function rightsOf(activity: RightsInput): RightAnswer[] {
     if (without > 0) return answer(right, 'Art. 22(1)', 'full', { key: 'automated_without_exception', all: without === exceptions.length })
     return answer(right, 'Art. 22', 'partial', {
       key: 'automated_on_exceptions',
-      exceptions: [...new Set(exceptions)].map((exception) => exception ?? '22.2.a')
+      exceptions: [...new Set(exceptions.filter((exception) => exception !== null))]
     })
   }
 }

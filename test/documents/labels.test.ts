@@ -63,6 +63,8 @@ t.test('a table that misses a reference code, or names one the list lacks, is re
 t.test('countries by their Norwegian names, international organisations translated', async (t) => {
   const nb = await codeLabels('nb')
   t.equal(nb.country('DE'), 'Tyskland')
+  t.equal((await codeLabels('en')).country('IO:EPORG'), 'European Patent Organisation')
+  t.equal(nb.country('IO:EPORG'), 'Den europeiske patentorganisasjon')
   t.equal(nb.country('US'), 'USA')
   t.equal(nb.country('GB'), 'Storbritannia')
   for (const { code } of countries) t.not(nb.country(code), code, `country ${code}`)
@@ -70,6 +72,18 @@ t.test('countries by their Norwegian names, international organisations translat
     t.not(nb.country(code), code)
     t.not(nb.country(code), name)
   }
+})
+
+t.test('whether a right applies and severities in English', async (t) => {
+  const en = await codeLabels('en')
+  t.same(
+    (['full', 'partial', 'no'] as const).map((applies) => en.applies(applies)),
+    ['Applies', 'Applies in part', 'Does not apply']
+  )
+  t.same(
+    (['error', 'warning', 'info'] as const).map((severity) => en.severity(severity)),
+    ['Error', 'Warning', 'Information']
+  )
 })
 
 t.test('rights, whether they apply and severities in Bokmål', async (t) => {
@@ -417,4 +431,5 @@ t.test('every rule has its Bokmål statement, with the provision as Norwegian la
   )
   const unknown: Finding = { rule: 'not-a-rule', severity: 'info', article: 'Art. 5', entityType: 'organisation', entityId: 'o1', path: '/', message: 'As is.' }
   t.equal(nb.finding(unknown), 'As is. (art. 5; felt /)', 'a rule without a statement keeps its own message')
+  t.match(nb.finding({ ...unknown, rule: 'categories-missing', path: '' }), /; felt \)$/, 'an empty path')
 })
