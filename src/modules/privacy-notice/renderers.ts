@@ -1,8 +1,6 @@
 import type { DocumentSource } from '../../documents/document.ts'
-import { ApiProblem } from '../../shared/problems.ts'
+import { renderHtml } from '../../documents/render-html.ts'
+import { renderMarkdown } from '../../documents/render-markdown.ts'
 
-// Until the shared Markdown and HTML renderers land on main.
-const pending = (_document: DocumentSource): AsyncIterable<string> => {
-  throw new ApiProblem('not_acceptable', 'Markdown and HTML are not available yet.')
-}
-export const renderers = { md: pending, html: pending }
+/** The document renderers of the notice's text formats. */
+export const renderers: Record<'md' | 'html', (document: DocumentSource) => AsyncIterable<string>> = { md: renderMarkdown, html: renderHtml }
