@@ -39,7 +39,7 @@ function negotiate(request: FastifyRequest, format: Format | undefined): Format 
   for (const range of accept.split(',')) {
     const [type, ...params] = range.split(';')
     if (params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param))) continue
-    const found = acceptable[type!.trim().toLowerCase()]
+    const found = acceptable[(type ?? '').trim().toLowerCase()]
     if (found) return found
   }
   throw new ApiProblem(
@@ -61,15 +61,17 @@ function requestedIds(values: readonly string[] | undefined): string[] | undefin
 
 /** The organisation and its notifiable activities (active, controller or joint controller) through the export's read model: the same statements whatever the record's size. */
 async function readNotifiable(database: DatabaseHandle, organisationId: string) {
-  let read: { organisation: ExportOrganisation; activities: ExportActivity[] } | undefined
+  const reads: { organisation: ExportOrganisation; activities: ExportActivity[] }[] = []
   const passes = exportRecord(database, organisationId, { record: 'controller', includeDrafts: false }, async function* (record) {
     const activities: ExportActivity[] = []
     for await (const { activity } of record.activities()) activities.push(activity)
     yield { organisation: record.organisation, activities }
   })
-  for await (const pass of passes) read = pass
-  // exportRecord yields once, or throws (404 for a missing organisation).
-  return read!
+  for await (const pass of passes) reads.push(pass)
+  // exportRecord yields what the render yields, once here, or throws (404 for a missing organisation).
+  const [read] = reads
+  if (!read) throw new Error('the record was not read')
+  return read
 }
 
 const description = [
@@ -132,7 +134,7 @@ const privacyNoticeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Cast: the 200 schema documents the text for OpenAPI; a string body is sent as it is.
       return reply
         .type(mediaTypes[format])
-        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+        .headers(documentSecurityHeaders)
         .send(body as never)
     }
   )
