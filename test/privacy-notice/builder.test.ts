@@ -216,3 +216,26 @@ t.test('selection: by activity ids and by category of data subjects', async (t) 
   t.match(selectActivities([screening, undescribed], { dataSubjectCategoryId: 'dsc' }), { selected: [{ name: 'Screening' }], audience: { name: 'Applicants' } })
   t.match(selectActivities([screening], { dataSubjectCategoryId: 'other' }), { selected: [], audience: null })
 })
+
+t.test('in Bokmål: the same gaps in Norwegian, and a representative when one is recorded', async (t) => {
+  const nb = noticeTexts.nb
+  const representative = { name: 'EU Rep BV', email: 'rep@example.nl', phone: null, address: null }
+  const norwegian = buildNotice(
+    {
+      organisation: { ...organisation, representative, dpo: null },
+      activities: [screening, undescribed],
+      audience: null,
+      generatedAt: '2026-01-15T00:00:00.000Z'
+    },
+    await codeLabels('nb'),
+    nb
+  )
+  const fields = notice.gaps.map((gap) => gap.field).filter((field) => field !== '/representative')
+  t.same(norwegian.gaps.map((gap) => gap.field).sort(), [...fields, '/dpo'].sort())
+  t.match(
+    norwegian.gaps.find((gap) => gap.field === '/activities/0/automatedDecisions/0/logic'),
+    { message: /«Scoring»/ }
+  )
+  const blocks = JSON.stringify([...(noticeDocument(norwegian, nb).blocks as Iterable<Block>)])
+  for (const expected of ['Representant i EU', 'EU Rep BV', 'Personvernerklæring', 'Dine rettigheter']) t.ok(blocks.includes(expected), expected)
+})
