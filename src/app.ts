@@ -18,6 +18,7 @@ import healthRoutes from './modules/health/health.routes.ts'
 import historyRoutes from './modules/history/history.routes.ts'
 import importRoutes from './modules/imports/imports.routes.ts'
 import organisationsRoutes from './modules/organisations/organisations.routes.ts'
+import privacyNoticeRoutes from './modules/privacy-notice/privacy-notice.routes.ts'
 import problemsRoutes from './modules/problems/problems.routes.ts'
 import processorsRoutes from './modules/processors/processors.resource.ts'
 import recipientsRoutes from './modules/recipients/recipients.resource.ts'
@@ -186,6 +187,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     api.register(importRoutes, { prefix: '/v1/organisations' })
     api.register(snapshotRoutes, { prefix: '/v1/organisations', signingKeys })
     api.register(webhooksRoutes, { prefix: '/v1/organisations', allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS })
+    api.register(privacyNoticeRoutes, { prefix: '/v1/organisations' })
     api.register(ropaRoutes, { prefix: '/v1/organisations', exportsPerOrganisation: config.EXPORTS_PER_ORGANISATION, exportsInTotal: config.EXPORTS_IN_TOTAL })
   })
 

@@ -18,7 +18,7 @@ const code = (ref: { code: string; label: string } | null) => (ref ? `${ref.code
 const country = (ref: { code: string; name: string } | null) => (ref ? `${ref.name} (${ref.code})` : null)
 
 /** What the rights computation reads, from the activity as exported. */
-const rightsInput = (a: ExportActivity): RightsInput => ({
+export const rightsInput = (a: ExportActivity): RightsInput => ({
   role: a.role,
   noRecipients: a.noRecipients,
   automatedDecisionMaking: a.automatedDecisionMaking,
