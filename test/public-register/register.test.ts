@@ -301,3 +301,54 @@ t.test('per-address rate limit: 429 with Retry-After past a small limit', async 
   )
   t.equal((await limited.inject({ url: '/v1/reference/legal-bases', remoteAddress: '198.51.100.7' })).statusCode, 200, 'only the registers are limited')
 })
+
+t.test('HTML: the same facts for people, escaped, without scripts or external resources', async (t) => {
+  const json = await register('example-consulting')
+  const res = await register('example-consulting', { accept: 'text/html' })
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers['content-type'], 'text/html; charset=utf-8')
+  t.match(res.headers['content-security-policy'], /default-src 'none'/)
+  t.match(res.headers.etag, /^"[^"]+"$/)
+  t.not(res.headers.etag, json.headers.etag, 'each representation has its own entity tag')
+  t.equal((await register('example-consulting', { accept: 'text/html', 'if-none-match': String(res.headers.etag) })).statusCode, 304)
+  const html = res.body
+  const escaped = (text: string) =>
+    text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;')
+  t.notMatch(html, /<script/i, 'no script element, not even the hostile name')
+  t.ok(html.includes(escaped(HOSTILE)), 'the hostile name, escaped')
+  t.notMatch(html, /LEAK-/, 'no planted string')
+  for (const id of [orgId, ...loaded.ids.values()]) t.notOk(html.includes(id), `no id ${id}`)
+  for (const finding of findings) t.notOk(html.includes(escaped(finding.message)), 'no finding text')
+  const external = html.match(/https?:\/\/[^\s"'<>)]+/g) ?? []
+  for (const url of external) t.ok(json.body.includes(url), `${url} comes from the register's data`)
+  t.notMatch(html, /\b(src|href)="(?!#)/, 'no resource or link outside the page')
+  for (const activity of json.json().activities as (Json & { purposes: Json[]; dataCategories: Json[]; dataSubjectCategories: Json[]; recipients: Json[] })[]) {
+    t.ok(html.includes(escaped(String(activity.name))), `${activity.name}`)
+    for (const purpose of activity.purposes) {
+      t.ok(html.includes(escaped(String(purpose.description))), `purpose ${purpose.description}`)
+      if (purpose.legalBasis) t.ok(html.includes(escaped(String((purpose.legalBasis as Json).label))), 'its legal basis')
+    }
+    for (const entry of [...activity.dataCategories, ...activity.dataSubjectCategories, ...activity.recipients])
+      t.ok(html.includes(escaped(String(entry.name))), `${entry.name}`)
+  }
+  t.match(html, /<html lang="en">/)
+  t.match(html, /Processing activities/)
+})
+
+t.test('HTML in Norwegian Bokmål with ?lang=nb; another language is refused', async (t) => {
+  const res = await register('example-consulting', { accept: 'text/html' }, '?lang=nb')
+  t.equal(res.statusCode, 200)
+  t.match(res.body, /<html lang="nb">/)
+  t.match(res.body, /Behandlingsaktiviteter/)
+  t.match(res.body, /Personvernombud/)
+  t.equal((await register('example-consulting', { accept: 'text/html' }, '?lang=de')).statusCode, 400)
+})
+
+t.test('an empty register says so', async (t) => {
+  const empty = await createOrganisationViaApi(app, { slug: 'empty-register', publicRegister: true })
+  const res = await register('empty-register', { accept: 'text/html' })
+  t.equal(res.statusCode, 200)
+  t.match(res.body, /No active processing activities/)
+  t.notOk(res.body.includes(empty.id))
+  t.same((await register('empty-register')).json().activities, [])
+})

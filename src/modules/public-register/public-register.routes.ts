@@ -2,10 +2,12 @@ import etag from '@fastify/etag'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Config } from '../../config.ts'
+import { documentSecurityHeaders, renderHtml } from '../../documents/render-html.ts'
 import { publicRateLimit } from '../../plugins/protection.ts'
 import { ApiProblem, problemResponses } from '../../shared/problems.ts'
 import { readPublicRegister } from './public-register.repository.ts'
 import { PublicRegisterParams, PublicRegisterQuery, PublicRegisterSchema, publicRegisterExample } from './public-register.schemas.ts'
+import { registerDocument } from './register-document.ts'
 
 const CACHE_CONTROL = 'public, max-age=300'
 
@@ -58,11 +60,19 @@ const publicRegisterRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = asyn
       }
     },
     async (request, reply) => {
-      representationFor(request.headers.accept)
+      const representation = representationFor(request.headers.accept)
       const register = await readPublicRegister(app.database, request.params.organisationSlug)
       if (!register) throw new ApiProblem('not_found', `There is no public register '${request.params.organisationSlug}'.`)
       reply.header('cache-control', CACHE_CONTROL).header('vary', 'Accept')
-      return register
+      if (representation === 'json') return register
+      // Whole, not streamed: the ETag is the hash of the page, and a register is small.
+      let html = ''
+      for await (const chunk of renderHtml(registerDocument(register, request.query.lang ?? 'en'))) html += chunk
+      // Cast: the 200 schema describes the page for OpenAPI; the type provider expects the JSON body.
+      return reply
+        .type('text/html; charset=utf-8')
+        .headers(documentSecurityHeaders)
+        .send(html as never)
     }
   )
 }

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox'
+import { type Lang, languages } from '../../documents/labels/index.ts'
 import { Nullable } from '../../shared/schemas.ts'
 import { retentionKinds } from '../activities/activities.schemas.ts'
 import { SLUG_PATTERN } from '../organisations/organisations.schemas.ts'
@@ -23,9 +24,6 @@ export const PublicRegisterParams = Type.Object(
   },
   { additionalProperties: false }
 )
-
-export const languages = ['en', 'nb'] as const
-export type Lang = (typeof languages)[number]
 
 export const PublicRegisterQuery = Type.Object(
   {
@@ -121,6 +119,7 @@ export const PublicRegisterSchema = Type.Object(
 )
 export type PublicRegister = Static<typeof PublicRegisterSchema>
 export type PublicActivity = Static<typeof PublicActivitySchema>
+export type { Lang }
 
 /** The register of a small municipality, as `GET /public/example-kommune/register` gives it. */
 export const publicRegisterExample: PublicRegister = {
