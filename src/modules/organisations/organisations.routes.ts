@@ -24,7 +24,8 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'createOrganisation',
         summary: 'Create an organisation',
-        description: 'Creates the controller (or processor) whose record will be kept. Only `name` and `country` are required. A `slug` another organisation has answers 409; `publicRegister` without a `slug` answers 422.',
+        description:
+          'Creates the controller (or processor) whose record will be kept. Only `name` and `country` are required. A `slug` another organisation has answers 409; `publicRegister` without a `slug` answers 422.',
         body: withExample(OrganisationCreateSchema, examples.create),
         response: {
           201: { ...OrganisationSchema, description: 'The organisation, with `Location` and `ETag` headers.', examples: [examples.entity] },
