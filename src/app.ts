@@ -21,6 +21,7 @@ import organisationsRoutes from './modules/organisations/organisations.routes.ts
 import privacyNoticeRoutes from './modules/privacy-notice/privacy-notice.routes.ts'
 import problemsRoutes from './modules/problems/problems.routes.ts'
 import processorsRoutes from './modules/processors/processors.resource.ts'
+import publicRegisterRoutes from './modules/public-register/public-register.routes.ts'
 import recipientsRoutes from './modules/recipients/recipients.resource.ts'
 import reviewsRoutes from './modules/reviews/reviews.routes.ts'
 import securityMeasuresRoutes from './modules/security-measures/security-measures.resource.ts'
@@ -162,6 +163,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     open.register(rulesRoutes, { prefix: '/v1/reference' })
     open.register(bundleSchemaRoutes, { prefix: '/v1/schemas' })
     open.register(jwksRoutes, { signingKeys })
+    open.register(publicRegisterRoutes, { prefix: '/public', config })
   })
 
   // Authenticated: every route in here must declare its scope (config.scope) or start-up fails.

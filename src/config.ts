@@ -73,6 +73,12 @@ export const EnvSchema = Type.Object({
     default: 6000,
     description: 'Requests one client address may make per minute, with or without a token; 0 turns the limit off.'
   }),
+  RATE_LIMIT_PUBLIC_REGISTER_PER_MINUTE: Type.Integer({
+    minimum: 0,
+    maximum: 10_000_000,
+    default: 120,
+    description: 'Requests one client address may make per minute to the public registers (`/public/...`), on top of the address limit; 0 turns it off.'
+  }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({
     minimum: 0,
     default: 1000,

@@ -20,7 +20,12 @@ interface Teardown {
  * loop stalls for reasons of its own: the limits stay on (their code runs) but out of reach, and load
  * shedding is off. The tests of those features set their own values.
  */
-const testProtection = { RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000', MAX_EVENT_LOOP_DELAY_MS: '0' }
+const testProtection = {
+  RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000',
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000',
+  RATE_LIMIT_PUBLIC_REGISTER_PER_MINUTE: '10000000',
+  MAX_EVENT_LOOP_DELAY_MS: '0'
+}
 
 /**
  * The webhook worker's background loop is off (its queries would count in the statement counts tests

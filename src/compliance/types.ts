@@ -15,7 +15,7 @@ type Bookkeeping = 'version' | 'createdAt' | 'updatedAt' | 'createdBy' | 'update
 /** The organisation as the API serialises it, without what no rule reads (its review interval defaults to `REVIEW_MONTHS`). */
 export type Organisation = Omit<
   ApiOrganisation,
-  Bookkeeping | 'registrationNumber' | 'website' | 'supervisoryAuthority' | 'reviewIntervalMonths' | 'requireChangeReason'
+  Bookkeeping | 'registrationNumber' | 'website' | 'supervisoryAuthority' | 'reviewIntervalMonths' | 'requireChangeReason' | 'slug' | 'publicRegister'
 > & { reviewIntervalMonths?: number }
 
 /** An entry of each catalogue kind: what the catalogue query (exports/record.repository.ts) selects of it. */

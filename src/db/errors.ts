@@ -15,6 +15,7 @@ export function databaseError(error: unknown): { code?: string; constraint?: str
 
 export const UNIQUE_VIOLATION = '23505'
 export const FOREIGN_KEY_VIOLATION = '23503'
+export const CHECK_VIOLATION = '23514'
 
 /** The database did not answer a probe in time (readiness): it counts as unavailable. */
 export class DatabaseTimeoutError extends Error {

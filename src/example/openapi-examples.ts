@@ -104,7 +104,17 @@ const organisationCreate: Json = {
 const organisationPatch: Json = { dpo: { designated: true, name: 'Kari Nordmann', email: 'dpo@example.no', phone: '+47 32 12 34 56', address: null } }
 const organisation = stored(
   exampleIds.organisation,
-  { ...organisationCreate, phone: null, isPublicAuthority: false, dpo: null, representative: null, reviewIntervalMonths: 12, requireChangeReason: false },
+  {
+    ...organisationCreate,
+    phone: null,
+    isPublicAuthority: false,
+    dpo: null,
+    representative: null,
+    reviewIntervalMonths: 12,
+    requireChangeReason: false,
+    slug: null,
+    publicRegister: false
+  },
   at.organisationCreated,
   exampleActors.platform
 )

@@ -93,3 +93,21 @@ export const tokenRateLimit = fp<{ config: Config }>(
   },
   { name: 'token-rate-limit', dependencies: ['auth'] }
 )
+
+/**
+ * The per-address limit of the public registers, for their scope: anyone may read them without a
+ * token, so one address is held to a tighter budget than the service-wide one.
+ */
+export const publicRateLimit = fp<{ config: Config }>(
+  async function publicRateLimit(app: FastifyInstance, { config }) {
+    if (config.RATE_LIMIT_PUBLIC_REGISTER_PER_MINUTE === 0) return
+    await app.register(rateLimit, {
+      hook: 'onRequest',
+      max: config.RATE_LIMIT_PUBLIC_REGISTER_PER_MINUTE,
+      timeWindow: MINUTE_MS,
+      keyGenerator: (request) => `public:${request.ip}`,
+      errorResponseBuilder: tooManyRequests
+    })
+  },
+  { name: 'public-rate-limit' }
+)

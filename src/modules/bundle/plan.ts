@@ -50,7 +50,9 @@ const organisationDefaults: Json = {
   isPublicAuthority: false,
   employeeCount: null,
   dpo: null,
-  representative: null
+  representative: null,
+  slug: null,
+  publicRegister: false
 }
 const completes: Record<CatalogueKind, (given: never) => Json> = {
   dataCategories: dataCategoriesResource.complete,

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
+import { CHECK_VIOLATION, databaseError, UNIQUE_VIOLATION } from '../../db/errors.ts'
 import { activities, organisations } from '../../db/schema/index.ts'
 import type { WriteContext } from '../../shared/http.ts'
 import { preconditionFailed } from '../../shared/http.ts'
@@ -32,13 +33,42 @@ export function toOrganisation(row: Row): Organisation {
     dpo: row.dpo,
     representative: row.representative,
     reviewIntervalMonths: row.reviewIntervalMonths,
-    requireChangeReason: row.requireChangeReason
+    requireChangeReason: row.requireChangeReason,
+    slug: row.slug,
+    publicRegister: row.publicRegister
   }
 }
 
 const notFound = (id: string) => new ApiProblem('not_found', `There is no organisation ${id}.`)
 
+/** The slug's constraints as the problems they are: another organisation's slug (409), a public register without one (422). */
+function slugProblem(error: unknown, slug: string | null | undefined): unknown {
+  const { code, constraint } = databaseError(error)
+  if (code === UNIQUE_VIOLATION && constraint === 'organisations_slug_key')
+    return new ApiProblem('conflict', `Another organisation already has the slug '${String(slug)}'.`, {
+      errors: [{ path: '/body/slug', message: `'${String(slug)}' is already the slug of another organisation` }]
+    })
+  if (code === CHECK_VIOLATION && constraint === 'organisations_public_register_slug_check')
+    return new ApiProblem('unprocessable', 'A public register needs a slug: set `slug` with `publicRegister`, or keep the register off.', {
+      errors: [{ path: '/body/slug', message: 'must be set while publicRegister is true' }]
+    })
+  return error
+}
+
+/** Runs a write of the organisation row, turning the slug's constraint violations into problems. */
+async function withSlugChecks<T>(slug: string | null | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    throw slugProblem(error, slug)
+  }
+}
+
 export async function createOrganisation(db: Database, input: OrganisationCreate, context: WriteContext): Promise<Organisation> {
+  return withSlugChecks(input.slug, () => createOrganisationRow(db, input, context))
+}
+
+function createOrganisationRow(db: Database, input: OrganisationCreate, context: WriteContext): Promise<Organisation> {
   return db.transaction(async (tx) => {
     await context.idempotency?.claim(tx)
     const [row] = await tx
@@ -91,7 +121,11 @@ export async function listOrganisations(db: Database, visibleIds: readonly strin
 }
 
 /** Replaces the given fields; with `expectedVersions` (from If-Match) only if the stored version is one of them. */
-export async function updateOrganisation(db: Database, id: string, patch: OrganisationPatch, expectedVersions: number[] | undefined, context: WriteContext) {
+export function updateOrganisation(db: Database, id: string, patch: OrganisationPatch, expectedVersions: number[] | undefined, context: WriteContext) {
+  return withSlugChecks(patch.slug, () => updateOrganisationRow(db, id, patch, expectedVersions, context))
+}
+
+function updateOrganisationRow(db: Database, id: string, patch: OrganisationPatch, expectedVersions: number[] | undefined, context: WriteContext) {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(organisations)

@@ -24,11 +24,12 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'createOrganisation',
         summary: 'Create an organisation',
-        description: 'Creates the controller (or processor) whose record will be kept. Only `name` and `country` are required.',
+        description:
+          'Creates the controller (or processor) whose record will be kept. Only `name` and `country` are required. A `slug` another organisation has answers 409; `publicRegister` without a `slug` answers 422.',
         body: withExample(OrganisationCreateSchema, examples.create),
         response: {
           201: { ...OrganisationSchema, description: 'The organisation, with `Location` and `ETag` headers.', examples: [examples.entity] },
-          ...problemResponses(400)
+          ...problemResponses(400, 409, 422)
         }
       }
     },
@@ -92,13 +93,13 @@ const organisationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'updateOrganisation',
         summary: "Change the organisation's profile",
         description:
-          'Replaces the given fields of the controller profile (identity, contact, DPO, Art. 27 representative, public-authority flag, employee count, supervisory authority). Send `If-Match` with the ETag you read to avoid overwriting a change made meanwhile.',
+          'Replaces the given fields of the controller profile (identity, contact, DPO, Art. 27 representative, public-authority flag, employee count, supervisory authority). Send `If-Match` with the ETag you read to avoid overwriting a change made meanwhile. A `slug` another organisation has answers 409; `publicRegister` true without a `slug` (given or stored) answers 422.',
         params: OrganisationParams,
         headers: IfMatchHeaders,
         body: withExample(OrganisationPatchSchema, examples.patch),
         response: {
           200: { ...OrganisationSchema, description: 'The whole organisation after the change, with its new `ETag`.', examples: [examples.patched] },
-          ...problemResponses(400, 412)
+          ...problemResponses(400, 409, 412, 422)
         }
       }
     },

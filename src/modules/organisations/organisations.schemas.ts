@@ -1,6 +1,9 @@
 import { type Static, Type } from 'typebox'
 import { CountryCode, EntityMetadata, Nullable, Text } from '../../shared/schemas.ts'
 
+/** A URL segment: lowercase ASCII letters and digits in words joined by single hyphens. */
+export const SLUG_PATTERN = '^[a-z0-9]+(?:-[a-z0-9]+)*$'
+
 const Contact = {
   name: Nullable(Text(300), 'Full name.'),
   email: Nullable(Type.String({ format: 'email', maxLength: 320 }), 'Email address.'),
@@ -46,6 +49,14 @@ const OrganisationFields = {
   requireChangeReason: Type.Boolean({
     description:
       'Governance: every create, change or delete of an active activity (also through a bundle or an import) must carry a `Change-Reason` header; without one it answers 428 and writes nothing (default false).'
+  }),
+  slug: Nullable(
+    Type.String({ minLength: 1, maxLength: 60, pattern: SLUG_PATTERN, examples: ['example-kommune'] }),
+    'The URL segment of the public register, `GET /public/{slug}/register`: lowercase letters, digits and single hyphens, unique among organisations (409 when taken). Required while `publicRegister` is true.'
+  ),
+  publicRegister: Type.Boolean({
+    description:
+      "Publish the record at `GET /public/{slug}/register`, without a token: the active activities' purposes, legal bases, categories, recipient categories, transfers and retention, with the controller and DPO contact (public bodies in some states must; Art. 30, Art. 37(7)). Default false; true needs a `slug` (422)."
   })
 }
 

@@ -1,0 +1,157 @@
+import type { Block, DocumentSource, Field } from '../../documents/document.ts'
+import type { Lang, PublicActivity, PublicRegister } from './public-register.schemas.ts'
+
+/** The document's own words. Codes keep the labels the reference data gives them (English). */
+const words = {
+  en: {
+    title: 'Record of processing activities',
+    subtitle: 'Public register (GDPR Art. 30)',
+    controller: 'Controller',
+    dpo: 'Data protection officer',
+    name: 'Name',
+    registrationNumber: 'Registration number',
+    address: 'Address',
+    email: 'Email',
+    phone: 'Telephone',
+    website: 'Website',
+    country: 'Country',
+    supervisoryAuthority: 'Supervisory authority',
+    activities: 'Processing activities',
+    noActivities: 'No active processing activities are recorded.',
+    purposes: 'Purposes and legal bases',
+    conditions: 'Conditions for special categories (Art. 9(2))',
+    dataSubjects: 'Categories of data subjects',
+    dataCategories: 'Categories of personal data',
+    criminal: 'criminal convictions and offences (Art. 10)',
+    recipients: 'Categories of recipients',
+    transfers: 'Transfers to third countries or international organisations',
+    retention: 'Time limits for erasure',
+    allCategories: 'All categories',
+    page: 'Page',
+    none: 'None',
+    recipientTypes: {
+      internal: 'internal',
+      processor: 'processor',
+      joint_controller: 'joint controller',
+      independent_controller: 'independent controller',
+      public_authority: 'public authority',
+      other: 'other'
+    }
+  },
+  nb: {
+    title: 'Protokoll over behandlingsaktiviteter',
+    subtitle: 'Offentlig protokoll (personvernforordningen art. 30)',
+    controller: 'Behandlingsansvarlig',
+    dpo: 'Personvernombud',
+    name: 'Navn',
+    registrationNumber: 'Organisasjonsnummer',
+    address: 'Adresse',
+    email: 'E-post',
+    phone: 'Telefon',
+    website: 'Nettsted',
+    country: 'Land',
+    supervisoryAuthority: 'Tilsynsmyndighet',
+    activities: 'Behandlingsaktiviteter',
+    noActivities: 'Ingen aktive behandlingsaktiviteter er registrert.',
+    purposes: 'Formål og behandlingsgrunnlag',
+    conditions: 'Vilkår for særlige kategorier (art. 9 nr. 2)',
+    dataSubjects: 'Kategorier av registrerte',
+    dataCategories: 'Kategorier av personopplysninger',
+    criminal: 'straffedommer og lovovertredelser (art. 10)',
+    recipients: 'Kategorier av mottakere',
+    transfers: 'Overføringer til tredjeland eller internasjonale organisasjoner',
+    retention: 'Frister for sletting',
+    allCategories: 'Alle kategorier',
+    page: 'Side',
+    none: 'Ingen',
+    recipientTypes: {
+      internal: 'intern',
+      processor: 'databehandler',
+      joint_controller: 'felles behandlingsansvarlig',
+      independent_controller: 'selvstendig behandlingsansvarlig',
+      public_authority: 'offentlig myndighet',
+      other: 'annen'
+    }
+  }
+} as const
+type Words = (typeof words)[Lang]
+
+const code = (ref: { label: string; article: string }) => (ref.article ? `${ref.label} (${ref.article})` : ref.label)
+const joined = (...parts: (string | null | undefined)[]) => parts.filter((part): part is string => Boolean(part)).join(' — ')
+const present = (fields: (Field | undefined)[]): Field[] => fields.filter((field): field is Field => field !== undefined)
+const optional = (label: string, value: string | null): Field | undefined => (value === null ? undefined : { label, value })
+
+function activityFields(activity: PublicActivity, w: Words): Field[] {
+  return present([
+    {
+      label: w.purposes,
+      value: activity.purposes.map((purpose) => joined(purpose.description, purpose.legalBasis && code(purpose.legalBasis), purpose.legalReference))
+    },
+    activity.specialCategoryConditions.length > 0 ? { label: w.conditions, value: activity.specialCategoryConditions.map(code) } : undefined,
+    { label: w.dataSubjects, value: activity.dataSubjectCategories.map(({ name }) => name) },
+    {
+      label: w.dataCategories,
+      value: activity.dataCategories.map((category) =>
+        joined(category.name, category.specialCategory && code(category.specialCategory), category.criminal ? w.criminal : null)
+      )
+    },
+    { label: w.recipients, value: activity.recipients.map(({ name, type }) => `${name} (${w.recipientTypes[type]})`) },
+    {
+      label: w.transfers,
+      value: activity.transfers.map((transfer) =>
+        joined((transfer.country ?? transfer.internationalOrganisation)?.name, transfer.mechanism && code(transfer.mechanism))
+      )
+    },
+    {
+      label: w.retention,
+      value: activity.retention.map((rule) =>
+        joined(rule.allDataCategories ? w.allCategories : rule.dataCategories.join(', '), rule.period, rule.trigger, rule.description, rule.legalReference)
+      )
+    }
+  ])
+}
+
+function* blocks(register: PublicRegister, w: Words): Generator<Block> {
+  const { controller } = register
+  yield {
+    kind: 'cover',
+    title: w.title,
+    subtitle: `${controller.name}: ${w.subtitle}`,
+    fields: present([
+      { label: w.controller, value: controller.name },
+      optional(w.registrationNumber, controller.registrationNumber),
+      optional(w.address, controller.address),
+      optional(w.email, controller.email),
+      optional(w.phone, controller.phone),
+      optional(w.website, controller.website),
+      optional(w.country, controller.country?.name ?? null),
+      optional(w.supervisoryAuthority, controller.supervisoryAuthority)
+    ])
+  }
+  if (controller.dpo) {
+    const { dpo } = controller
+    yield { kind: 'heading', level: 2, text: w.dpo, id: 'dpo' }
+    yield {
+      kind: 'fields',
+      fields: present([optional(w.name, dpo.name), optional(w.email, dpo.email), optional(w.phone, dpo.phone), optional(w.address, dpo.address)])
+    }
+  }
+  yield { kind: 'heading', level: 1, text: w.activities, id: 'activities' }
+  if (register.activities.length === 0) yield { kind: 'paragraph', text: w.noActivities }
+  for (const [index, activity] of register.activities.entries()) {
+    yield { kind: 'heading', level: 2, text: activity.name, id: `activity-${index + 1}` }
+    yield { kind: 'fields', fields: activityFields(activity, w) }
+  }
+}
+
+/** The register as a document of blocks, in English or Norwegian Bokmål; every string is plain text for the renderer to escape. */
+export function registerDocument(register: PublicRegister, lang: Lang): DocumentSource {
+  const w = words[lang]
+  return {
+    title: `${w.title}: ${register.controller.name}`,
+    lang,
+    running: `${register.controller.name} — ${w.title}`,
+    chrome: { page: w.page, none: w.none },
+    blocks: [...blocks(register, w)]
+  }
+}
