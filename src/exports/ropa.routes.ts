@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { scopes } from '../auth/scopes.ts'
-import { recordExample } from '../example/openapi-examples.ts'
+import { recordExample, recordJsonLdExample } from '../example/openapi-examples.ts'
 import { clampToNow } from '../modules/history/history.repository.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
 import { Instant, OrganisationParams } from '../shared/schemas.ts'
@@ -12,18 +12,22 @@ import { RecordSchema } from './record.schemas.ts'
 import { type AssembledRecord, exportRecord, type RecordKind } from './record.ts'
 import { renderCsv } from './render-csv.ts'
 import { renderJson } from './render-json.ts'
+import { renderJsonLd } from './render-jsonld.ts'
 import { renderXlsx, XLSX_TYPE } from './render-xlsx.ts'
 
 export const formats = {
   json: { type: 'application/json; charset=utf-8', extension: 'json', render: renderJson },
   csv: { type: 'text/csv; charset=utf-8', extension: 'csv', render: renderCsv },
-  xlsx: { type: XLSX_TYPE, extension: 'xlsx', render: renderXlsx }
+  xlsx: { type: XLSX_TYPE, extension: 'xlsx', render: renderXlsx },
+  jsonld: { type: 'application/ld+json; charset=utf-8', extension: 'jsonld', render: renderJsonLd }
 } as const
 type Format = keyof typeof formats
 
 const RopaQuery = Type.Object(
   {
-    format: Type.Optional(Type.Enum(['json', 'csv', 'xlsx'], { description: 'The file format; without it, the `Accept` header decides (JSON by default).' })),
+    format: Type.Optional(
+      Type.Enum(['json', 'csv', 'xlsx', 'jsonld'], { description: 'The file format; without it, the `Accept` header decides (JSON by default).' })
+    ),
     record: Type.Optional(
       Type.Enum(['controller', 'processor'], { description: '`controller` (Art. 30(1), default) or `processor` (Art. 30(2), grouped per client controller).' })
     ),
@@ -57,9 +61,13 @@ export function negotiate(request: FastifyRequest, format: Format | undefined): 
     if (range === 'application/json' || range === 'application/*' || range === '*/*') return 'json'
     if (range === 'text/csv' || range === 'text/*') return 'csv'
     if (range === XLSX_TYPE) return 'xlsx'
+    if (range === 'application/ld+json') return 'jsonld'
   }
   throw new ApiProblem('not_acceptable', `The record is available as application/json, text/csv or ${XLSX_TYPE}; use ?format= or one of them in Accept.`)
 }
+
+/** The origin the client reached the API at: the JSON-LD export names its context and resources by URLs there. */
+export const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`
 
 export const slug = (name: string) =>
   name
@@ -120,6 +128,7 @@ const exportDescription = [
   'The record of processing activities as a supervisory authority may ask for it (Art. 30(4)): the controller block (Art. 30(1)(a)), then every active activity with names instead of ids, codes with their labels and articles, countries with their EEA and adequacy status, organisation-wide security measures merged into each activity, and retention per data category. `?record=processor` gives the Art. 30(2) record, grouped per client controller. Activities, and every list of linked catalogue entries, are in name order (any case), then id; purposes, transfers and retention rules keep the order they were entered in.',
   `CSV has one row per activity, with the columns of the UK ICO controller template: ${columnList(controllerColumns)}. The processor record has one row per client controller and activity: ${columnList(processorColumns)}. Every row then says whose record it is (Art. 30(1)(a)): ${columnList(organisationColumns('controller'))}; in the processor record, the processor's own (Art. 30(2)(a)): ${columnList(organisationColumns('processor'))}. Multi-valued cells are joined with "; ". The file starts with a UTF-8 byte-order mark so Excel reads it as UTF-8 (\`?bom=false\` leaves it out); lines end in CRLF, and a field holding a line break, a comma or a quote is quoted. A cell that a spreadsheet could run as a formula (starting with = + - @, a tab or a carriage return, also after blanks, quotes or no-break spaces) gets a leading apostrophe.`,
   'XLSX has a sheet for the controller block, the activities, the transfers and the retention rules, with text cells as plain strings (never formulas), rows as high as their wrapped text, and print settings: landscape, one page wide, the header row repeated, the organisation in the page header.',
+  "JSON-LD (`?format=jsonld` or `Accept: application/ld+json`) is the record in the W3C Data Privacy Vocabulary (DPV 2) and its EU GDPR extension: a `dpv:ROPA` whose `processes` are the activities as `dpv:Process`, legal bases and transfer grounds as `eu-gdpr:` IRIs (`eu-gdpr:A6-1-f`, `eu-gdpr:A46-2-c`), countries as `loc:` IRIs with their EEA and adequacy status, and what DPV has no term for in the API's own namespace `ropa` (`urn:ropa-api:ns#`). Its `@context` is `/contexts/ropa-v1.jsonld` on the same origin (public, versioned); resources are named by their URLs in this API.",
   'The file is streamed from one consistent snapshot of the database. At most a few exports run at once per organisation (429 with Retry-After beyond).'
 ].join('\n\n')
 
@@ -150,7 +159,11 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
               'text/csv': {
                 schema: Type.String({ description: 'UTF-8 (with a byte-order mark unless `?bom=false`), comma-separated, CRLF line ends, one header row.' })
               },
-              [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
+              [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) },
+              'application/ld+json': {
+                schema: Type.Object({}, { additionalProperties: true, description: 'A JSON-LD document (DPV).' }),
+                example: recordJsonLdExample
+              }
             }
           },
           ...problemResponses(400, 406, 429)
@@ -164,7 +177,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
       try {
         const { type, extension } = formats[format]
         const bom = request.query.bom ?? true
-        const render = (assembled: AssembledRecord) => (format === 'csv' ? renderCsv(assembled, { bom }) : formats[format].render(assembled))
+        const render = (assembled: AssembledRecord) => formats[format].render(assembled, { bom, baseUrl: originOf(request) })
         let organisationName = 'organisation'
         const chunks = batched(
           exportRecord<string | Buffer>(
