@@ -43,10 +43,10 @@ const expand = async (body: string) => (await jsonld.expand(JSON.parse(body), ex
 const all = (node: Expanded | undefined, property: string) => (node?.[property] ?? []) as Expanded[]
 const one = (node: Expanded | undefined, property: string) => all(node, property)[0]
 const idsOf = (node: Expanded | undefined, property: string) => all(node, property).map((value) => value['@id'] as unknown as string)
-const valueOf = (node: Expanded | undefined, property: string) => (one(node, property) as Json | undefined)?.['@value']
+const literal = (node: Expanded | undefined, property: string) => (one(node, property) as Json | undefined)?.['@value']
 const activitiesOf = (ropa: Expanded) => all(ropa, `${DPV}hasProcess`)
 const byLabel = (ropa: Expanded, label: string) =>
-  activitiesOf(ropa).find((activity) => valueOf(activity, 'http://www.w3.org/2000/01/rdf-schema#label') === label)
+  activitiesOf(ropa).find((activity) => literal(activity, 'http://www.w3.org/2000/01/rdf-schema#label') === label)
 
 /** What the GDPR extension calls each code, spelled out here rather than read from the mapping under test. */
 const expectedLegalBasis = (code: string) => `${GDPR}A${code.replaceAll('.', '-')}`
@@ -63,15 +63,15 @@ t.test('the controller record as DPV JSON-LD: streamed with its own type and fil
   t.equal(response.headers['cache-control'], 'no-store')
   t.equal(response.json()['@context'], `${origin}${contextPath}`, 'the context by absolute URL on the origin of the request')
   t.same(ropa!['@type'], [`${DPV}ROPA`])
-  t.equal(valueOf(ropa, `${ROPA}recordKind`), 'controller')
-  t.equal(valueOf(ropa, `${ROPA}includesDrafts`), false)
+  t.equal(literal(ropa, `${ROPA}recordKind`), 'controller')
+  t.equal(literal(ropa, `${ROPA}includesDrafts`), false)
   t.notOk(ropa![`${ROPA}asOf`], 'no asOf without one')
   const controller = one(ropa, `${DPV}hasDataController`)!
   t.equal(controller['@id'], `${origin}${base}`)
   t.same(controller['@type'], [`${DPV}LegalEntity`, `${DPV}DataController`])
-  t.equal(valueOf(controller, `${DPV}hasName`), bundle.organisation.name)
+  t.equal(literal(controller, `${DPV}hasName`), bundle.organisation.name)
   t.equal(idsOf(controller, `${DPV}hasCountry`)[0], `${LOC}NO`)
-  t.equal(valueOf(one(controller, `${DPV}hasDataProtectionOfficer`), `${DPV}hasName`), 'Kari Nordmann')
+  t.equal(literal(one(controller, `${DPV}hasDataProtectionOfficer`), `${DPV}hasName`), 'Kari Nordmann')
 })
 
 t.test('every active activity is a dpv:Process named by its URL in the API', async (t) => {
@@ -82,7 +82,7 @@ t.test('every active activity is a dpv:Process named by its URL in the API', asy
   )
   t.same(
     activitiesOf(ropa!)
-      .map((activity) => valueOf(activity, 'http://www.w3.org/2000/01/rdf-schema#label'))
+      .map((activity) => literal(activity, 'http://www.w3.org/2000/01/rdf-schema#label'))
       .sort(),
     activeActivities.map((a) => a.name).sort()
   )
@@ -120,7 +120,7 @@ t.test("the example's transfers: the Chapter V ground and the third country with
       t.same(idsOf(node, `${DPV}hasProcessing`), [`${DPV}Transfer`])
       t.same(idsOf(node, `${DPV}hasLegalBasis`), transfer.mechanism ? [expectedTransferBasis(transfer.mechanism as string)] : [])
       t.same(idsOf(node, `${DPV}hasThirdCountry`), transfer.country ? [`${LOC}${transfer.country}`] : [])
-      t.equal(valueOf(one(node, `${DPV}hasDataImporter`), `${DPV}hasName`), transfer.importer)
+      t.equal(literal(one(node, `${DPV}hasDataImporter`), `${DPV}hasName`), transfer.importer)
       if (transfer.mechanism) withMechanism++
     }
   }
@@ -129,23 +129,23 @@ t.test("the example's transfers: the Chapter V ground and the third country with
     .map((node) => one(node, `${DPV}hasThirdCountry`))
     .find(Boolean)!
   t.equal(us['@id'], `${LOC}US`)
-  t.equal(valueOf(us, `${ROPA}eea`), false)
-  t.equal(valueOf(us, `${ROPA}adequacyScope`), 'partial')
-  t.equal(valueOf(us, `${ROPA}adequacyDecision`), 'Implementing Decision (EU) 2023/1795')
+  t.equal(literal(us, `${ROPA}eea`), false)
+  t.equal(literal(us, `${ROPA}adequacyScope`), 'partial')
+  t.equal(literal(us, `${ROPA}adequacyDecision`), 'Implementing Decision (EU) 2023/1795')
 })
 
 t.test('special category data, storage conditions and measures use DPV terms', async (t) => {
   const category = bundle.dataCategories.find((c) => c.specialCategory === 'health_data')!
   const activity = activitiesOf(ropa!).find((a) =>
-    all(a, `${DPV}hasPersonalData`).some((data) => valueOf(data, 'http://www.w3.org/2000/01/rdf-schema#label') === category.name)
+    all(a, `${DPV}hasPersonalData`).some((data) => literal(data, 'http://www.w3.org/2000/01/rdf-schema#label') === category.name)
   )!
-  const data = all(activity, `${DPV}hasPersonalData`).find((d) => valueOf(d, 'http://www.w3.org/2000/01/rdf-schema#label') === category.name)!
+  const data = all(activity, `${DPV}hasPersonalData`).find((d) => literal(d, 'http://www.w3.org/2000/01/rdf-schema#label') === category.name)!
   t.same(data['@type'], [`${DPV}PersonalData`, `${DPV}SpecialCategoryPersonalData`])
   t.same(idsOf(data, 'http://www.w3.org/2004/02/skos/core#broader'), [`${GDPR}HealthData`])
   const inquiries = byLabel(ropa!, 'Handling inquiries')!
   const storage = all(inquiries, `${DPV}hasStorageCondition`)
   t.same(
-    storage.map((s) => valueOf(s, `${DPV}hasDuration`)),
+    storage.map((s) => literal(s, `${DPV}hasDuration`)),
     (bundle.activities.find((a) => a.name === 'Handling inquiries')!.retention as Json[]).map((rule) => rule.period)
   )
   t.match(one(storage[0], `${DPV}hasDuration`), { '@type': 'http://www.w3.org/2001/XMLSchema#duration' })
@@ -154,7 +154,7 @@ t.test('special category data, storage conditions and measures use DPV terms', a
   const organisationWide = bundle.securityMeasures.filter((m) => m.appliesToAllActivities)
   t.ok(organisationWide.length > 0)
   for (const measure of organisationWide) {
-    const node = measures.find((m) => valueOf(m, 'http://www.w3.org/2000/01/rdf-schema#label') === measure.name)!
+    const node = measures.find((m) => literal(m, 'http://www.w3.org/2000/01/rdf-schema#label') === measure.name)!
     t.same(node['@type'], [measure.type === 'organisational' ? `${DPV}OrganisationalMeasure` : `${DPV}TechnicalMeasure`])
   }
 })
@@ -249,7 +249,7 @@ t.test('asOf and drafts as in the other formats', async (t) => {
   await app.inject({ method: 'POST', url: `${base}/activities`, headers: writer, payload: { name: 'A draft idea', status: 'draft' } })
   const labels = async (query: string) => {
     const [node] = await expand((await exportAs(query)).body)
-    return { node: node!, labels: activitiesOf(node!).map((a) => valueOf(a, 'http://www.w3.org/2000/01/rdf-schema#label')) }
+    return { node: node!, labels: activitiesOf(node!).map((a) => literal(a, 'http://www.w3.org/2000/01/rdf-schema#label')) }
   }
   const then = await labels(`?format=jsonld&asOf=${encodeURIComponent(before)}`)
   t.notOk(then.labels.includes('Added later'))
@@ -259,7 +259,7 @@ t.test('asOf and drafts as in the other formats', async (t) => {
   t.notOk(now.labels.includes('A draft idea'))
   const drafts = await labels('?format=jsonld&includeDrafts=true')
   t.ok(drafts.labels.includes('A draft idea'))
-  t.equal(valueOf(drafts.node, `${ROPA}includesDrafts`), true)
+  t.equal(literal(drafts.node, `${ROPA}includesDrafts`), true)
 })
 
 t.test('the processor record: the organisation as processor, each activity once with all its client controllers', async (t) => {
@@ -278,15 +278,15 @@ t.test('the processor record: the organisation as processor, each activity once 
   const res = await exportAs('?format=jsonld&record=processor')
   t.match(res.headers['content-disposition'], /ropa-example-consulting-as-processor-.*\.jsonld/)
   const [node] = await expand(res.body)
-  t.equal(valueOf(node, `${ROPA}recordKind`), 'processor')
+  t.equal(literal(node, `${ROPA}recordKind`), 'processor')
   t.same(one(node, `${DPV}hasDataProcessor`)!['@type'], [`${DPV}LegalEntity`, `${DPV}DataProcessor`])
-  const payroll = activitiesOf(node!).filter((a) => valueOf(a, 'http://www.w3.org/2000/01/rdf-schema#label') === 'Payroll for clients')
+  const payroll = activitiesOf(node!).filter((a) => literal(a, 'http://www.w3.org/2000/01/rdf-schema#label') === 'Payroll for clients')
   t.equal(payroll.length, 1, 'listed once though it has two client controllers')
   t.same(
-    all(payroll[0], `${DPV}hasDataController`).map((c) => valueOf(c, `${DPV}hasName`)),
+    all(payroll[0], `${DPV}hasDataController`).map((c) => literal(c, `${DPV}hasName`)),
     ['Client B AS', 'Client A AS']
   )
-  t.equal(valueOf(one(all(payroll[0], `${DPV}hasDataController`)[1], `${DPV}hasRepresentative`), `${DPV}hasName`), 'Rep GmbH')
+  t.equal(literal(one(all(payroll[0], `${DPV}hasDataController`)[1], `${DPV}hasRepresentative`), `${DPV}hasName`), 'Rep GmbH')
   t.same(idsOf(payroll[0], `${DPV}hasDataProcessor`), [`${origin}${base}`], 'the organisation processes')
   t.ok(byLabel(node!, 'Unattributed processing'))
   t.notOk(byLabel(node!, 'Handling inquiries'), 'controller activities are not in the processor record')
@@ -331,27 +331,27 @@ t.test('a record using every kind of fact expands without loss', async (t) => {
   t.equal(res.statusCode, 200)
   const [node] = await expand(res.body)
   const organisation = one(node, `${DPV}hasDataController`)
-  t.equal(valueOf(one(organisation, `${DPV}hasRepresentative`), `${DPV}hasName`), 'Rep Ltd')
+  t.equal(literal(one(organisation, `${DPV}hasRepresentative`), `${DPV}hasName`), 'Rep Ltd')
   const activity = byLabel(node!, 'Recruitment')!
   const [germany, india, patents, brazil] = all(activity, `${DPV}hasProcess`)
   t.same(idsOf(germany, `${DPV}hasCountry`), [`${LOC}DE`], 'an EEA destination is no third country')
   t.notOk(germany![`${DPV}hasThirdCountry`])
   t.same(idsOf(india, `${DPV}hasLegalBasis`), [`${GDPR}A46-2-c`])
   t.same(idsOf(india, `${DPV}hasTechnicalOrganisationalMeasure`), [`${GDPR}SCCByCommission`])
-  t.equal(valueOf(india, `${ROPA}sccModule`), 2)
-  t.equal(valueOf(one(india, `${DPV}hasDataImporter`), `${ROPA}importerRole`), 'processor')
-  t.equal(valueOf(one(patents, `${ROPA}internationalOrganisation`), `${ROPA}code`), 'IO:EPORG')
+  t.equal(literal(india, `${ROPA}sccModule`), 2)
+  t.equal(literal(one(india, `${DPV}hasDataImporter`), `${ROPA}importerRole`), 'processor')
+  t.equal(literal(one(patents, `${ROPA}internationalOrganisation`), `${ROPA}code`), 'IO:EPORG')
   t.same(idsOf(patents, `${DPV}hasLegalBasis`), [`${GDPR}A45-3`])
   t.same(idsOf(brazil, `${DPV}hasLegalBasis`), [`${GDPR}A46-2-b`], 'BCRs (Art. 47) are the Art. 46(2)(b) safeguard')
   t.same(idsOf(brazil, `${DPV}hasTechnicalOrganisationalMeasure`), [`${GDPR}BindingCorporateRules`])
   const joint = one(activity, `${DPV}hasJointDataControllers`)!
   t.same(joint['@type'], [`${DPV}JointDataControllers`])
   t.same(
-    all(joint, `${DPV}hasDataController`).map((c) => c['@id'] ?? valueOf(c, `${DPV}hasName`)),
+    all(joint, `${DPV}hasDataController`).map((c) => c['@id'] ?? literal(c, `${DPV}hasName`)),
     [`${origin}/v1/organisations/${loaded.organisationId}`, 'Partner AS']
   )
   const data = all(activity, `${DPV}hasPersonalData`)
-  const label = (d: Expanded) => valueOf(d, 'http://www.w3.org/2000/01/rdf-schema#label')
+  const label = (d: Expanded) => literal(d, 'http://www.w3.org/2000/01/rdf-schema#label')
   t.same(
     idsOf(
       data.find((d) => label(d) === 'Genetic tests'),
@@ -368,8 +368,8 @@ t.test('a record using every kind of fact expands without loss', async (t) => {
   )
   const [storage] = all(activity, `${DPV}hasStorageCondition`)
   t.same(storage!['@type'], [`${DPV}StorageDuration`, `${DPV}UntilEventDuration`])
-  t.equal(valueOf(storage, `${ROPA}retentionTrigger`), 'End of the recruitment')
-  t.equal(valueOf(one(activity, `${DPV}hasImpactAssessment`), `${ROPA}dpiaStatus`), 'required')
+  t.equal(literal(storage, `${ROPA}retentionTrigger`), 'End of the recruitment')
+  t.equal(literal(one(activity, `${DPV}hasImpactAssessment`), `${ROPA}dpiaStatus`), 'required')
   t.ok(
     all(activity, `${DPV}hasTechnicalOrganisationalMeasure`).some((m) => (m['@type'] as string[]).includes(`${DPV}OrganisationalMeasure`)),
     'an organisational measure'
