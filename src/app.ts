@@ -6,6 +6,7 @@ import { resolveVerificationKey } from './auth/keys.ts'
 import { resolveSigningKeys } from './auth/signing-keys.ts'
 import type { Config } from './config.ts'
 import type { DatabaseHandle } from './db/client.ts'
+import contextRoutes from './exports/context.routes.ts'
 import ropaRoutes from './exports/ropa.routes.ts'
 import activitiesRoutes from './modules/activities/activities.routes.ts'
 import auditEventRoutes from './modules/audit-events/audit-events.routes.ts'
@@ -164,6 +165,7 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     open.register(bundleSchemaRoutes, { prefix: '/v1/schemas' })
     open.register(jwksRoutes, { signingKeys })
     open.register(publicRegisterRoutes, { prefix: '/public', config })
+    open.register(contextRoutes)
   })
 
   // Authenticated: every route in here must declare its scope (config.scope) or start-up fails.

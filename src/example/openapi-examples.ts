@@ -5,6 +5,8 @@
  * show the same entity agree. test/openapi-examples.test.ts validates each against its schema and
  * sends the write examples through the API.
  */
+import type { ExportedRecord } from '../exports/record.schemas.ts'
+import { jsonLdDocument } from '../exports/render-jsonld.ts'
 import { countries, dpiaCriteria, legalBases, securityMeasureVocabulary, specialCategories } from '../reference/index.ts'
 import { encodeCursor } from '../shared/http.ts'
 import { keyFromName } from '../shared/keys.ts'
@@ -601,6 +603,10 @@ export const recordExample = {
     }
   ]
 }
+
+/** The same record in DPV (`?format=jsonld`), as served from https://ropa.example.org. */
+// Cast: recordExample is a plain literal; test/openapi-examples.test.ts checks it against RecordSchema.
+export const recordJsonLdExample = jsonLdDocument(recordExample as unknown as ExportedRecord, { baseUrl: 'https://ropa.example.org' })
 
 /** The schema with one example, which @fastify/swagger shows as the media type's `example`. */
 export const withExample = <T extends object>(schema: T, example: unknown): T => ({ ...schema, examples: [example] })

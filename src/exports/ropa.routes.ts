@@ -5,7 +5,7 @@ import { Type } from 'typebox'
 import { scopes } from '../auth/scopes.ts'
 import { documentSecurityHeaders, renderHtml } from '../documents/render-html.ts'
 import { readReport } from '../documents/report/report.ts'
-import { recordExample } from '../example/openapi-examples.ts'
+import { recordExample, recordJsonLdExample } from '../example/openapi-examples.ts'
 import { clampToNow } from '../modules/history/history.repository.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
 import { Instant, OrganisationParams } from '../shared/schemas.ts'
@@ -14,12 +14,14 @@ import { RecordSchema } from './record.schemas.ts'
 import { type AssembledRecord, exportRecord, type RecordKind } from './record.ts'
 import { renderCsv } from './render-csv.ts'
 import { renderJson } from './render-json.ts'
+import { renderJsonLd } from './render-jsonld.ts'
 import { renderXlsx, XLSX_TYPE } from './render-xlsx.ts'
 
 export const formats = {
   json: { type: 'application/json; charset=utf-8', extension: 'json', render: renderJson },
   csv: { type: 'text/csv; charset=utf-8', extension: 'csv', render: renderCsv },
-  xlsx: { type: XLSX_TYPE, extension: 'xlsx', render: renderXlsx }
+  xlsx: { type: XLSX_TYPE, extension: 'xlsx', render: renderXlsx },
+  jsonld: { type: 'application/ld+json; charset=utf-8', extension: 'jsonld', render: renderJsonLd }
 } as const
 type Format = keyof typeof formats
 
@@ -32,8 +34,9 @@ type RopaFormat = Format | keyof typeof documentFormats
 const RopaQuery = Type.Object(
   {
     format: Type.Optional(
-      Type.Enum(['json', 'csv', 'xlsx', 'html'], {
-        description: 'The file format; without it, the `Accept` header decides (JSON by default). `html`: the report for an auditor.'
+      Type.Enum(['json', 'csv', 'xlsx', 'jsonld', 'html'], {
+        description:
+          'The file format; without it, the `Accept` header decides (JSON by default). `jsonld`: the record in the W3C Data Privacy Vocabulary; `html`: the report for an auditor.'
       })
     ),
     record: Type.Optional(
@@ -80,11 +83,15 @@ export function negotiate(request: FastifyRequest, format: RopaFormat | undefine
     if (range === 'application/json' || range === 'application/*' || range === '*/*') return 'json'
     if (range === 'text/csv' || range === 'text/*') return 'csv'
     if (range === XLSX_TYPE) return 'xlsx'
+    if (range === 'application/ld+json') return 'jsonld'
     if (documents && range === 'text/html') return 'html'
   }
   const offered = `application/json, text/csv${documents ? ', text/html' : ''} or ${XLSX_TYPE}`
   throw new ApiProblem('not_acceptable', `The record is available as ${offered}; use ?format= or one of them in Accept.`)
 }
+
+/** The origin the client reached the API at: the JSON-LD export names its context and resources by URLs there. */
+export const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`
 
 export const slug = (name: string) =>
   name
@@ -145,6 +152,7 @@ const exportDescription = [
   'The record of processing activities as a supervisory authority may ask for it (Art. 30(4)): the controller block (Art. 30(1)(a)), then every active activity with names instead of ids, codes with their labels and articles, countries with their EEA and adequacy status, organisation-wide security measures merged into each activity, and retention per data category. `?record=processor` gives the Art. 30(2) record, grouped per client controller. Activities, and every list of linked catalogue entries, are in name order (any case), then id; purposes, transfers and retention rules keep the order they were entered in.',
   `CSV has one row per activity, with the columns of the UK ICO controller template: ${columnList(controllerColumns)}. The processor record has one row per client controller and activity: ${columnList(processorColumns)}. Every row then says whose record it is (Art. 30(1)(a)): ${columnList(organisationColumns('controller'))}; in the processor record, the processor's own (Art. 30(2)(a)): ${columnList(organisationColumns('processor'))}. Multi-valued cells are joined with "; ". The file starts with a UTF-8 byte-order mark so Excel reads it as UTF-8 (\`?bom=false\` leaves it out); lines end in CRLF, and a field holding a line break, a comma or a quote is quoted. A cell that a spreadsheet could run as a formula (starting with = + - @, a tab or a carriage return, also after blanks, quotes or no-break spaces) gets a leading apostrophe.`,
   'XLSX has a sheet for the controller block, the activities, the transfers and the retention rules, with text cells as plain strings (never formulas), rows as high as their wrapped text, and print settings: landscape, one page wide, the header row repeated, the organisation in the page header.',
+  "JSON-LD (`?format=jsonld` or `Accept: application/ld+json`) is the record in the W3C Data Privacy Vocabulary (DPV 2) and its EU GDPR extension: a `dpv:ROPA` whose `processes` are the activities as `dpv:Process`, legal bases and transfer grounds as `eu-gdpr:` IRIs (`eu-gdpr:A6-1-f`, `eu-gdpr:A46-2-c`), countries as `loc:` IRIs with their EEA and adequacy status, and what DPV has no term for in the API's own namespace `ropa` (`urn:ropa-api:ns#`). Its `@context` is `/contexts/ropa-v1.jsonld` on the same origin (public, versioned); resources are named by their URLs in this API.",
   'HTML is the report for an auditor or a supervisory authority: one self-contained page (no scripts, no external resources, print styles for A4 with page numbers) with a cover naming the controller (Art. 30(1)(a)), the generation date, `asOf` and whether drafts are included; a table of contents; each activity with every Art. 30 field, codes named with their labels and articles and a field the record leaves empty shown as "not recorded"; then transfers by country with their EEA or adequacy status, retention per data category, the findings with their acknowledgements (who, when, why), the rights of data subjects per activity and, with `?changesSince=`, what changed since then. `?lang=nb` writes it in Norwegian Bokmål.',
   'The file is streamed from one consistent snapshot of the database. At most a few exports run at once per organisation (429 with Retry-After beyond).'
 ].join('\n\n')
@@ -188,6 +196,10 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
                 schema: Type.String({ description: 'UTF-8 (with a byte-order mark unless `?bom=false`), comma-separated, CRLF line ends, one header row.' })
               },
               [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) },
+              'application/ld+json': {
+                schema: Type.Object({}, { additionalProperties: true, description: 'A JSON-LD document (DPV).' }),
+                example: recordJsonLdExample
+              },
               'text/html': {
                 schema: Type.String({
                   description: "The auditor's report: one UTF-8 HTML page with inline styles, no scripts and no external resources, in the language of `?lang`."
@@ -220,7 +232,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
                 return renderHtml(document)
               })
             : exportRecord<string | Buffer>(app.database, request.params.orgId, { ...scope, findings: format === 'json' }, (assembled) =>
-                format === 'csv' ? renderCsv(named(assembled), { bom }) : formats[format].render(named(assembled))
+                formats[format].render(named(assembled), { bom, baseUrl: originOf(request) })
               )
         const chunks = batched(source)
         // Pull the first chunk here: a missing organisation or a dead database still answers a problem, not a cut-off file.

@@ -10,10 +10,9 @@ import { snapshotExamples as examples, recordExample, withExample } from '../../
 import type { ExportedRecord } from '../../exports/record.schemas.ts'
 import { RecordSchema } from '../../exports/record.schemas.ts'
 import { type AssembledRecord, assembledFrom, exportRecord, type RecordKind } from '../../exports/record.ts'
-import { renderCsv } from '../../exports/render-csv.ts'
 import { renderJson } from '../../exports/render-json.ts'
 import { XLSX_TYPE } from '../../exports/render-xlsx.ts'
-import { batched, formats, negotiate, slug } from '../../exports/ropa.routes.ts'
+import { batched, formats, negotiate, originOf, slug } from '../../exports/ropa.routes.ts'
 import { sendCreatedOnce } from '../../plugins/idempotency.ts'
 import { jcs } from '../../shared/canonical-json.ts'
 import { decodeCursor, encodeCursor } from '../../shared/http.ts'
@@ -194,7 +193,7 @@ const snapshotRoutes: FastifyPluginAsyncTypebox<SnapshotRoutesOptions> = async (
       reply.type(formats[format].type).header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'no-store')
       if (format === 'json') return reply.send(snapshot.document)
       const assembled: AssembledRecord = assembledFrom(exported)
-      const rendered = format === 'csv' ? renderCsv(assembled, { bom: request.query.bom ?? true }) : formats[format].render(assembled)
+      const rendered = formats[format].render(assembled, { bom: request.query.bom ?? true, baseUrl: originOf(request) })
       // Cast: the 200 schema describes the file for OpenAPI; the stream sent is the file itself.
       return reply.send(Readable.from(batched(rendered)) as never)
     }
