@@ -248,7 +248,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
         return (
           reply
             .type(type)
-            .header('content-disposition', `attachment; filename="${filename}"`)
+            .header('content-disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="${filename}"`)
             .header('cache-control', 'no-store')
             .headers(format === 'html' ? documentSecurityHeaders : {})
             // Cast: the 200 schema describes the file for OpenAPI; the stream sent is the file itself, which the type provider cannot express.

@@ -27,7 +27,8 @@ if (!existsSync(executablePath)) {
   t.test('pages in a browser', { skip: `no Chromium at ${executablePath}: apt-get install -y chromium to run the page tests` }, () => {})
 } else {
   const app = await buildTestApp(t)
-  const { organisationId } = await loadBundleViaApi(app, readExampleBundle())
+  const bundle = readExampleBundle()
+  const { organisationId } = await loadBundleViaApi(app, bundle)
   const reader = await bearer({ sub: 'auditor', scopes: ['ropa:read'], orgs: [organisationId] })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
@@ -36,7 +37,10 @@ if (!existsSync(executablePath)) {
 
   const pages = [
     { name: 'the auditor’s report', path: `/v1/organisations/${organisationId}/ropa?format=html`, mustShow: 'Art. 30' },
-    { name: 'the auditor’s report in Bokmål', path: `/v1/organisations/${organisationId}/ropa?format=html&lang=nb`, mustShow: 'Art. 30' }
+    { name: 'the auditor’s report in Bokmål', path: `/v1/organisations/${organisationId}/ropa?format=html&lang=nb`, mustShow: 'Art. 30' },
+    { name: 'the processor record', path: `/v1/organisations/${organisationId}/ropa?format=html&record=processor`, mustShow: bundle.organisation.name },
+    { name: 'the privacy notice', path: `/v1/organisations/${organisationId}/privacy-notice?format=html`, mustShow: bundle.organisation.name },
+    { name: 'the privacy notice in Bokmål', path: `/v1/organisations/${organisationId}/privacy-notice?format=html&lang=nb`, mustShow: bundle.organisation.name }
   ]
 
   for (const page of pages) {

@@ -86,7 +86,7 @@ t.test('the example organisation: every fact of every activity appears in the HT
   t.equal(exampleHtml.statusCode, 200)
   t.equal(exampleHtml.headers['content-type'], 'text/html; charset=utf-8')
   t.match(exampleHtml.headers['content-security-policy'], /default-src 'none'/, 'the page may load nothing')
-  t.match(exampleHtml.headers['content-disposition'], /^attachment; filename="ropa-example-consulting-as-controller-\d{4}-\d{2}-\d{2}\.html"$/)
+  t.match(exampleHtml.headers['content-disposition'], /^inline; filename="ropa-example-consulting-as-controller-\d{4}-\d{2}-\d{2}\.html"$/)
   const facts = factsOf(example, false)
   t.ok(facts.size > 0)
   for (const [activity, expected] of facts) {
