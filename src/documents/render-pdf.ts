@@ -230,24 +230,31 @@ class PdfLayout {
   render(block: Block): void {
     switch (block.kind) {
       case 'cover':
-        return this.cover(block)
+        this.cover(block)
+        break
       case 'contents':
-        return this.contents(block)
+        this.contents(block)
+        break
       case 'heading':
-        return this.heading(block)
+        this.heading(block)
+        break
       case 'paragraph':
-        return this.paragraph(block)
+        this.paragraph(block)
+        break
       case 'fields':
-        return this.fields(block.fields)
+        this.fields(block.fields)
+        break
       case 'list':
-        return this.list(block.items)
+        this.list(block.items)
+        break
       case 'table':
-        return this.table(block)
+        this.table(block)
+        break
       case 'pageBreak':
         this.breakPending = this.pageNumber > 0 && !this.atTop()
-        return
+        break
       case 'gap':
-        return
+        break
     }
   }
 
@@ -336,7 +343,7 @@ class PdfLayout {
       const boxHeight = 2 * pad + part.length * height
       this.doc.rect(this.left, this.y, this.width, boxHeight).fill(colours.tint)
       this.doc.rect(this.left, this.y, rule, boxHeight).fill(colours.rule)
-      part.forEach((line, i) => this.draw(line, style, this.left + rule + pad, this.y + pad + i * height))
+      for (const [i, line] of part.entries()) this.draw(line, style, this.left + rule + pad, this.y + pad + i * height)
       this.y += boxHeight
       if (remaining.length > 0) this.newPage()
     }
@@ -418,8 +425,20 @@ class PdfLayout {
   private columnWidths(block: Extract<Block, { kind: 'table' }>, head: Style, cellStyle: Style): number[] {
     const columns = block.columns.map((title, i) => {
       const texts = [{ text: title, style: head }, ...block.rows.map((row) => ({ text: row[i] ?? '', style: cellStyle }))]
-      const want = Math.max(...texts.flatMap(({ text, style }) => printable(text, style.face).split('\n').map((line) => this.measure(line, style))))
-      const need = Math.max(...texts.flatMap(({ text, style }) => printable(text, style.face).split(/\s+/).map((word) => this.measure(word, style))))
+      const want = Math.max(
+        ...texts.flatMap(({ text, style }) =>
+          printable(text, style.face)
+            .split('\n')
+            .map((line) => this.measure(line, style))
+        )
+      )
+      const need = Math.max(
+        ...texts.flatMap(({ text, style }) =>
+          printable(text, style.face)
+            .split(/\s+/)
+            .map((word) => this.measure(word, style))
+        )
+      )
       const floor = Math.min(need, this.width / block.columns.length, 120)
       return { want: Math.max(want, floor) + 2 * CELL_PADDING, floor: floor + 2 * CELL_PADDING }
     })
@@ -450,7 +469,7 @@ class PdfLayout {
 
   private drawCells(cells: Cell[], from: number, to: number): void {
     for (const cell of cells) {
-      cell.lines.slice(from, to).forEach((line, i) => this.draw(line, cell.style, cell.x, this.y + CELL_PADDING + i * lineHeight(cell.style)))
+      for (const [i, line] of cell.lines.slice(from, to).entries()) this.draw(line, cell.style, cell.x, this.y + CELL_PADDING + i * lineHeight(cell.style))
     }
   }
 
@@ -473,7 +492,11 @@ class PdfLayout {
   }
 
   private rule(colour: string): void {
-    this.doc.moveTo(this.left, this.y).lineTo(this.left + this.width, this.y).lineWidth(0.5).stroke(colour)
+    this.doc
+      .moveTo(this.left, this.y)
+      .lineTo(this.left + this.width, this.y)
+      .lineWidth(0.5)
+      .stroke(colour)
   }
 
   private spaceBefore(size: number): void {
