@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { scopes } from '../auth/scopes.ts'
 import { documentSecurityHeaders, renderHtml } from '../documents/render-html.ts'
+import { PDF_TYPE, renderPdf } from '../documents/render-pdf.ts'
 import { readReport } from '../documents/report/report.ts'
 import { recordExample, recordJsonLdExample } from '../example/openapi-examples.ts'
 import { clampToNow } from '../modules/history/history.repository.ts'
@@ -27,16 +28,17 @@ type Format = keyof typeof formats
 
 /** Documents people read (the auditor's report): rendered from the report's blocks, not from the record alone. */
 export const documentFormats = {
-  html: { type: 'text/html; charset=utf-8', extension: 'html' }
+  html: { type: 'text/html; charset=utf-8', extension: 'html', render: renderHtml, headers: documentSecurityHeaders },
+  pdf: { type: PDF_TYPE, extension: 'pdf', render: renderPdf, headers: {} }
 } as const
 type RopaFormat = Format | keyof typeof documentFormats
 
 const RopaQuery = Type.Object(
   {
     format: Type.Optional(
-      Type.Enum(['json', 'csv', 'xlsx', 'jsonld', 'html'], {
+      Type.Enum(['json', 'csv', 'xlsx', 'jsonld', 'html', 'pdf'], {
         description:
-          'The file format; without it, the `Accept` header decides (JSON by default). `jsonld`: the record in the W3C Data Privacy Vocabulary; `html`: the report for an auditor.'
+          'The file format; without it, the `Accept` header decides (JSON by default). `jsonld`: the record in the W3C Data Privacy Vocabulary; `html` and `pdf`: the report for an auditor.'
       })
     ),
     record: Type.Optional(
@@ -85,8 +87,9 @@ export function negotiate(request: FastifyRequest, format: RopaFormat | undefine
     if (range === XLSX_TYPE) return 'xlsx'
     if (range === 'application/ld+json') return 'jsonld'
     if (documents && range === 'text/html') return 'html'
+    if (documents && range === PDF_TYPE) return 'pdf'
   }
-  const offered = `application/json, text/csv${documents ? ', text/html' : ''} or ${XLSX_TYPE}`
+  const offered = `application/json, application/ld+json, text/csv${documents ? `, text/html, ${PDF_TYPE}` : ''} or ${XLSX_TYPE}`
   throw new ApiProblem('not_acceptable', `The record is available as ${offered}; use ?format= or one of them in Accept.`)
 }
 
@@ -154,6 +157,7 @@ const exportDescription = [
   'XLSX has a sheet for the controller block, the activities, the transfers and the retention rules, with text cells as plain strings (never formulas), rows as high as their wrapped text, and print settings: landscape, one page wide, the header row repeated, the organisation in the page header.',
   "JSON-LD (`?format=jsonld` or `Accept: application/ld+json`) is the record in the W3C Data Privacy Vocabulary (DPV 2) and its EU GDPR extension: a `dpv:ROPA` whose `processes` are the activities as `dpv:Process`, legal bases and transfer grounds as `eu-gdpr:` IRIs (`eu-gdpr:A6-1-f`, `eu-gdpr:A46-2-c`), countries as `loc:` IRIs with their EEA and adequacy status, and what DPV has no term for in the API's own namespace `ropa` (`urn:ropa-api:ns#`). Its `@context` is `/contexts/ropa-v1.jsonld` on the same origin (public, versioned); resources are named by their URLs in this API.",
   'HTML is the report for an auditor or a supervisory authority: one self-contained page (no scripts, no external resources, print styles for A4 with page numbers) with a cover naming the controller (Art. 30(1)(a)), the generation date, `asOf` and whether drafts are included; a table of contents; each activity with every Art. 30 field, codes named with their labels and articles and a field the record leaves empty shown as "not recorded"; then transfers by country with their EEA or adequacy status, retention per data category, the findings with their acknowledgements (who, when, why), the rights of data subjects per activity and, with `?changesSince=`, what changed since then. `?lang=nb` writes it in Norwegian Bokmål.',
+  'PDF (`?format=pdf` or `Accept: application/pdf`) is the same report on A4 pages: numbered, the organisation in every footer, the contents linked to the sections and as bookmarks, tables whose header row repeats on each page; DejaVu Sans is embedded, so every Latin, Greek and Cyrillic name prints as written (a character the font lacks prints as �). It is written page by page as the record is read, like the other formats.',
   'The file is streamed from one consistent snapshot of the database. At most a few exports run at once per organisation (429 with Retry-After beyond).'
 ].join('\n\n')
 
@@ -183,7 +187,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
       schema: {
         tags: ['Exports'],
         operationId: 'exportRecord',
-        summary: 'Export the whole record (JSON, CSV, XLSX or an HTML report)',
+        summary: 'Export the whole record (JSON, CSV, XLSX, DPV JSON-LD, or a report in HTML or PDF)',
         description: exportDescription,
         params: OrganisationParams,
         querystring: RopaQuery,
@@ -204,7 +208,8 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
                 schema: Type.String({
                   description: "The auditor's report: one UTF-8 HTML page with inline styles, no scripts and no external resources, in the language of `?lang`."
                 })
-              }
+              },
+              [PDF_TYPE]: { schema: Type.String({ format: 'binary', description: "The auditor's report as an A4 PDF, in the language of `?lang`." }) }
             }
           },
           ...problemResponses(400, 406, 429)
@@ -217,7 +222,8 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
       const changesSince = changesWindow(request.query)
       const release = limiter.acquire(request.params.orgId)
       try {
-        const { type, extension } = format === 'html' ? documentFormats.html : formats[format]
+        const document = format === 'html' || format === 'pdf' ? documentFormats[format] : undefined
+        const { type, extension } = document ?? formats[format as Format]
         const bom = request.query.bom ?? true
         let organisationName = 'organisation'
         const named = (assembled: AssembledRecord) => {
@@ -225,15 +231,19 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
           return assembled
         }
         const scope = { record, includeDrafts: request.query.includeDrafts ?? false, asOf: request.query.asOf && clampToNow(request.query.asOf) }
-        const source =
-          format === 'html'
-            ? readReport(app.database, request.params.orgId, { ...scope, lang: request.query.lang ?? 'en', changesSince }, (document, assembled) => {
+        const source = document
+          ? readReport<string | Buffer>(
+              app.database,
+              request.params.orgId,
+              { ...scope, lang: request.query.lang ?? 'en', changesSince },
+              (report, assembled) => {
                 named(assembled)
-                return renderHtml(document)
-              })
-            : exportRecord<string | Buffer>(app.database, request.params.orgId, { ...scope, findings: format === 'json' }, (assembled) =>
-                formats[format].render(named(assembled), { bom, baseUrl: originOf(request) })
-              )
+                return document.render(report)
+              }
+            )
+          : exportRecord<string | Buffer>(app.database, request.params.orgId, { ...scope, findings: format === 'json' }, (assembled) =>
+              formats[format as Format].render(named(assembled), { bom, baseUrl: originOf(request) })
+            )
         const chunks = batched(source)
         // Pull the first chunk here: a missing organisation or a dead database still answers a problem, not a cut-off file.
         const first = await chunks.next()
@@ -248,9 +258,9 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
         return (
           reply
             .type(type)
-            .header('content-disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="${filename}"`)
+            .header('content-disposition', `${document ? 'inline' : 'attachment'}; filename="${filename}"`)
             .header('cache-control', 'no-store')
-            .headers(format === 'html' ? documentSecurityHeaders : {})
+            .headers(document?.headers ?? {})
             // Cast: the 200 schema describes the file for OpenAPI; the stream sent is the file itself, which the type provider cannot express.
             .send(body as never)
         )

@@ -10,6 +10,7 @@ import { countryByCode } from '../../src/reference/countries.ts'
 import { legalBases } from '../../src/reference/legal-bases.ts'
 import { transferMechanisms } from '../../src/reference/transfer-mechanisms.ts'
 import { bearer, buildTestApp, createOrganisationViaApi, loadBundleViaApi } from '../helper.ts'
+import { pdfText, withPdf } from '../support/pdf-text.ts'
 
 type Json = Record<string, unknown>
 const app = await buildTestApp(t)
@@ -338,4 +339,47 @@ t.test('a record read back from an exported document: the findings and rights it
   const gaps = blocks.filter((block) => block.kind === 'gap')
   t.equal(gaps.length, exported.activities.length * 2, 'one for the findings and one for the rights of each activity')
   t.ok(blocks.some((block) => block.kind === 'heading' && block.text === exported.activities[0].name))
+})
+
+t.test('format=pdf: the same report on A4 pages, every fact of the example readable in the text', async (t) => {
+  const res = await app.inject({ url: `/v1/organisations/${exampleOrg}/ropa?format=pdf`, headers: await readerOf(exampleOrg) })
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers['content-type'], 'application/pdf')
+  t.match(res.headers['content-disposition'], /^inline; filename="ropa-example-consulting-as-controller-\d{4}-\d{2}-\d{2}\.pdf"$/)
+  const pages = await pdfText(res.rawPayload)
+  t.ok(pages.length > 3, `${pages.length} pages`)
+  const text = pages.join(' ').replace(/\s+/g, ' ')
+  const flat = (fact: string) => fact.replace(/\s+/g, ' ')
+  for (const [activity, expected] of factsOf(example, false)) {
+    t.same(
+      expected.filter((fact) => !text.includes(flat(fact))),
+      [],
+      `${activity}: every fact is in the PDF`
+    )
+  }
+  pages.forEach((page, index) => {
+    t.ok(page.includes(`Page ${index + 1}`), `page ${index + 1} is numbered`)
+  })
+  await withPdf(res.rawPayload, async (pdf) => {
+    const page = await pdf.getPage(1)
+    t.same(
+      page.view.map((value) => Math.round(value * 100) / 100),
+      [0, 0, 595.28, 841.89],
+      'A4'
+    )
+  })
+})
+
+t.test('format=pdf: Bokmål, Accept negotiation, isolation', async (t) => {
+  const headers = await readerOf(exampleOrg)
+  const nb = await app.inject({ url: `/v1/organisations/${exampleOrg}/ropa?format=pdf&lang=nb`, headers })
+  t.equal(nb.statusCode, 200)
+  const text = (await pdfText(nb.rawPayload)).join(' ')
+  t.ok(text.includes(norwegianBokmalTexts.contents) && text.includes('Side 1'), 'Norwegian headings and page label')
+  const negotiated = await app.inject({ url: `/v1/organisations/${exampleOrg}/ropa`, headers: { ...headers, accept: 'application/pdf' } })
+  t.equal(negotiated.statusCode, 200)
+  t.equal(negotiated.headers['content-type'], 'application/pdf')
+  const outsider = await bearer({ sub: 'outsider', scopes: ['ropa:read'], orgs: [hardOrg] })
+  t.equal((await app.inject({ url: `/v1/organisations/${exampleOrg}/ropa?format=pdf`, headers: outsider })).statusCode, 404)
+  t.equal((await app.inject({ url: `/v1/organisations/${exampleOrg}/ropa?format=pdf` })).statusCode, 401)
 })
