@@ -30,6 +30,13 @@ if (!existsSync(executablePath)) {
   const bundle = readExampleBundle()
   const { organisationId } = await loadBundleViaApi(app, bundle)
   const reader = await bearer({ sub: 'auditor', scopes: ['ropa:read'], orgs: [organisationId] })
+  const published = await app.inject({
+    method: 'PATCH',
+    url: `/v1/organisations/${organisationId}`,
+    headers: await bearer({ sub: 'dpo', scopes: ['ropa:admin'], orgs: [organisationId] }),
+    payload: { slug: 'example-consulting', publicRegister: true }
+  })
+  if (published.statusCode !== 200) throw new Error(`publishing the register: ${published.statusCode} ${published.body}`)
   await app.listen({ host: '127.0.0.1', port: 0 })
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   const browser: Browser = await chromium.launch({ executablePath, args: browserFlags })
@@ -40,6 +47,7 @@ if (!existsSync(executablePath)) {
     { name: 'the auditor’s report in Bokmål', path: `/v1/organisations/${organisationId}/ropa?format=html&lang=nb`, mustShow: 'Art. 30' },
     { name: 'the processor record', path: `/v1/organisations/${organisationId}/ropa?format=html&record=processor`, mustShow: bundle.organisation.name },
     { name: 'the privacy notice', path: `/v1/organisations/${organisationId}/privacy-notice?format=html`, mustShow: bundle.organisation.name },
+    { name: 'the public register', path: '/public/example-consulting/register', mustShow: bundle.organisation.name },
     { name: 'the privacy notice in Bokmål', path: `/v1/organisations/${organisationId}/privacy-notice?format=html&lang=nb`, mustShow: bundle.organisation.name }
   ]
 

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { Value } from 'typebox/value'
+import { codeLabels } from '../../src/documents/labels/index.ts'
+import { escapeHtml as escaped } from '../../src/documents/render-html.ts'
 import { type Bundle, parseBundle, readExampleBundle } from '../../src/example/bundle.ts'
 import { PublicRegisterSchema } from '../../src/modules/public-register/public-register.schemas.ts'
 import { bearer, buildTestApp, createOrganisationViaApi, loadBundleViaApi } from '../helper.ts'
@@ -312,8 +314,6 @@ t.test('HTML: the same facts for people, escaped, without scripts or external re
   t.not(res.headers.etag, json.headers.etag, 'each representation has its own entity tag')
   t.equal((await register('example-consulting', { accept: 'text/html', 'if-none-match': String(res.headers.etag) })).statusCode, 304)
   const html = res.body
-  const escaped = (text: string) =>
-    text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;')
   t.notMatch(html, /<script/i, 'no script element, not even the hostile name')
   t.ok(html.includes(escaped(HOSTILE)), 'the hostile name, escaped')
   t.notMatch(html, /LEAK-/, 'no planted string')
@@ -341,6 +341,14 @@ t.test('HTML in Norwegian Bokmål with ?lang=nb; another language is refused', a
   t.match(res.body, /<html lang="nb">/)
   t.match(res.body, /Behandlingsaktiviteter/)
   t.match(res.body, /Personvernombud/)
+  const labels = await codeLabels('nb')
+  const bases = new Set(
+    ((await register('example-consulting')).json().activities as { purposes: { legalBasis: { code: string } | null }[] }[]).flatMap((activity) =>
+      activity.purposes.map((purpose) => purpose.legalBasis?.code)
+    )
+  )
+  for (const code of bases) if (code) t.ok(res.body.includes(escaped(labels.legalBasis(code))), `${code} in Bokmål`)
+  t.match(res.body, /Norge/, 'countries in Bokmål')
   t.equal((await register('example-consulting', { accept: 'text/html' }, '?lang=de')).statusCode, 400)
 })
 

@@ -2,6 +2,7 @@ import etag from '@fastify/etag'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Config } from '../../config.ts'
+import { codeLabels } from '../../documents/labels/index.ts'
 import { documentSecurityHeaders, renderHtml } from '../../documents/render-html.ts'
 import { publicRateLimit } from '../../plugins/protection.ts'
 import { ApiProblem, problemResponses } from '../../shared/problems.ts'
@@ -30,7 +31,7 @@ export function representationFor(accept: string | undefined): Representation {
 
 const description = [
   "What a public body publishes of its record of processing activities (Art. 30), when the organisation sets `publicRegister` and a `slug`: the controller's identity and contact details, the data protection officer's contact (Art. 37(7)), and of each **active** activity its purposes with their legal bases (and the law cited for 6.1.c and 6.1.e), the categories of data subjects and of personal data (special categories marked), the categories of recipients, transfers with their safeguards, and the time limits for erasure. Nothing else: no owners, systems, processors, internal references, notes, drafts, retired activities or findings.",
-  'JSON by default; `Accept: text/html` gives a page for people, with its headings in `?lang=en` or `nb` (codes keep their English labels). No token needed. Cacheable for five minutes, with a strong `ETag` (304 on `If-None-Match`). An unknown slug and a register that is not published both answer 404. Each address may read the registers a limited number of times per minute (429 with Retry-After).'
+  'JSON by default; `Accept: text/html` gives a page for people, in `?lang=en` or `nb` (headings, codes and countries). No token needed. Cacheable for five minutes, with a strong `ETag` (304 on `If-None-Match`). An unknown slug and a register that is not published both answer 404. Each address may read the registers a limited number of times per minute (429 with Retry-After).'
 ].join('\n\n')
 
 const publicRegisterRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
@@ -66,8 +67,9 @@ const publicRegisterRoutes: FastifyPluginAsyncTypebox<{ config: Config }> = asyn
       reply.header('cache-control', CACHE_CONTROL).header('vary', 'Accept')
       if (representation === 'json') return register
       // Whole, not streamed: the ETag is the hash of the page, and a register is small.
+      const lang = request.query.lang ?? 'en'
       let html = ''
-      for await (const chunk of renderHtml(registerDocument(register, request.query.lang ?? 'en'))) html += chunk
+      for await (const chunk of renderHtml(registerDocument(register, lang, await codeLabels(lang)))) html += chunk
       // Cast: the 200 schema describes the page for OpenAPI; the type provider expects the JSON body.
       return reply
         .type('text/html; charset=utf-8')

@@ -1,7 +1,8 @@
 import type { Block, DocumentSource, Field } from '../../documents/document.ts'
+import type { CodeLabels } from '../../documents/labels/index.ts'
 import type { Lang, PublicActivity, PublicRegister } from './public-register.schemas.ts'
 
-/** The document's own words. Codes keep the labels the reference data gives them (English). */
+/** The document's own words; codes, countries and articles are named by the language's `CodeLabels`. */
 const words = {
   en: {
     title: 'Record of processing activities',
@@ -76,30 +77,37 @@ const words = {
 } as const
 type Words = (typeof words)[Lang]
 
-const code = (ref: { label: string; article: string }) => (ref.article ? `${ref.label} (${ref.article})` : ref.label)
+type Ref = { code: string; article: string }
+type Named = (ref: Ref) => string
+/** A code as `label (article)` in the document's language, for one list of codes. */
+const naming =
+  (label: (code: string) => string): Named =>
+  (ref) =>
+    ref.article ? `${label(ref.code)} (${ref.article})` : label(ref.code)
 const joined = (...parts: (string | null | undefined)[]) => parts.filter((part): part is string => Boolean(part)).join(' — ')
 const present = (fields: (Field | undefined)[]): Field[] => fields.filter((field): field is Field => field !== undefined)
 const optional = (label: string, value: string | null): Field | undefined => (value === null ? undefined : { label, value })
 
-function activityFields(activity: PublicActivity, w: Words): Field[] {
+function activityFields(activity: PublicActivity, w: Words, labels: CodeLabels): Field[] {
+  const basis = naming(labels.legalBasis)
   return present([
     {
       label: w.purposes,
-      value: activity.purposes.map((purpose) => joined(purpose.description, purpose.legalBasis && code(purpose.legalBasis), purpose.legalReference))
+      value: activity.purposes.map((purpose) => joined(purpose.description, purpose.legalBasis && basis(purpose.legalBasis), purpose.legalReference))
     },
-    activity.specialCategoryConditions.length > 0 ? { label: w.conditions, value: activity.specialCategoryConditions.map(code) } : undefined,
+    activity.specialCategoryConditions.length > 0 ? { label: w.conditions, value: activity.specialCategoryConditions.map(basis) } : undefined,
     { label: w.dataSubjects, value: activity.dataSubjectCategories.map(({ name }) => name) },
     {
       label: w.dataCategories,
       value: activity.dataCategories.map((category) =>
-        joined(category.name, category.specialCategory && code(category.specialCategory), category.criminal ? w.criminal : null)
+        joined(category.name, category.specialCategory && naming(labels.specialCategory)(category.specialCategory), category.criminal ? w.criminal : null)
       )
     },
     { label: w.recipients, value: activity.recipients.map(({ name, type }) => `${name} (${w.recipientTypes[type]})`) },
     {
       label: w.transfers,
       value: activity.transfers.map((transfer) =>
-        joined((transfer.country ?? transfer.internationalOrganisation)?.name, transfer.mechanism && code(transfer.mechanism))
+        joined(placeName(transfer.country ?? transfer.internationalOrganisation, labels), transfer.mechanism && naming(labels.mechanism)(transfer.mechanism))
       )
     },
     {
@@ -111,7 +119,9 @@ function activityFields(activity: PublicActivity, w: Words): Field[] {
   ])
 }
 
-function* blocks(register: PublicRegister, w: Words): Generator<Block> {
+const placeName = (place: { code: string } | null, labels: CodeLabels) => place && labels.country(place.code)
+
+function* blocks(register: PublicRegister, w: Words, labels: CodeLabels): Generator<Block> {
   const { controller } = register
   yield {
     kind: 'cover',
@@ -124,7 +134,7 @@ function* blocks(register: PublicRegister, w: Words): Generator<Block> {
       optional(w.email, controller.email),
       optional(w.phone, controller.phone),
       optional(w.website, controller.website),
-      optional(w.country, controller.country?.name ?? null),
+      optional(w.country, placeName(controller.country, labels)),
       optional(w.supervisoryAuthority, controller.supervisoryAuthority)
     ])
   }
@@ -140,18 +150,18 @@ function* blocks(register: PublicRegister, w: Words): Generator<Block> {
   if (register.activities.length === 0) yield { kind: 'paragraph', text: w.noActivities }
   for (const [index, activity] of register.activities.entries()) {
     yield { kind: 'heading', level: 2, text: activity.name, id: `activity-${index + 1}` }
-    yield { kind: 'fields', fields: activityFields(activity, w) }
+    yield { kind: 'fields', fields: activityFields(activity, w, labels) }
   }
 }
 
 /** The register as a document of blocks, in English or Norwegian Bokmål; every string is plain text for the renderer to escape. */
-export function registerDocument(register: PublicRegister, lang: Lang): DocumentSource {
+export function registerDocument(register: PublicRegister, lang: Lang, labels: CodeLabels): DocumentSource {
   const w = words[lang]
   return {
     title: `${w.title}: ${register.controller.name}`,
     lang,
     running: `${register.controller.name} — ${w.title}`,
     chrome: { page: w.page, none: w.none },
-    blocks: [...blocks(register, w)]
+    blocks: [...blocks(register, w, labels)]
   }
 }
