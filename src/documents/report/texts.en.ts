@@ -1,3 +1,4 @@
+import { contactLabels } from '../labels/contact.ts'
 import type { ReportTexts } from './texts.ts'
 
 export const englishTexts: ReportTexts = {
@@ -12,17 +13,9 @@ export const englishTexts: ReportTexts = {
   no: 'No',
 
   cover: {
-    controller: 'Controller',
+    ...contactLabels.en,
     processor: 'Processor',
-    registrationNumber: 'Registration number',
-    address: 'Address',
-    email: 'Email',
-    phone: 'Telephone',
-    website: 'Website',
-    country: 'Country',
-    supervisoryAuthority: 'Supervisory authority',
     publicAuthority: 'Public authority',
-    dpo: 'Data protection officer',
     dpoNotDesignated: 'not designated',
     representative: 'Representative in the Union (Art. 27)',
     generatedAt: 'Generated',

@@ -1,3 +1,4 @@
+import { contactLabels } from '../labels/contact.ts'
 import type { ReportTexts } from './texts.ts'
 
 export const norwegianBokmalTexts: ReportTexts = {
@@ -12,17 +13,9 @@ export const norwegianBokmalTexts: ReportTexts = {
   no: 'Nei',
 
   cover: {
-    controller: 'Behandlingsansvarlig',
+    ...contactLabels.nb,
     processor: 'Databehandler',
-    registrationNumber: 'Organisasjonsnummer',
-    address: 'Adresse',
-    email: 'E-post',
-    phone: 'Telefon',
-    website: 'Nettsted',
-    country: 'Land',
-    supervisoryAuthority: 'Tilsynsmyndighet',
     publicAuthority: 'Offentlig myndighet',
-    dpo: 'Personvernombud',
     dpoNotDesignated: 'ikke utpekt',
     representative: 'Representant i Unionen (art. 27)',
     generatedAt: 'Laget',

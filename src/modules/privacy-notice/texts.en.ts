@@ -1,3 +1,4 @@
+import { contactLabels } from '../../documents/labels/contact.ts'
 import type { NoticeTexts } from './texts.ts'
 
 export const englishTexts: NoticeTexts = {
@@ -8,17 +9,9 @@ export const englishTexts: NoticeTexts = {
   intro:
     'This notice tells you how your personal data are processed, as the General Data Protection Regulation requires (Articles 13 and 14): who is responsible, for which purposes and on which legal basis, who receives the data, how long they are kept and which rights you have.',
 
+  ...contactLabels.en,
   controllerHeading: 'Who is responsible for your data',
-  controller: 'Controller',
-  registrationNumber: 'Registration number',
-  address: 'Address',
-  email: 'Email',
-  phone: 'Telephone',
-  website: 'Website',
-  country: 'Country',
-  name: 'Name',
   representative: 'Representative in the EU',
-  dpo: 'Data protection officer',
 
   processingHeading: 'What we process and why',
   processingIntro: 'Each processing activity below states its purposes with their legal basis, the data, the recipients, transfers abroad and retention.',
@@ -108,7 +101,6 @@ export const englishTexts: NoticeTexts = {
   appliesTo: 'Applies to',
   appliesInPart: 'in part',
   complaintHeading: 'Complaints',
-  supervisoryAuthority: 'Supervisory authority',
 
   gaps: {
     controllerContact: 'The record holds no contact details (address, email or telephone) of the controller.',

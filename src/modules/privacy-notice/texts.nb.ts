@@ -1,3 +1,4 @@
+import { contactLabels } from '../../documents/labels/contact.ts'
 import type { NoticeTexts } from './texts.ts'
 
 export const norwegianTexts: NoticeTexts = {
@@ -8,17 +9,9 @@ export const norwegianTexts: NoticeTexts = {
   intro:
     'Denne erklæringen forteller hvordan personopplysningene dine behandles, slik personvernforordningen krever (artikkel 13 og 14): hvem som er ansvarlig, for hvilke formål og på hvilket rettslig grunnlag, hvem som mottar opplysningene, hvor lenge de lagres og hvilke rettigheter du har.',
 
+  ...contactLabels.nb,
   controllerHeading: 'Hvem som er ansvarlig for opplysningene dine',
-  controller: 'Behandlingsansvarlig',
-  registrationNumber: 'Organisasjonsnummer',
-  address: 'Adresse',
-  email: 'E-post',
-  phone: 'Telefon',
-  website: 'Nettsted',
-  country: 'Land',
-  name: 'Navn',
   representative: 'Representant i EU',
-  dpo: 'Personvernombud',
 
   processingHeading: 'Hva vi behandler og hvorfor',
   processingIntro:
@@ -111,7 +104,6 @@ export const norwegianTexts: NoticeTexts = {
   appliesTo: 'Gjelder',
   appliesInPart: 'delvis',
   complaintHeading: 'Klage',
-  supervisoryAuthority: 'Tilsynsmyndighet',
 
   gaps: {
     controllerContact: 'Protokollen har ingen kontaktopplysninger (adresse, e-post eller telefon) for den behandlingsansvarlige.',

@@ -1,22 +1,14 @@
 import type { Block, DocumentSource, Field } from '../../documents/document.ts'
+import { contactLabels } from '../../documents/labels/contact.ts'
 import type { CodeLabels } from '../../documents/labels/index.ts'
 import type { Lang, PublicActivity, PublicRegister } from './public-register.schemas.ts'
 
 /** The document's own words; codes, countries and articles are named by the language's `CodeLabels`. */
 const words = {
   en: {
+    ...contactLabels.en,
     title: 'Record of processing activities',
     subtitle: 'Public register (GDPR Art. 30)',
-    controller: 'Controller',
-    dpo: 'Data protection officer',
-    name: 'Name',
-    registrationNumber: 'Registration number',
-    address: 'Address',
-    email: 'Email',
-    phone: 'Telephone',
-    website: 'Website',
-    country: 'Country',
-    supervisoryAuthority: 'Supervisory authority',
     activities: 'Processing activities',
     noActivities: 'No active processing activities are recorded.',
     purposes: 'Purposes and legal bases',
@@ -40,18 +32,9 @@ const words = {
     }
   },
   nb: {
+    ...contactLabels.nb,
     title: 'Protokoll over behandlingsaktiviteter',
     subtitle: 'Offentlig protokoll (personvernforordningen art. 30)',
-    controller: 'Behandlingsansvarlig',
-    dpo: 'Personvernombud',
-    name: 'Navn',
-    registrationNumber: 'Organisasjonsnummer',
-    address: 'Adresse',
-    email: 'E-post',
-    phone: 'Telefon',
-    website: 'Nettsted',
-    country: 'Land',
-    supervisoryAuthority: 'Tilsynsmyndighet',
     activities: 'Behandlingsaktiviteter',
     noActivities: 'Ingen aktive behandlingsaktiviteter er registrert.',
     purposes: 'Formål og behandlingsgrunnlag',
