@@ -6,13 +6,13 @@
 /** A failure the command reports on stderr and exits with: 2 for usage and server errors. */
 export class CliError extends Error {
   override name = 'CliError'
-  constructor(
-    message: string,
-    readonly exitCode = 2,
-    /** Print the command's usage after the message. */
-    readonly showUsage = false
-  ) {
+  readonly exitCode: number
+  /** Print the command's usage after the message. */
+  readonly showUsage: boolean
+  constructor(message: string, exitCode = 2, showUsage = false) {
     super(message)
+    this.exitCode = exitCode
+    this.showUsage = showUsage
   }
 }
 

@@ -196,6 +196,7 @@ export function wrap(text: string, width: number, measure: (text: string) => num
 }
 
 class PdfLayout {
+  private readonly source: DocumentSource
   private readonly doc: PDFKit.PDFDocument
   private readonly top = MARGIN
   private readonly left = MARGIN
@@ -209,10 +210,8 @@ class PdfLayout {
   private continuation: (() => void) | undefined
   private outlineParent: PDFKit.PDFOutline | undefined
 
-  constructor(
-    private readonly source: DocumentSource,
-    options: PdfOptions
-  ) {
+  constructor(source: DocumentSource, options: PdfOptions) {
+    this.source = source
     this.doc = new PDFDocument({
       size: 'A4',
       margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },

@@ -58,8 +58,10 @@ function documentIdempotency(route: RouteOptions) {
 
 /** Thrown by a create's `claim` when another request's answer holds the key: its transaction rolls back. */
 class KeyAlreadyAnswered extends Error {
-  constructor(readonly stored: StoredAnswer) {
+  readonly stored: StoredAnswer
+  constructor(stored: StoredAnswer) {
     super('the Idempotency-Key already holds an answer')
+    this.stored = stored
   }
 }
 

@@ -223,12 +223,14 @@ export class ApiProblem extends Error {
   readonly errors: FieldError[] | undefined
   readonly headers: Record<string, string>
   readonly references: Reference[] | undefined
+  readonly kind: ProblemKind
   constructor(
-    readonly kind: ProblemKind,
+    kind: ProblemKind,
     detail: string,
     { errors, headers = {}, references }: { errors?: FieldError[] | undefined; headers?: Record<string, string>; references?: Reference[] } = {}
   ) {
     super(detail)
+    this.kind = kind
     this.errors = errors
     this.headers = headers
     this.references = references

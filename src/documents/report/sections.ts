@@ -52,7 +52,11 @@ export class OrganisationTables {
   private readonly destinations = new Map<string, Destination>()
   private readonly retention = new Map<string, { category: string; periods: Map<string, Set<string>> }>()
 
-  constructor(private readonly words: Words) {}
+  private readonly words: Words
+
+  constructor(words: Words) {
+    this.words = words
+  }
 
   add(activity: ExportActivity): void {
     const { words } = this

@@ -75,7 +75,9 @@ const NAME = 300
 class Catalogue {
   private readonly byName = new Map<CatalogueKind, Map<string, Entry>>()
   private readonly taken = new Map<CatalogueKind, Set<string>>()
-  constructor(private readonly bundle: BundleDocument) {
+  private readonly bundle: BundleDocument
+  constructor(bundle: BundleDocument) {
+    this.bundle = bundle
     for (const kind of ['dataCategories', 'dataSubjectCategories', 'recipients', 'processors', 'securityMeasures'] as const) {
       const entries = bundle[kind] as Entry[]
       this.byName.set(kind, new Map(entries.map((entry) => [entry.name.toLowerCase(), entry])))
@@ -109,11 +111,14 @@ class Catalogue {
 
 /** A row being read: its cells, and what it reports. */
 class Row {
-  constructor(
-    private readonly cells: Map<string, string>,
-    readonly number: number,
-    private readonly report: ReportEntry[]
-  ) {}
+  private readonly cells: Map<string, string>
+  readonly number: number
+  private readonly report: ReportEntry[]
+  constructor(cells: Map<string, string>, number: number, report: ReportEntry[]) {
+    this.cells = cells
+    this.number = number
+    this.report = report
+  }
   has(column: string) {
     return this.cells.has(column)
   }

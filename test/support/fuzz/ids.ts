@@ -7,12 +7,15 @@ export type Target = Entity | 'org' | 'any'
 
 /** An id of a fixture: `mine` (the fuzzed organisation's), `foreign` (the other one's), `otherKind` (mine, of another kind). */
 export class IdRef {
-  constructor(
-    readonly mode: 'mine' | 'foreign' | 'otherKind',
-    readonly target: Target,
-    /** 0: the entry the fixture activity links to; 1: an entry nothing links to. */
-    readonly index: 0 | 1 = 0
-  ) {}
+  readonly mode: 'mine' | 'foreign' | 'otherKind'
+  readonly target: Target
+  /** 0: the entry the fixture activity links to; 1: an entry nothing links to. */
+  readonly index: 0 | 1
+  constructor(mode: 'mine' | 'foreign' | 'otherKind', target: Target, index: 0 | 1 = 0) {
+    this.mode = mode
+    this.target = target
+    this.index = index
+  }
   [fc.toStringMethod]() {
     return `«${this.mode} ${this.target}${this.index === 1 ? ' (unlinked)' : ''} id»`
   }
