@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-// The `ropa` command (package.json "bin"). The command is TypeScript in src/cli/, run through tsx's
-// loader registered here in this process, as `npm start` runs the server: no build step, and no
-// loader to configure for whoever runs it (tsx is a dependency, resolved from this package).
-import { register } from 'tsx/esm/api'
+// The `ropa` command (package.json "bin"): the compiled src/cli/ when dist/ is built from the
+// sources as they are, else the TypeScript through tsx's loader (a checkout nobody has built yet).
+import { pathToFileURL } from 'node:url'
+import { entryFile } from '../scripts/build.mjs'
 
-register()
-const { runRopa } = await import('../src/cli/ropa.ts')
+const { runRopa } = await import(pathToFileURL(await entryFile('cli/ropa')).href)
 process.exitCode = await runRopa(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -8,9 +8,11 @@ import pg from 'pg'
 import t from 'tap'
 import { buildTestApp, createTestDatabase, TEST_SECRET, token } from './helper.ts'
 import { withMigratedDatabase } from './support/database-templates.ts'
+import { buildDist, serverArgs } from './support/production.ts'
 
-// The server runs through tsx as `npm start` does; its coverage would not merge with the
-// in-process coverage of the same files, so the child opts out of tap's collection.
+// The server runs as production runs it, `node dist/server.js`; coverage of the compiled files would
+// not merge with the in-process coverage of the sources, so the child opts out of tap's collection.
+await buildDist()
 const childEnv = (env: Record<string, string>) => ({ PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0', ...env })
 
 t.test('closing lets in-flight requests finish and refuses new ones', async (t) => {
@@ -48,7 +50,7 @@ t.test('npm start: the server starts with no configuration, then SIGTERM closes 
   const dataDir = mkdtempSync(join(tmpdir(), 'ropa-server-'))
   const databaseUrl = await createTestDatabase(t)
   const env = childEnv({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' })
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, serverArgs, {
     env: databaseUrl ? { ...env, DATABASE_URL: databaseUrl } : env,
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -87,7 +89,7 @@ t.test('npm start: the server starts with no configuration, then SIGTERM closes 
 })
 
 t.test('production without a token key refuses to start and names the variable to set', async (t) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, serverArgs, {
     env: childEnv({ NODE_ENV: 'production', PORT: '0', DATA_DIR: 'memory://' }),
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -99,7 +101,7 @@ t.test('production without a token key refuses to start and names the variable t
 })
 
 t.test('a bad configuration stops the process with a message naming the variable', async (t) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, serverArgs, {
     env: childEnv({ PORT: 'eighty', DATA_DIR: 'memory://' }),
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -110,9 +112,9 @@ t.test('a bad configuration stops the process with a message naming the variable
   t.match(stderr, /PORT: must be integer \(got "eighty"\)/)
 })
 
-/** Starts `src/server.ts` as `npm start` does and resolves once it listens. */
+/** Starts the server as `npm start` does and resolves once it listens. */
 async function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, serverArgs, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stderr.on('data', (chunk) => (output += chunk))
   const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })))

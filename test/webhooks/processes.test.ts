@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { createTestDatabase, TEST_SECRET, token } from '../helper.ts'
+import { buildDist, serverArgs } from '../support/production.ts'
 import { startReceiver } from './receiver.ts'
 
 // Real API processes on one PostgreSQL database: one killed (SIGKILL) after its write committed and
@@ -18,6 +19,7 @@ if (!databaseUrl) {
   t.end()
 } else {
   const root = fileURLToPath(new URL('../..', import.meta.url))
+  await buildDist()
   const dataDir = mkdtempSync(join(tmpdir(), 'ropa-webhook-processes-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
 
@@ -27,9 +29,9 @@ if (!databaseUrl) {
     }
   }
 
-  /** `node src/server.ts` as production runs it, on the shared database; resolves with its address once it listens. */
+  /** `node dist/server.js` as production runs it, on the shared database; resolves with its address once it listens. */
   async function server(worker: boolean): Promise<{ child: ChildProcess; address: string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const child = spawn(process.execPath, serverArgs, {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',
