@@ -21,7 +21,7 @@ import { seedPostgres } from './seed.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const SECRET = 'bench-secret-that-is-at-least-32-bytes-long'
-// The servers run through tsx; when the bench itself runs under tap (the smoke test), their
+// The API runs compiled (dist/), the ceiling through tsx; when the bench itself runs under tap (the smoke test), their
 // coverage would not merge with the in-process one, so they opt out of it.
 const CHILD_ENV = { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0' }
 const run = promisify(execFile)
@@ -100,7 +100,8 @@ async function untilReady(child: ChildProcess, url: string, timeoutMs = 300_000)
 /** The API as `npm start` runs it, quiet (warnings only), on a port of its own, with rate limits on but out of reach (one client makes all the load); resolves once it is ready. */
 async function startApi(env: Record<string, string>): Promise<Server> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  await run(process.execPath, ['scripts/build.mjs'], { cwd: root, env: CHILD_ENV })
+  const child = spawn(process.execPath, ['dist/server.js'], {
     cwd: root,
     env: {
       ...CHILD_ENV,
