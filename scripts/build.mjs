@@ -152,9 +152,11 @@ export async function build({ log = (line) => console.error(line) } = {}) {
     const inputs = inputsHash(compilerVersion)
     if (builtFrom() === inputs) return 'current'
     const started = Date.now()
+    // Only the lock's holder builds: any staging folder there is left by a build that was killed.
+    for (const leftover of readdirSync(root).filter((name) => /^dist\.(build|old)-\d+$/.test(name)))
+      rmSync(join(root, leftover), { recursive: true, force: true })
     const staging = join(root, `dist.build-${process.pid}`)
     const previous = join(root, `dist.old-${process.pid}`)
-    rmSync(staging, { recursive: true, force: true })
     try {
       await compile(staging)
       writeFileSync(join(staging, '.build.json'), `${JSON.stringify({ inputs, typescript: compilerVersion }, null, 2)}\n`)

@@ -17,8 +17,8 @@ import { bearer, buildTestApp, createOrganisationViaApi, loadBundleViaApi, token
 
 // The CLI runs as a separate process talking HTTP to this file's app, listening on an ephemeral
 // port. Each command also runs in this process through runRopa (the same code the bin calls), so
-// its lines are covered; child processes are left out of coverage (tsx, which the bin loads,
-// minifies, and V8 coverage of minified code is meaningless).
+// its lines are covered; child processes are left out of coverage (the bin runs dist/, or the
+// sources through tsx, which minifies: neither maps onto the sources' coverage).
 t.setTimeout(600_000)
 
 type Json = Record<string, unknown>
