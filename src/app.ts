@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import AjvCompiler from '@fastify/ajv-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
+import Fastify, { type FastifyRequest, LogController } from 'fastify'
 import { resolveVerificationKey } from './auth/keys.ts'
 import { resolveSigningKeys } from './auth/signing-keys.ts'
 import type { Config } from './config.ts'
@@ -43,12 +43,15 @@ import { protection, tokenRateLimit } from './plugins/protection.ts'
 import referenceRoutes from './reference/reference.routes.ts'
 import { ApiProblem } from './shared/problems.ts'
 import { REDACTED, redactUrl } from './shared/redact-url.ts'
+import { type BuildValidator, serializersAtFirstUse, validatorsAtFirstUse } from './shared/schema-compilers.ts'
 
 export interface BuildOptions {
   /** An already opened database (tests and tools); by default the app opens one from `config`. */
   database?: DatabaseHandle
   /** Where log lines go (tests read them); by default standard output. */
   logStream?: { write(line: string): void }
+  /** Compile every route's validators and serialisers at start (a schema that does not compile then stops the start), not at first use. */
+  compileSchemasAtStart?: boolean
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -59,7 +62,7 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
 const strictAjv = { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true, verbose: true } as const
 const textAjv = { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true, verbose: true } as const
 
-function strictBodyValidator(): NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator'] {
+function strictBodyValidator(): BuildValidator {
   const pool = AjvCompiler()
   return (externalSchemas, options) => {
     // Cast: the compiler's options type does not name Ajv's customOptions keys, which we merge in as a plain object.
@@ -108,7 +111,11 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     frameworkErrors: frameworkError,
-    schemaController: { compilersFactory: { buildValidator: strictBodyValidator() } }
+    schemaController: {
+      compilersFactory: options.compileSchemasAtStart
+        ? { buildValidator: strictBodyValidator() }
+        : { buildValidator: validatorsAtFirstUse(strictBodyValidator()), buildSerializer: serializersAtFirstUse() }
+    }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // JSON is the only request body this API reads (PATCH also as merge-patch); anything else answers 415.

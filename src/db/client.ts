@@ -1,19 +1,12 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
+import type { PGlite } from '@electric-sql/pglite'
 import { type Assume, type SQL, sql } from 'drizzle-orm'
-import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres'
-import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator'
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import type { FastifyBaseLogger } from 'fastify'
-import pg from 'pg'
-import QueryStream from 'pg-query-stream'
 import type { Config } from '../config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import { DatabaseTimeoutError } from './errors.ts'
-import { withSafeTransactions } from './pg-transactions.ts'
 import * as schema from './schema/index.ts'
 
 /** What `db.execute` returns on both drivers: node-postgres' QueryResult and PGlite's Results both carry `rows`. */
@@ -62,7 +55,15 @@ export async function openDatabase(config: Config, log: FastifyBaseLogger): Prom
   return config.DATABASE_URL ? openPostgres(config, config.DATABASE_URL, log) : openPglite(config.DATA_DIR)
 }
 
-function openPostgres(config: Config, connectionString: string, log: FastifyBaseLogger): DatabaseHandle {
+// Each driver loads only when its database is opened: a process holds one of them, never both.
+async function openPostgres(config: Config, connectionString: string, log: FastifyBaseLogger): Promise<DatabaseHandle> {
+  const [{ default: pg }, { default: QueryStream }, { drizzle: drizzleNodePg }, { migrate: migrateNodePg }, { withSafeTransactions }] = await Promise.all([
+    import('pg'),
+    import('pg-query-stream'),
+    import('drizzle-orm/node-postgres'),
+    import('drizzle-orm/node-postgres/migrator'),
+    import('./pg-transactions.ts')
+  ])
   const pool = new pg.Pool({
     connectionString,
     max: config.DB_POOL_MAX,
@@ -140,11 +141,18 @@ export function startInMemoryDatabasesFrom(dump: Blob | undefined): void {
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator')
+  ])
   const inMemory = dataDir === MEMORY
   const unlock = inMemory ? () => {} : lockDataDir(dataDir)
   let client: PGlite
   try {
-    client = await (inMemory ? PGlite.create({ loadDataDir: inMemoryTemplate }) : PGlite.create(join(dataDir, 'pglite')))
+    // PostgreSQL's default 128 MB of shared buffers, touched at start, were a third of a PGlite process at rest.
+    const options = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] }
+    client = await (inMemory ? PGlite.create({ loadDataDir: inMemoryTemplate, ...options }) : PGlite.create(join(dataDir, 'pglite'), options))
   } catch (error) {
     unlock()
     throw error

@@ -14,8 +14,6 @@ import type { Block, DocumentSource, Field } from './document.ts'
  * pdfkit never adds a page by itself; `newPage` is the only place pages begin.
  */
 
-export const PDF_TYPE = 'application/pdf'
-
 export interface PdfOptions {
   /** The Info dictionary's CreationDate; with the same date, the same document renders to the same bytes. */
   creationDate?: Date
