@@ -145,11 +145,12 @@ export async function createActivity(db: Database, organisationId: string, given
     return await retryingAssignedKey(named.key === undefined, async () =>
       db.transaction(async (tx) => {
         await context.idempotency?.claim(tx)
+        // The checks before the key: assigning one takes a lock that other creates wait for.
+        if (named.status === 'active') await requireChangeReason(tx, organisationId, context, 'this request creates an active one')
+        const links = linksOf(named)
+        await rejectBrokenLinks(tx, organisationId, links)
         key = named.key ?? (await assignedKey(tx, activities, organisationId, named.name))
         const fields = { ...named, key }
-        if (fields.status === 'active') await requireChangeReason(tx, organisationId, context, 'this request creates an active one')
-        const links = linksOf(fields)
-        await rejectBrokenLinks(tx, organisationId, links)
         const [row] = await tx
           .insert(activities)
           .values({ ...fields, organisationId, createdBy: context.actor, updatedBy: context.actor, nextReviewDue: reviewDue(organisationId, fields, today) })
