@@ -196,7 +196,7 @@ function summarise(profile: Profile, window: { from: number; to: number }) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, count)
       .map(([bucket, micros]) => ({ bucket, share: micros / total }))
-  return { busyMicros: total, self: top(self, 25), inclusive: top(inclusive, 30) }
+  return { busyMicros: total, selfMicros: self, self: top(self, 25), inclusive: top(inclusive, 30) }
 }
 
 async function apiJson(url: string, token: string, method: string, body: unknown) {
@@ -235,6 +235,7 @@ async function main() {
   try {
     const api = await startApi(databaseUrl)
     const ceiling = await startCeiling(databaseUrl)
+    let ceilingProfile: Profile | undefined
     const results: { name: ScenarioName; api: Awaited<ReturnType<typeof measure>>; ceiling: Awaited<ReturnType<typeof measure>> }[] = []
     try {
       const platform = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [], expiresIn: '2h' })
@@ -271,7 +272,7 @@ async function main() {
         })
       }
     } finally {
-      await stopProfiled(ceiling).catch(() => undefined)
+      ceilingProfile = await stopProfiled(ceiling).catch(() => undefined)
     }
     const profile = await stopProfiled(api)
     for (const result of results) {
@@ -288,6 +289,18 @@ async function main() {
       for (const entry of summary.self.slice(0, top)) console.log(line(entry))
       console.log('  inclusive time:')
       for (const entry of summary.inclusive.slice(0, top + 10)) console.log(line(entry))
+      if (ceilingProfile) {
+        // Where the API's extra CPU goes: self time per request, API minus ceiling, by bucket.
+        const theirs = summarise(ceilingProfile, c.window).selfMicros
+        const perRequest = (micros: number | undefined, requests: number) => (micros ?? 0) / requests
+        const buckets = new Set([...summary.selfMicros.keys(), ...theirs.keys()])
+        const differences = [...buckets]
+          .map((bucket) => ({ bucket, api: perRequest(summary.selfMicros.get(bucket), a.requests), ceiling: perRequest(theirs.get(bucket), c.requests) }))
+          .sort((x, y) => y.api - y.ceiling - (x.api - x.ceiling))
+        console.log('  self time, API minus ceiling (µs per request of profiler samples: API, ceiling, difference):')
+        for (const { bucket, api: mine, ceiling: base } of differences.slice(0, top))
+          console.log(`    ${mine.toFixed(1).padStart(7)} ${base.toFixed(1).padStart(7)} ${(mine - base).toFixed(1).padStart(7)}  ${bucket}`)
+      }
     }
   } finally {
     await admin.query(`drop database if exists "${name}" with (force)`)
