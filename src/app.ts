@@ -126,31 +126,33 @@ export function buildApp(config: Config, options: BuildOptions = {}) {
   app.decorate('verificationKey', { getter: () => verificationKey })
   const signingKeys = resolveSigningKeys(config)
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id)
-  })
   // While shutting down, answers still in flight close their keep-alive connection, so
   // app.close() does not wait for idle clients (keepAliveTimeout) before it can finish.
   let closing = false
   app.addHook('preClose', async () => {
     closing = true
   })
-  app.addHook('onRequest', async () => {
-    if (closing)
-      throw new ApiProblem('service_unavailable', 'The service is shutting down; retry on another instance or shortly.', { headers: { 'retry-after': '5' } })
+  // Synchronous hooks: every request runs them, and they await nothing.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    if (!closing) return done()
+    done(new ApiProblem('service_unavailable', 'The service is shutting down; retry on another instance or shortly.', { headers: { 'retry-after': '5' } }))
   })
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
+    done(null, payload)
   })
 
   if (config.STATEMENT_COUNT_HEADER) {
     const statementsAtStart = new WeakMap<FastifyRequest, number>()
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
       statementsAtStart.set(request, app.database.statements.count)
+      done()
     })
-    app.addHook('onSend', async (request, reply) => {
+    app.addHook('onSend', (request, reply, payload, done) => {
       const { count } = app.database.statements
       reply.header('x-sql-statements', String(count - (statementsAtStart.get(request) ?? count)))
+      done(null, payload)
     })
   }
 

@@ -140,7 +140,7 @@ export async function* renderHtml(document: DocumentSource): AsyncGenerator<stri
 
 /**
  * Headers for a served document: a policy that lets the page use its own inline styles and nothing
- * else (no scripts, no requests, no framing), on top of what helmet sets for the whole API.
+ * else (no scripts, no requests, no framing), on top of the security headers of the whole API.
  */
 export const documentSecurityHeaders = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",

@@ -45,6 +45,8 @@ export const requestFingerprint = (method: string, url: string, body: unknown) =
     .update(`${method} ${url}\n${canonicalJson(body)}`)
     .digest('hex')
 
+const asHooks = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks])
+
 /** Adds the header, its 422 answer and a note to the documentation of a POST. */
 function documentIdempotency(route: RouteOptions) {
   const schema = route.schema ?? {}
@@ -145,13 +147,9 @@ export default fp<IdempotencyOptions>(
   async function idempotency(app: FastifyInstance, { ttlSeconds }) {
     app.decorateRequest('idempotencyClaim', null)
 
-    app.addHook('onRoute', (route) => {
-      if (route.method === 'POST') documentIdempotency(route)
-    })
-
-    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const claimKey = async (request: FastifyRequest, reply: FastifyReply) => {
       const header = request.headers[IDEMPOTENCY_HEADER]
-      if (request.method !== 'POST' || typeof header !== 'string') return
+      if (typeof header !== 'string') return
       const orgId = pathOrgId(request.params)
       const claim: Claim = {
         subject: request.principal.sub,
@@ -163,9 +161,9 @@ export default fp<IdempotencyOptions>(
       const stored = await findStoredAnswer(app.database.db, claim)
       if (stored) return replay(reply, claim, stored)
       request.idempotencyClaim = claim
-    })
+    }
 
-    app.addHook('onSend', async (request, reply, payload) => {
+    const recordAnswerSent = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       const claim = request.idempotencyClaim
       if (!claim || reply.statusCode >= 500) return payload
       request.idempotencyClaim = null
@@ -177,6 +175,15 @@ export default fp<IdempotencyOptions>(
         request.log.warn({ err: loggableError(error) }, 'recording the answer of an Idempotency-Key failed')
       }
       return payload
+    }
+
+    // Only a POST can carry a key, so only a POST's route gets the hooks (first among its own,
+    // which is where a hook of this scope would run): a read pays nothing for them.
+    app.addHook('onRoute', (route) => {
+      if (route.method !== 'POST') return
+      documentIdempotency(route)
+      route.preHandler = [claimKey, ...asHooks(route.preHandler)]
+      route.onSend = [recordAnswerSent, ...asHooks(route.onSend)]
     })
 
     const sweep = setInterval(() => {

@@ -76,21 +76,21 @@ export default fp(
     // Every route checks its query string and path, so every operation can answer 400.
     app.addHook('onRoute', (route) => documentProblemResponses(route, 400))
     // Before validation, so that its cost is bounded too.
-    app.addHook('preValidation', async (request) => {
+    app.addHook('preValidation', (request, _reply, done) => {
       const budget = { values: MAX_VALUES }
       const errors = inspectInput(request.params, '/params', [], budget)
       inspectInput(request.query, '/query', errors, budget)
       // A body the route has no schema for (a DELETE's) is never read, so it is not checked either.
       // A file (a spreadsheet import) arrives as bytes: the route reads and checks its cells itself.
       if (request.routeOptions.schema?.body && !Buffer.isBuffer(request.body)) inspectInput(request.body, '/body', errors, budget)
-      if (budget.values < 0) throw invalid([{ path: '/body', message: `holds more than ${MAX_VALUES} values; no request of this API needs as many` }])
-      if (errors.length > 0) throw invalid(errors)
+      if (budget.values < 0) return done(invalid([{ path: '/body', message: `holds more than ${MAX_VALUES} values; no request of this API needs as many` }]))
+      done(errors.length > 0 ? invalid(errors) : undefined)
     })
     // After validation: Ajv's query coercion skips its range checks for infinite numbers.
-    app.addHook('preHandler', async (request) => {
+    app.addHook('preHandler', (request, _reply, done) => {
       const query = isObject(request.query) ? request.query : {}
       const infinite = Object.entries(query).filter(([, value]) => typeof value === 'number' && !Number.isFinite(value))
-      if (infinite.length > 0) throw invalid(infinite.map(([name]) => ({ path: `/query/${name}`, message: 'must be a finite number' })))
+      done(infinite.length > 0 ? invalid(infinite.map(([name]) => ({ path: `/query/${name}`, message: 'must be a finite number' }))) : undefined)
     })
   },
   { name: 'input-guards' }

@@ -64,7 +64,7 @@ export default fp(
         buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
       }
     })
-    // staticCSP: the pages get a Content-Security-Policy that admits Swagger UI's own scripts (helmet's default would not).
+    // staticCSP: the pages get a Content-Security-Policy that admits Swagger UI's own scripts (the API's default would not).
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true, defaultModelsExpandDepth: 0 } })
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   },

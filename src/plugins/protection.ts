@@ -1,10 +1,10 @@
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
 import { ApiProblem, documentProblemResponses } from '../shared/problems.ts'
+import securityHeaders from './security-headers.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -35,7 +35,7 @@ const isLiveness = (request: FastifyRequest) => request.routeOptions.config.prob
  */
 export const protection = fp<{ config: Config }>(
   async function protection(app: FastifyInstance, { config }) {
-    await app.register(helmet, { global: true })
+    await app.register(securityHeaders)
     if (config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE > 0) {
       await app.register(rateLimit, {
         global: false,

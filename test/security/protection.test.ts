@@ -71,6 +71,11 @@ t.test('security headers on every answer, and a policy that lets the docs page r
   t.equal(api.headers['x-frame-options'], 'SAMEORIGIN')
   t.match(api.headers['content-security-policy'], /default-src 'self'/)
   t.notOk(api.headers['x-powered-by'])
+  t.equal(api.headers['referrer-policy'], 'no-referrer')
+  t.equal(api.headers['cross-origin-opener-policy'], 'same-origin')
+  t.equal(api.headers['cross-origin-resource-policy'], 'same-origin')
+  t.equal(api.headers['x-xss-protection'], '0', 'the legacy XSS auditor stays off')
+  t.match(api.headers['content-security-policy'], /object-src 'none'/)
   const problem = await limited.inject({ url: '/nowhere', remoteAddress: '192.0.2.8' })
   t.equal(problem.headers['x-content-type-options'], 'nosniff', 'errors carry them too')
 
