@@ -24,7 +24,7 @@ export function postgresCounters(background: Background): SharedCounters {
           window_ends_at = case when c.window_ends_at <= now() then excluded.window_ends_at else c.window_ends_at end,
           used = case when c.window_ends_at <= now() then excluded.used else c.used + ${lease} end,
           granted = ${lease}
-        returning granted, used, greatest(0, ceil(extract(epoch from window_ends_at - now()) * 1000))::int as ttl_ms`)) as [Row]
+        returning granted, used, greatest(0, floor(extract(epoch from window_ends_at - now()) * 1000))::int as ttl_ms`)) as [Row]
       if (Date.now() - cleanedAt > CLEAN_EVERY_MS) {
         cleanedAt = Date.now()
         void background(sql`delete from rate_limit_counters where window_ends_at < now() - interval '1 minute'`).catch(() => undefined)
