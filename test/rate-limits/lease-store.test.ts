@@ -53,11 +53,7 @@ t.test('a lease is a sixteenth of what is left, at least one, never more than is
 
 const app = await buildTestApp(t)
 const backends: [string, () => SharedCounters, string | false][] = [
-  [
-    'the database table',
-    () => postgresCounters(async (query) => (await app.database.db.execute(query)).rows),
-    false
-  ],
+  ['the database table', () => postgresCounters(async (query) => (await app.database.db.execute(query)).rows), false],
   [
     'Redis',
     () => redisCounters(process.env.TEST_REDIS_URL ?? ''),
