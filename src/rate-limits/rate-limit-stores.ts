@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
+import { postgresCounters } from './counters.repository.ts'
 import { LeaseStore, type SharedCounters } from './lease-store.ts'
-import { postgresCounters } from './postgres-counters.ts'
 import { redisCounters } from './redis-counters.ts'
 
 /** A `store` option for @fastify/rate-limit, or undefined for its in-process store. */
