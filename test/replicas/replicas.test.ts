@@ -49,6 +49,15 @@ t.test('two API processes on one PostgreSQL', { skip }, async (t) => {
     t.same(statuses, expected)
   })
 
+  t.test(`counted in each process (RATE_LIMIT_STORE=process), the same requests get ${2 * PER_TOKEN} through: what sharing prevents`, async (t) => {
+    const alone = await Promise.all([
+      startApiProcess(t, replicaEnv(databaseUrl, { RATE_LIMIT_STORE: 'process' })),
+      startApiProcess(t, replicaEnv(databaseUrl, { RATE_LIMIT_STORE: 'process' }))
+    ])
+    const statuses = await alternate(alone, first.org, 3 * PER_TOKEN)
+    t.equal(statuses.filter((status) => status === 200).length, 2 * PER_TOKEN)
+  })
+
   t.test('export caps hold across both: per organisation, then in all, and a finished export frees its slot', async (t) => {
     const exportOf = (replica: ApiProcess, org: { id: string }, headers: Record<string, string>) =>
       fetch(`${replica.address}/v1/organisations/${org.id}/ropa`, { headers })
