@@ -49,13 +49,14 @@ export const EnvSchema = Type.Object({
     minimum: 1,
     maximum: 100,
     default: 2,
-    description: 'Exports that may run at once for one organisation (429 beyond).'
+    description: 'Exports that may run at once for one organisation, across the replicas on PostgreSQL (429 beyond).'
   }),
   EXPORTS_IN_TOTAL: Type.Integer({
     minimum: 1,
     maximum: 1000,
     default: 4,
-    description: 'Exports that may run at once in this process; keep it well under DB_POOL_MAX.'
+    description:
+      'Exports that may run at once in all: in this process, and on PostgreSQL also across the replicas sharing the database; keep it well under DB_POOL_MAX.'
   }),
   STATEMENT_COUNT_HEADER: Type.Boolean({
     default: false,
@@ -78,6 +79,14 @@ export const EnvSchema = Type.Object({
     maximum: 10_000_000,
     default: 120,
     description: 'Requests one client address may make per minute to the public registers (`/public/...`), on top of the address limit; 0 turns it off.'
+  }),
+  RATE_LIMIT_STORE: Type.Enum(['auto', 'process', 'database', 'redis'], {
+    default: 'auto',
+    description:
+      'Where rate-limit counters live: `process` (each replica counts alone), `database` (a table in PostgreSQL, shared by replicas), `redis` (REDIS_URL, shared); `auto` is redis with REDIS_URL, else database on PostgreSQL, else process (PGlite is one process).'
+  }),
+  REDIS_URL: optionalString('Redis for rate-limit counters shared by replicas (`redis://` or `rediss://`); used when RATE_LIMIT_STORE is `auto` or `redis`.', {
+    pattern: '^rediss?://'
   }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({
     minimum: 0,
@@ -157,7 +166,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export const keyVariables = ['JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_JWKS_URL'] as const
 
 function keyProblems(config: Config): string[] {
-  return [...tokenKeyProblems(config), ...signingKeyProblems(config)]
+  return [...tokenKeyProblems(config), ...signingKeyProblems(config), ...rateLimitStoreProblems(config)]
+}
+
+function rateLimitStoreProblems(config: Config): string[] {
+  if (config.RATE_LIMIT_STORE === 'redis' && !config.REDIS_URL) return ['RATE_LIMIT_STORE: `redis` needs REDIS_URL']
+  if (config.RATE_LIMIT_STORE === 'database' && !config.DATABASE_URL) return ['RATE_LIMIT_STORE: `database` needs DATABASE_URL (PGlite is one process)']
+  return []
 }
 
 function signingKeyProblems(config: Config): string[] {

@@ -19,6 +19,7 @@ t.test('defaults describe the zero-configuration start', async (t) => {
     RATE_LIMIT_PER_TOKEN_PER_MINUTE: 1200,
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 6000,
     RATE_LIMIT_PUBLIC_REGISTER_PER_MINUTE: 120,
+    RATE_LIMIT_STORE: 'auto',
     MAX_EVENT_LOOP_DELAY_MS: 1000,
     MAX_HEAP_USED_MB: 0,
     LOAD_SAMPLE_INTERVAL_MS: 1000,
@@ -48,6 +49,15 @@ t.test('values are converted from their text form; unrelated variables are ignor
   t.equal(config.LOG_LEVEL, 'debug')
   t.equal(config.DB_POOL_MAX, 10, 'an empty variable counts as unset')
   t.notOk('PATH' in config)
+})
+
+t.test('a shared rate-limit store needs where to keep its counters; the Redis URL is not echoed', async (t) => {
+  t.throws(() => loadConfig({ RATE_LIMIT_STORE: 'redis' }), { message: /RATE_LIMIT_STORE: `redis` needs REDIS_URL/ })
+  t.throws(() => loadConfig({ RATE_LIMIT_STORE: 'database' }), { message: /RATE_LIMIT_STORE: `database` needs DATABASE_URL/ })
+  const error = t.throws(() => loadConfig({ REDIS_URL: 'http://user:secret@cache:6379' })) as ConfigError
+  t.match(error.message, /REDIS_URL: .*\(got "…"\)/)
+  t.notMatch(error.message, /secret/)
+  t.equal(loadConfig({ RATE_LIMIT_STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379' }).REDIS_URL, 'redis://127.0.0.1:6379')
 })
 
 t.test('a bad value stops start-up with a message naming each variable, secrets not echoed', async (t) => {

@@ -29,11 +29,24 @@ export interface Snapshot {
   each(query: SQL): AsyncIterable<Row>
 }
 
+export interface SnapshotOptions {
+  /**
+   * PostgreSQL only: runs first in the snapshot's transaction, outside the statement count; what it
+   * takes there (advisory locks: the export slots shared by replicas) is released with the transaction.
+   */
+  claim?: (query: (query: SQL) => Promise<Row[]>) => Promise<void>
+}
+
 export interface DatabaseHandle {
   readonly kind: 'postgres' | 'pglite'
   readonly db: Database
   /** How many SQL statements the app has sent through drizzle: tests use it to show a request's cost is constant. */
   readonly statements: { count: number }
+  /**
+   * PostgreSQL only: runs one statement on the pool outside the statement count, for the service's
+   * own bookkeeping (rate-limit counters shared by replicas) rather than the request's work.
+   */
+  readonly background?: (query: SQL) => Promise<Row[]>
   /** Applies pending migrations; on PostgreSQL under an advisory lock so instances starting together do not race. */
   migrate(): Promise<void>
   /**
@@ -42,7 +55,7 @@ export interface DatabaseHandle {
    * also when the consumer stops early (an aborted download). PGlite runs `read` to the end inside one
    * transaction first (it has a single connection that other requests must not see mid-transaction).
    */
-  readSnapshot<T>(read: (snapshot: Snapshot) => AsyncGenerator<T>): AsyncGenerator<T>
+  readSnapshot<T>(read: (snapshot: Snapshot) => AsyncGenerator<T>, options?: SnapshotOptions): AsyncGenerator<T>
   /** Resolves when the database answers a trivial query within `timeoutMs`. */
   ping(timeoutMs: number): Promise<void>
   close(): Promise<void>
@@ -98,12 +111,27 @@ async function openPostgres(config: Config, connectionString: string, log: Fasti
         client.release()
       }
     },
-    async *readSnapshot(read) {
+    background: async (query) => {
+      const { sql: text, params } = dialect.sqlToQuery(query)
+      return (await pool.query(text, params)).rows
+    },
+    async *readSnapshot(read, options) {
       const client = await pool.connect()
       let committed = false
       try {
         await client.query('begin isolation level repeatable read read only')
         await client.query(`set local statement_timeout = '10min'; set local idle_in_transaction_session_timeout = '2min'`)
+        try {
+          await options?.claim?.(async (query) => {
+            const { sql: text, params } = dialect.sqlToQuery(query)
+            return (await client.query(text, params)).rows
+          })
+        } catch (error) {
+          // Refused (no free slot): nothing was read, so the connection goes back to the pool.
+          await client.query('rollback')
+          committed = true
+          throw error
+        }
         yield* read({
           async all(query) {
             statements.count++

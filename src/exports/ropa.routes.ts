@@ -11,6 +11,7 @@ import { clampToNow } from '../modules/history/history.repository.ts'
 import { ApiProblem, problemResponses } from '../shared/problems.ts'
 import { Instant, OrganisationParams } from '../shared/schemas.ts'
 import { controllerColumns, organisationColumns, processorColumns } from './cells.ts'
+import { sharedExportSlots, tooManyExports } from './export-slots.repository.ts'
 import { RecordSchema } from './record.schemas.ts'
 import { type AssembledRecord, exportRecord, type RecordKind } from './record.ts'
 import { renderCsv } from './render-csv.ts'
@@ -105,18 +106,18 @@ export const slug = (name: string) =>
     .replace(/^-|-$/g, '')
     .slice(0, 60) || 'organisation'
 
-/** Caps concurrent exports per organisation and in all: each holds a connection and a snapshot while the client downloads. */
+/**
+ * Caps concurrent exports per organisation and in all: each holds a connection and a snapshot while the
+ * client downloads. This process's count answers without a connection; on PostgreSQL the shared slots
+ * (`sharedExportSlots`) then hold the caps across replicas.
+ */
 function exportLimiter(perOrganisation: number, total: number) {
   const running = new Map<string, number>()
   let all = 0
   return {
     acquire(organisationId: string): () => void {
       const mine = running.get(organisationId) ?? 0
-      if (mine >= perOrganisation || all >= total) {
-        throw new ApiProblem('rate_limited', `Too many exports are running${mine >= perOrganisation ? ' for this organisation' : ''}; retry shortly.`, {
-          headers: { 'retry-after': '5' }
-        })
-      }
+      if (mine >= perOrganisation || all >= total) throw tooManyExports(mine >= perOrganisation)
       running.set(organisationId, mine + 1)
       all++
       let released = false
@@ -179,6 +180,7 @@ function changesWindow(query: { changesSince?: string | undefined; asOf?: string
 
 const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, options) => {
   const limiter = exportLimiter(options.exportsPerOrganisation, options.exportsInTotal)
+  const slotted = sharedExportSlots(app.database, options.exportsPerOrganisation, options.exportsInTotal)
 
   app.get(
     '/:orgId/ropa',
@@ -221,6 +223,7 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
       const record: RecordKind = request.query.record ?? 'controller'
       const changesSince = changesWindow(request.query)
       const release = limiter.acquire(request.params.orgId)
+      const database = slotted(request.params.orgId)
       try {
         const document = format === 'html' || format === 'pdf' ? documentFormats[format] : undefined
         const { type, extension } = document ?? formats[format as Format]
@@ -232,16 +235,11 @@ const ropaRoutes: FastifyPluginAsyncTypebox<RopaRoutesOptions> = async (app, opt
         }
         const scope = { record, includeDrafts: request.query.includeDrafts ?? false, asOf: request.query.asOf && clampToNow(request.query.asOf) }
         const source = document
-          ? readReport<string | Buffer>(
-              app.database,
-              request.params.orgId,
-              { ...scope, lang: request.query.lang ?? 'en', changesSince },
-              (report, assembled) => {
-                named(assembled)
-                return document.render(report)
-              }
-            )
-          : exportRecord<string | Buffer>(app.database, request.params.orgId, { ...scope, findings: format === 'json' }, (assembled) =>
+          ? readReport<string | Buffer>(database, request.params.orgId, { ...scope, lang: request.query.lang ?? 'en', changesSince }, (report, assembled) => {
+              named(assembled)
+              return document.render(report)
+            })
+          : exportRecord<string | Buffer>(database, request.params.orgId, { ...scope, findings: format === 'json' }, (assembled) =>
               formats[format as Format].render(named(assembled), { bom, baseUrl: originOf(request) })
             )
         const chunks = batched(source)

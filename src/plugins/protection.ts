@@ -3,6 +3,7 @@ import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
+import { rateLimitStores } from '../rate-limits/rate-limit-stores.ts'
 import { ApiProblem, documentProblemResponses } from '../shared/problems.ts'
 import securityHeaders from './security-headers.ts'
 
@@ -36,12 +37,14 @@ const isLiveness = (request: FastifyRequest) => request.routeOptions.config.prob
 export const protection = fp<{ config: Config }>(
   async function protection(app: FastifyInstance, { config }) {
     await app.register(securityHeaders)
+    await app.register(rateLimitStores, { config })
     if (config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE > 0) {
       await app.register(rateLimit, {
         global: false,
         max: config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
         timeWindow: MINUTE_MS,
         allowList: isProbe,
+        store: app.rateLimitStore('address'),
         errorResponseBuilder: tooManyRequests
       })
       // An application-wide hook, not the plugin's per-route one: it runs before authentication,
@@ -87,11 +90,12 @@ export const tokenRateLimit = fp<{ config: Config }>(
       max: config.RATE_LIMIT_PER_TOKEN_PER_MINUTE,
       timeWindow: MINUTE_MS,
       keyGenerator: (request) => `sub:${request.principal.sub}`,
+      store: app.rateLimitStore('token'),
       errorResponseBuilder: tooManyRequests
     })
     app.addHook('onRoute', (route) => documentProblemResponses(route, 429))
   },
-  { name: 'token-rate-limit', dependencies: ['auth'] }
+  { name: 'token-rate-limit', dependencies: ['auth', 'rate-limit-stores'] }
 )
 
 /**
@@ -106,6 +110,7 @@ export const publicRateLimit = fp<{ config: Config }>(
       max: config.RATE_LIMIT_PUBLIC_REGISTER_PER_MINUTE,
       timeWindow: MINUTE_MS,
       keyGenerator: (request) => `public:${request.ip}`,
+      store: app.rateLimitStore('public'),
       errorResponseBuilder: tooManyRequests
     })
   },

@@ -1,0 +1,166 @@
+/**
+ * npm run bench:replicas: one API replica against two on one PostgreSQL (DATABASE_URL, default the
+ * local server), the read-one-activity scenario. Two replicas run side by side; each round loads
+ * the first alone (two autocannon processes on it), then both (one autocannon process on each, as a
+ * client alternating between them would), and the median of the rounds' ratios two/one is reported.
+ * The rate limits stay on, shared in the database (out of reach), as replicas would run them.
+ * A machine with few cores cannot double: the replicas, PostgreSQL and the load share them.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs, promisify } from 'node:util'
+import pg from 'pg'
+import { allScopes } from '../src/auth/scopes.ts'
+import { mintToken } from '../src/auth/tokens.ts'
+import { seedPostgres } from './seed.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const SECRET = 'bench-secret-that-is-at-least-32-bytes-long'
+const CHILD_ENV = { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0' }
+/** How a replica is started: what production runs. */
+const serverCommand = [process.execPath, '--import', 'tsx', 'src/server.ts'] as const
+const run = promisify(execFile)
+
+export interface ReplicasOptions {
+  databaseUrl: string
+  activities: number
+  duration: number
+  rounds: number
+  /** Connections in all, split over the two load processes. */
+  connections: number
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+async function startReplica(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort()
+  const [command, ...args] = serverCommand
+  const child = spawn(command, args, {
+    cwd: root,
+    env: {
+      ...CHILD_ENV,
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+      WEBHOOK_WORKER: 'false'
+    },
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
+  const url = `http://127.0.0.1:${port}`
+  for (const started = Date.now(); ; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    if (child.exitCode !== null) throw new Error(`a replica exited with ${child.exitCode} before it was ready`)
+    if (
+      await fetch(`${url}/health/ready`).then(
+        (res) => res.ok,
+        () => false
+      )
+    )
+      return { url, child }
+    if (Date.now() - started > 300_000) throw new Error(`the replica at ${url} was not ready within 5 minutes`)
+  }
+}
+
+/** Requests per second of one autocannon process. */
+async function load(url: string, connections: number, duration: number, headers: Record<string, string>): Promise<{ rps: number; errors: number }> {
+  const args = [join(root, 'node_modules/autocannon/autocannon.js'), '--json', '-c', String(connections), '-d', String(duration)]
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}=${value}`)
+  const { stdout } = await run(process.execPath, [...args, url], { maxBuffer: 64 * 1024 * 1024 })
+  const result = JSON.parse(stdout) as { requests: { average: number }; non2xx: number; errors: number }
+  return { rps: result.requests.average, errors: result.non2xx + result.errors }
+}
+
+/** Two load processes at once, each on one of `urls`; their throughputs add up. */
+async function together(urls: [string, string], options: ReplicasOptions, duration: number, headers: Record<string, string>) {
+  const half = Math.max(1, Math.floor(options.connections / 2))
+  const results = await Promise.all(urls.map((url) => load(url, half, duration, headers)))
+  return { rps: results.reduce((sum, r) => sum + r.rps, 0), errors: results.reduce((sum, r) => sum + r.errors, 0) }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+export async function runReplicasBench(options: ReplicasOptions) {
+  const name = `ropa_bench_replicas_${process.pid}`
+  const admin = new pg.Client({ connectionString: options.databaseUrl })
+  await admin.connect()
+  await admin.query(`create database "${name}"`)
+  const url = new URL(options.databaseUrl)
+  url.pathname = `/${name}`
+  const databaseUrl = url.toString()
+  const replicas: ChildProcess[] = []
+  try {
+    const first = await startReplica(databaseUrl)
+    replicas.push(first.child)
+    const second = await startReplica(databaseUrl)
+    replicas.push(second.child)
+    const platform = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [], expiresIn: '2h' })
+    const created = await fetch(`${first.url}/v1/organisations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${platform}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bench replicas', country: 'NO', email: 'bench@example.com' })
+    })
+    const org = (await created.json()) as { id: string }
+    await seedPostgres(databaseUrl, org.id, options.activities)
+    const token = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [org.id], expiresIn: '2h' })
+    const headers = { authorization: `Bearer ${token}` }
+    const page = (await (await fetch(`${first.url}/v1/organisations/${org.id}/activities?limit=1`, { headers })).json()) as { items: { id: string }[] }
+    const path = `/v1/organisations/${org.id}/activities/${page.items[0]!.id}`
+    const one: [string, string] = [`${first.url}${path}`, `${first.url}${path}`]
+    const two: [string, string] = [`${first.url}${path}`, `${second.url}${path}`]
+    await together(two, options, 2, headers)
+    const rounds: { one: number; two: number; errors: number }[] = []
+    for (let round = 0; round < options.rounds; round++) {
+      const single = await together(one, options, options.duration, headers)
+      const double = await together(two, options, options.duration, headers)
+      rounds.push({ one: single.rps, two: double.rps, errors: single.errors + double.errors })
+    }
+    return {
+      scenario: 'read one activity',
+      cpus: cpus().length,
+      options: { ...options, databaseUrl: 'set' },
+      oneReplicaRequestsPerSecond: Math.round(median(rounds.map((r) => r.one))),
+      twoReplicasRequestsPerSecond: Math.round(median(rounds.map((r) => r.two))),
+      twoOverOne: Number(median(rounds.map((r) => r.two / r.one)).toFixed(2)),
+      errors: rounds.reduce((sum, r) => sum + r.errors, 0)
+    }
+  } finally {
+    for (const child of replicas) child.kill('SIGTERM')
+    await Promise.all(replicas.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)))
+    await admin.query(`drop database if exists "${name}" with (force)`)
+    await admin.end()
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      activities: { type: 'string', default: '1000' },
+      duration: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '20' }
+    }
+  })
+  const result = await runReplicasBench({
+    databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    activities: Number(values.activities),
+    duration: Number(values.duration),
+    rounds: Number(values.rounds),
+    connections: Number(values.connections)
+  })
+  console.log(JSON.stringify(result, null, 2))
+  console.log(
+    `read one activity on ${result.cpus} cores: one replica ${result.oneReplicaRequestsPerSecond} req/s, two ${result.twoReplicasRequestsPerSecond} req/s, two/one ${result.twoOverOne} (median of ${values.rounds} rounds, ${result.errors} errors)`
+  )
+}
