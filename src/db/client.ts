@@ -9,8 +9,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import type { FastifyBaseLogger } from 'fastify'
 import pg from 'pg'
-import QueryStream from 'pg-query-stream'
 import type { Config } from '../config.ts'
+import { cursorRows } from './cursor.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import { DatabaseTimeoutError } from './errors.ts'
 import { withSafeTransactions } from './pg-transactions.ts'
@@ -112,7 +112,7 @@ function openPostgres(config: Config, connectionString: string, log: FastifyBase
           each(query) {
             statements.count++
             const { sql: text, params } = dialect.sqlToQuery(query)
-            return client.query(new QueryStream(text, params, { batchSize: 200 }))
+            return cursorRows(client, text, params, { batchSize: 200, batchTimeoutMs: config.DB_QUERY_TIMEOUT_MS })
           }
         })
         await client.query('commit')
