@@ -10,11 +10,12 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import type { FastifyBaseLogger } from 'fastify'
 import pg from 'pg'
 import type { Config } from '../config.ts'
-import { cursorRows } from './cursor.ts'
+import { cursorRows, pgliteCursorRows } from './cursor.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import { DatabaseTimeoutError } from './errors.ts'
 import { withSafeTransactions } from './pg-transactions.ts'
 import * as schema from './schema/index.ts'
+import { Spool } from './spool.ts'
 
 /** What `db.execute` returns on both drivers: node-postgres' QueryResult and PGlite's Results both carry `rows`. */
 export interface RowsQueryResultHKT extends PgQueryResultHKT {
@@ -47,7 +48,8 @@ export interface DatabaseHandle {
    * Runs `read` in one snapshot and yields what it yields. On PostgreSQL it holds a pooled connection
    * for as long as the consumer reads, streams rows with a cursor, and always releases the connection,
    * also when the consumer stops early (an aborted download). PGlite runs `read` to the end inside one
-   * transaction first (it has a single connection that other requests must not see mid-transaction).
+   * transaction first (it has a single connection that a slow download must not hold), reading rows
+   * through a cursor and keeping what `read` yields in a spool (a temporary file beyond 1 MB).
    */
   readSnapshot<T>(read: (snapshot: Snapshot) => AsyncGenerator<T>): AsyncGenerator<T>
   /** Resolves when the database answers a trivial query within `timeoutMs`. */
@@ -157,25 +159,27 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     statements,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     async *readSnapshot<T>(read: (snapshot: Snapshot) => AsyncGenerator<T>) {
-      const produced: T[] = []
-      await client.transaction(async (tx) => {
-        await tx.query('set transaction isolation level repeatable read read only')
-        const all = async (query: SQL) => {
-          statements.count++
-          const { sql: text, params } = dialect.sqlToQuery(query)
-          return (await tx.query<Row>(text, params)).rows
-        }
-        for await (const item of read({
-          all,
-          each: (query) => ({
-            [Symbol.asyncIterator]: async function* () {
-              yield* await all(query)
-            }
-          })
-        }))
-          produced.push(item)
-      })
-      yield* produced
+      const spool = new Spool<T>()
+      await client
+        .transaction(async (tx) => {
+          await tx.query('set transaction isolation level repeatable read read only')
+          const all = async (query: SQL) => {
+            statements.count++
+            const { sql: text, params } = dialect.sqlToQuery(query)
+            return (await tx.query<Row>(text, params)).rows
+          }
+          const each = (query: SQL) => {
+            statements.count++
+            const { sql: text, params } = dialect.sqlToQuery(query)
+            return pgliteCursorRows(tx, text, params)
+          }
+          for await (const item of read({ all, each })) await spool.add(item)
+        })
+        .catch(async (error: unknown) => {
+          await spool.discard()
+          throw error
+        })
+      yield* spool.items()
     },
     ping: (timeoutMs) => withTimeout(db.execute(sql`select 1`), timeoutMs),
     async close() {

@@ -1,3 +1,4 @@
+import type { Transaction } from '@electric-sql/pglite'
 import type pg from 'pg'
 import QueryStream from 'pg-query-stream'
 import { DatabaseTimeoutError } from './errors.ts'
@@ -63,4 +64,18 @@ async function withinTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise
   } finally {
     clearTimeout(timer)
   }
+}
+
+let cursors = 0
+
+/** The rows of a query through a cursor inside PGlite's snapshot transaction, 200 at a time. */
+export async function* pgliteCursorRows(tx: Transaction, text: string, values: unknown[]): AsyncGenerator<Row> {
+  const cursor = `snapshot_rows_${++cursors}`
+  await tx.query(`declare ${cursor} no scroll cursor for ${text}`, values)
+  for (;;) {
+    const { rows } = await tx.query<Row>(`fetch 200 from ${cursor}`)
+    yield* rows
+    if (rows.length < 200) break
+  }
+  await tx.query(`close ${cursor}`)
 }

@@ -42,6 +42,16 @@ t.test('an export read more slowly than DB_QUERY_TIMEOUT_MS still arrives whole'
   t.equal(file.subarray(-6).toString('latin1').trim(), '%%EOF', 'the PDF ends with its trailer')
 })
 
+t.test('a download paused mid-file holds up no other request', async (t) => {
+  const response = await fetch(`${url}?format=json`, { headers })
+  const reader = response.body!.getReader()
+  t.notOk((await reader.read()).done, 'the download has begun and is left waiting')
+  const other = await app.inject({ url: `/v1/organisations/${org.id}/activities?limit=1`, headers })
+  t.equal(other.statusCode, 200, 'another request is served meanwhile')
+  t.equal(other.json().items.length, 1)
+  await reader.cancel()
+})
+
 t.test(
   'an export whose database connection dies mid-file is cut off, never ended as if complete',
   { skip: !process.env.DATABASE_URL && 'one PostgreSQL connection per export is a PostgreSQL concern' },
