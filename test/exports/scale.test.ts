@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import type { App } from '../../src/app.ts'
 import { buildTestApp } from '../helper.ts'
 import { generateRecord as generate } from '../support/generated-record.ts'
 
