@@ -26,7 +26,13 @@ const SECRET = 'bench-secret-that-is-at-least-32-bytes-long'
 const CHILD_ENV = { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0' }
 const run = promisify(execFile)
 
+/** What a run measures: request rates against the ceiling, export throughput, findings time, and memory per export format. */
+export const benchParts = ['load', 'exports', 'findings', 'memory'] as const
+export type BenchPart = (typeof benchParts)[number]
+
 interface Options {
+  /** The parts to run (all by default). */
+  parts?: readonly BenchPart[]
   sizes: number[]
   /** Seconds of load on each side before the measured rounds. */
   warmup: number
@@ -271,51 +277,89 @@ async function measure(
       target: 0.6
     }
   ]
-  // Exports first, on a process that has served nothing else yet, so its peak memory is theirs.
-  const pid = api.process.pid!
-  const baselineMb = currentRss(pid)
-  // The peak only grows, so what each format adds is the rise it causes, in this order.
-  const json = await download(`${base}/ropa?format=json`, headers)
-  const afterJsonMb = peakRss(pid)
-  const csv = await download(`${base}/ropa?format=csv`, headers)
-  const afterCsvMb = peakRss(pid)
-  const xlsx = await download(`${base}/ropa?format=xlsx`, headers)
-  const peakMb = peakRss(pid)
+  const parts = partsOf(options)
+  // Findings and exports first: the load scenarios add activities.
+  const findings = parts.has('findings') ? await findingsTime(`${base}/findings`, headers) : undefined
+  let exports: Awaited<ReturnType<typeof exportThroughput>> | undefined
+  if (parts.has('exports')) exports = await exportThroughput(base, headers, exportCeiling)
 
   const results = []
-  for (const scenario of scenarios) results.push(await compare(scenario, options))
+  if (parts.has('load')) for (const scenario of scenarios) results.push(await compare(scenario, options))
 
-  const statements = {
-    read: await statementsOf(`${base}/activities/${sample.id}`, { headers }),
-    list: await statementsOf(`${base}/activities?limit=50`, { headers }),
-    create: await statementsOf(`${base}/activities`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify(createBody)
-    }),
-    findings: await statementsOf(`${base}/findings`, { headers })
-  }
+  const statements = parts.has('load')
+    ? {
+        read: await statementsOf(`${base}/activities/${sample.id}`, { headers }),
+        list: await statementsOf(`${base}/activities?limit=50`, { headers }),
+        create: await statementsOf(`${base}/activities`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify(createBody)
+        }),
+        findings: await statementsOf(`${base}/findings`, { headers })
+      }
+    : undefined
+  return { scenarios: results, statements, exports, findings }
+}
 
+const partsOf = (options: Options) => new Set<BenchPart>(options.parts ?? benchParts)
+
+/** JSON, CSV and XLSX downloaded one after the other, against PostgreSQL's COPY of the same rows when there is one. */
+async function exportThroughput(
+  base: string,
+  headers: Record<string, string>,
+  exportCeiling?: (csv: boolean) => Promise<{ bytes: number; seconds: number; megabytesPerSecond: number }>
+) {
+  const json = await download(`${base}/ropa?format=json`, headers)
+  const csv = await download(`${base}/ropa?format=csv`, headers)
+  const xlsx = await download(`${base}/ropa?format=xlsx`, headers)
   const copyText = exportCeiling ? await exportCeiling(false) : undefined
   const copyCsv = exportCeiling ? await exportCeiling(true) : undefined
   return {
-    scenarios: results,
-    statements,
-    exports: {
-      json: { ...json, ratioToCopy: copyText ? Number((json.megabytesPerSecond / copyText.megabytesPerSecond).toFixed(2)) : null, target: 0.25 },
-      csv: { ...csv, ratioToCopy: copyCsv ? Number((csv.megabytesPerSecond / copyCsv.megabytesPerSecond).toFixed(2)) : null, target: 0.2 },
-      xlsx,
-      copyText: copyText ?? null,
-      copyCsv: copyCsv ?? null,
-      memory: {
-        baselineMb: Math.round(baselineMb),
-        peakMb: Math.round(peakMb),
-        growthMb: Math.round(peakMb - baselineMb),
-        peakAfterJsonMb: Math.round(afterJsonMb),
-        peakAfterCsvMb: Math.round(afterCsvMb)
-      }
+    json: { ...json, ratioToCopy: copyText ? Number((json.megabytesPerSecond / copyText.megabytesPerSecond).toFixed(2)) : null, target: 0.25 },
+    csv: { ...csv, ratioToCopy: copyCsv ? Number((csv.megabytesPerSecond / copyCsv.megabytesPerSecond).toFixed(2)) : null, target: 0.2 },
+    xlsx,
+    copyText: copyText ?? null,
+    copyCsv: copyCsv ?? null
+  }
+}
+
+/** `GET …/findings` on the whole record: the median of three runs after one to warm up, and its statements. */
+async function findingsTime(url: string, headers: Record<string, string>) {
+  const times: number[] = []
+  let statements = 0
+  for (let run = 0; run < 4; run++) {
+    const started = performance.now()
+    const response = await fetch(url, { headers })
+    const body = (await response.json()) as { items: unknown[] }
+    if (response.status !== 200) throw new Error(`${url}: ${response.status}`)
+    if (run > 0) times.push(performance.now() - started)
+    statements = Number(response.headers.get('x-sql-statements'))
+    if (run === 0) console.error(`findings: ${body.items.length} findings`)
+  }
+  return { milliseconds: Math.round(median(times)), statements }
+}
+
+export const exportFormats = ['json', 'csv', 'xlsx', 'jsonld', 'html', 'pdf'] as const
+
+/**
+ * Each export format alone in a fresh API process: its resident set before the download and its peak
+ * (`VmHWM`) after, so what one format holds is not hidden in another's peak.
+ */
+async function memoryByFormat(env: Record<string, string>, organisationId: string, token: string) {
+  const memory: Record<string, { baselineMb: number; peakMb: number; riseMb: number; bytes: number }> = {}
+  for (const format of exportFormats) {
+    const api = await startApi(env)
+    try {
+      const pid = api.process.pid!
+      const baselineMb = currentRss(pid)
+      const { bytes } = await download(`${api.url}/v1/organisations/${organisationId}/ropa?format=${format}`, { authorization: `Bearer ${token}` })
+      const peakMb = peakRss(pid)
+      memory[format] = { baselineMb: Math.round(baselineMb), peakMb: Math.round(peakMb), riseMb: Math.round(peakMb - baselineMb), bytes }
+    } finally {
+      await api.stop()
     }
   }
+  return memory
 }
 
 async function postgres(options: Options) {
@@ -332,21 +376,24 @@ async function postgres(options: Options) {
     for (const size of options.sizes) {
       const api = await startApi({ DATABASE_URL: databaseUrl })
       const ceiling = await start('bench/ceiling.ts', { DATABASE_URL: databaseUrl }, /ceiling listening on (\d+)/)
+      let measured: Awaited<ReturnType<typeof measure>>
+      let organisationId: string
+      let token: string
       try {
         const platform = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [], expiresIn: '2h' })
         const org = await apiJson(`${api.url}/v1/organisations`, platform, 'POST', { name: `Bench ${size}`, country: 'NO', email: 'bench@example.com' })
+        organisationId = String(org.id)
         const seeded = performance.now()
         await seedPostgres(databaseUrl, String(org.id), size)
-        const token = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [String(org.id)], expiresIn: '2h' })
+        token = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [String(org.id)], expiresIn: '2h' })
         console.error(`postgres: seeded ${size} activities in ${Math.round(performance.now() - seeded)} ms`)
-        sizes.push({
-          activities: size,
-          ...(await measure(api, ceiling, String(org.id), token, options, (csv) => copyCeiling(databaseUrl, String(org.id), csv)))
-        })
+        measured = await measure(api, ceiling, String(org.id), token, options, (csv) => copyCeiling(databaseUrl, String(org.id), csv))
       } finally {
         await api.stop()
         await ceiling.stop()
       }
+      const memory = partsOf(options).has('memory') ? await memoryByFormat({ DATABASE_URL: databaseUrl }, organisationId, token) : undefined
+      sizes.push({ activities: size, ...measured, memory })
     }
   } finally {
     await admin.query(`drop database if exists "${name}" with (force)`)
@@ -390,13 +437,17 @@ async function pglite(options: Options) {
   cpSync(join(dataDir, 'pglite'), ceilingDir, { recursive: true })
   api = await startApi({ DATA_DIR: dataDir })
   const ceiling = await start('bench/ceiling.ts', { DATA_DIR: ceilingDir }, /ceiling listening on (\d+)/)
+  const token = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [String(org.id)], expiresIn: '2h' })
+  let measured: Awaited<ReturnType<typeof measure>>
   try {
-    const token = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [String(org.id)], expiresIn: '2h' })
-    return [{ activities: options.pgliteSize, ...(await measure(api, ceiling, String(org.id), token, options)) }]
+    measured = await measure(api, ceiling, String(org.id), token, options)
   } finally {
     await api.stop()
     await ceiling.stop()
   }
+  // After the API has stopped: each format starts its own on the same data folder, which one process at a time may open.
+  const memory = partsOf(options).has('memory') ? await memoryByFormat({ DATA_DIR: dataDir }, String(org.id), token) : undefined
+  return [{ activities: options.pgliteSize, ...measured, memory }]
 }
 
 function table(results: { backend: string; sizes: Awaited<ReturnType<typeof postgres>> }[]) {
@@ -408,16 +459,27 @@ function table(results: { backend: string; sizes: Awaited<ReturnType<typeof post
           `${backend.padEnd(10)} ${String(size.activities).padStart(10)}  ${s.scenario.padEnd(24)} ${String(s.apiRequestsPerSecond).padStart(9)}  ${String(s.ceilingRequestsPerSecond).padStart(13)}  ${s.ratio.toFixed(2).padStart(5)}  ${s.target.toFixed(2).padStart(6)}  ${String(s.apiP99Ms).padStart(10)}  ${String(s.ceilingP99Ms).padStart(14)}`
         )
       }
+      const row = `${backend.padEnd(10)} ${String(size.activities).padStart(10)}  `
       const e = size.exports
-      lines.push(
-        `${backend.padEnd(10)} ${String(size.activities).padStart(10)}  export JSON ${e.json.megabytesPerSecond} MB/s (${(e.json.bytes / 1e6).toFixed(1)} MB)${e.copyText ? `, COPY ${e.copyText.megabytesPerSecond} MB/s, ratio ${e.json.ratioToCopy} (target 0.25)` : ''}`
-      )
-      lines.push(
-        `${backend.padEnd(10)} ${String(size.activities).padStart(10)}  export CSV ${e.csv.megabytesPerSecond} MB/s (${(e.csv.bytes / 1e6).toFixed(1)} MB)${e.copyCsv ? `, COPY csv ${e.copyCsv.megabytesPerSecond} MB/s, ratio ${e.csv.ratioToCopy} (target 0.20)` : ''}; XLSX ${e.xlsx.seconds.toFixed(2)} s`
-      )
-      lines.push(
-        `${backend.padEnd(10)} ${String(size.activities).padStart(10)}  API memory: ${e.memory.baselineMb} MB before exports, peak ${e.memory.peakAfterJsonMb} after JSON, ${e.memory.peakAfterCsvMb} after CSV, ${e.memory.peakMb} after XLSX; statements: read ${size.statements.read}, list ${size.statements.list}, create ${size.statements.create}, findings ${size.statements.findings}`
-      )
+      if (e) {
+        lines.push(
+          `${row}export JSON ${e.json.megabytesPerSecond} MB/s (${(e.json.bytes / 1e6).toFixed(1)} MB)${e.copyText ? `, COPY ${e.copyText.megabytesPerSecond} MB/s, ratio ${e.json.ratioToCopy} (target 0.25)` : ''}`
+        )
+        lines.push(
+          `${row}export CSV ${e.csv.megabytesPerSecond} MB/s (${(e.csv.bytes / 1e6).toFixed(1)} MB)${e.copyCsv ? `, COPY csv ${e.copyCsv.megabytesPerSecond} MB/s, ratio ${e.csv.ratioToCopy} (target 0.20)` : ''}; XLSX ${e.xlsx.seconds.toFixed(2)} s`
+        )
+      }
+      if (size.statements)
+        lines.push(
+          `${row}statements: read ${size.statements.read}, list ${size.statements.list}, create ${size.statements.create}, findings ${size.statements.findings}`
+        )
+      if (size.findings) lines.push(`${row}findings of the whole record: ${size.findings.milliseconds} ms, ${size.findings.statements} statements`)
+      if (size.memory)
+        lines.push(
+          `${row}API memory per export, each in a fresh process (rise over its resting size, peak): ${Object.entries(size.memory)
+            .map(([format, m]) => `${format} +${m.riseMb} (${m.peakMb})`)
+            .join(', ')} MB`
+        )
     }
   }
   return lines.join('\n')
@@ -428,18 +490,35 @@ export async function runBench(options: Options) {
   if (options.databaseUrl) results.push({ backend: 'postgres', sizes: await postgres(options) })
   if (options.pgliteSize > 0) results.push({ backend: 'pglite', sizes: await pglite(options) })
   const postgresSizes = results.find((r) => r.backend === 'postgres')?.sizes ?? []
-  const memoryGrowthMb = postgresSizes.length >= 2 ? postgresSizes.at(-1)!.exports.memory.peakMb - postgresSizes[0]!.exports.memory.peakMb : null
+  const [smallest, largest] = [postgresSizes[0], postgresSizes.at(-1)]
+  const compared = postgresSizes.length >= 2 && smallest && largest
+  // What a format's peak gains from the smallest to the largest record, each download alone in a fresh process.
+  const memoryGrowthMb =
+    compared && smallest.memory && largest.memory
+      ? Object.fromEntries(exportFormats.map((format) => [format, largest.memory![format]!.peakMb - smallest.memory![format]!.peakMb]))
+      : null
+  // Linear time gives the ratio of the sizes; a per-activity query would show as far more.
+  const findingsTimeRatio =
+    compared && smallest.findings && largest.findings
+      ? { sizes: largest.activities / smallest.activities, time: Number((largest.findings.milliseconds / smallest.findings.milliseconds).toFixed(1)) }
+      : null
   const report = {
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     options: { ...options, databaseUrl: options.databaseUrl ? 'set' : null },
     memoryGrowthMb,
+    findingsTimeRatio,
     results
   }
   if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`)
-  return {
-    report,
-    table: `${table(results)}${memoryGrowthMb === null ? '' : `\npeak API memory growth from ${postgresSizes[0]!.activities} to ${postgresSizes.at(-1)!.activities} activities: ${memoryGrowthMb} MB (target < 100)`}`
-  }
+  const summary = [
+    memoryGrowthMb &&
+      `peak API memory growth from ${smallest!.activities} to ${largest!.activities} activities, per format: ${Object.entries(memoryGrowthMb)
+        .map(([format, mb]) => `${format} ${mb}`)
+        .join(', ')} MB (target < 50 each)`,
+    findingsTimeRatio &&
+      `findings time from ${smallest!.activities} to ${largest!.activities} activities: ×${findingsTimeRatio.time} for ×${findingsTimeRatio.sizes} the activities`
+  ].filter(Boolean)
+  return { report, table: [table(results), ...summary].join('\n') }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -451,10 +530,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       duration: { type: 'string', default: '5' },
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '20' },
+      parts: { type: 'string', default: benchParts.join(',') },
       out: { type: 'string', default: join(root, 'bench/results.json') }
     }
   })
+  const parts = values.parts.split(',').map((part) => part.trim())
+  const unknown = parts.filter((part) => !(benchParts as readonly string[]).includes(part))
+  if (unknown.length > 0) throw new Error(`unknown --parts ${unknown.join(', ')}: choose from ${benchParts.join(', ')}`)
   const { table: printed } = await runBench({
+    parts: parts as BenchPart[],
     sizes: values.sizes.split(',').map(Number),
     warmup: Number(values.warmup),
     pgliteSize: Number(values['pglite-size']),

@@ -29,7 +29,33 @@ t.test('npm run bench still runs, on a tiny size (no timing is asserted)', async
     t.equal(scenario.errors, 0, `${scenario.scenario}: no errors`)
   }
   t.match(size!.statements, { read: 1, list: 1, findings: 4 })
-  t.ok(size!.exports.json.bytes > 0 && size!.exports.csv.bytes > 0 && size!.exports.xlsx.bytes > 0)
-  if (postgres) t.ok(size!.exports.copyText!.bytes > 0)
+  const exports = size!.exports!
+  t.ok(exports.json.bytes > 0 && exports.csv.bytes > 0 && exports.xlsx.bytes > 0)
+  if (postgres) t.ok(exports.copyText!.bytes > 0)
+  t.equal(size!.findings?.statements, 4, 'the findings part times the findings of the whole record')
+  t.same(Object.keys(size!.memory ?? {}), ['json', 'csv', 'xlsx', 'jsonld', 'html', 'pdf'], 'the memory part downloads each format')
+  for (const [format, memory] of Object.entries(size!.memory ?? {}))
+    t.ok(memory.bytes > 0 && memory.peakMb >= memory.baselineMb, `${format}: downloaded and measured`)
   t.match(table, /read one activity/)
+})
+
+t.test('--parts runs only the parts named', async (t) => {
+  const postgres = Boolean(process.env.DATABASE_URL)
+  const { report, table } = await runBench({
+    parts: ['findings'],
+    sizes: postgres ? [20] : [],
+    warmup: 1,
+    pgliteSize: postgres ? 0 : 5,
+    duration: 1,
+    rounds: 1,
+    connections: 2,
+    databaseUrl: process.env.DATABASE_URL,
+    out: undefined
+  })
+  const [size] = report.results[0]!.sizes
+  t.same(size!.scenarios, [], 'no load scenario')
+  t.equal(size!.exports, undefined, 'no export throughput')
+  t.equal(size!.memory, undefined, 'no memory part')
+  t.ok(size!.findings!.milliseconds >= 0)
+  t.match(table, /findings of the whole record/)
 })

@@ -1,5 +1,18 @@
 import { criminalCategories, specialCategories } from './categories.ts'
-import { type ActivityRule, allRoles } from './types.ts'
+import { type ActivityRule, allRoles, type Catalogue, type CatalogueEntries } from './types.ts'
+
+type Measures = Catalogue['securityMeasures']
+const organisationWide = new WeakMap<Measures, [string, CatalogueEntries['securityMeasures']][]>()
+
+/** The catalogue's measures that apply to every activity, in catalogue order: found once per catalogue, not once per activity. */
+export function organisationWideMeasures(measures: Measures): [string, CatalogueEntries['securityMeasures']][] {
+  let found = organisationWide.get(measures)
+  if (!found) {
+    found = [...measures].filter(([, measure]) => measure.appliesToAllActivities)
+    organisationWide.set(measures, found)
+  }
+  return found
+}
 
 export const securityMeasuresMissing: ActivityRule = {
   id: 'security-measures-missing',
@@ -11,8 +24,7 @@ export const securityMeasuresMissing: ActivityRule = {
   kind: 'requirement',
   checks: 'The activity has security measures of its own or organisation-wide ones; a warning, an error for special category or criminal data.',
   evaluate: (activity, context) => {
-    const organisationWide = [...context.catalogue.securityMeasures.values()].some((measure) => measure.appliesToAllActivities)
-    if (activity.securityMeasureIds.length > 0 || organisationWide) return []
+    if (activity.securityMeasureIds.length > 0 || organisationWideMeasures(context.catalogue.securityMeasures).length > 0) return []
     const sensitive = specialCategories(activity, context).length > 0 || criminalCategories(activity, context).length > 0
     return [
       {

@@ -5,9 +5,11 @@ import { type Assume, type SQL, sql } from 'drizzle-orm'
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../config.ts'
+import { cursorRows, pgliteCursorRows } from './cursor.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import { DatabaseTimeoutError } from './errors.ts'
 import * as schema from './schema/index.ts'
+import { Spool } from './spool.ts'
 
 /** What `db.execute` returns on both drivers: node-postgres' QueryResult and PGlite's Results both carry `rows`. */
 export interface RowsQueryResultHKT extends PgQueryResultHKT {
@@ -53,7 +55,8 @@ export interface DatabaseHandle {
    * Runs `read` in one snapshot and yields what it yields. On PostgreSQL it holds a pooled connection
    * for as long as the consumer reads, streams rows with a cursor, and always releases the connection,
    * also when the consumer stops early (an aborted download). PGlite runs `read` to the end inside one
-   * transaction first (it has a single connection that other requests must not see mid-transaction).
+   * transaction first (it has a single connection that a slow download must not hold), reading rows
+   * through a cursor and keeping what `read` yields in a spool (a temporary file beyond 1 MB).
    */
   readSnapshot<T>(read: (snapshot: Snapshot) => AsyncGenerator<T>, options?: SnapshotOptions): AsyncGenerator<T>
   /** Resolves when the database answers a trivial query within `timeoutMs`. */
@@ -141,7 +144,7 @@ async function openPostgres(config: Config, connectionString: string, log: Fasti
           each(query) {
             statements.count++
             const { sql: text, params } = dialect.sqlToQuery(query)
-            return client.query(new QueryStream(text, params, { batchSize: 200 }))
+            return cursorRows(client, text, params, { batchSize: 200, batchTimeoutMs: config.DB_QUERY_TIMEOUT_MS })
           }
         })
         await client.query('commit')
@@ -193,25 +196,27 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     statements,
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     async *readSnapshot<T>(read: (snapshot: Snapshot) => AsyncGenerator<T>) {
-      const produced: T[] = []
-      await client.transaction(async (tx) => {
-        await tx.query('set transaction isolation level repeatable read read only')
-        const all = async (query: SQL) => {
-          statements.count++
-          const { sql: text, params } = dialect.sqlToQuery(query)
-          return (await tx.query<Row>(text, params)).rows
-        }
-        for await (const item of read({
-          all,
-          each: (query) => ({
-            [Symbol.asyncIterator]: async function* () {
-              yield* await all(query)
-            }
-          })
-        }))
-          produced.push(item)
-      })
-      yield* produced
+      const spool = new Spool<T>()
+      await client
+        .transaction(async (tx) => {
+          await tx.query('set transaction isolation level repeatable read read only')
+          const all = async (query: SQL) => {
+            statements.count++
+            const { sql: text, params } = dialect.sqlToQuery(query)
+            return (await tx.query<Row>(text, params)).rows
+          }
+          const each = (query: SQL) => {
+            statements.count++
+            const { sql: text, params } = dialect.sqlToQuery(query)
+            return pgliteCursorRows(tx, text, params)
+          }
+          for await (const item of read({ all, each })) await spool.add(item)
+        })
+        .catch(async (error: unknown) => {
+          await spool.discard()
+          throw error
+        })
+      yield* spool.items()
     },
     ping: (timeoutMs) => withTimeout(db.execute(sql`select 1`), timeoutMs),
     async close() {

@@ -1,4 +1,5 @@
 import { activityFindings, summarise } from '../compliance/index.ts'
+import { organisationWideMeasures } from '../compliance/security.ts'
 import type { Catalogue, CatalogueEntries, Context } from '../compliance/types.ts'
 import type { DatabaseHandle, Snapshot } from '../db/client.ts'
 import type { Activity, ClientController } from '../modules/activities/activities.schemas.ts'
@@ -118,8 +119,13 @@ export function resolveActivity(activity: Activity, catalogue: Catalogue, compli
   const entry = <Kind extends keyof Catalogue>(list: Kind, id: string): CatalogueEntries[Kind] => catalogue[list].get(id) ?? unknownEntries[list]
   const named = (list: keyof Catalogue, id: string) => ({ id, name: entry(list, id).name })
 
-  const ownMeasures = new Set(activity.securityMeasureIds)
-  const measures = [...catalogue.securityMeasures].filter(([id, measure]) => measure.appliesToAllActivities || ownMeasures.has(id))
+  const measures = [
+    ...organisationWideMeasures(catalogue.securityMeasures),
+    ...[...new Set(activity.securityMeasureIds)].flatMap((id) => {
+      const measure = catalogue.securityMeasures.get(id)
+      return measure && !measure.appliesToAllActivities ? [[id, measure] as const] : []
+    })
+  ]
   const { dpia } = activity
 
   return {

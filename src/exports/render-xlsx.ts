@@ -7,6 +7,11 @@ import type { AssembledRecord } from './record.ts'
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 const wrap = { wrapText: true, vertical: 'top' } as const
+/**
+ * The style of every body cell, one object for all: exceljs works out a cell's style (its XML and
+ * index) once per style object, and a style set on a row gives each cell an object of its own.
+ */
+const bodyCell: Partial<ExcelJS.Style> = { alignment: wrap }
 
 /** The height of one line of the default font (Calibri 11), in points; Excel allows rows up to 409. */
 const LINE_HEIGHT = 15
@@ -93,7 +98,9 @@ export async function* renderXlsx(record: AssembledRecord): AsyncGenerator<Buffe
   // that is for CSV), but for line breaks: a workbook breaks lines with LF, and XML would drop a CR anyway.
   const add = (worksheet: ExcelJS.Worksheet, cells: string[]) => {
     const row = worksheet.addRow(cells.map((cell) => cell.replace(/\r\n?/g, '\n')))
-    row.alignment = wrap
+    row.eachCell((cell) => {
+      cell.style = bodyCell
+    })
     row.height = rowHeight(cells, widths.get(worksheet)!)
     row.commit()
   }

@@ -50,11 +50,15 @@ export class LeaseStore {
   private failing = false
   private retryAt = 0
 
-  constructor(
-    private readonly counters: SharedCounters,
-    private readonly namespace: string,
-    private readonly log: FastifyBaseLogger
-  ) {}
+  private readonly counters: SharedCounters
+  private readonly namespace: string
+  private readonly log: FastifyBaseLogger
+
+  constructor(counters: SharedCounters, namespace: string, log: FastifyBaseLogger) {
+    this.counters = counters
+    this.namespace = namespace
+    this.log = log
+  }
 
   incr(key: string, callback: Callback, timeWindow: number, max: number): void {
     this.hit(`${this.namespace}:${key}`, max, timeWindow).then(
