@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { buildTestApp } from '../helper.ts'
-import { generateActivities as generate } from '../support/generated-activities.ts'
+import { generateRecord as generate } from '../support/generated-record.ts'
 
 const GENERATED = 3000
 

@@ -4,7 +4,7 @@ import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { bearer, createTestDatabase, TEST_SECRET, testConfig } from '../helper.ts'
 import { type ApiProcess, startApiProcess } from '../support/api-process.ts'
-import { generateActivities } from '../support/generated-activities.ts'
+import { generateRecord as generateActivities } from '../support/generated-record.ts'
 
 const skip = process.env.DATABASE_URL ? false : 'replicas share one PostgreSQL; PGlite is one process by construction'
 const redisSkip = process.env.TEST_REDIS_URL || process.env.REDIS_REQUIRED === '1' ? false : 'TEST_REDIS_URL is not set (CI sets it and REDIS_REQUIRED=1)'
