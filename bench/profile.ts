@@ -1,98 +1,26 @@
-/**
- * Where the request path spends its CPU: `npx tsx bench/profile.ts --scenario read,list,create`.
- * Starts the API (on PostgreSQL, seeded, rate limits on but out of reach, as `npm run bench` does)
- * and the ceiling (bench/ceiling.ts) under `--cpu-prof`, sends each a fixed number of requests per
- * scenario with autocannon, and reports the CPU time each process spent per request (from
- * /proc/<pid>/stat, so it hardly depends on how loaded the machine is, unlike requests per second)
- * and, from the API's profile, the self and inclusive time of each package or source file.
- */
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { parseArgs, promisify } from 'node:util'
+import { parseArgs } from 'node:util'
 import pg from 'pg'
-import { allScopes } from '../src/auth/scopes.ts'
-import { mintToken } from '../src/auth/tokens.ts'
+import { benchToken, root, run, type Server, startApi, startScript } from './processes.ts'
 import { seedPostgres } from './seed.ts'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const SECRET = 'bench-secret-that-is-at-least-32-bytes-long'
-const run = promisify(execFile)
 const CLOCK_TICKS_PER_SECOND = 100
 
-interface Server {
-  url: string
-  process: ChildProcess
+interface Profiled extends Server {
   profileDir: string
 }
 
-async function freePort(): Promise<number> {
-  const server = createNetServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
-function startProfiled(script: string, env: Record<string, string>): { child: ChildProcess; profileDir: string } {
+const profiled = async (start: (nodeArgs: string[]) => Promise<Server>): Promise<Profiled> => {
   const profileDir = mkdtempSync(join(tmpdir(), 'ropa-profile-'))
-  const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profileDir, '--import', 'tsx', script], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
-  return { child, profileDir }
-}
-
-async function startApi(databaseUrl: string): Promise<Server> {
-  const port = await freePort()
-  const { child, profileDir } = startProfiled('src/server.ts', {
-    DATABASE_URL: databaseUrl,
-    JWT_SECRET: SECRET,
-    LOG_LEVEL: 'warn',
-    PORT: String(port),
-    STATEMENT_COUNT_HEADER: 'true',
-    RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000',
-    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000',
-    MAX_EVENT_LOOP_DELAY_MS: '0'
-  })
-  const url = `http://127.0.0.1:${port}`
-  for (const started = Date.now(); ; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`)
-    const ready = await fetch(`${url}/health/ready`).then(
-      (response) => response.ok,
-      () => false
-    )
-    if (ready) break
-    if (Date.now() - started > 300_000) throw new Error('the API was not ready within 5 minutes')
-  }
-  return { url, process: child, profileDir }
-}
-
-async function startCeiling(databaseUrl: string): Promise<Server> {
-  const { child, profileDir } = startProfiled('bench/ceiling.ts', { DATABASE_URL: databaseUrl })
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk
-      const match = /ceiling listening on (\d+)/.exec(output)
-      if (match) resolve(`http://127.0.0.1:${match[1]}`)
-    })
-    child.once('exit', (code) => reject(new Error(`the ceiling exited with ${code}`)))
-  })
-  return { url, process: child, profileDir }
+  return { ...(await start(['--cpu-prof', '--cpu-prof-dir', profileDir])), profileDir }
 }
 
 /** Ends a server and returns its CPU profile (written as the process exits). */
-async function stopProfiled(server: Server): Promise<Profile> {
-  await new Promise<void>((resolve) => {
-    server.process.once('exit', () => resolve())
-    server.process.kill('SIGTERM')
-  })
-  // CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile: thread 0 is the main one (tsx's loader runs in another).
+async function stopProfiled(server: Profiled): Promise<Profile> {
+  await server.stop()
+  // CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile: thread 0 is the main one (the ceiling's tsx loader runs in another).
   const file = readdirSync(server.profileDir).find((name) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(name))
   if (!file) throw new Error(`no CPU profile in ${server.profileDir}`)
   return JSON.parse(readFileSync(join(server.profileDir, file), 'utf8')) as Profile
@@ -124,7 +52,7 @@ async function load(request: Request, amount: number, connections: number) {
 }
 
 /** A fixed number of requests after a warm-up; the CPU both took, and the monotonic window (µs) they ran in. */
-async function measure(server: Server, request: Request, amount: number, connections: number) {
+async function measure(server: Profiled, request: Request, amount: number, connections: number) {
   await load(request, Math.max(200, Math.floor(amount / 5)), connections)
   const cpuBefore = cpuMicros(server.process.pid!)
   const from = Number(process.hrtime.bigint() / 1000n)
@@ -155,7 +83,7 @@ function bucketOf(frame: ProfileNode['callFrame']): string {
   }
   const packaged = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (packaged) return packaged[1]!
-  const ours = /\/(src|bench)\/(.+)$/.exec(url)
+  const ours = /\/(src|dist|bench)\/(.+)$/.exec(url)
   if (ours) return `${ours[1]}/${ours[2]}`
   if (url.startsWith('node:')) {
     const internal = /^node:(?:internal\/)?([^/]+(?:\/[^/]+)?)/.exec(url)
@@ -233,15 +161,15 @@ async function main() {
   url.pathname = `/${name}`
   const databaseUrl = url.toString()
   try {
-    const api = await startApi(databaseUrl)
-    const ceiling = await startCeiling(databaseUrl)
+    const api = await profiled((nodeArgs) => startApi({ DATABASE_URL: databaseUrl }, nodeArgs))
+    const ceiling = await profiled((nodeArgs) => startScript('bench/ceiling.ts', { DATABASE_URL: databaseUrl }, /ceiling listening on (\d+)/, nodeArgs))
     let ceilingProfile: Profile | undefined
     const results: { name: ScenarioName; api: Awaited<ReturnType<typeof measure>>; ceiling: Awaited<ReturnType<typeof measure>> }[] = []
     try {
-      const platform = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [], expiresIn: '2h' })
+      const platform = await benchToken()
       const org = String((await apiJson(`${api.url}/v1/organisations`, platform, 'POST', { name: 'Profile', country: 'NO', email: 'bench@example.com' })).id)
       await seedPostgres(databaseUrl, org, Number(values.size))
-      const token = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [org], expiresIn: '2h' })
+      const token = await benchToken([org])
       const headers = { authorization: `Bearer ${token}` }
       const base = `${api.url}/v1/organisations/${org}`
       const page = (await (await fetch(`${base}/activities?limit=50`, { headers })).json()) as {

@@ -1,28 +1,10 @@
-/**
- * npm run bench:replicas: one API replica against two on one PostgreSQL (DATABASE_URL, default the
- * local server), the read-one-activity scenario. Two replicas run side by side; each round loads
- * the first alone (two autocannon processes on it), then both (one autocannon process on each, as a
- * client alternating between them would), and the median of the rounds' ratios two/one is reported.
- * The rate limits stay on, shared in the database (out of reach), as replicas would run them.
- * A machine with few cores cannot double: the replicas, PostgreSQL and the load share them.
- */
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs, promisify } from 'node:util'
+import { parseArgs } from 'node:util'
 import pg from 'pg'
-import { allScopes } from '../src/auth/scopes.ts'
-import { mintToken } from '../src/auth/tokens.ts'
+import { benchToken, root, run, type Server, startApi } from './processes.ts'
 import { seedPostgres } from './seed.ts'
-
-const root = fileURLToPath(new URL('..', import.meta.url))
-const SECRET = 'bench-secret-that-is-at-least-32-bytes-long'
-const CHILD_ENV = { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0' }
-/** How a replica is started: what production runs. */
-const serverCommand = [process.execPath, '--import', 'tsx', 'src/server.ts'] as const
-const run = promisify(execFile)
 
 export interface ReplicasOptions {
   databaseUrl: string
@@ -31,46 +13,6 @@ export interface ReplicasOptions {
   rounds: number
   /** Connections in all, split over the two load processes. */
   connections: number
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
-async function startReplica(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort()
-  const [command, ...args] = serverCommand
-  const child = spawn(command, args, {
-    cwd: root,
-    env: {
-      ...CHILD_ENV,
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      PORT: String(port),
-      RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000',
-      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000',
-      MAX_EVENT_LOOP_DELAY_MS: '0',
-      WEBHOOK_WORKER: 'false'
-    },
-    stdio: ['ignore', 'ignore', 'inherit']
-  })
-  const url = `http://127.0.0.1:${port}`
-  for (const started = Date.now(); ; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    if (child.exitCode !== null) throw new Error(`a replica exited with ${child.exitCode} before it was ready`)
-    if (
-      await fetch(`${url}/health/ready`).then(
-        (res) => res.ok,
-        () => false
-      )
-    )
-      return { url, child }
-    if (Date.now() - started > 300_000) throw new Error(`the replica at ${url} was not ready within 5 minutes`)
-  }
 }
 
 /** Requests per second of one autocannon process. */
@@ -99,13 +41,14 @@ export async function runReplicasBench(options: ReplicasOptions) {
   const url = new URL(options.databaseUrl)
   url.pathname = `/${name}`
   const databaseUrl = url.toString()
-  const replicas: ChildProcess[] = []
+  const replicas: Server[] = []
   try {
-    const first = await startReplica(databaseUrl)
-    replicas.push(first.child)
-    const second = await startReplica(databaseUrl)
-    replicas.push(second.child)
-    const platform = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [], expiresIn: '2h' })
+    // One webhook worker is enough; the rate limits stay shared in the database, out of reach.
+    const first = await startApi({ DATABASE_URL: databaseUrl, WEBHOOK_WORKER: 'false' })
+    replicas.push(first)
+    const second = await startApi({ DATABASE_URL: databaseUrl, WEBHOOK_WORKER: 'false' })
+    replicas.push(second)
+    const platform = await benchToken()
     const created = await fetch(`${first.url}/v1/organisations`, {
       method: 'POST',
       headers: { authorization: `Bearer ${platform}`, 'content-type': 'application/json' },
@@ -113,7 +56,7 @@ export async function runReplicasBench(options: ReplicasOptions) {
     })
     const org = (await created.json()) as { id: string }
     await seedPostgres(databaseUrl, org.id, options.activities)
-    const token = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [org.id], expiresIn: '2h' })
+    const token = await benchToken([org.id])
     const headers = { authorization: `Bearer ${token}` }
     const page = (await (await fetch(`${first.url}/v1/organisations/${org.id}/activities?limit=1`, { headers })).json()) as { items: { id: string }[] }
     const path = `/v1/organisations/${org.id}/activities/${page.items[0]!.id}`
@@ -136,8 +79,7 @@ export async function runReplicasBench(options: ReplicasOptions) {
       errors: rounds.reduce((sum, r) => sum + r.errors, 0)
     }
   } finally {
-    for (const child of replicas) child.kill('SIGTERM')
-    await Promise.all(replicas.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)))
+    await Promise.all(replicas.map((replica) => replica.stop()))
     await admin.query(`drop database if exists "${name}" with (force)`)
     await admin.end()
   }

@@ -1,30 +1,14 @@
-/**
- * npm run bench: the API against a ceiling measured in the same run (bench/ceiling.ts), on PostgreSQL
- * (DATABASE_URL, default the local server) and, smaller, on PGlite. Scenarios run interleaved, API
- * then ceiling, for several rounds after a warm-up; the median ratio is reported. Load comes from
- * autocannon in a separate process. Results: a table on stdout and bench/results.json.
- */
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
-import { parseArgs, promisify } from 'node:util'
+import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
-import { allScopes } from '../src/auth/scopes.ts'
-import { mintToken } from '../src/auth/tokens.ts'
+import { benchToken, root, run, type Server, startApi, startScript } from './processes.ts'
 import { seedPostgres } from './seed.ts'
-
-const root = fileURLToPath(new URL('..', import.meta.url))
-const SECRET = 'bench-secret-that-is-at-least-32-bytes-long'
-// The API runs compiled (dist/), the ceiling through tsx; when the bench itself runs under tap (the smoke test), their
-// coverage would not merge with the in-process one, so they opt out of it.
-const CHILD_ENV = { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0' }
-const run = promisify(execFile)
 
 /** What a run measures: request rates against the ceiling, export throughput, findings time, and memory per export format. */
 export const benchParts = ['load', 'exports', 'findings', 'memory'] as const
@@ -42,96 +26,6 @@ interface Options {
   connections: number
   databaseUrl: string | undefined
   out: string | undefined
-}
-
-interface Server {
-  url: string
-  process: ChildProcess
-  stop(): Promise<void>
-}
-
-/** Ends a server process: SIGTERM (a graceful close), SIGKILL if it has not exited 15 s later. */
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve()
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-    setTimeout(() => child.kill('SIGKILL'), 15_000).unref()
-  })
-}
-
-async function start(script: string, env: Record<string, string>, pattern: RegExp): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env: { ...CHILD_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk
-      const match = pattern.exec(output)
-      if (match?.[1]) resolve(`http://127.0.0.1:${match[1]}`)
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk))
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output.slice(-2000)}`)))
-  })
-  return {
-    url,
-    process: child,
-    stop: () => stop(child)
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-/**
- * Resolves once the server answers /health/ready. A busy machine may need a minute to start it
- * (tsx compiles, PGlite initialises): the wait ends when it is ready, has exited, or after 5 minutes.
- */
-async function untilReady(child: ChildProcess, url: string, timeoutMs = 300_000): Promise<void> {
-  for (const started = Date.now(); ; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the API exited with ${child.exitCode ?? child.signalCode} before it was ready`)
-    const ready = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(5_000) }).then(
-      (response) => response.ok,
-      () => false
-    )
-    if (ready) return
-    if (Date.now() - started > timeoutMs) throw new Error(`the API at ${url} was not ready within ${timeoutMs / 1000} s`)
-  }
-}
-
-/** The API as `npm start` runs it, quiet (warnings only), on a port of its own, with rate limits on but out of reach (one client makes all the load); resolves once it is ready. */
-async function startApi(env: Record<string, string>): Promise<Server> {
-  const port = await freePort()
-  await run(process.execPath, ['scripts/build.mjs'], { cwd: root, env: CHILD_ENV })
-  const child = spawn(process.execPath, ['dist/server.js'], {
-    cwd: root,
-    env: {
-      ...CHILD_ENV,
-      JWT_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      PORT: String(port),
-      STATEMENT_COUNT_HEADER: 'true',
-      EXPORTS_PER_ORGANISATION: '10',
-      EXPORTS_IN_TOTAL: '10',
-      RATE_LIMIT_PER_TOKEN_PER_MINUTE: '10000000',
-      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000000',
-      // Load shedding off: a busy machine must not make the API answer 503 for reasons of its own.
-      MAX_EVENT_LOOP_DELAY_MS: '0',
-      ...env
-    },
-    stdio: ['ignore', 'ignore', 'inherit']
-  })
-  const url = `http://127.0.0.1:${port}`
-  await untilReady(child, url)
-  return {
-    url,
-    process: child,
-    stop: () => stop(child)
-  }
 }
 
 interface Load {
@@ -375,17 +269,17 @@ async function postgres(options: Options) {
   try {
     for (const size of options.sizes) {
       const api = await startApi({ DATABASE_URL: databaseUrl })
-      const ceiling = await start('bench/ceiling.ts', { DATABASE_URL: databaseUrl }, /ceiling listening on (\d+)/)
+      const ceiling = await startScript('bench/ceiling.ts', { DATABASE_URL: databaseUrl }, /ceiling listening on (\d+)/)
       let measured: Awaited<ReturnType<typeof measure>>
       let organisationId: string
       let token: string
       try {
-        const platform = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [], expiresIn: '2h' })
+        const platform = await benchToken()
         const org = await apiJson(`${api.url}/v1/organisations`, platform, 'POST', { name: `Bench ${size}`, country: 'NO', email: 'bench@example.com' })
         organisationId = String(org.id)
         const seeded = performance.now()
         await seedPostgres(databaseUrl, String(org.id), size)
-        token = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [String(org.id)], expiresIn: '2h' })
+        token = await benchToken([String(org.id)])
         console.error(`postgres: seeded ${size} activities in ${Math.round(performance.now() - seeded)} ms`)
         measured = await measure(api, ceiling, String(org.id), token, options, (csv) => copyCeiling(databaseUrl, String(org.id), csv))
       } finally {
@@ -404,7 +298,7 @@ async function postgres(options: Options) {
 
 async function pglite(options: Options) {
   const dataDir = mkdtempSync(join(tmpdir(), 'ropa-bench-'))
-  const platform = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [], expiresIn: '2h' })
+  const platform = await benchToken()
   let api = await startApi({ DATA_DIR: dataDir })
   const org = await apiJson(`${api.url}/v1/organisations`, platform, 'POST', { name: 'Bench PGlite', country: 'NO', email: 'bench@example.com' })
   const base = `${api.url}/v1/organisations/${String(org.id)}`
@@ -436,8 +330,8 @@ async function pglite(options: Options) {
   const ceilingDir = mkdtempSync(join(tmpdir(), 'ropa-bench-ceiling-'))
   cpSync(join(dataDir, 'pglite'), ceilingDir, { recursive: true })
   api = await startApi({ DATA_DIR: dataDir })
-  const ceiling = await start('bench/ceiling.ts', { DATA_DIR: ceilingDir }, /ceiling listening on (\d+)/)
-  const token = await mintToken(new TextEncoder().encode(SECRET), { sub: 'bench', scopes: allScopes, orgs: [String(org.id)], expiresIn: '2h' })
+  const ceiling = await startScript('bench/ceiling.ts', { DATA_DIR: ceilingDir }, /ceiling listening on (\d+)/)
+  const token = await benchToken([String(org.id)])
   let measured: Awaited<ReturnType<typeof measure>>
   try {
     measured = await measure(api, ceiling, String(org.id), token, options)

@@ -8,7 +8,7 @@ import pg from 'pg'
 import t from 'tap'
 import { buildTestApp, createTestDatabase, TEST_SECRET, token } from './helper.ts'
 import { withMigratedDatabase } from './support/database-templates.ts'
-import { buildDist, serverArgs } from './support/production.ts'
+import { buildDist, serverArgs, startApiProcess } from './support/production.ts'
 
 // The server runs as production runs it, `node dist/server.js`; coverage of the compiled files would
 // not merge with the in-process coverage of the sources, so the child opts out of tap's collection.
@@ -49,42 +49,25 @@ t.test('closing lets in-flight requests finish and refuses new ones', async (t) 
 t.test('npm start: the server starts with no configuration, then SIGTERM closes it cleanly', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ropa-server-'))
   const databaseUrl = await createTestDatabase(t)
-  const env = childEnv({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' })
-  const child = spawn(process.execPath, serverArgs, {
-    env: databaseUrl ? { ...env, DATABASE_URL: databaseUrl } : env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  t.teardown(() => void child.kill('SIGKILL'))
-  let output = ''
-  child.stderr.on('data', (chunk) => (output += chunk))
-  const address = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (match?.[1]) resolve(match[1])
-    })
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
-  })
+  const server = await startApiProcess(t, { DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) })
+  const { address, output } = server
   const ready = await fetch(`${address}/health/ready`)
   t.equal(ready.status, 200)
   t.same(await ready.json(), { status: 'ok', database: databaseUrl ? 'postgres' : 'pglite' })
   const countries = await fetch(`${address}/v1/reference/countries/DE`)
   t.match(await countries.json(), { code: 'DE', eu: true, eea: true })
-  for (let i = 0; i < 100 && !output.includes('Docs:'); i++) await sleep(100)
-  const token = /Token \(all scopes, valid 30d\):\s+(\S+)/.exec(output)?.[1]
+  for (let i = 0; i < 100 && !output().includes('Docs:'); i++) await sleep(100)
+  const token = /Token \(all scopes, valid 30d\):\s+(\S+)/.exec(output())?.[1]
   t.ok(token, 'the first run prints a token')
-  t.match(output, `curl -H "Authorization: Bearer ${token}" ${address}/v1/organisations`)
+  t.match(output(), `curl -H "Authorization: Bearer ${token}" ${address}/v1/organisations`)
   const organisations = await fetch(`${address}/v1/organisations`, { headers: { authorization: `Bearer ${token}` } })
   t.equal(organisations.status, 200, 'the printed token works at once')
   t.match(await organisations.json(), { items: [{ name: 'Example Consulting AS' }] })
   if (!databaseUrl) t.ok(existsSync(join(dataDir, 'ropa.lock')), 'the embedded database folder is locked while running')
 
-  const exitCode = await new Promise<number | null>((resolve) => {
-    child.on('exit', (code) => resolve(code))
-    child.kill('SIGTERM')
-  })
-  t.equal(exitCode, 0, 'exits 0 after SIGTERM')
-  t.match(output, /"signal":"SIGTERM".*closing/)
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 0, 'exits 0 after SIGTERM')
+  t.match(output(), /"signal":"SIGTERM".*closing/)
   t.notOk(existsSync(join(dataDir, 'ropa.lock')), 'the lock is released')
 })
 
@@ -111,23 +94,6 @@ t.test('a bad configuration stops the process with a message naming the variable
   t.equal(code, 1)
   t.match(stderr, /PORT: must be integer \(got "eighty"\)/)
 })
-
-/** Starts the server as `npm start` does and resolves once it listens. */
-async function startServer(env: Record<string, string>) {
-  const child = spawn(process.execPath, serverArgs, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stderr.on('data', (chunk) => (output += chunk))
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })))
-  const address = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (match?.[1]) resolve(match[1])
-    })
-    void exited.then(({ code }) => reject(new Error(`server exited with ${code}: ${output}`)))
-  })
-  return { child, address, exited, output: () => output }
-}
 
 interface Answer {
   /** The HTTP status, or the socket error's code when no answer came. */
@@ -210,8 +176,7 @@ t.test('SIGTERM under load: requests in flight finish with 201, the process exit
     MAX_EVENT_LOOP_DELAY_MS: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {})
   }
-  const server = await startServer(env)
-  t.teardown(() => void server.child.kill('SIGKILL'))
+  const server = await startApiProcess(t, env)
 
   const platform = { authorization: `Bearer ${await token({ scopes: ['ropa:platform'] })}` }
   const organisation = await send(server.address, 'POST', '/v1/organisations', platform, { name: 'Shutdown AS', country: 'NO' })
@@ -243,10 +208,10 @@ t.test('SIGTERM under load: requests in flight finish with 201, the process exit
   for (const request of late) request.finish()
   await Promise.all([...held, ...burst, ...late].map((request) => request.answer))
 
-  const timeout = new Promise<{ code: string; at: number }>((resolve) =>
+  const timeout = new Promise<{ code: number | string | null; at: number }>((resolve) =>
     setTimeout(() => resolve({ code: 'still running after 15 s', at: Date.now() }), 15_000).unref()
   )
-  const exit = await Promise.race([server.exited, timeout])
+  const exit = await Promise.race([server.exited.then((code) => ({ code, at: Date.now() })), timeout])
   t.equal(exit.code, 0, 'the process exits 0 after SIGTERM')
   t.ok(exit.at - sigtermAt < 10_000, `within the 10 s grace (${exit.at - sigtermAt} ms)`)
   t.notMatch(server.output(), /"level":50/, 'nothing was logged as an error')
@@ -321,13 +286,12 @@ t.test('SIGTERM under load: requests in flight finish with 201, the process exit
     }
   } else {
     t.notOk(existsSync(join(dataDir, 'ropa.lock')), 'the lock is released')
-    const restarted = await startServer(env)
-    t.teardown(() => void restarted.child.kill('SIGKILL'))
+    const restarted = await startApiProcess(t, env)
     const list = await send(restarted.address, 'GET', `${path}?limit=200`, writer)
     t.equal(list.outcome, 200, 'a new server opens the same folder')
     rows = list.body.items as { id: string; name: string }[]
     restarted.child.kill('SIGTERM')
-    t.equal((await restarted.exited).code, 0)
+    t.equal(await restarted.exited, 0)
   }
   const created = answered.filter(([, s]) => s.outcome === 201)
   const stored = new Map(rows.map((row) => [row.id, row.name]))

@@ -144,7 +144,7 @@ async function openPostgres(config: Config, connectionString: string, log: Fasti
           each(query) {
             statements.count++
             const { sql: text, params } = dialect.sqlToQuery(query)
-            return cursorRows(client, text, params, { batchSize: 200, batchTimeoutMs: config.DB_QUERY_TIMEOUT_MS })
+            return cursorRows(client, text, params, { QueryStream, batchSize: 200, batchTimeoutMs: config.DB_QUERY_TIMEOUT_MS })
           }
         })
         await client.query('commit')

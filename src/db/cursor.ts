@@ -1,6 +1,6 @@
 import type { Transaction } from '@electric-sql/pglite'
 import type pg from 'pg'
-import QueryStream from 'pg-query-stream'
+import type QueryStream from 'pg-query-stream'
 import { DatabaseTimeoutError } from './errors.ts'
 
 type Row = Record<string, unknown>
@@ -23,9 +23,10 @@ export async function* cursorRows(
   client: pg.PoolClient,
   text: string,
   values: unknown[],
-  { batchSize, batchTimeoutMs }: { batchSize: number; batchTimeoutMs: number }
+  // The class is handed in by the PostgreSQL driver's opener: importing it here would load pg in PGlite mode too.
+  { QueryStream: Stream, batchSize, batchTimeoutMs }: { QueryStream: typeof QueryStream; batchSize: number; batchTimeoutMs: number }
 ): AsyncGenerator<Row> {
-  const stream = new QueryStream(text, values, { batchSize })
+  const stream = new Stream(text, values, { batchSize })
   const cursor = stream.cursor as Cursor
   let failure: Error | undefined
   stream.callback = (error?: Error | null) => {

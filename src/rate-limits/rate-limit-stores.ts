@@ -3,7 +3,6 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
 import { postgresCounters } from './counters.repository.ts'
 import { LeaseStore, type SharedCounters } from './lease-store.ts'
-import { redisCounters } from './redis-counters.ts'
 
 /** A `store` option for @fastify/rate-limit, or undefined for its in-process store. */
 type StoreOption = (new () => LeaseStore) | undefined
@@ -28,7 +27,9 @@ export function rateLimitStoreKind(config: Config): RateLimitStoreKind {
 export const rateLimitStores = fp<{ config: Config }>(
   async function rateLimitStores(app: FastifyInstance, { config }) {
     const kind = rateLimitStoreKind(config)
-    const counters = kind === 'redis' ? redisCounters(config.REDIS_URL ?? '') : kind === 'database' ? databaseCounters(app) : undefined
+    // ioredis loads only when the limits count in Redis.
+    const counters =
+      kind === 'redis' ? (await import('./redis-counters.ts')).redisCounters(config.REDIS_URL ?? '') : kind === 'database' ? databaseCounters(app) : undefined
     if (counters) app.addHook('onClose', () => counters.close())
     app.decorate('rateLimitStore', (namespace: string) => counters && leaseStoreClass(counters, namespace, app.log))
   },

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { bearer, createTestDatabase, TEST_SECRET, testConfig } from '../helper.ts'
-import { type ApiProcess, startApiProcess } from '../support/api-process.ts'
 import { generateRecord as generateActivities } from '../support/generated-record.ts'
+import { type ApiProcess, buildDist, startApiProcess } from '../support/production.ts'
 
 const skip = process.env.DATABASE_URL ? false : 'replicas share one PostgreSQL; PGlite is one process by construction'
 const redisSkip = process.env.TEST_REDIS_URL || process.env.REDIS_REQUIRED === '1' ? false : 'TEST_REDIS_URL is not set (CI sets it and REDIS_REQUIRED=1)'
@@ -42,6 +42,7 @@ t.test('two API processes on one PostgreSQL', { skip }, async (t) => {
   const first = await generateActivities(seeder, 2000)
   const second = await generateActivities(seeder, 2000)
 
+  await buildDist()
   const replicas = await Promise.all([startApiProcess(t, replicaEnv(databaseUrl)), startApiProcess(t, replicaEnv(databaseUrl))])
 
   t.test(`a per-token limit of ${PER_TOKEN} a minute allows ${PER_TOKEN} requests across both, not ${2 * PER_TOKEN}`, async (t) => {

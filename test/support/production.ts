@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -20,4 +20,44 @@ export async function buildDist(): Promise<void> {
     child.on('exit', resolve)
   })
   if (code !== 0) throw new Error(`npm run build failed (${code}): ${stderr}`)
+}
+
+interface Teardown {
+  teardown(fn: () => unknown): void
+}
+
+export interface ApiProcess {
+  child: ChildProcess
+  /** `http://127.0.0.1:<port>` */
+  address: string
+  /** Resolves when the process exits, with its code. */
+  exited: Promise<number | null>
+  /** What the process printed so far (its log and its errors). */
+  output(): string
+}
+
+/**
+ * Starts `node dist/server.js` with `env` (and PATH, on a free port, logging at info unless `env` says
+ * otherwise) and resolves once it listens; the process is killed at teardown. Its coverage would not
+ * merge with the in-process coverage of the sources, so it opts out of tap's.
+ */
+export async function startApiProcess(t: Teardown, env: Record<string, string>): Promise<ApiProcess> {
+  const child = spawn(process.execPath, serverArgs, {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  t.teardown(() => void child.kill('SIGKILL'))
+  let output = ''
+  child.stderr.on('data', (chunk) => (output += chunk))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  const address = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk
+      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      if (match?.[1]) resolve(match[1])
+    })
+    void exited.then((code) => reject(new Error(`the API process exited with ${code}: ${output}`)))
+  })
+  return { child, address, exited, output: () => output }
 }

@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { createTestDatabase, TEST_SECRET, token } from '../helper.ts'
-import { buildDist, serverArgs } from '../support/production.ts'
+import { buildDist, startApiProcess } from '../support/production.ts'
 import { startReceiver } from './receiver.ts'
 
 // Real API processes on one PostgreSQL database: one killed (SIGKILL) after its write committed and
@@ -18,7 +16,6 @@ if (!databaseUrl) {
   t.pass('PostgreSQL only: API processes share a database server')
   t.end()
 } else {
-  const root = fileURLToPath(new URL('../..', import.meta.url))
   await buildDist()
   const dataDir = mkdtempSync(join(tmpdir(), 'ropa-webhook-processes-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
@@ -29,39 +26,19 @@ if (!databaseUrl) {
     }
   }
 
-  /** `node dist/server.js` as production runs it, on the shared database; resolves with its address once it listens. */
-  async function server(worker: boolean): Promise<{ child: ChildProcess; address: string }> {
-    const child = spawn(process.execPath, serverArgs, {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? tmpdir(),
-        PORT: '0',
-        DATA_DIR: dataDir,
-        DATABASE_URL: databaseUrl,
-        JWT_SECRET: TEST_SECRET,
-        LOG_LEVEL: 'info',
-        MAX_EVENT_LOOP_DELAY_MS: '0',
-        RATE_LIMIT_PER_TOKEN_PER_MINUTE: '0',
-        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
-        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-        WEBHOOK_WORKER: String(worker),
-        WEBHOOK_POLL_INTERVAL_MS: '50',
-        _TAPJS_PROCESSINFO_COVERAGE_: '0'
-      },
-      stdio: ['ignore', 'pipe', 'pipe']
+  /** `node dist/server.js` as production runs it, on the shared database; resolves once it listens. */
+  const server = (worker: boolean) =>
+    startApiProcess(t, {
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: TEST_SECRET,
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+      RATE_LIMIT_PER_TOKEN_PER_MINUTE: '0',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      WEBHOOK_WORKER: String(worker),
+      WEBHOOK_POLL_INTERVAL_MS: '50'
     })
-    let output = ''
-    child.stdout!.on('data', (chunk) => (output += chunk))
-    child.stderr!.on('data', (chunk) => (output += chunk))
-    t.teardown(() => {
-      child.kill('SIGKILL')
-    })
-    await eventually(() => /Server listening at http:\/\/127\.0\.0\.1:\d+/.test(output) || child.exitCode !== null, 'the server listens', 180_000)
-    const address = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
-    if (!address) throw new Error(`the server did not start: ${output}`)
-    return { child, address }
-  }
 
   const call = async (address: string, method: string, path: string, bearer: string, body?: unknown) => {
     const res = await fetch(`${address}${path}`, {
