@@ -1,8 +1,11 @@
 import type { Block, ChromeLabels, DocumentSource, Field } from './document.ts'
 
 /** Text and attribute values: the five characters HTML gives a meaning. */
-export const escapeHtml = (text: string) =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;')
+// One pass, and none for text without them (most of it): a 10,000-activity report escapes millions of strings.
+const HTML_SPECIAL = /[&<>"']/
+const HTML_SPECIALS = /[&<>"']/g
+const HTML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+export const escapeHtml = (text: string) => (HTML_SPECIAL.test(text) ? text.replace(HTML_SPECIALS, (character) => HTML_ENTITY[character]!) : text)
 
 /** A CSS string literal: quotes and backslashes escaped, line breaks as `\A`, `<` as `\3c` so no `</style>` can close the sheet. */
 const cssString = (text: string) =>

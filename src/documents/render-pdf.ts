@@ -421,21 +421,15 @@ class PdfLayout {
   /** Column widths from the content: each column wants its longest line, gets at least its longest word, and the page decides. */
   private columnWidths(block: Extract<Block, { kind: 'table' }>, head: Style, cellStyle: Style): number[] {
     const columns = block.columns.map((title, i) => {
-      const texts = [{ text: title, style: head }, ...block.rows.map((row) => ({ text: row[i] ?? '', style: cellStyle }))]
-      const want = Math.max(
-        ...texts.flatMap(({ text, style }) =>
-          printable(text, style.face)
-            .split('\n')
-            .map((line) => this.measure(line, style))
-        )
-      )
-      const need = Math.max(
-        ...texts.flatMap(({ text, style }) =>
-          printable(text, style.face)
-            .split(/\s+/)
-            .map((word) => this.measure(word, style))
-        )
-      )
+      // Widest line and widest word over the column, in a loop: a table of a large record has more
+      // words than Math.max(...spread) can take as arguments.
+      let want = 0
+      let need = 0
+      for (const { text, style } of [{ text: title, style: head }, ...block.rows.map((row) => ({ text: row[i] ?? '', style: cellStyle }))]) {
+        const shown = printable(text, style.face)
+        for (const line of shown.split('\n')) want = Math.max(want, this.measure(line, style))
+        for (const word of shown.split(/\s+/)) need = Math.max(need, this.measure(word, style))
+      }
       const floor = Math.min(need, this.width / block.columns.length, 120)
       return { want: Math.max(want, floor) + 2 * CELL_PADDING, floor: floor + 2 * CELL_PADDING }
     })
