@@ -5,7 +5,7 @@ import type { Block, ChromeLabels, DocumentSource, Field } from './document.ts'
 const HTML_SPECIAL = /[&<>"']/
 const HTML_SPECIALS = /[&<>"']/g
 const HTML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-export const escapeHtml = (text: string) => (HTML_SPECIAL.test(text) ? text.replace(HTML_SPECIALS, (character) => HTML_ENTITY[character]!) : text)
+export const escapeHtml = (text: string) => (HTML_SPECIAL.test(text) ? text.replace(HTML_SPECIALS, (character) => HTML_ENTITY[character] ?? character) : text)
 
 /** A CSS string literal: quotes and backslashes escaped, line breaks as `\A`, `<` as `\3c` so no `</style>` can close the sheet. */
 const cssString = (text: string) =>

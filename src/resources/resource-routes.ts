@@ -13,9 +13,15 @@ type Position = { name: string; id: string }
 /** What the routes need of every stored entity: its URL and its ETag. */
 type Stored = { id: string; version: number }
 
+/**
+ * A page of entries: as objects, or as each entry's JSON text when the database wrote it (in the
+ * entity schema's shape), which is sent as it is instead of being parsed and serialised again.
+ */
+export type ListedPage<Entity> = ({ items: Entity[] } | { itemsJson: string[] }) & { last?: Position | undefined }
+
 /** What an organisation-owned resource stores and how; the routes are the same for all of them. */
 export interface ResourceStore<Entity extends Stored, Create, Patch, Query> {
-  list(organisationId: string, query: Query, limit: number, after?: Position): Promise<{ items: Entity[]; last?: Position | undefined }>
+  list(organisationId: string, query: Query, limit: number, after?: Position): Promise<ListedPage<Entity>>
   create(organisationId: string, body: Create, context: WriteContext): Promise<Entity>
   get(organisationId: string, id: string): Promise<Entity>
   update(organisationId: string, id: string, patch: Patch, expectedVersions: number[] | undefined, context: WriteContext): Promise<Entity>
@@ -76,7 +82,7 @@ export function resourceRoutes<Entity extends TObject, Create extends TObject, P
     const ListQuery = Type.Object({ ...PageQuery, ...resource.filters }, { additionalProperties: false })
     const AsOfQuery = Type.Object({ asOf: Type.Optional(Instant('Read the entry as it stood at this instant (RFC 3339).')) }, { additionalProperties: false })
 
-    app.get<OnOrganisation<{ items: Stored[]; nextCursor: string | null }>>(
+    app.get<OnOrganisation<{ items: Stored[]; nextCursor: string | null } | string>>(
       base,
       {
         config: { scope: scopes.read },
@@ -90,15 +96,13 @@ export function resourceRoutes<Entity extends TObject, Create extends TObject, P
           response: { 200: withExample(Page(resource.entity, `A page of ${resource.label} entries.`), resource.examples.page), ...problemResponses(400) }
         }
       },
-      async (request) => {
+      async (request, reply) => {
         const { limit = 50, cursor } = validated(Type.Object(PageQuery), request.query)
-        const { items, last } = await store.list(
-          request.params.orgId,
-          validated(Type.Object(resource.filters), request.query),
-          limit,
-          decodeCursor(NameCursor, cursor)
-        )
-        return { items, nextCursor: last ? encodeCursor(last) : null }
+        const page = await store.list(request.params.orgId, validated(Type.Object(resource.filters), request.query), limit, decodeCursor(NameCursor, cursor))
+        const nextCursor = page.last ? encodeCursor(page.last) : null
+        if ('items' in page) return { items: page.items, nextCursor }
+        // A JSON string with a JSON content type is sent as it is: Fastify serialises only objects.
+        return reply.type('application/json; charset=utf-8').send(`{"items":[${page.itemsJson.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`)
       }
     )
 

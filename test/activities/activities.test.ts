@@ -620,3 +620,26 @@ t.test('the SQL statements of a create, a read and a list page do not grow with 
   )
   t.equal(patchLarge, patchSmall)
 })
+
+t.test('a list page (written by the database) holds each activity exactly as its read does', async (t) => {
+  const created = await app.inject({
+    method: 'POST',
+    url: `${base}/activities`,
+    headers,
+    payload: { ...fullActivity(), key: 'listed-like-read', name: 'Listed like read' }
+  })
+  t.equal(created.statusCode, 201)
+  const res = await get(`${base}/activities?limit=200`)
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^application\/json/)
+  const { items, nextCursor } = res.json() as { items: Json[]; nextCursor: string | null }
+  t.equal(nextCursor, null)
+  t.ok(items.length > bundle.activities.length, `${items.length} activities`)
+  for (const item of items) {
+    const read = (await get(`${base}/activities/${String(item.id)}`)).json() as Json
+    t.strictSame(item, read, `${String(read.name)}: the same values`)
+    t.same(Object.keys(item), Object.keys(read), 'in the same order')
+  }
+  const second = await get(`${base}/activities?limit=1&cursor=${encodeURIComponent((await get(`${base}/activities?limit=1`)).json().nextCursor)}`)
+  t.equal(second.json().items[0].id, items[1]!.id, 'the cursor of a page leads to the next activity')
+})
