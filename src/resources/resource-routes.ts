@@ -24,6 +24,8 @@ export interface ResourceStore<Entity extends Stored, Create, Patch, Query> {
   list(organisationId: string, query: Query, limit: number, after?: Position): Promise<ListedPage<Entity>>
   create(organisationId: string, body: Create, context: WriteContext): Promise<Entity>
   get(organisationId: string, id: string): Promise<Entity>
+  /** The entry's JSON text as the database wrote it (in the entity schema's shape), and its version; used by the read when present. */
+  getJson?(organisationId: string, id: string): Promise<{ version: number; json: string }>
   update(organisationId: string, id: string, patch: Patch, expectedVersions: number[] | undefined, context: WriteContext): Promise<Entity>
   remove(organisationId: string, id: string, expectedVersions: number[] | undefined, context: WriteContext): Promise<void>
 }
@@ -134,7 +136,7 @@ export function resourceRoutes<Entity extends TObject, Create extends TObject, P
       }
     )
 
-    app.get<OnEntity<Stored>>(
+    app.get<OnEntity<Stored | string>>(
       `${base}/:id`,
       {
         config: { scope: scopes.read },
@@ -150,7 +152,10 @@ export function resourceRoutes<Entity extends TObject, Create extends TObject, P
       },
       async (request, reply) => {
         const { asOf } = validated(AsOfQuery, request.query)
-        // A snapshot is the entity as its store answered it when the audit event was recorded.
+        if (!asOf && store.getJson) {
+          const { version, json } = await store.getJson(request.params.orgId, request.params.id)
+          return reply.header('etag', etagOf(version)).type('application/json; charset=utf-8').send(json)
+        }
         const entity = asOf
           ? // Cast: a snapshot is the entity as its store answered it when the audit event was recorded (see above).
             ((await entityAsOf(app.database.db, request.params.orgId, resource.entityType, request.params.id, asOf, resource.label)) as Stored)

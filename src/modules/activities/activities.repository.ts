@@ -88,6 +88,21 @@ const createdOn = sql`(${activities.createdAt} at time zone 'UTC')::date`
 
 const notFound = (id: string) => new ApiProblem('not_found', `There is no activity ${id}.`)
 
+/**
+ * An activity as JSON text written by PostgreSQL, the properties in the schema's order, timestamps as
+ * `toISOString` writes them, for the read and the list, which send it as it is. Otherwise every jsonb
+ * column was parsed, mapped by drizzle, converted and serialised again: most of a list's CPU and garbage.
+ */
+const activityJson = sql.join(
+  Object.keys(ActivitySchema.properties).map((name) => {
+    const column = readColumns[name as keyof typeof readColumns]
+    const value = column.columnType === 'PgTimestamp' ? sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : sql`${column}`
+    return sql`${sql.raw(`'${name}'`)}, ${value}`
+  }),
+  sql`, `
+)
+const asJson = sql<string>`json_build_object(${activityJson})::text`
+
 /** The read of one activity, the most frequent statement, prepared once per database. */
 const byIdStatements = new WeakMap<Database, ReturnType<typeof prepareById>>()
 const prepareById = (db: Database) =>
@@ -96,6 +111,14 @@ const prepareById = (db: Database) =>
     .from(activities)
     .where(and(eq(activities.organisationId, sql.placeholder('organisationId')), eq(activities.id, sql.placeholder('id'))))
     .prepare('activity_by_id')
+
+const jsonByIdStatements = new WeakMap<Database, ReturnType<typeof prepareJsonById>>()
+const prepareJsonById = (db: Database) =>
+  db
+    .select({ version: activities.version, json: asJson })
+    .from(activities)
+    .where(and(eq(activities.organisationId, sql.placeholder('organisationId')), eq(activities.id, sql.placeholder('id'))))
+    .prepare('activity_json_by_id')
 
 function byId(db: Database) {
   let statement = byIdStatements.get(db)
@@ -149,6 +172,18 @@ export async function getActivity(db: Database, organisationId: string, id: stri
   const [row] = await byId(db).execute({ organisationId, id })
   if (!row) throw notFound(id)
   return readActivity(row)
+}
+
+/** The activity as the read sends it: its JSON text and its version (for the ETag). */
+export async function getActivityJson(db: Database, organisationId: string, id: string): Promise<{ version: number; json: string }> {
+  let statement = jsonByIdStatements.get(db)
+  if (!statement) {
+    statement = prepareJsonById(db)
+    jsonByIdStatements.set(db, statement)
+  }
+  const [row] = await statement.execute({ organisationId, id })
+  if (!row) throw notFound(id)
+  return row
 }
 
 export async function createActivity(db: Database, organisationId: string, given: UnkeyedActivityFields, context: WriteContext): Promise<Activity> {
@@ -266,20 +301,6 @@ export async function removeActivity(db: Database, organisationId: string, id: s
   })
 }
 
-/**
- * Each listed activity as JSON text written by PostgreSQL, the properties in the schema's order,
- * timestamps as `toISOString` writes them. A page of 50 was otherwise parsed (every jsonb column),
- * mapped by drizzle, converted and serialised again: most of a list's CPU and garbage.
- */
-const activityJson = sql.join(
-  Object.keys(ActivitySchema.properties).map((name) => {
-    const column = readColumns[name as keyof typeof readColumns]
-    const value = column.columnType === 'PgTimestamp' ? sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : sql`${column}`
-    return sql`${sql.raw(`'${name}'`)}, ${value}`
-  }),
-  sql`, `
-)
-
 export async function listActivities(
   db: Database,
   organisationId: string,
@@ -288,7 +309,7 @@ export async function listActivities(
   after?: { name: string; id: string }
 ) {
   const rows = await db
-    .select({ id: activities.id, name: activities.name, json: sql<string>`json_build_object(${activityJson})::text` })
+    .select({ id: activities.id, name: activities.name, json: asJson })
     .from(activities)
     .where(
       and(

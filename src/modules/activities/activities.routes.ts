@@ -5,7 +5,7 @@ import { activityExamples } from '../../example/openapi-examples.ts'
 import { type ResourceDefinition, resourceRoutes } from '../../resources/resource-routes.ts'
 import { CountryCode, Instant, Uuid } from '../../shared/schemas.ts'
 import { assertValid } from '../../shared/validation.ts'
-import { activityFilters, createActivity, getActivity, listActivities, removeActivity, updateActivity } from './activities.repository.ts'
+import { activityFilters, createActivity, getActivity, getActivityJson, listActivities, removeActivity, updateActivity } from './activities.repository.ts'
 import { activityErrors } from './activities.rules.ts'
 import {
   type ActivityCreate,
@@ -95,6 +95,7 @@ export const activitiesDefinition: ResourceDefinition = {
     list: (organisationId, query: ActivityQuery, limit, after) => listActivities(db, organisationId, conditions(query), limit, after),
     create: (organisationId, body: ActivityCreate, context) => createActivity(db, organisationId, prepared({ ...activityDefaults, ...body }), context),
     get: (organisationId, id) => getActivity(db, organisationId, id),
+    getJson: (organisationId, id) => getActivityJson(db, organisationId, id),
     update: (organisationId, id, patch: ActivityPatch, expectedVersions, context) =>
       updateActivity(db, organisationId, id, patch, expectedVersions, context, prepared),
     remove: (organisationId, id, expectedVersions, context) => removeActivity(db, organisationId, id, expectedVersions, context)
