@@ -48,6 +48,37 @@ interface Cell {
   style: Style
 }
 
+/**
+ * pdfkit turns every operator it adds to a page (each line of text, each colour, each rule) into a
+ * buffer of its own and keeps them until the page ends: about ten small buffers per line, whose memory
+ * lies outside the JavaScript heap, so the collector returned it late and a 10,000-activity PDF
+ * peaked above a gigabyte. Here a page's operators are kept as strings and handed over as one when
+ * the page ends, which gives the same bytes (pdfkit ends each with a line break, as the join does).
+ */
+function batchPageContent(doc: PDFKit.PDFDocument): void {
+  const pending: string[] = []
+  const addContent = doc.addContent.bind(doc)
+  const flushPages = doc.flushPages.bind(doc)
+  const flush = () => {
+    if (pending.length === 0) return
+    addContent(pending.join('\n'))
+    pending.length = 0
+  }
+  doc.addContent = (data: unknown) => {
+    if (typeof data === 'string') pending.push(data)
+    else {
+      flush()
+      addContent(data)
+    }
+    return doc
+  }
+  // Pages end in flushPages, from addPage and from end.
+  doc.flushPages = () => {
+    flush()
+    flushPages()
+  }
+}
+
 /** pdfkit's 'A4', in points. */
 const A4 = { width: 595.28, height: 841.89 }
 const MM = 72 / 25.4
@@ -62,6 +93,8 @@ const CONTENTS_INDENT = 16
 const LINES_AFTER_HEADING = 3
 const HEADING_SIZES = { 1: 18, 2: 14, 3: 12 } as const
 const PLACEHOLDER = '\uFFFD'
+/** Measures between two emptyings of pdfkit's layout caches (see `dropLayoutCaches`). */
+const MEASURES_PER_CACHE = 20_000
 
 const COLOURS = {
   text: '#1a1a1a',
@@ -207,6 +240,7 @@ class PdfLayout {
   /** Drawn at the top of each page a block continues on (a table's header). */
   private continuation: (() => void) | undefined
   private outlineParent: PDFKit.PDFOutline | undefined
+  private measured = 0
 
   constructor(source: DocumentSource, options: PdfOptions) {
     this.source = source
@@ -220,6 +254,7 @@ class PdfLayout {
     })
     this.doc.registerFont('regular', font('regular').data)
     this.doc.registerFont('bold', font('bold').data)
+    batchPageContent(this.doc)
     this.width = A4.width - 2 * MARGIN
     this.bottom = A4.height - MARGIN
   }
@@ -535,7 +570,18 @@ class PdfLayout {
   }
 
   private measure(text: string, style: Style): number {
+    if (++this.measured % MEASURES_PER_CACHE === 0) this.dropLayoutCaches()
     return this.doc.font(style.face).fontSize(style.size).widthOfString(text)
+  }
+
+  /**
+   * pdfkit keeps the glyph layout of every distinct word it measured or drew, for the life of the
+   * document: at 10,000 activities (each with its own name, number and importer) that held about a
+   * gigabyte. Without the cache it is ten times slower, so it is emptied now and then instead.
+   */
+  private dropLayoutCaches(): void {
+    const fonts = (this.doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: object }> })._fontFamilies ?? {}
+    for (const font of Object.values(fonts)) if (font.layoutCache) font.layoutCache = Object.create(null)
   }
 
   private draw(text: string, style: Style, x: number, y: number): void {
