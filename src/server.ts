@@ -1,8 +1,11 @@
+import { setFlagsFromString } from 'node:v8'
 import closeWithGrace from 'close-with-grace'
 import { ConfigError, loadConfig } from './config.ts'
 
 async function main() {
   const config = loadConfig()
+  // V8 reads the factor each time it sets the next collection's limit, so setting it now takes effect.
+  if (config.HEAP_GROWING_PERCENT > 0) setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWING_PERCENT}`)
   // The application and its dependencies load once the configuration is valid: a wrong one fails in a moment.
   const [{ buildApp }, { developmentAccess, firstRunBanner }] = await Promise.all([import('./app.ts'), import('./first-run/first-run.ts')])
   const app = buildApp(config)

@@ -21,6 +21,7 @@ t.test('defaults describe the zero-configuration start', async (t) => {
     RATE_LIMIT_PUBLIC_REGISTER_PER_MINUTE: 120,
     RATE_LIMIT_STORE: 'auto',
     MAX_EVENT_LOOP_DELAY_MS: 1000,
+    HEAP_GROWING_PERCENT: 50,
     MAX_HEAP_USED_MB: 0,
     LOAD_SAMPLE_INTERVAL_MS: 1000,
     IDEMPOTENCY_KEY_TTL_SECONDS: 86400,
