@@ -435,14 +435,14 @@ class PdfLayout {
       this.drawCells(header, 0, Number.POSITIVE_INFINITY)
       this.y += headerHeight
     }
-    const rows = block.rows.map((row) => cells(row, cellStyle))
-    const first = rows[0]
+    // Rows are wrapped as they are drawn: a large record's tables have tens of thousands of them.
+    const first = block.rows[0] && cells(block.rows[0], cellStyle)
     this.ensure(headerHeight + (first && rowHeight(first) <= this.pageHeight() - headerHeight ? rowHeight(first) : 0))
     drawHeader()
     this.continuation = drawHeader
     try {
-      for (const row of rows) {
-        this.row(row, headerHeight)
+      for (const [index, row] of block.rows.entries()) {
+        this.row(index === 0 && first ? first : cells(row, cellStyle), headerHeight)
         this.rule(COLOURS.rule)
       }
     } finally {
