@@ -43,10 +43,10 @@ export async function runReplicasBench(options: ReplicasOptions) {
   const databaseUrl = url.toString()
   const replicas: Server[] = []
   try {
-    // One webhook worker is enough; the rate limits stay shared in the database, out of reach.
-    const first = await startApi({ DATABASE_URL: databaseUrl, WEBHOOK_WORKER: 'false' })
+    // The rate limits stay shared in the database, out of reach.
+    const first = await startApi({ DATABASE_URL: databaseUrl })
     replicas.push(first)
-    const second = await startApi({ DATABASE_URL: databaseUrl, WEBHOOK_WORKER: 'false' })
+    const second = await startApi({ DATABASE_URL: databaseUrl })
     replicas.push(second)
     const platform = await benchToken()
     const created = await fetch(`${first.url}/v1/organisations`, {

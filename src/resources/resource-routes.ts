@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { type Static, type TObject, type TProperties, type TSchema, Type } from 'typebox'
 import { scopes } from '../auth/scopes.ts'
-import type { Database } from '../db/client.ts'
+import type { Database, DatabaseHandle } from '../db/client.ts'
 import { type ResourceExamples, withExample } from '../example/openapi-examples.ts'
 import { entityAsOf } from '../modules/history/history.repository.ts'
 import { sendCreatedOnce } from '../plugins/idempotency.ts'
@@ -59,7 +59,8 @@ export interface ResourceDefinition<
   problems: { create: number[]; patch: number[]; delete: number[] }
   /** The examples of the OpenAPI document (src/example/openapi-examples.ts). */
   examples: ResourceExamples
-  store: (db: Database) => ResourceStore<Static<Entity> & Stored, Static<Create>, Static<Patch>, Static<TObject<Filters>>>
+  /** `kind` lets a store choose how it reads on each database (the first run and bundles pass none). */
+  store: (db: Database, kind?: DatabaseHandle['kind']) => ResourceStore<Static<Entity> & Stored, Static<Create>, Static<Patch>, Static<TObject<Filters>>>
 }
 
 /**
@@ -77,7 +78,7 @@ export function resourceRoutes<Entity extends TObject, Create extends TObject, P
   resource: ResourceDefinition<Entity, Create, Patch, Filters>
 ): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const store = resource.store(app.database.db)
+    const store = resource.store(app.database.db, app.database.kind)
     const tags = [resource.tag]
     const base = `/:orgId/${resource.path}`
     const location = (orgId: string, id: string) => `/v1/organisations/${orgId}/${resource.path}/${id}`

@@ -91,8 +91,9 @@ export const activitiesDefinition: ResourceDefinition = {
   deleteNote: 'Deletes the activity and what it owns. To keep it in the history but out of exports, set `status` to `retired` instead.',
   problems: { create: [422, 428], patch: [422, 428], delete: [428] },
   examples: activityExamples,
-  store: (db) => ({
-    list: (organisationId, query: ActivityQuery, limit, after) => listActivities(db, organisationId, conditions(query), limit, after),
+  store: (db, kind) => ({
+    list: (organisationId, query: ActivityQuery, limit, after) =>
+      listActivities(db, organisationId, conditions(query), limit, after, kind === 'pglite' ? 'objects' : 'database'),
     create: (organisationId, body: ActivityCreate, context) => createActivity(db, organisationId, prepared({ ...activityDefaults, ...body }), context),
     get: (organisationId, id) => getActivity(db, organisationId, id),
     getJson: (organisationId, id) => getActivityJson(db, organisationId, id),
