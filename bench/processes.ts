@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { allScopes } from '../src/auth/scopes.ts'
 import { mintToken } from '../src/auth/tokens.ts'
+import { serverArgs } from '../test/support/production.ts'
 
 export const root = fileURLToPath(new URL('..', import.meta.url))
 export const run = promisify(execFile)
@@ -80,7 +81,7 @@ async function untilReady(child: ChildProcess, url: string, timeoutMs = 300_000)
 }
 
 /**
- * The API as `npm start` runs it (built first, then `node dist/server.js`), logging warnings and errors
+ * The API as `npm start` runs it (built first, then `node dist/server.js` with the start script's flags), logging warnings and errors
  * to this process's stderr, with rate limits on but out of reach (one client makes all the load) and
  * load shedding off (a busy machine must not make it answer 503 for reasons of its own); `env` adds
  * the database and overrides. The webhook worker is off (no webhooks are registered). Resolves once it is ready.
@@ -88,7 +89,7 @@ async function untilReady(child: ChildProcess, url: string, timeoutMs = 300_000)
 export async function startApi(env: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort()
   await run(process.execPath, ['scripts/build.mjs'], { cwd: root, env: CHILD_ENV })
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/server.js'], {
+  const child = spawn(process.execPath, [...nodeArgs, ...serverArgs], {
     cwd: root,
     env: {
       ...CHILD_ENV,

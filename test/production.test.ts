@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { createTestDatabase, TEST_SECRET, token } from './helper.ts'
 import { withMigratedDatabase } from './support/database-templates.ts'
-import { buildDist, root, serverArgs } from './support/production.ts'
+import { buildDist, productionNodeFlags, root, serverArgs } from './support/production.ts'
 
 // Production runs the compiled JavaScript with plain Node: no TypeScript loader in the process, on
 // Node 20 (which cannot run TypeScript at all) as on Node 24.
@@ -20,9 +20,13 @@ const specifiers = (code: string) => [...code.matchAll(/(?:\bfrom\s*|\bimport\s*
 
 t.test('the production command is `node dist/server.js`, in package.json and in the image', async (t) => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  t.match(pkg.scripts.start, /&& exec node dist\/server\.js$/, 'npm start builds, then runs the compiled server')
+  t.match(pkg.scripts.start, /^node scripts\/build\.mjs && exec node (--\S+ )*dist\/server\.js$/, 'npm start builds, then runs the compiled server')
   t.notOk('tsx' in pkg.dependencies, 'tsx is a development dependency only')
-  t.match(readFileSync(join(root, 'Dockerfile'), 'utf8'), /^CMD \["node", "dist\/server\.js"\]$/m)
+  const flags = productionNodeFlags(pkg.scripts.start)
+  t.same(flags, ['--max-semi-space-size=8'], 'with a smaller young generation')
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1]
+  t.same(JSON.parse(cmd ?? '[]'), ['node', ...(flags ?? []), 'dist/server.js'], 'the image runs the same command')
+  t.same(serverArgs.slice(0, -1), flags, 'and so do the tests that start the server')
 })
 
 t.test('dist/ holds JavaScript importing JavaScript: no .ts file, no .ts specifier', async (t) => {

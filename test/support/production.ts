@@ -1,9 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
-/** What production runs: the compiled server, by plain Node (package.json "start", the Dockerfile's CMD). */
-export const serverArgs = [fileURLToPath(new URL('../../dist/server.js', import.meta.url))]
+/** The Node flags of `npm start` (package.json), which the Dockerfile's CMD repeats. */
+export const productionNodeFlags = (startScript: string) => /exec node ((?:--\S+ )*)dist\/server\.js$/.exec(startScript)?.[1]?.trim().split(' ').filter(Boolean)
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+/** What production runs: the compiled server, by plain Node with the flags of package.json "start" (and of the Dockerfile's CMD). */
+export const serverArgs = [...(productionNodeFlags(pkg.scripts.start) ?? []), fileURLToPath(new URL('../../dist/server.js', import.meta.url))]
 
 /**
  * `npm run build`: quick when dist/ is already built from these sources (`npm test` builds it
