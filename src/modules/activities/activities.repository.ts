@@ -8,7 +8,7 @@ import { ApiProblem, describeErrors, type FieldError } from '../../shared/proble
 import { withNormalisedName } from '../../shared/validation.ts'
 import { recordAuditEvent } from '../audit-events/audit-events.repository.ts'
 import { requireChangeReason } from '../organisations/organisations.repository.ts'
-import { type Activity, type ActivityFields, type ActivityInput, type ActivityPatch, ActivitySchema, type UnkeyedActivityFields } from './activities.schemas.ts'
+import { type Activity, type ActivityInput, type ActivityPatch, ActivitySchema, type UnkeyedActivityFields } from './activities.schemas.ts'
 
 export type { Activity } from './activities.schemas.ts'
 
