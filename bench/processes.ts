@@ -7,6 +7,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { createServer as createNetServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import pg from 'pg'
 import { allScopes } from '../src/auth/scopes.ts'
 import { mintToken } from '../src/auth/tokens.ts'
 import { serverArgs } from '../test/support/production.ts'
@@ -112,4 +113,21 @@ export async function startApi(env: Record<string, string>, nodeArgs: string[] =
   const url = `http://127.0.0.1:${port}`
   await untilReady(child, url)
   return { url, process: child, stop: () => stop(child) }
+}
+
+/** A database of the run's own on the server at `adminUrl` (`<prefix>_<pid>`); `drop` removes it. */
+export async function createBenchDatabase(adminUrl: string, prefix: string): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database "${name}"`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return {
+    databaseUrl: url.toString(),
+    drop: async () => {
+      await admin.query(`drop database if exists "${name}" with (force)`)
+      await admin.end()
+    }
+  }
 }

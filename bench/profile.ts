@@ -2,8 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
-import { benchToken, root, run, type Server, startApi, startScript } from './processes.ts'
+import { benchToken, createBenchDatabase, root, run, type Server, startApi, startScript } from './processes.ts'
 import { seedPostgres } from './seed.ts'
 
 const CLOCK_TICKS_PER_SECOND = 100
@@ -153,13 +152,7 @@ async function main() {
   const top = Number(values.top)
 
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-  const name = `ropa_profile_${process.pid}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`create database "${name}"`)
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  const databaseUrl = url.toString()
+  const { databaseUrl, drop } = await createBenchDatabase(adminUrl, 'ropa_profile')
   try {
     const api = await profiled((nodeArgs) => startApi({ DATABASE_URL: databaseUrl }, nodeArgs))
     const ceiling = await profiled((nodeArgs) => startScript('bench/ceiling.ts', { DATABASE_URL: databaseUrl }, /ceiling listening on (\d+)/, nodeArgs))
@@ -231,8 +224,7 @@ async function main() {
       }
     }
   } finally {
-    await admin.query(`drop database if exists "${name}" with (force)`)
-    await admin.end()
+    await drop()
   }
 }
 

@@ -2,8 +2,7 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
-import { benchToken, root, run, type Server, startApi } from './processes.ts'
+import { benchToken, createBenchDatabase, root, run, type Server, startApi } from './processes.ts'
 import { seedPostgres } from './seed.ts'
 
 export interface ReplicasOptions {
@@ -34,13 +33,7 @@ async function together(urls: [string, string], options: ReplicasOptions, durati
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 export async function runReplicasBench(options: ReplicasOptions) {
-  const name = `ropa_bench_replicas_${process.pid}`
-  const admin = new pg.Client({ connectionString: options.databaseUrl })
-  await admin.connect()
-  await admin.query(`create database "${name}"`)
-  const url = new URL(options.databaseUrl)
-  url.pathname = `/${name}`
-  const databaseUrl = url.toString()
+  const { databaseUrl, drop } = await createBenchDatabase(options.databaseUrl, 'ropa_bench_replicas')
   const replicas: Server[] = []
   try {
     // The rate limits stay shared in the database, out of reach.
@@ -80,8 +73,7 @@ export async function runReplicasBench(options: ReplicasOptions) {
     }
   } finally {
     await Promise.all(replicas.map((replica) => replica.stop()))
-    await admin.query(`drop database if exists "${name}" with (force)`)
-    await admin.end()
+    await drop()
   }
 }
 

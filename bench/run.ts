@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
-import { benchToken, root, run, type Server, startApi, startScript } from './processes.ts'
+import { benchToken, createBenchDatabase, root, run, type Server, startApi, startScript } from './processes.ts'
 import { seedPostgres } from './seed.ts'
 
 /** What a run measures: request rates against the ceiling, export throughput, findings time, and memory per export format. */
@@ -258,13 +258,7 @@ async function memoryByFormat(env: Record<string, string>, organisationId: strin
 
 async function postgres(options: Options) {
   const adminUrl = options.databaseUrl!
-  const name = `ropa_bench_${process.pid}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`create database "${name}"`)
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  const databaseUrl = url.toString()
+  const { databaseUrl, drop } = await createBenchDatabase(adminUrl, 'ropa_bench')
   const sizes = []
   try {
     for (const size of options.sizes) {
@@ -290,8 +284,7 @@ async function postgres(options: Options) {
       sizes.push({ activities: size, ...measured, memory })
     }
   } finally {
-    await admin.query(`drop database if exists "${name}" with (force)`)
-    await admin.end()
+    await drop()
   }
   return sizes
 }

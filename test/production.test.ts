@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -6,7 +5,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { createTestDatabase, TEST_SECRET, token } from './helper.ts'
 import { withMigratedDatabase } from './support/database-templates.ts'
-import { buildDist, productionNodeFlags, root, serverArgs } from './support/production.ts'
+import { buildDist, productionNodeFlags, root, serverArgs, startApiProcess } from './support/production.ts'
 
 // Production runs the compiled JavaScript with plain Node: no TypeScript loader in the process, on
 // Node 20 (which cannot run TypeScript at all) as on Node 24.
@@ -69,23 +68,8 @@ t.test('`node dist/server.js` serves with no loader in the process, and SIGTERM 
     _TAPJS_PROCESSINFO_COVERAGE_: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {})
   }
-  // tap adds its process-info hook to every child's NODE_OPTIONS; `env -u` takes it out, then execs
-  // node itself (same process). From another folder: the compiled code finds its migrations and
-  // assets from where it lies, not from the working directory.
-  const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, ...serverArgs], { cwd: tmpdir(), env, stdio: ['ignore', 'pipe', 'pipe'] })
-  t.teardown(() => void child.kill('SIGKILL'))
-  let output = ''
-  child.stderr.on('data', (chunk) => (output += chunk))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
-  const address = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (match?.[1]) resolve(match[1])
-    })
-    void exited.then((code) => reject(new Error(`the server exited with ${code}: ${output}`)))
-  })
-
+  // From another folder: the compiled code finds its migrations and assets from where it lies, not from the working directory.
+  const { child, address, exited, output } = await startApiProcess(t, env, { cwd: tmpdir(), withoutNodeOptions: true })
   const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean)
   t.same(argv, [process.execPath, ...serverArgs], 'the process is plain node running the compiled server: no --import, no --loader')
   const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0')
@@ -120,6 +104,6 @@ t.test('`node dist/server.js` serves with no loader in the process, and SIGTERM 
 
   child.kill('SIGTERM')
   t.equal(await exited, 0, 'exits 0 after SIGTERM')
-  t.match(output, /"signal":"SIGTERM".*closing/, 'closed gracefully')
-  t.notMatch(output, /"level":[56]0/, 'nothing was logged as an error')
+  t.match(output(), /"signal":"SIGTERM".*closing/, 'closed gracefully')
+  t.notMatch(output(), /"level":[56]0/, 'nothing was logged as an error')
 })

@@ -57,7 +57,7 @@ async function seed(orgId: string, headers: Record<string, string>, tag: string)
   })
   if (webhook.statusCode !== 201) throw new Error(`seeding a webhook: ${webhook.statusCode} ${webhook.body}`)
   const webhookId: string = webhook.json().id
-  ids['webhooks'] = webhookId
+  ids.webhooks = webhookId
   for (const segment of ['data-categories', 'data-subject-categories', 'recipients', 'processors', 'security-measures', 'activities']) {
     const res = await app.inject({ method: 'POST', url: `/v1/organisations/${orgId}/${segment}`, headers, payload: { name: `${tag} ${segment}` } })
     if (res.statusCode !== 201) throw new Error(`seeding ${segment}: ${res.statusCode} ${res.body}`)
@@ -75,16 +75,16 @@ async function seed(orgId: string, headers: Record<string, string>, tag: string)
     dataSubjectCategoryIds: [applicants],
     purposes: [{ description: 'Keep applicants who opt in for later openings', legalBasis: '6.1.a' }]
   })
-  ids['acknowledgements'] = await post('findings/acknowledgements', {
+  ids.acknowledgements = await post('findings/acknowledgements', {
     rule: 'consent-in-imbalance-of-power',
     entityId: recruitment,
     path: '/purposes/0/legalBasis',
     reason: 'The talent pool is optional and separate from the application.'
   })
-  ids['snapshots'] = await post('snapshots', { note: `${tag} record as sent to the auditor` })
+  ids.snapshots = await post('snapshots', { note: `${tag} record as sent to the auditor` })
   const deliveries = await app.inject({ url: `/v1/organisations/${orgId}/webhooks/${webhookId}/deliveries`, headers })
   deliveryIds.set(webhookId, deliveries.json().items[0].id)
-  ids['reviews'] = await post(`activities/${ids['activities']}/reviews`, { outcome: 'confirmed' })
+  ids.reviews = await post(`activities/${ids.activities}/reviews`, { outcome: 'confirmed' })
   return ids
 }
 /** A delivery of each organisation's webhook, by the webhook's id, for the routes on one delivery. */
@@ -97,8 +97,8 @@ function concrete(path: string, orgId: string, ids: Record<string, string>): str
   return path
     .replace('{orgId}', orgId)
     .replace(/\/([a-z-]+)\/\{id\}/, (_, segment: string) => `/${segment}/${ids[segment] ?? 'no-such-segment'}`)
-    .replace('{deliveryId}', deliveryIds.get(ids['webhooks'] ?? '') ?? 'no-such-delivery')
-    .replace('{reviewId}', ids['reviews'] ?? 'no-such-review')
+    .replace('{deliveryId}', deliveryIds.get(ids.webhooks ?? '') ?? 'no-such-delivery')
+    .replace('{reviewId}', ids.reviews ?? 'no-such-review')
 }
 /** A body the operation accepts, so that what is answered is about the object, not the body (webhooks have no name). */
 const bodyFor = (method: string, path = '') =>
@@ -113,7 +113,7 @@ const bodyFor = (method: string, path = '') =>
 t.test('API1 object level authorisation: every operation on an id answers 404 for another organisation’s object', async (t) => {
   const withId = operations.filter(({ path }) => path.includes('{id}'))
   t.ok(withId.length >= 20, `${withId.length} operations take an entity id`)
-  const parent = (segment: string) => (segment === 'acknowledgements' ? 'findings/' : segment === 'reviews' ? `activities/${theirIds['activities']}/` : '')
+  const parent = (segment: string) => (segment === 'acknowledgements' ? 'findings/' : segment === 'reviews' ? `activities/${theirIds.activities}/` : '')
   const read = (segment: string, id: string) => app.inject({ url: `/v1/organisations/${theirs.id}/${parent(segment)}${segment}/${id}`, headers: them })
   const before = new Map<string, string>()
   for (const [segment, id] of Object.entries(theirIds)) {

@@ -43,12 +43,18 @@ export interface ApiProcess {
 
 /**
  * Starts `node dist/server.js` with `env` (and PATH, on a free port, logging at info unless `env` says
- * otherwise) and resolves once it listens; the process is killed at teardown. Its coverage would not
+ * otherwise), in `cwd` (the repository's root by default), and resolves once it listens; the process is killed at teardown. Its coverage would not
  * merge with the in-process coverage of the sources, so it opts out of tap's.
  */
-export async function startApiProcess(t: Teardown, env: Record<string, string>): Promise<ApiProcess> {
-  const child = spawn(process.execPath, serverArgs, {
-    cwd: root,
+export async function startApiProcess(
+  t: Teardown,
+  env: Record<string, string>,
+  { cwd = root, withoutNodeOptions = false }: { cwd?: string; withoutNodeOptions?: boolean } = {}
+): Promise<ApiProcess> {
+  // tap adds its process-info hook to every child's NODE_OPTIONS; `env -u` takes it out, then execs node itself (same process).
+  const [command, ...args] = withoutNodeOptions ? ['env', '-u', 'NODE_OPTIONS', process.execPath, ...serverArgs] : [process.execPath, ...serverArgs]
+  const child = spawn(command!, args, {
+    cwd,
     env: { PATH: process.env.PATH ?? '', _TAPJS_PROCESSINFO_COVERAGE_: '0', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
