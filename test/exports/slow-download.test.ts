@@ -56,17 +56,20 @@ t.test(
   'an export whose database connection dies mid-file is cut off, never ended as if complete',
   { skip: !process.env.DATABASE_URL && 'one PostgreSQL connection per export is a PostgreSQL concern' },
   async (t) => {
+    // The export's own connection is the one inside a read-only transaction (no xid). The download the
+    // test before cancelled may still hold one until the server has seen its socket close: wait for it.
+    const exportTransactions = sql`from pg_stat_activity where datname = current_database() and application_name = 'ropa-api' and pid <> pg_backend_pid() and backend_xid is null and xact_start is not null and query not ilike '%pg_stat_activity%'`
+    const open = async () => Number((await app.database.db.execute(sql`select count(*)::int as n ${exportTransactions}`)).rows[0]?.n)
+    for (let i = 0; i < 500 && (await open()) > 0; i++) await sleep(20)
+    t.equal(await open(), 0, 'no export is running before this one')
     const response = await fetch(`${url}?format=json`, { headers })
     t.equal(response.status, 200)
     const reader = response.body!.getReader()
     const first = await reader.read()
     t.notOk(first.done, 'the download has begun')
-    // The export's own connection is the one inside a read-only transaction.
     let killed = 0
     for (let i = 0; i < 100 && killed === 0; i++) {
-      const result = await app.database.db.execute(
-        sql`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and application_name = 'ropa-api' and pid <> pg_backend_pid() and backend_xid is null and xact_start is not null and query not ilike '%pg_terminate_backend%'`
-      )
+      const result = await app.database.db.execute(sql`select count(pg_terminate_backend(pid))::int as n ${exportTransactions}`)
       killed = Number(result.rows[0]?.n)
       if (killed === 0) await sleep(20)
     }
