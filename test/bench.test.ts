@@ -1,22 +1,27 @@
 import t from 'tap'
-import { runBench } from '../bench/run.ts'
+import { type BenchPart, runBench } from '../bench/run.ts'
 
 // Two servers, a seed and a dozen load runs, each a process of its own: on a busy machine starting
 // them alone can take minutes (the bench waits for each to be ready), hence the longer budget.
 t.setTimeout(600_000)
 
-t.test('npm run bench still runs, on a tiny size (no timing is asserted)', async (t) => {
-  const postgres = Boolean(process.env.DATABASE_URL)
-  const { report, table } = await runBench({
-    sizes: postgres ? [30] : [],
+const postgres = Boolean(process.env.DATABASE_URL)
+/** One short round of `parts` on PostgreSQL with `size` activities when DATABASE_URL is set, else on PGlite with `pgliteSize`. */
+const tinyRun = (size: number, pgliteSize: number, parts?: BenchPart[]) =>
+  runBench({
+    parts,
+    sizes: postgres ? [size] : [],
     warmup: 1,
-    pgliteSize: postgres ? 0 : 8,
+    pgliteSize: postgres ? 0 : pgliteSize,
     duration: 1,
     rounds: 1,
     connections: 2,
     databaseUrl: process.env.DATABASE_URL,
     out: undefined
   })
+
+t.test('npm run bench still runs, on a tiny size (no timing is asserted)', async (t) => {
+  const { report, table } = await tinyRun(30, 8)
   const [result] = report.results
   t.equal(result?.backend, postgres ? 'postgres' : 'pglite')
   const [size] = result!.sizes
@@ -40,18 +45,7 @@ t.test('npm run bench still runs, on a tiny size (no timing is asserted)', async
 })
 
 t.test('--parts runs only the parts named', async (t) => {
-  const postgres = Boolean(process.env.DATABASE_URL)
-  const { report, table } = await runBench({
-    parts: ['findings'],
-    sizes: postgres ? [20] : [],
-    warmup: 1,
-    pgliteSize: postgres ? 0 : 5,
-    duration: 1,
-    rounds: 1,
-    connections: 2,
-    databaseUrl: process.env.DATABASE_URL,
-    out: undefined
-  })
+  const { report, table } = await tinyRun(20, 5, ['findings'])
   const [size] = report.results[0]!.sizes
   t.same(size!.scenarios, [], 'no load scenario')
   t.equal(size!.exports, undefined, 'no export throughput')

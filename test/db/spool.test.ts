@@ -15,25 +15,27 @@ const openSpoolFiles = () =>
 const items = (count: number) =>
   Array.from({ length: count }, (_, i) => (i % 3 === 0 ? `text ${i} øæå ${'x'.repeat(i % 500)}` : i % 3 === 1 ? Buffer.from(`bytes ${i}`) : { value: i }))
 
-t.test('small output stays in memory and comes back in order, each item as it went in', async (t) => {
+/** Adds `added` to a new spool, runs `whenWritten` (before reading), then reads everything back. */
+async function throughSpool(added: unknown[], whenWritten: () => void): Promise<unknown[]> {
   const spool = new Spool<unknown>()
-  const added = items(30)
   for (const item of added) await spool.add(item)
-  t.equal(openSpoolFiles(), 0, 'no file for 30 small items')
+  whenWritten()
   const read: unknown[] = []
   for await (const item of spool.items()) read.push(item)
+  return read
+}
+
+t.test('small output stays in memory and comes back in order, each item as it went in', async (t) => {
+  const added = items(30)
+  const read = await throughSpool(added, () => t.equal(openSpoolFiles(), 0, 'no file for 30 small items'))
   t.same(read, added)
   t.ok(Buffer.isBuffer(read[1]), 'bytes come back as bytes')
   t.equal(typeof read[0], 'string', 'text comes back as text')
 })
 
 t.test('large output goes to a file, comes back whole and in order, and the file is closed after it', async (t) => {
-  const spool = new Spool<unknown>()
   const added = items(12_000)
-  for (const item of added) await spool.add(item)
-  t.equal(openSpoolFiles(), 1, 'past 1 MB the items are in a file')
-  const read: unknown[] = []
-  for await (const item of spool.items()) read.push(item)
+  const read = await throughSpool(added, () => t.equal(openSpoolFiles(), 1, 'past 1 MB the items are in a file'))
   t.same(read, added)
   t.equal(openSpoolFiles(), 0, 'the file is closed once read')
 })

@@ -103,31 +103,25 @@ const activityJson = sql.join(
 )
 const asJson = sql<string>`json_build_object(${activityJson})::text`
 
-/** The read of one activity, the most frequent statement, prepared once per database. */
-const byIdStatements = new WeakMap<Database, ReturnType<typeof prepareById>>()
-const prepareById = (db: Database) =>
-  db
-    .select(readColumns)
-    .from(activities)
-    .where(and(eq(activities.organisationId, sql.placeholder('organisationId')), eq(activities.id, sql.placeholder('id'))))
-    .prepare('activity_by_id')
-
-const jsonByIdStatements = new WeakMap<Database, ReturnType<typeof prepareJsonById>>()
-const prepareJsonById = (db: Database) =>
-  db
-    .select({ version: activities.version, json: asJson })
-    .from(activities)
-    .where(and(eq(activities.organisationId, sql.placeholder('organisationId')), eq(activities.id, sql.placeholder('id'))))
-    .prepare('activity_json_by_id')
-
-function byId(db: Database) {
-  let statement = byIdStatements.get(db)
-  if (!statement) {
-    statement = prepareById(db)
-    byIdStatements.set(db, statement)
+/** A statement prepared once per database (weakly held: a closed test database lets it go). */
+function preparedPerDatabase<Statement>(prepare: (db: Database) => Statement): (db: Database) => Statement {
+  const statements = new WeakMap<Database, Statement>()
+  return (db) => {
+    let statement = statements.get(db)
+    if (!statement) {
+      statement = prepare(db)
+      statements.set(db, statement)
+    }
+    return statement
   }
-  return statement
 }
+
+const whereOrganisationAndId = () => and(eq(activities.organisationId, sql.placeholder('organisationId')), eq(activities.id, sql.placeholder('id')))
+/** The read of one activity, the most frequent statement: as columns, and as the JSON the route sends. */
+const byId = preparedPerDatabase((db) => db.select(readColumns).from(activities).where(whereOrganisationAndId()).prepare('activity_by_id'))
+const jsonById = preparedPerDatabase((db) =>
+  db.select({ version: activities.version, json: asJson }).from(activities).where(whereOrganisationAndId()).prepare('activity_json_by_id')
+)
 
 /** One statement: which of the linked ids exist in this organisation, per catalogue. 422 for the others. */
 async function rejectBrokenLinks(tx: Database, organisationId: string, links: Link[]) {
@@ -176,12 +170,7 @@ export async function getActivity(db: Database, organisationId: string, id: stri
 
 /** The activity as the read sends it: its JSON text and its version (for the ETag). */
 export async function getActivityJson(db: Database, organisationId: string, id: string): Promise<{ version: number; json: string }> {
-  let statement = jsonByIdStatements.get(db)
-  if (!statement) {
-    statement = prepareJsonById(db)
-    jsonByIdStatements.set(db, statement)
-  }
-  const [row] = await statement.execute({ organisationId, id })
+  const [row] = await jsonById(db).execute({ organisationId, id })
   if (!row) throw notFound(id)
   return row
 }
